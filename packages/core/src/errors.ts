@@ -1,0 +1,58 @@
+/**
+ * The one error idiom of modelship.
+ *
+ * A {@link ConfigError} is something the user can fix: a bad input, a missing file, a field of
+ * `modelship.yml` with the wrong value, an S3 object that cannot be read. It is printed as one
+ * line that names the file, field or resource (`where`), with no stack trace unless debug is on.
+ *
+ * Every other error is internal: it keeps its cause and is printed with its stack under debug.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  /** The file, field or resource at fault, e.g. `modelship.yml: gate[0].metric` or `s3://b/k`. */
+  readonly where: string | undefined;
+
+  constructor(message: string, where?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.where = where;
+  }
+
+  /** The single line shown to the user. */
+  get line(): string {
+    return this.where ? `${this.where}: ${this.message}` : this.message;
+  }
+}
+
+export function isConfigError(err: unknown): err is ConfigError {
+  return err instanceof ConfigError;
+}
+
+/** Render any error as the user sees it: one line for a ConfigError, message plus hint otherwise. */
+export function describeError(err: unknown, debug: boolean): { line: string; detail?: string } {
+  if (err instanceof ConfigError) {
+    return { line: err.line, detail: debug ? stackWithCauses(err) : undefined };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const line = `internal error: ${message.split('\n')[0]}`;
+  return { line: debug ? line : `${line} (re-run with debug on for the stack trace)`, detail: debug ? stackWithCauses(err) : undefined };
+}
+
+function stackWithCauses(err: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; cur !== undefined && depth < 8; depth++) {
+    parts.push(cur instanceof Error ? (cur.stack ?? cur.message) : String(cur));
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return parts.join('\nCaused by: ');
+}
+
+/** Wrap a Node.js file-system error as a ConfigError naming the path, keeping the cause. */
+export function fileError(err: unknown, path: string, what = 'file'): Error {
+  const code = (err as { code?: string } | undefined)?.code;
+  if (code === 'ENOENT') return new ConfigError(`${what} not found`, path, { cause: err });
+  if (code === 'EACCES' || code === 'EPERM') return new ConfigError(`${what} is not readable (permission denied)`, path, { cause: err });
+  if (code === 'EISDIR') return new ConfigError(`expected a ${what}, found a directory`, path, { cause: err });
+  if (code === 'ENOTDIR') return new ConfigError(`a parent of this path is not a directory`, path, { cause: err });
+  return err instanceof Error ? err : new Error(String(err));
+}

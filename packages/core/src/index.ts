@@ -1,0 +1,11 @@
+export * from './errors.js';
+export * from './schema.js';
+export * from './logger.js';
+export * from './step.js';
+export * from './config.js';
+export { CONFIG_SCHEMA, DRIFT_METHODS } from './config-schema.js';
+export * from './manifest.js';
+export * from './provenance.js';
+export * from './run.js';
+export * from './markdown.js';
+export * from './aws.js';

@@ -1,0 +1,104 @@
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import type { Logger } from './logger.js';
+import { ManifestStore } from './manifest.js';
+import { provenanceFromEnv } from './provenance.js';
+import { createAjv, firstUsefulError, formatAjvError, jsonPointerToPath } from './schema.js';
+import {
+  inputSchema,
+  type AnyStep,
+  type CommonInputs,
+  type StepContext,
+  type StepDefinition,
+  type StepResult,
+  type StepState,
+} from './step.js';
+
+/** What a host provides to run a step. */
+export interface HostBindings {
+  host: StepContext['host'];
+  log: Logger;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  signal: AbortSignal;
+  debug: boolean;
+  state: StepState;
+  now?: () => Date;
+  /** How an input is spelled to the user in errors: `input 'data'` or `--data`. */
+  inputLabel?: (name: string) => string;
+}
+
+const validators = new WeakMap<object, ReturnType<ReturnType<typeof createAjv>['compile']>>();
+
+/**
+ * Check raw string inputs against the step's schema and turn them into typed values.
+ * Empty strings mean "not given" (GitHub passes '' for inputs without a value).
+ */
+export function parseInputs<I>(
+  step: Pick<StepDefinition, 'name' | 'title' | 'inputs' | 'required'>,
+  raw: Record<string, string | undefined>,
+  label: (name: string) => string = (n) => `input '${n}'`,
+): I & CommonInputs {
+  let validate = validators.get(step);
+  if (!validate) {
+    const schema = inputSchema(step);
+    validate = createAjv(schema, { coerceTypes: true, useDefaults: true, allErrors: false }).compile(schema);
+    validators.set(step, validate);
+  }
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined && v.trim() !== '') values[k] = v.trim();
+  if (!validate(values)) {
+    const e = firstUsefulError(validate.errors)!;
+    const params = e.params as Record<string, unknown>;
+    const name =
+      typeof params.missingProperty === 'string'
+        ? params.missingProperty
+        : typeof params.additionalProperty === 'string'
+          ? params.additionalProperty
+          : jsonPointerToPath(e.instancePath);
+    const msg = formatAjvError(e).replace(/^[^:]+: /, '');
+    throw new ConfigError(msg === 'is not a known field' ? 'is not an input of this step' : msg, label(name));
+  }
+  return values as I & CommonInputs;
+}
+
+/** Run one step: inputs → config → manifest → step → manifest written. The host renders the result. */
+export async function executeStep(step: AnyStep, raw: Record<string, string | undefined>, hb: HostBindings): Promise<StepResult> {
+  const now = hb.now ?? (() => new Date());
+  const inputs = parseInputs<Record<string, unknown>>(step, raw, hb.inputLabel);
+  const config = await loadConfig(inputs.config, hb.cwd);
+  const backend = inputs.backend ?? config.values.backend ?? 'local';
+  const manifest = await ManifestStore.open(inputs.manifest, hb.cwd, now());
+  const ctx: StepContext = {
+    log: hb.log,
+    cwd: hb.cwd,
+    env: hb.env,
+    signal: hb.signal,
+    debug: hb.debug,
+    now,
+    host: hb.host,
+    config,
+    backend,
+    manifest,
+    state: hb.state,
+  };
+  hb.log.debug(`config: ${config.path ?? '(embedded defaults)'}; backend: ${backend}; manifest: ${inputs.manifest}`);
+  const result = await (step as unknown as StepDefinition<Record<string, unknown>>).run(inputs, ctx);
+  await manifest.save(
+    { step: step.name, at: now().toISOString(), ok: result.ok, headline: result.headline },
+    provenanceFromEnv(hb.env),
+    config.values.model,
+  );
+  return result;
+}
+
+/** A StepState kept in memory (CLI and tests). */
+export class MemoryState implements StepState {
+  private readonly values = new Map<string, string>();
+  save(key: string, value: string): void {
+    this.values.set(key, value);
+  }
+  get(key: string): string | undefined {
+    return this.values.get(key);
+  }
+}

@@ -1,0 +1,137 @@
+import type { Logger } from './logger.js';
+import type { LoadedConfig } from './config.js';
+import type { ManifestStore } from './manifest.js';
+import type { JsonSchema } from './schema.js';
+
+/** The JSON-Schema description of one input. Names are kebab-case; values arrive as strings. */
+export interface InputSpec {
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  description: string;
+  default?: string | number | boolean;
+  enum?: readonly string[];
+  minimum?: number;
+  maximum?: number;
+  /** Extra CLI spellings, e.g. `infer` for `infer-schema`. */
+  cliAliases?: readonly string[];
+}
+
+/** Inputs every step accepts. */
+export interface CommonInputs {
+  config?: string;
+  manifest: string;
+  backend?: 'local' | 'sagemaker';
+}
+
+export const COMMON_INPUTS: Record<keyof CommonInputs, InputSpec> = {
+  config: {
+    type: 'string',
+    description: 'Path of the modelship config file. Defaults to `modelship.yml` when that file exists.',
+  },
+  manifest: {
+    type: 'string',
+    description: 'Path of the model manifest this step reads and extends.',
+    default: '.modelship/manifest.json',
+  },
+  backend: {
+    type: 'string',
+    description: 'Where the step runs: `local` or `sagemaker`. Defaults to the config\'s `backend`, else `local`.',
+    enum: ['local', 'sagemaker'],
+  },
+};
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice';
+
+/** A message tied to a place in a file: a GitHub annotation, or a line on the CLI. */
+export interface Annotation {
+  level: AnnotationLevel;
+  message: string;
+  title?: string;
+  file?: string;
+  line?: number;
+}
+
+/** What a step hands back to its host. */
+export interface StepResult<O extends string = string> {
+  /** false when the step ran and the answer is "no": the host exits 1. */
+  ok: boolean;
+  /** One line: the verdict a person reads first. */
+  headline: string;
+  outputs: Record<O, string>;
+  /** Markdown for the job summary (Mermaid allowed). */
+  summary: string;
+  annotations?: Annotation[];
+}
+
+/** Durable key/value state shared between a step and its cleanup (GitHub `post:` via saveState). */
+export interface StepState {
+  save(key: string, value: string): void;
+  get(key: string): string | undefined;
+}
+
+/** Everything a step may use from its host. Steps touch the outside world only through this. */
+export interface StepContext {
+  log: Logger;
+  /** Working directory that relative input paths resolve against. */
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Aborted on SIGINT/SIGTERM: steps stop what they started and return. */
+  signal: AbortSignal;
+  debug: boolean;
+  now(): Date;
+  host: 'github' | 'cli' | 'test';
+  config: LoadedConfig;
+  backend: 'local' | 'sagemaker';
+  manifest: ManifestStore;
+  state: StepState;
+}
+
+export interface StepDefinition<I = Record<string, unknown>, O extends string = string> {
+  /** kebab-case name: the action folder, the CLI sub-command. */
+  name: string;
+  title: string;
+  description: string;
+  /** Step-specific inputs (the common inputs are added by {@link inputSchema}). */
+  inputs: Record<string, InputSpec>;
+  required?: readonly string[];
+  outputs: Record<O, string>;
+  /** Optional `post:` cleanup, run by the Actions host after the job (also on cancel). */
+  post?: (ctx: StepContext) => Promise<void>;
+  run(inputs: I & CommonInputs, ctx: StepContext): Promise<StepResult<O>>;
+}
+
+/** Type-erased step, as hosts and registries hold it. */
+export type AnyStep = StepDefinition<never, string>;
+
+export function defineStep<I, O extends string>(step: StepDefinition<I, O>): StepDefinition<I, O> {
+  for (const name of [...Object.keys(step.inputs), ...Object.keys(step.outputs)]) {
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) throw new Error(`step ${step.name}: '${name}' is not kebab-case`);
+  }
+  return step;
+}
+
+/** All inputs of a step, step-specific first, then the common ones. */
+export function allInputs(step: { inputs: Record<string, InputSpec> }): Record<string, InputSpec> {
+  return { ...step.inputs, ...COMMON_INPUTS };
+}
+
+/** The JSON Schema of a step's inputs: the single source of truth for action.yml, CLI flags and docs. */
+export function inputSchema(step: Pick<StepDefinition, 'name' | 'title' | 'inputs' | 'required'>): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, spec] of Object.entries(allInputs(step))) {
+    const prop: JsonSchema = { type: spec.type, description: spec.description };
+    if (spec.default !== undefined) prop.default = spec.default;
+    if (spec.enum) prop.enum = [...spec.enum];
+    if (spec.minimum !== undefined) prop.minimum = spec.minimum;
+    if (spec.maximum !== undefined) prop.maximum = spec.maximum;
+    properties[name] = prop;
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `https://modelship.dev/schemas/steps/${step.name}.inputs.json`,
+    title: `${step.title} inputs`,
+    type: 'object',
+    properties,
+    required: [...(step.required ?? [])],
+    additionalProperties: false,
+  };
+}

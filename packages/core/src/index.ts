@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './schema.js';
+export type { ValidateFunction, ErrorObject } from 'ajv';
 export * from './logger.js';
 export * from './step.js';
 export * from './config.js';

@@ -62,8 +62,12 @@ export function parseInputs<I>(
   return values as I & CommonInputs;
 }
 
-/** Run one step: inputs → config → manifest → step → manifest written. The host renders the result. */
-export async function executeStep(step: AnyStep, raw: Record<string, string | undefined>, hb: HostBindings): Promise<StepResult> {
+/** Check inputs, load config and manifest, and build the context a step runs in. */
+export async function prepareStep(
+  step: AnyStep,
+  raw: Record<string, string | undefined>,
+  hb: HostBindings,
+): Promise<{ inputs: Record<string, unknown> & CommonInputs; ctx: StepContext }> {
   const now = hb.now ?? (() => new Date());
   const inputs = parseInputs<Record<string, unknown>>(step, raw, hb.inputLabel);
   const config = await loadConfig(inputs.config, hb.cwd);
@@ -83,11 +87,17 @@ export async function executeStep(step: AnyStep, raw: Record<string, string | un
     state: hb.state,
   };
   hb.log.debug(`config: ${config.path ?? '(embedded defaults)'}; backend: ${backend}; manifest: ${inputs.manifest}`);
+  return { inputs, ctx };
+}
+
+/** Run one step: inputs → config → manifest → step → manifest written. The host renders the result. */
+export async function executeStep(step: AnyStep, raw: Record<string, string | undefined>, hb: HostBindings): Promise<StepResult> {
+  const { inputs, ctx } = await prepareStep(step, raw, hb);
   const result = await (step as unknown as StepDefinition<Record<string, unknown>>).run(inputs, ctx);
-  await manifest.save(
-    { step: step.name, at: now().toISOString(), ok: result.ok, headline: result.headline },
+  await ctx.manifest.save(
+    { step: step.name, at: ctx.now().toISOString(), ok: result.ok, headline: result.headline },
     provenanceFromEnv(hb.env),
-    config.values.model,
+    ctx.config.values.model,
   );
   return result;
 }

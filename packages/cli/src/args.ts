@@ -1,0 +1,84 @@
+import { allInputs, ConfigError, type AnyStep } from '@modelship/core';
+
+export interface ParsedArgs {
+  inputs: Record<string, string>;
+  debug: boolean;
+  quiet: boolean;
+  help: boolean;
+  outputsFile?: string;
+  envFile?: string;
+}
+
+const GLOBAL_FLAGS = new Set(['debug', 'quiet', 'help']);
+const GLOBAL_VALUES = new Set(['outputs-file', 'env-file']);
+
+/**
+ * `--name value`, `--name=value`; boolean inputs also as `--name` / `--no-name`. Flags are the
+ * step's input names (kebab-case), so the CLI and the action agree by construction.
+ */
+export function parseStepArgs(argv: readonly string[], step: Pick<AnyStep, 'inputs'> | undefined): ParsedArgs {
+  const specs = step ? allInputs(step) : allInputs({ inputs: {} });
+  const alias = new Map<string, string>();
+  for (const [name, spec] of Object.entries(specs)) {
+    alias.set(name, name);
+    for (const a of spec.cliAliases ?? []) alias.set(a, name);
+  }
+  const out: ParsedArgs = { inputs: {}, debug: false, quiet: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h') {
+      out.help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}' (options are --name value)`, 'command line');
+    let [flag, value] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (GLOBAL_FLAGS.has(flag)) {
+      out[flag as 'debug' | 'quiet' | 'help'] = value === undefined ? true : value === 'true';
+      continue;
+    }
+    const negated = flag.startsWith('no-') && alias.has(flag.slice(3)) && specs[alias.get(flag.slice(3))!]!.type === 'boolean';
+    const name = negated ? alias.get(flag.slice(3))! : alias.get(flag);
+    if (!name && !GLOBAL_VALUES.has(flag)) {
+      throw new ConfigError(`unknown option (see --help for the options)`, `--${flag}`);
+    }
+    if (negated) {
+      out.inputs[name!] = 'false';
+      continue;
+    }
+    const isBool = name !== undefined && specs[name]!.type === 'boolean';
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (isBool && (next === undefined || next.startsWith('--') || !/^(true|false)$/.test(next))) value = 'true';
+      else if (next === undefined) throw new ConfigError('needs a value', `--${flag}`);
+      else value = argv[++i]!;
+    }
+    if (flag === 'outputs-file') out.outputsFile = value;
+    else if (flag === 'env-file') out.envFile = value;
+    else out.inputs[name!] = value;
+  }
+  return out;
+}
+
+/** `--help` text for a step, generated from its schema. */
+export function stepHelp(step: AnyStep): string {
+  const lines = [`modelship ${step.name} — ${step.description}`, '', 'Options:'];
+  for (const [name, spec] of Object.entries(allInputs(step))) {
+    const req = step.required?.includes(name) ? ' (required)' : '';
+    const def = spec.default !== undefined ? ` [default: ${String(spec.default)}]` : '';
+    const aliases = spec.cliAliases?.length ? ` (also --${spec.cliAliases.join(', --')})` : '';
+    lines.push(`  --${name} <${spec.enum ? spec.enum.join('|') : spec.type}>${req}${def}${aliases}`);
+    lines.push(`      ${spec.description.replace(/`/g, '')}`);
+  }
+  lines.push(
+    '',
+    'Output options:',
+    '  --outputs-file <path>   also write the outputs as JSON to this file',
+    '  --env-file <path>       write `export MODELSHIP_<OUTPUT>=value` lines (source it in a CodeBuild buildspec)',
+    '  --quiet                 print only the outputs JSON',
+    '  --debug                 show stack traces and debug logs',
+    '',
+    'Outputs:',
+    ...Object.entries(step.outputs).map(([k, d]) => `  ${k}: ${(d as string).replace(/`/g, '')}`),
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import {
+  ConfigError,
+  describeError,
+  executeStep,
+  loadConfig,
+  MemoryState,
+  StreamLogger,
+  type AnyStep,
+  type StepResult,
+} from '@modelship/core';
+import { parseStepArgs, stepHelp, type ParsedArgs } from './args.js';
+import { findStep, mainJob, STEPS } from './registry.js';
+import { renderForTerminal } from './terminal.js';
+
+const VERSION = '0.1.0';
+
+const USAGE = `modelship — CI/CD for machine-learning models
+
+Usage:
+  modelship run [--config modelship.yml] [--manifest path] [--backend local|sagemaker]
+      Run the main job: every step the config sets up, in order (local backend by default).
+  modelship <step> [--<input> value ...]
+      Run one step. Steps: ${STEPS.map((s) => s.name).join(', ')}
+  modelship <step> --help       The step's inputs and outputs.
+  modelship steps               List the steps.
+  modelship --version
+
+Outputs are printed to stdout as JSON; progress and the report go to stderr.
+Exit status: 0 success, 1 the answer is "no" (e.g. invalid data) or an error.`;
+
+function envName(output: string): string {
+  return `MODELSHIP_${output.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+function shellQuote(v: string): string {
+  return `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+async function writeOutputs(outputs: Record<string, unknown>, flat: Record<string, string>, args: ParsedArgs): Promise<void> {
+  process.stdout.write(JSON.stringify(outputs, null, 2) + '\n');
+  if (args.outputsFile) await writeFile(args.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
+  if (args.envFile) {
+    const lines = Object.entries(flat).map(([k, v]) => `export ${envName(k)}=${shellQuote(v)}`);
+    await writeFile(args.envFile, lines.join('\n') + '\n');
+  }
+}
+
+function cancellation(): AbortController {
+  const controller = new AbortController();
+  let count = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    count++;
+    if (count > 1) process.exit(130);
+    process.stderr.write(`\nreceived ${sig}: cancelling (again to force)\n`);
+    controller.abort(new Error(`cancelled by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller;
+}
+
+async function runOne(step: AnyStep, inputs: Record<string, string>, args: ParsedArgs, signal: AbortSignal): Promise<StepResult> {
+  const log = new StreamLogger(process.stderr, args.debug);
+  const result = await executeStep(step, inputs, {
+    host: 'cli',
+    log,
+    cwd: process.cwd(),
+    env: process.env,
+    signal,
+    debug: args.debug,
+    state: new MemoryState(),
+    inputLabel: (n) => `--${n}`,
+  });
+  if (!args.quiet) {
+    process.stderr.write('\n' + renderForTerminal(result.summary) + '\n');
+  }
+  for (const a of result.annotations ?? []) {
+    if (a.level === 'notice' || args.quiet) continue;
+    const where = a.file ? `${a.file}${a.line ? `:${a.line}` : ''}: ` : '';
+    process.stderr.write(`${a.level}: ${where}${a.message}\n`);
+  }
+  process.stderr.write(`${result.ok ? '✔' : '✖'} ${step.name}: ${result.headline}\n`);
+  return result;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    const step = rest[0] ? findStep(rest[0]) : undefined;
+    process.stdout.write((step ? stepHelp(step) : USAGE) + '\n');
+    return 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command === 'steps') {
+    for (const s of STEPS) process.stdout.write(`${s.name.padEnd(20)} ${s.description.split('. ')[0]}\n`);
+    return 0;
+  }
+  const controller = cancellation();
+  if (command === 'run') {
+    const args = parseStepArgs(rest, undefined);
+    if (args.help) {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    const config = await loadConfig(args.inputs.config, process.cwd());
+    const jobs = mainJob(config);
+    if (jobs.length === 0) {
+      throw new ConfigError('nothing to run: the config sets up no step (e.g. data.path for validate-data)', config.path ?? 'modelship.yml');
+    }
+    const all: Record<string, Record<string, string>> = {};
+    const flat: Record<string, string> = {};
+    let ok = true;
+    for (const { step, inputs } of jobs) {
+      process.stderr.write(`━━ ${step.name} ━━\n`);
+      const r = await runOne(step, { ...inputs, ...args.inputs }, args, controller.signal);
+      all[step.name] = r.outputs;
+      for (const [k, v] of Object.entries(r.outputs)) flat[`${step.name}-${k}`] = v;
+      if (!r.ok) {
+        ok = false;
+        break;
+      }
+    }
+    await writeOutputs(all, flat, args);
+    process.stderr.write(`main job: ${ok ? 'passed' : 'failed'} (${Object.keys(all).join(', ')})\n`);
+    return ok ? 0 : 1;
+  }
+  const step = findStep(command);
+  if (!step) {
+    throw new ConfigError(`unknown command (try: run, steps, ${STEPS.map((s) => s.name).join(', ')})`, command);
+  }
+  const args = parseStepArgs(rest, step);
+  if (args.help) {
+    process.stdout.write(stepHelp(step) + '\n');
+    return 0;
+  }
+  const r = await runOne(step, args.inputs, args, controller.signal);
+  await writeOutputs(r.outputs, r.outputs, args);
+  return r.ok ? 0 : 1;
+}
+
+const debug = process.argv.includes('--debug') || process.env.RUNNER_DEBUG === '1';
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const { line, detail } = describeError(err, debug);
+    process.stderr.write(`error: ${line}\n`);
+    if (detail) process.stderr.write(`${detail}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,3 @@
+import { rootAction } from './root-action.js';
+
+await rootAction('post');

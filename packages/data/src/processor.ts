@@ -1,0 +1,169 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+
+import { jsonPointerToPath, type ValidateFunction } from '@modelship/core';
+import { kindOf, type SchemaColumn, type ValueType } from './columns.js';
+import { createAccumulator, type ColumnAccumulator, type ColumnProfile } from './stats/profile.js';
+
+/** One invalid record: where it is and why. */
+export interface RowError {
+  file: string;
+  line: number;
+  field: string;
+  reason: string;
+}
+
+export interface ProcessorOptions {
+  /** How many errors to keep in memory for annotations and the summary. */
+  keepErrors: number;
+  /** Where every error is appended (JSON lines); undefined keeps only the first `keepErrors`. */
+  errorLog?: string;
+}
+
+const FLUSH_AT = 1 << 20;
+
+/**
+ * Receives every record of every file, in order: checks it against the schema, updates the column
+ * profiles, and keeps the tally of invalid rows. Called synchronously from the readers' hot loops.
+ */
+export class RecordProcessor {
+  rows = 0;
+  invalid = 0;
+  file = '';
+  readonly firstErrors: RowError[] = [];
+  /** Invalid rows counted by `field: reason` (bounded). */
+  readonly errorCounts = new Map<string, { field: string; reason: string; count: number; example: RowError }>();
+  private readonly accumulators = new Map<string, ColumnAccumulator>();
+  private readonly order: string[] = [];
+  private errorFd: number | undefined;
+  private errorBuf = '';
+
+  constructor(
+    private readonly validate: ValidateFunction,
+    private readonly columns: readonly SchemaColumn[],
+    private readonly opts: ProcessorOptions,
+  ) {
+    for (const c of columns) this.accumulator(c.name, c.type);
+    if (opts.errorLog) this.errorFd = openSync(opts.errorLog, 'w');
+  }
+
+  /** The accumulator of a column, created on first sight (columns outside the schema too). */
+  accumulator(name: string, type: ValueType = 'string'): ColumnAccumulator {
+    let acc = this.accumulators.get(name);
+    if (!acc) {
+      acc = createAccumulator(name, kindOf(type));
+      this.accumulators.set(name, acc);
+      this.order.push(name);
+    }
+    return acc;
+  }
+
+  /** Accumulators aligned with a CSV header. */
+  accumulatorsFor(header: readonly string[]): ColumnAccumulator[] {
+    return header.map((h) => this.accumulator(h, this.columns.find((c) => c.name === h)?.type));
+  }
+
+  /** Profile an object record (JSONL, Parquet): every known column, plus any new keys. */
+  profileObject(rec: Record<string, unknown>): void {
+    for (const key in rec) {
+      if (!this.accumulators.has(key)) {
+        const v = rec[key];
+        this.accumulator(key, typeof v === 'number' ? 'number' : 'string');
+      }
+    }
+    for (const [name, acc] of this.accumulators) {
+      const v = rec[name];
+      if (v === undefined || v === null || v === '') acc.addMissing();
+      else acc.add(v);
+    }
+  }
+
+  /** Check one parsed record. Returns whether it is valid. */
+  record(rec: Record<string, unknown>, line: number): boolean {
+    this.rows++;
+    if (this.validate(rec)) return true;
+    const e = this.validate.errors?.[0];
+    const params = (e?.params ?? {}) as Record<string, unknown>;
+    let field = jsonPointerToPath(e?.instancePath ?? '');
+    if (typeof params.missingProperty === 'string') field = field ? `${field}.${params.missingProperty}` : params.missingProperty;
+    if (typeof params.additionalProperty === 'string') field = params.additionalProperty;
+    let reason = e?.message ?? 'is invalid';
+    if (e?.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+      reason = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
+    if (e?.keyword === 'additionalProperties') reason = 'is not allowed by the schema';
+    if (field && e?.instancePath) reason = `${reason} (got ${preview(rec[field])})`;
+    this.fail({ file: this.file, line, field, reason });
+    return false;
+  }
+
+  /** A row the parser could not read (wrong field count, broken quoting, invalid JSON). */
+  parseError(line: number, reason: string): void {
+    this.rows++;
+    this.fail({ file: this.file, line, field: '', reason });
+  }
+
+  private fail(err: RowError): void {
+    this.invalid++;
+    if (this.firstErrors.length < this.opts.keepErrors) this.firstErrors.push(err);
+    const key = `${err.field}\u0000${err.reason.replace(/ \(got .*\)$/, '')}`;
+    const agg = this.errorCounts.get(key);
+    if (agg) agg.count++;
+    else if (this.errorCounts.size < 200) {
+      this.errorCounts.set(key, { field: err.field, reason: err.reason.replace(/ \(got .*\)$/, ''), count: 1, example: err });
+    }
+    if (this.errorFd !== undefined) {
+      this.errorBuf += JSON.stringify(err) + '\n';
+      if (this.errorBuf.length >= FLUSH_AT) this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (this.errorFd !== undefined && this.errorBuf) writeSync(this.errorFd, this.errorBuf);
+    this.errorBuf = '';
+  }
+
+  /** Close the error log; returns its path (or undefined). */
+  finish(): string | undefined {
+    this.flush();
+    if (this.errorFd !== undefined) closeSync(this.errorFd);
+    this.errorFd = undefined;
+    return this.opts.errorLog;
+  }
+
+  profiles(): ColumnProfile[] {
+    return this.order.map((name) => this.accumulators.get(name)!.toJSON());
+  }
+}
+
+function preview(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v));
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+/** Copy a JSON-lines error log into an open report file as array items, in bounded memory. */
+export function appendErrorLogAsJsonArray(errorLog: string, out: number): void {
+  const fd = openSync(errorLog, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  let carry = '';
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const text = carry + decoder.write(buf.subarray(0, n));
+      const lines = text.split('\n');
+      carry = lines.pop() ?? '';
+      let chunk = '';
+      for (const l of lines) {
+        if (!l) continue;
+        chunk += (first ? '\n    ' : ',\n    ') + l;
+        first = false;
+      }
+      if (chunk) writeSync(out, chunk);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,137 @@
+import Papa from 'papaparse';
+import { ConfigError } from '@modelship/core';
+import { coercerFor, type SchemaColumn } from '../columns.js';
+import type { RecordProcessor } from '../processor.js';
+import { metered } from './meter.js';
+import type { DataSource, ReadOptions, SourceStats } from './source.js';
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function tooLong(source: DataSource, line: number, max: number): ConfigError {
+  return new ConfigError(
+    `record at line ${line} is longer than ${max} bytes: not tabular CSV (an unclosed quote, or the wrong format?)`,
+    source.workspacePath ?? source.uri,
+  );
+}
+
+export function emptyFile(source: DataSource): ConfigError {
+  return new ConfigError('file is empty', source.workspacePath ?? source.uri);
+}
+
+/**
+ * Stream a CSV file (header row first) through the processor in one pass. Values are coerced to the
+ * schema's types; a row with the wrong number of fields or broken quoting is an invalid row with its
+ * line number, and the read goes on.
+ */
+export async function readCsv(
+  source: DataSource,
+  proc: RecordProcessor,
+  columns: readonly SchemaColumn[],
+  opts: ReadOptions,
+): Promise<SourceStats> {
+  const meter = metered(await source.open(opts.signal));
+  let header: string[] | undefined;
+  let names: string[] = [];
+  let coercers: ((raw: string) => unknown)[] = [];
+  let accs: ReturnType<RecordProcessor['accumulatorsFor']> = [];
+  let width = 0;
+  let line = 0; // line number of the last row's last physical line
+  let rows = 0;
+  let pendingBytes = 0;
+  let seenBytes = 0;
+  let failure: unknown;
+
+  const typeOf = new Map(columns.map((c) => [c.name, c.type]));
+
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      meter.destroy(new Error('cancelled'));
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = (err?: unknown): void => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (err ?? failure) {
+        meter.destroy();
+        reject(err ?? failure);
+      }
+      else resolve();
+    };
+    Papa.parse<string[]>(meter as unknown as File, {
+      header: false,
+      dynamicTyping: false,
+      skipEmptyLines: false,
+      delimiter: ',',
+      chunk(results, parser) {
+        try {
+          pendingBytes += meter.bytes - seenBytes;
+          seenBytes = meter.bytes;
+          const data = results.data;
+          if (data.length === 0) {
+            if (pendingBytes > opts.maxRecordBytes) throw tooLong(source, line + 1, opts.maxRecordBytes);
+            return;
+          }
+          pendingBytes = 0;
+          let bad: Map<number, string> | undefined;
+          for (const e of results.errors) {
+            if (e.row !== undefined && e.row !== null) (bad ??= new Map()).set(e.row, e.message);
+          }
+          const quoted = meter.sawQuote;
+          let start = 0;
+          if (!header) {
+            const h = data[0]!;
+            if (h.every((x) => x.trim() === '')) throw emptyFile(source);
+            header = h.map((x) => x.trim());
+            names = header;
+            width = header.length;
+            coercers = header.map((n) => coercerFor(typeOf.get(n) ?? 'string'));
+            accs = proc.accumulatorsFor(header);
+            line += 1 + (quoted ? countNewlines(h.join('')) : 0);
+            start = 1;
+          }
+          for (let r = start; r < data.length; r++) {
+            const row = data[r]!;
+            let span = 1;
+            if (quoted) for (let j = 0; j < row.length; j++) if (row[j]!.includes('\n')) span += countNewlines(row[j]!);
+            const first = line + 1;
+            line += span;
+            if (row.length !== width) {
+              if (row.length === 1 && row[0] === '') continue; // blank line
+              proc.parseError(first, bad?.get(r) ?? `expected ${width} fields, found ${row.length}`);
+              rows++;
+              continue;
+            }
+            if (bad?.has(r)) {
+              proc.parseError(first, bad.get(r)!);
+              rows++;
+              continue;
+            }
+            const rec: Record<string, unknown> = {};
+            for (let j = 0; j < width; j++) {
+              const raw = row[j]!;
+              if (raw === '') {
+                accs[j]!.addMissing();
+                continue;
+              }
+              const v = coercers[j]!(raw);
+              rec[names[j]!] = v;
+              accs[j]!.add(v);
+            }
+            proc.record(rec, first);
+            rows++;
+          }
+        } catch (err) {
+          failure = err;
+          parser.abort();
+        }
+      },
+      complete: () => done(),
+      error: (err: unknown) => done(err),
+    });
+  });
+  if (!header) throw emptyFile(source);
+  return { uri: source.uri, sha256: meter.digest(), bytes: meter.bytes, rows };
+}

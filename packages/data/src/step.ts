@@ -1,0 +1,237 @@
+import { dirname, join, resolve } from 'node:path';
+import {
+  ConfigError,
+  defineStep,
+  type Annotation,
+  type DataSection,
+  type StepContext,
+  type StepResult,
+} from '@modelship/core';
+import type { DataFormat } from './readers/source.js';
+import { DEFAULT_MAX_RECORD_BYTES } from './readers/source.js';
+import { renderSummary, renderInferSummary } from './summary.js';
+import {
+  defaultDeps,
+  inferSchemaFromData,
+  loadRecordSchema,
+  relativeTo,
+  validateData,
+  writeJsonDocument,
+  type FailOn,
+  type ValidateOutcome,
+} from './validate.js';
+
+export interface ValidateDataInputs {
+  data: string;
+  format: 'auto' | DataFormat;
+  schema?: string;
+  baseline?: string;
+  'write-profile'?: string;
+  'fail-on'?: FailOn;
+  'max-annotations': number;
+  'infer-schema'?: string;
+}
+
+type Output = 'passed' | 'rows' | 'invalid-rows' | 'drifted-features' | 'drifted' | 'report' | 'profile';
+
+/** A path from an input resolves against the workspace; one from the config against the config's folder. */
+function fromInputOrConfig(ctx: StepContext, input: string | undefined, configured: string | undefined): string | undefined {
+  if (input) return input;
+  return configured ? relativeTo(ctx.cwd, ctx.config.resolvePath(configured)) : undefined;
+}
+
+function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotation[] {
+  const out: Annotation[] = o.firstErrors.slice(0, max).map((e) => {
+    const local = !e.file.startsWith('s3://');
+    return {
+      level: 'error' as const,
+      title: 'invalid row',
+      message: `${local ? '' : `${e.file}:${e.line}: `}${e.field ? `${e.field}: ` : ''}${e.reason}`,
+      file: local ? e.file : undefined,
+      line: local ? e.line : undefined,
+    };
+  });
+  if (o.invalidRows > out.length && out.length > 0) {
+    out.push({ level: 'notice', message: `${o.invalidRows - out.length} more invalid rows: see the report` });
+  }
+  for (const f of o.drift?.features ?? []) {
+    if (!f.drifted) continue;
+    out.push({
+      level: failOn === 'drift' ? 'error' : 'warning',
+      title: 'data drift',
+      message: `${f.feature} drifted: ${f.method} ${f.statistic.toPrecision(3)} (threshold ${f.threshold})`,
+    });
+  }
+  return out;
+}
+
+function headline(o: ValidateOutcome, failOn: FailOn): string {
+  const parts = [`${o.rows.toLocaleString('en-US')} rows`, `${o.invalidRows.toLocaleString('en-US')} invalid`];
+  if (o.drift) {
+    parts.push(
+      o.drift.drifted.length
+        ? `${o.drift.drifted.length} of ${o.drift.checked} features drifted (${o.drift.drifted.join(', ')})`
+        : `no drift in ${o.drift.checked} features`,
+    );
+  }
+  const verdict = o.passed ? 'data passed' : 'data failed';
+  const policy = failOn === 'never' ? ' (fail-on: never)' : '';
+  return `${verdict}${policy}: ${parts.join(', ')}`;
+}
+
+export const validateDataStep = defineStep<ValidateDataInputs, Output>({
+  name: 'validate-data',
+  title: 'modelship validate-data',
+  description:
+    'Validate a dataset against a JSON Schema contract, profile every column, and detect drift against a baseline profile. Streams CSV, JSON Lines and Parquet from disk or S3 in one pass.',
+  inputs: {
+    data: {
+      type: 'string',
+      description: 'The data: a file, a directory, a glob, or an `s3://bucket/prefix` URI. Every matching file is read.',
+    },
+    format: {
+      type: 'string',
+      description: '`auto` (by file extension), `csv`, `jsonl` or `parquet`.',
+      enum: ['auto', 'csv', 'jsonl', 'parquet'],
+      default: 'auto',
+    },
+    schema: {
+      type: 'string',
+      description: 'Path or `s3://` URI of the JSON Schema one record must satisfy. Defaults to the config\'s `data.schema`.',
+    },
+    baseline: {
+      type: 'string',
+      description:
+        'Path or `s3://` URI of a profile written by an earlier run (`write-profile`), to check drift against. Defaults to the config\'s `data.baseline`.',
+    },
+    'write-profile': {
+      type: 'string',
+      description:
+        'Path or `s3://` URI to write this data\'s profile to (usable as a later `baseline`). Defaults to `validate-data/profile.json` beside the manifest.',
+    },
+    'fail-on': {
+      type: 'string',
+      description:
+        '`error` (default): fail on invalid rows; `drift`: also fail when any feature drifted; `never`: report only. Defaults to the config\'s `data.fail-on`, else `error`.',
+      enum: ['error', 'drift', 'never'],
+    },
+    'max-annotations': {
+      type: 'integer',
+      description: 'How many invalid rows become GitHub annotations (all of them go to the report).',
+      default: 10,
+      minimum: 0,
+      maximum: 50,
+    },
+    'infer-schema': {
+      type: 'string',
+      description:
+        'Instead of validating, infer a JSON Schema from the data and write it to this path, with a baseline profile (to `write-profile`, default beside the schema).',
+      cliAliases: ['infer'],
+    },
+  },
+  required: ['data'],
+  outputs: {
+    passed: '`true` when the data passed under the `fail-on` policy, else `false`.',
+    rows: 'Number of records read (valid and invalid).',
+    'invalid-rows': 'Number of records that failed to parse or did not match the schema.',
+    'drifted-features': 'Number of features judged drifted against the baseline (0 without a baseline).',
+    drifted: 'Comma-separated names of the drifted features.',
+    report: 'Path of the JSON report (verdict, counts, drift evidence, every invalid row).',
+    profile: 'Path of the profile written for this data.',
+  },
+  async run(inputs, ctx): Promise<StepResult<Output>> {
+    const deps = defaultDeps(ctx);
+    const cfg = ctx.config.values.data ?? {};
+    const outDir = join(dirname(resolve(ctx.cwd, inputs.manifest)), 'validate-data');
+    const format = inputs.format !== 'auto' ? inputs.format : (cfg.format ?? 'auto');
+    const maxRecordBytes = cfg['max-record-bytes'] ?? DEFAULT_MAX_RECORD_BYTES;
+
+    if (inputs['infer-schema']) {
+      const target = inputs['infer-schema'];
+      const { schema, sources } = await ctx.log.group('Inferring a schema', () =>
+        inferSchemaFromData(inputs.data, format, ctx.config.values.model ?? 'record', deps, maxRecordBytes),
+      );
+      await writeJsonDocument(target, schema, deps);
+      ctx.log.info(`wrote schema ${target} (${Object.keys(schema.properties as object).length} columns from ${sources.length} file(s))`);
+      inputs = { ...inputs, schema: target, baseline: undefined };
+      inputs['write-profile'] ??= join(dirname(target), 'baseline-profile.json');
+    }
+
+    const schemaPath = fromInputOrConfig(ctx, inputs.schema, cfg.schema);
+    if (!schemaPath) {
+      throw new ConfigError(
+        'no schema given: set the schema input or data.schema in modelship.yml (or derive one with infer-schema)',
+        "input 'schema'",
+      );
+    }
+    const failOn: FailOn = inputs['fail-on'] ?? cfg['fail-on'] ?? 'error';
+    const profilePath =
+      fromInputOrConfig(ctx, inputs['write-profile'], cfg['write-profile']) ??
+      relativeTo(ctx.cwd, join(outDir, 'profile.json'));
+    const baseline = inputs['infer-schema'] ? undefined : fromInputOrConfig(ctx, inputs.baseline, cfg.baseline);
+    const schema = await loadRecordSchema(schemaPath, deps);
+
+    const drift = cfg.drift ?? {};
+    const o = await ctx.log.group(`Validating ${inputs.data}`, () =>
+      validateData(
+        {
+          data: inputs.data,
+          format,
+          schema,
+          baseline,
+          failOn,
+          keepErrors: Math.max(inputs['max-annotations'], 20),
+          maxRecordBytes,
+          drift: {
+            defaultThreshold: drift['default-threshold'],
+            alpha: drift.alpha,
+            numeric: drift.numeric,
+            categorical: drift.categorical,
+            features: drift.features,
+          },
+          outDir,
+          profilePath,
+        },
+        deps,
+      ),
+    );
+
+    const section: DataSection = {
+      validatedAt: ctx.now().toISOString(),
+      passed: o.passed,
+      format: o.formats.join(','),
+      uri: inputs.data,
+      rows: o.rows,
+      invalidRows: o.invalidRows,
+      fingerprint: o.fingerprint,
+      files: o.files.map((f) => ({ uri: relativeTo(ctx.cwd, f.uri), sha256: f.sha256, bytes: f.bytes, rows: f.rows })),
+      schema: { path: schema.path, sha256: schema.sha256 },
+      profile: o.profilePath,
+      report: relativeTo(ctx.cwd, o.reportPath),
+    };
+    if (baseline) section.baseline = baseline;
+    if (o.drift) section.drift = { checked: o.drift.checked, drifted: o.drift.drifted };
+    ctx.manifest.set('data', section);
+
+    const summary = inputs['infer-schema']
+      ? renderInferSummary(o, schemaPath)
+      : renderSummary(o, { failOn, schemaPath, data: inputs.data });
+    return {
+      ok: o.passed,
+      headline: inputs['infer-schema']
+        ? `inferred ${schemaPath} and baseline ${o.profilePath} from ${o.rows.toLocaleString('en-US')} rows`
+        : headline(o, failOn),
+      outputs: {
+        passed: String(o.passed),
+        rows: String(o.rows),
+        'invalid-rows': String(o.invalidRows),
+        'drifted-features': String(o.drift?.drifted.length ?? 0),
+        drifted: (o.drift?.drifted ?? []).join(','),
+        report: relativeTo(ctx.cwd, o.reportPath),
+        profile: o.profilePath,
+      },
+      summary,
+      annotations: annotations(o, inputs['max-annotations'], failOn),
+    };
+  },
+});

@@ -1,0 +1,289 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+import {
+  atomicWrite,
+  compileSchema,
+  ConfigError,
+  createAjv,
+  createS3Client,
+  fileError,
+  isS3Uri,
+  openS3Object,
+  parseS3Uri,
+  s3Error,
+  type JsonSchema,
+  type StepContext,
+  type ValidateFunction,
+} from '@modelship/core';
+import { schemaColumns, type SchemaColumn } from './columns.js';
+import { SchemaInferrer } from './infer.js';
+import { appendErrorLogAsJsonArray, RecordProcessor, type RowError } from './processor.js';
+import { readCsv } from './readers/csv.js';
+import { readJsonl } from './readers/jsonl.js';
+import { readParquet } from './readers/parquet.js';
+import { DEFAULT_MAX_RECORD_BYTES, type DataFormat, type DataSource, type SourceStats } from './readers/source.js';
+import { localCopy, resolveSources } from './readers/sources.js';
+import { computeDrift, type DriftOptions, type DriftReport } from './stats/drift.js';
+import { checkProfile, type DatasetProfile } from './stats/profile.js';
+
+export type FailOn = 'error' | 'drift' | 'never';
+
+export interface ValidateOptions {
+  data: string;
+  format: 'auto' | DataFormat;
+  /** Parsed JSON Schema of one record and where it came from. */
+  schema: { doc: JsonSchema; path: string; sha256: string };
+  baseline?: string;
+  failOn: FailOn;
+  keepErrors: number;
+  maxRecordBytes: number;
+  drift: DriftOptions;
+  /** Directory for the report, error log and default profile. */
+  outDir: string;
+  profilePath: string;
+}
+
+export interface ValidateOutcome {
+  passed: boolean;
+  rows: number;
+  invalidRows: number;
+  files: SourceStats[];
+  fingerprint: string;
+  formats: DataFormat[];
+  firstErrors: RowError[];
+  errorCounts: { field: string; reason: string; count: number; example: RowError }[];
+  profile: DatasetProfile;
+  drift?: DriftReport;
+  baseline?: string;
+  reportPath: string;
+  profilePath: string;
+  workspacePaths: Map<string, string>;
+}
+
+export interface DataDeps {
+  cwd: string;
+  signal?: AbortSignal;
+  s3: () => S3Client;
+  now: () => Date;
+}
+
+/** Read JSON from a local path or an s3:// URI, naming the file in any error. */
+export async function readJsonDocument(uri: string, deps: DataDeps, what: string): Promise<unknown> {
+  let text: string;
+  if (isS3Uri(uri)) {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const c of await openS3Object(deps.s3(), uri, { signal: deps.signal })) chunks.push(c as Buffer);
+    } catch (err) {
+      throw s3Error(err, uri);
+    }
+    text = Buffer.concat(chunks).toString('utf8');
+  } else {
+    try {
+      text = await readFile(resolve(deps.cwd, uri), 'utf8');
+    } catch (err) {
+      throw fileError(err, uri, what);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${what} is not valid JSON (${(err as Error).message})`, uri, { cause: err });
+  }
+}
+
+/** Write a JSON document to a local path or an s3:// URI. */
+export async function writeJsonDocument(uri: string, doc: unknown, deps: DataDeps): Promise<void> {
+  const body = JSON.stringify(doc, null, 2) + '\n';
+  if (!isS3Uri(uri)) return atomicWrite(resolve(deps.cwd, uri), body);
+  const { bucket, key } = parseS3Uri(uri);
+  try {
+    await deps.s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+  } catch (err) {
+    throw s3Error(err, uri);
+  }
+}
+
+export async function loadRecordSchema(path: string, deps: DataDeps): Promise<ValidateOptions['schema']> {
+  const doc = await readJsonDocument(path, deps, 'schema');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new ConfigError('a JSON Schema must be a JSON object', path);
+  }
+  const sha256 = createHash('sha256').update(JSON.stringify(doc)).digest('hex');
+  return { doc: doc as JsonSchema, path, sha256 };
+}
+
+function compileRecordSchema(schema: ValidateOptions['schema']): ValidateFunction {
+  return compileSchema(createAjv(schema.doc, { allErrors: false }), schema.doc, schema.path);
+}
+
+async function readSource(
+  source: DataSource,
+  proc: RecordProcessor,
+  columns: readonly SchemaColumn[],
+  opts: { maxRecordBytes: number; signal?: AbortSignal },
+): Promise<SourceStats> {
+  proc.file = source.workspacePath ?? source.uri;
+  switch (source.format) {
+    case 'csv':
+      return readCsv(source, proc, columns, opts);
+    case 'jsonl':
+      return readJsonl(source, proc, opts);
+    case 'parquet': {
+      const local = await localCopy(source, opts.signal);
+      try {
+        return { ...(await readParquet(local, proc, opts)), uri: source.uri };
+      } finally {
+        if (local !== source && local.localPath) await rm(dirname(local.localPath), { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+/** sha256 over the sorted per-file digests: one fingerprint for the whole dataset. */
+export function datasetFingerprint(files: readonly SourceStats[]): string {
+  const h = createHash('sha256');
+  for (const f of [...files].sort((a, b) => a.uri.localeCompare(b.uri))) h.update(`${f.sha256}  ${f.uri}\n`);
+  return h.digest('hex');
+}
+
+async function readAll(
+  sources: readonly DataSource[],
+  proc: RecordProcessor,
+  columns: readonly SchemaColumn[],
+  opts: { maxRecordBytes: number; signal?: AbortSignal },
+): Promise<SourceStats[]> {
+  const files: SourceStats[] = [];
+  for (const s of sources) files.push(await readSource(s, proc, columns, opts));
+  if (proc.rows === 0) throw new ConfigError('no records found (only headers or blank lines)', sources.length === 1 ? (sources[0]!.workspacePath ?? sources[0]!.uri) : 'data');
+  return files;
+}
+
+function buildProfile(proc: RecordProcessor, files: SourceStats[], now: Date): DatasetProfile {
+  return {
+    kind: 'modelship.profile',
+    schemaVersion: 1,
+    createdAt: now.toISOString(),
+    rows: proc.rows,
+    sources: files.map((f) => ({ uri: f.uri, sha256: f.sha256, rows: f.rows })),
+    columns: proc.profiles(),
+  };
+}
+
+/** The whole check: stream every file once, validate, profile, compare to the baseline, write the report. */
+export async function validateData(opts: ValidateOptions, deps: DataDeps): Promise<ValidateOutcome> {
+  const sources = await resolveSources(opts.data, opts.format, { cwd: deps.cwd, signal: deps.signal, s3: deps.s3 });
+  const validate = compileRecordSchema(opts.schema);
+  const columns = schemaColumns(opts.schema.doc);
+  // Read the baseline first: a bad baseline should fail before a long read.
+  const baseline = opts.baseline
+    ? checkProfile(await readJsonDocument(opts.baseline, deps, 'baseline profile'), opts.baseline)
+    : undefined;
+
+  await mkdir(opts.outDir, { recursive: true });
+  const errorLog = join(opts.outDir, 'errors.jsonl');
+  const proc = new RecordProcessor(validate, columns, { keepErrors: opts.keepErrors, errorLog });
+  let files: SourceStats[];
+  try {
+    files = await readAll(sources, proc, columns, { maxRecordBytes: opts.maxRecordBytes, signal: deps.signal });
+  } finally {
+    proc.finish();
+  }
+  const profile = buildProfile(proc, files, deps.now());
+  const drift = baseline ? computeDrift(baseline, profile, opts.drift) : undefined;
+  const driftFails = opts.failOn === 'drift' && (drift?.drifted.length ?? 0) > 0;
+  const passed = opts.failOn === 'never' || (proc.invalid === 0 && !driftFails);
+
+  await writeJsonDocument(opts.profilePath, profile, deps);
+  const outcome: ValidateOutcome = {
+    passed,
+    rows: proc.rows,
+    invalidRows: proc.invalid,
+    files,
+    fingerprint: datasetFingerprint(files),
+    formats: [...new Set(sources.map((s) => s.format))],
+    firstErrors: proc.firstErrors,
+    errorCounts: [...proc.errorCounts.values()].sort((a, b) => b.count - a.count),
+    profile,
+    drift,
+    baseline: opts.baseline,
+    reportPath: join(opts.outDir, 'report.json'),
+    profilePath: opts.profilePath,
+    workspacePaths: new Map(sources.map((s) => [s.uri, s.workspacePath ?? s.uri])),
+  };
+  await writeReport(outcome, opts, errorLog);
+  await rm(errorLog, { force: true });
+  return outcome;
+}
+
+/** The JSON report: verdict, counts, drift evidence, and every invalid row (streamed, bounded memory). */
+async function writeReport(o: ValidateOutcome, opts: ValidateOptions, errorLog: string): Promise<void> {
+  const head = {
+    kind: 'modelship.validate-data.report',
+    schemaVersion: 1,
+    passed: o.passed,
+    failOn: opts.failOn,
+    data: opts.data,
+    formats: o.formats,
+    rows: o.rows,
+    invalidRows: o.invalidRows,
+    fingerprint: o.fingerprint,
+    files: o.files,
+    schema: { path: opts.schema.path, sha256: opts.schema.sha256 },
+    profile: o.profilePath,
+    baseline: o.baseline ?? null,
+    drift: o.drift ?? null,
+    errorsByReason: o.errorCounts.map(({ field, reason, count, example }) => ({ field, reason, count, first: example })),
+  };
+  const tmp = `${o.reportPath}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    const text = JSON.stringify(head, null, 2);
+    writeSync(fd, `${text.slice(0, -2)},\n  "errors": [`);
+    appendErrorLogAsJsonArray(errorLog, fd);
+    writeSync(fd, '\n  ]\n}\n');
+  } finally {
+    closeSync(fd);
+  }
+  const { rename } = await import('node:fs/promises');
+  await rename(tmp, o.reportPath);
+}
+
+/** Infer a record schema from the data (first pass), then profile it against that schema (second pass). */
+export async function inferSchemaFromData(
+  data: string,
+  format: 'auto' | DataFormat,
+  title: string,
+  deps: DataDeps,
+  maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
+): Promise<{ schema: JsonSchema; sources: DataSource[] }> {
+  const sources = await resolveSources(data, format, { cwd: deps.cwd, signal: deps.signal, s3: deps.s3 });
+  const inferrer = new SchemaInferrer();
+  const observe = ((rec: Record<string, unknown>) => {
+    inferrer.observe(rec);
+    return true;
+  }) as unknown as ValidateFunction;
+  const proc = new RecordProcessor(observe, [], { keepErrors: 0 });
+  await readAll(sources, proc, [], { maxRecordBytes, signal: deps.signal });
+  return { schema: inferrer.schema(title), sources };
+}
+
+export function defaultDeps(ctx: StepContext): DataDeps {
+  let client: S3Client | undefined;
+  return {
+    cwd: ctx.cwd,
+    signal: ctx.signal,
+    now: ctx.now,
+    s3: () => (client ??= createS3Client(ctx.config.values.region, ctx.env)),
+  };
+}
+
+export function relativeTo(cwd: string, p: string): string {
+  if (isS3Uri(p)) return p;
+  const rel = relative(cwd, p);
+  return rel.startsWith('..') ? p : rel;
+}

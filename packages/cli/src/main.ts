@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const config = await loadConfig(args.inputs.config, process.cwd());
-    const jobs = mainJob(config);
+    const jobs = mainJob(config, process.cwd());
     if (jobs.length === 0) {
       throw new ConfigError('nothing to run: the config sets up no step (e.g. data.path for validate-data)', config.path ?? 'modelship.yml');
     }

@@ -204,7 +204,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
       rows: o.rows,
       invalidRows: o.invalidRows,
       fingerprint: o.fingerprint,
-      files: o.files.map((f) => ({ uri: relativeTo(ctx.cwd, f.uri), sha256: f.sha256, bytes: f.bytes, rows: f.rows })),
+      files: o.files.map((f) => ({ uri: f.uri, sha256: f.sha256, bytes: f.bytes, rows: f.rows })),
       schema: { path: schema.path, sha256: schema.sha256 },
       profile: o.profilePath,
       report: relativeTo(ctx.cwd, o.reportPath),
@@ -215,7 +215,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
 
     const summary = inputs['infer-schema']
       ? renderInferSummary(o, schemaPath)
-      : renderSummary(o, { failOn, schemaPath, data: inputs.data });
+      : renderSummary(o, { failOn, schemaPath, data: inputs.data, cwd: ctx.cwd });
     return {
       ok: o.passed,
       headline: inputs['infer-schema']

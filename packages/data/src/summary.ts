@@ -1,6 +1,6 @@
 import { formatNumber, mermaidBarsVsLine, table } from '@modelship/core';
 import type { FeatureDrift } from './stats/drift.js';
-import type { FailOn, ValidateOutcome } from './validate.js';
+import { relativeTo, type FailOn, type ValidateOutcome } from './validate.js';
 
 const MAX_CHARTS = 3;
 
@@ -42,7 +42,7 @@ function driftCharts(features: readonly FeatureDrift[]): string[] {
 }
 
 /** The job summary of a validation run. */
-export function renderSummary(o: ValidateOutcome, opts: { failOn: FailOn; schemaPath: string; data: string }): string {
+export function renderSummary(o: ValidateOutcome, opts: { failOn: FailOn; schemaPath: string; data: string; cwd: string }): string {
   const drifted = o.drift?.drifted ?? [];
   const checks: string[][] = [
     ['records parse', icon(!o.errorCounts.some((e) => !e.field) ), `${formatNumber(o.rows)} records in ${o.files.length} file(s)`],
@@ -88,12 +88,12 @@ export function renderSummary(o: ValidateOutcome, opts: { failOn: FailOn; schema
     '',
     table(
       ['file', 'rows', 'bytes', 'sha256'],
-      o.files.map((f) => [o.workspacePaths.get(f.uri) ?? f.uri, formatNumber(f.rows), formatNumber(f.bytes), `\`${f.sha256.slice(0, 16)}…\``]),
+      o.files.map((f) => [f.uri, formatNumber(f.rows), formatNumber(f.bytes), `\`${f.sha256.slice(0, 16)}…\``]),
     ),
     '',
     '</details>',
     '',
-    `Report: \`${o.reportPath}\` · profile: \`${o.profilePath}\``,
+    `Report: \`${relativeTo(opts.cwd, o.reportPath)}\` · profile: \`${o.profilePath}\``,
   );
   return lines.join('\n') + '\n';
 }

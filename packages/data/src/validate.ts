@@ -61,7 +61,6 @@ export interface ValidateOutcome {
   baseline?: string;
   reportPath: string;
   profilePath: string;
-  workspacePaths: Map<string, string>;
 }
 
 export interface DataDeps {
@@ -127,16 +126,17 @@ async function readSource(
   columns: readonly SchemaColumn[],
   opts: { maxRecordBytes: number; signal?: AbortSignal },
 ): Promise<SourceStats> {
-  proc.file = source.workspacePath ?? source.uri;
+  const uri = source.workspacePath ?? source.uri;
+  proc.file = uri;
   switch (source.format) {
     case 'csv':
-      return readCsv(source, proc, columns, opts);
+      return { ...(await readCsv(source, proc, columns, opts)), uri };
     case 'jsonl':
-      return readJsonl(source, proc, opts);
+      return { ...(await readJsonl(source, proc, opts)), uri };
     case 'parquet': {
       const local = await localCopy(source, opts.signal);
       try {
-        return { ...(await readParquet(local, proc, opts)), uri: source.uri };
+        return { ...(await readParquet(local, proc, opts)), uri };
       } finally {
         if (local !== source && local.localPath) await rm(dirname(local.localPath), { recursive: true, force: true });
       }
@@ -213,7 +213,6 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
     baseline: opts.baseline,
     reportPath: join(opts.outDir, 'report.json'),
     profilePath: opts.profilePath,
-    workspacePaths: new Map(sources.map((s) => [s.uri, s.workspacePath ?? s.uri])),
   };
   await writeReport(outcome, opts, errorLog);
   await rm(errorLog, { force: true });

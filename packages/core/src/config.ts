@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { CONFIG_SCHEMA, type DRIFT_METHODS } from './config-schema.js';
 import { ConfigError, fileError } from './errors.js';
 import { compileSchema, createAjv, firstUsefulError, formatAjvError } from './schema.js';
@@ -87,10 +87,11 @@ function resolveFrom(dir: string): (p: string) => string {
 
 /** Parse and check config text. `file` names the source in errors. */
 export function parseConfig(text: string, file: string): ModelshipConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
+    const line = lineCounter.linePos(e.pos[0]).line;
     throw new ConfigError(`invalid YAML: ${e.message.split('\n')[0]}`, line ? `${file}:${line}` : file);
   }
   const values: unknown = doc.toJS() ?? {};

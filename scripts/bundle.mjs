@@ -18,8 +18,10 @@ function targets() {
   ];
   for (const name of readdirSync(join(root, 'actions')).sort()) {
     const src = join('actions', name, 'src');
-    if (existsSync(join(root, src, 'index.ts'))) list.push([join(src, 'index.ts'), join('actions', name, 'dist')]);
-    if (existsSync(join(root, src, 'post.ts'))) list.push([join(src, 'post.ts'), join('actions', name, 'dist', 'post')]);
+    if (existsSync(join(root, src, 'index.ts')))
+      list.push([join(src, 'index.ts'), join('actions', name, 'dist')]);
+    if (existsSync(join(root, src, 'post.ts')))
+      list.push([join(src, 'post.ts'), join('actions', name, 'dist', 'post')]);
   }
   return list;
 }
@@ -36,7 +38,18 @@ function build(entry, out) {
   rmSync(out, { recursive: true, force: true });
   execFileSync(
     process.execPath,
-    [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(root, entry), '-o', out, '--minify', '--quiet', '--transpile-only', '--target', 'es2022'],
+    [
+      join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+      'build',
+      join(root, entry),
+      '-o',
+      out,
+      '--minify',
+      '--quiet',
+      '--transpile-only',
+      '--target',
+      'es2022',
+    ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
 }
@@ -48,25 +61,35 @@ for (const [entry, outRel] of targets()) {
   const t0 = Date.now();
   build(entry, out);
   if (!check) {
-    console.log(`built ${outRel}/index.js from ${entry} (${(statSync(join(out, 'index.js')).size / 1024).toFixed(0)} KiB, ${Date.now() - t0} ms)`);
+    console.log(
+      `built ${outRel}/index.js from ${entry} (${(statSync(join(out, 'index.js')).size / 1024).toFixed(0)} KiB, ${Date.now() - t0} ms)`,
+    );
     continue;
   }
   const committed = join(root, outRel);
   // Nested bundle dirs (dist/post inside dist) are compared by their own target.
-  const nested = new Set(targets().map(([, o]) => o).filter((o) => o !== outRel && o.startsWith(outRel + '/')).map((o) => relative(outRel, o)));
+  const nested = new Set(
+    targets()
+      .map(([, o]) => o)
+      .filter((o) => o !== outRel && o.startsWith(outRel + '/'))
+      .map((o) => relative(outRel, o)),
+  );
   const ours = (d) => files(d).filter((f) => ![...nested].some((n) => f.startsWith(n + '/')));
   const fresh = ours(out);
   const have = ours(committed);
   for (const f of new Set([...fresh, ...have])) {
     const a = join(out, f);
     const b = join(committed, f);
-    if (!existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b))) stale.push(join(outRel, f));
+    if (!existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b)))
+      stale.push(join(outRel, f));
   }
 }
 if (scratch) rmSync(scratch, { recursive: true, force: true });
 if (check) {
   if (stale.length) {
-    console.error(`bundles are out of date with their sources (run npm run bundle and commit):\n  ${stale.join('\n  ')}`);
+    console.error(
+      `bundles are out of date with their sources (run npm run bundle and commit):\n  ${stale.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log(`all ${targets().length} bundles match their sources`);

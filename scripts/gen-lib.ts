@@ -4,7 +4,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { allInputs, CONFIG_SCHEMA, inputSchema, MANIFEST_SCHEMA, type AnyStep, type InputSpec } from '@modelship/core';
+import {
+  allInputs,
+  CONFIG_SCHEMA,
+  inputSchema,
+  MANIFEST_SCHEMA,
+  type AnyStep,
+  type InputSpec,
+} from '@modelship/core';
 import { STEPS } from '@modelship/cli';
 
 export const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -28,7 +35,15 @@ function actionYml(step: AnyStep): string {
   return (
     `# Generated from the step definition by \`npm run gen\`: edit the step, not this file.\n` +
     stringify(
-      { name: step.title, description: step.description, author: 'modelship', branding: { icon: 'package', color: 'blue' }, inputs, outputs, runs },
+      {
+        name: step.title,
+        description: step.description,
+        author: 'modelship',
+        branding: { icon: 'package', color: 'blue' },
+        inputs,
+        outputs,
+        runs,
+      },
       { lineWidth: 0 },
     )
   );
@@ -36,7 +51,10 @@ function actionYml(step: AnyStep): string {
 
 function rootActionYml(steps: readonly AnyStep[]): string {
   const inputs: Record<string, unknown> = {
-    step: { description: `The step to run: ${steps.map((s) => `\`${s.name}\``).join(', ')}.`, required: true },
+    step: {
+      description: `The step to run: ${steps.map((s) => `\`${s.name}\``).join(', ')}.`,
+      required: true,
+    },
   };
   const outputs: Record<string, unknown> = {};
   for (const step of steps) {
@@ -53,7 +71,8 @@ function rootActionYml(steps: readonly AnyStep[]): string {
     stringify(
       {
         name: 'modelship',
-        description: 'CI/CD for machine-learning models: run any modelship step (validate-data, train, ...) by name.',
+        description:
+          'CI/CD for machine-learning models: run any modelship step (validate-data, train, ...) by name.',
         author: 'modelship',
         branding: { icon: 'package', color: 'blue' },
         inputs,
@@ -110,7 +129,8 @@ export function generatedFiles(): Map<string, string> {
     out.set(`schemas/steps/${step.name}.inputs.schema.json`, json(inputSchema(step)));
     out.set(`actions/${step.name}/action.yml`, actionYml(step));
     const readme = join(ROOT, 'actions', step.name, 'README.md');
-    if (existsSync(readme)) out.set(`actions/${step.name}/README.md`, withTables(readFileSync(readme, 'utf8'), step));
+    if (existsSync(readme))
+      out.set(`actions/${step.name}/README.md`, withTables(readFileSync(readme, 'utf8'), step));
   }
   return out;
 }

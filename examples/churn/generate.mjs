@@ -67,7 +67,10 @@ const HEADER = [
 function customer(g, id, shift) {
   const contract = pick3(g, shift ? [0.7, 0.2, 0.1] : [0.5, 0.25, 0.25]);
   const internet = g.pick(['fiber', 'dsl', 'none'], [0.45, 0.35, 0.2]);
-  const payment = g.pick(['electronic-check', 'mailed-check', 'bank-transfer', 'credit-card'], [0.34, 0.22, 0.22, 0.22]);
+  const payment = g.pick(
+    ['electronic-check', 'mailed-check', 'bank-transfer', 'credit-card'],
+    [0.34, 0.22, 0.22, 0.22],
+  );
   const senior = g.rand() < 0.16;
   const tenureMean = contract === 'two-year' ? 50 : contract === 'one-year' ? 30 : 14;
   const tenure = Math.max(0, Math.min(72, Math.round(tenureMean + 14 * g.normal())));
@@ -116,4 +119,6 @@ mkdirSync(values.out, { recursive: true });
 write(join(values.out, 'train.csv'), seed, rows, 1, false);
 write(join(values.out, 'validation.csv'), seed + 1, Math.round(rows / 4), rows + 1, false);
 write(join(values.out, 'current.csv'), seed + 2, Math.round(rows / 4), rows + Math.round(rows / 4) + 1, true);
-process.stderr.write(`wrote train.csv (${rows} rows), validation.csv and current.csv (${Math.round(rows / 4)} rows each) to ${values.out}\n`);
+process.stderr.write(
+  `wrote train.csv (${rows} rows), validation.csv and current.csv (${Math.round(rows / 4)} rows each) to ${values.out}\n`,
+);

@@ -9,17 +9,28 @@ describe('modelship.yml', () => {
     const cfg = await loadConfig('examples/churn/modelship.yml', process.cwd());
     expect(cfg.values.model).toBe('churn');
     expect(cfg.values.data?.drift?.features?.monthly_charges).toEqual({ method: 'psi', threshold: 0.2 });
-    expect(cfg.resolvePath('churn.schema.json')).toBe(join(process.cwd(), 'examples/churn/churn.schema.json'));
+    expect(cfg.resolvePath('churn.schema.json')).toBe(
+      join(process.cwd(), 'examples/churn/churn.schema.json'),
+    );
     expect(cfg.resolvePath('s3://b/k')).toBe('s3://b/k');
   });
 
   it.each([
-    ['gate:\n  - {metric: auc, direction: upwards}\n', 'modelship.yml: gate[0].direction: must be one of "higher-is-better", "lower-is-better"'],
-    ['data:\n  fail-on: sometimes\n', 'modelship.yml: data.fail-on: must be one of "error", "drift", "never"'],
+    [
+      'gate:\n  - {metric: auc, direction: upwards}\n',
+      'modelship.yml: gate[0].direction: must be one of "higher-is-better", "lower-is-better"',
+    ],
+    [
+      'data:\n  fail-on: sometimes\n',
+      'modelship.yml: data.fail-on: must be one of "error", "drift", "never"',
+    ],
     ['modle: churn\n', 'modelship.yml: modle: is not a known field'],
     ['gate:\n  - {direction: higher-is-better}\n', 'modelship.yml: gate[0].metric: is required'],
     ['train:\n  max-runtime-minutes: "sixty"\n', 'modelship.yml: train.max-runtime-minutes: must be integer'],
-    ['data:\n  drift:\n    features:\n      income: {method: magic}\n', 'modelship.yml: data.drift.features.income.method: must be one of'],
+    [
+      'data:\n  drift:\n    features:\n      income: {method: magic}\n',
+      'modelship.yml: data.drift.features.income.method: must be one of',
+    ],
   ])('names the bad field in one line: %j', async (yaml, expected) => {
     const line = await configErrorLine(Promise.resolve().then(() => parseConfig(yaml, 'modelship.yml')));
     expect(line.startsWith(expected)).toBe(true);
@@ -27,7 +38,9 @@ describe('modelship.yml', () => {
   });
 
   it('reports YAML syntax errors with the line', async () => {
-    const line = await configErrorLine(Promise.resolve().then(() => parseConfig('model: churn\ndata: [\n', 'modelship.yml')));
+    const line = await configErrorLine(
+      Promise.resolve().then(() => parseConfig('model: churn\ndata: [\n', 'modelship.yml')),
+    );
     expect(line).toMatch(/^modelship\.yml:\d+: invalid YAML/);
   });
 

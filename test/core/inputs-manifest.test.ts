@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { checkManifest, describeError, ManifestStore, parseInputs, ConfigError, type InputSpec } from '@modelship/core';
+import {
+  checkManifest,
+  describeError,
+  ManifestStore,
+  parseInputs,
+  ConfigError,
+  type InputSpec,
+} from '@modelship/core';
 import { configErrorLine, tempDir } from '../lib/step.js';
 
 const step = {

@@ -22,7 +22,12 @@ const schema: JsonSchema = {
 async function readText(text: string | Buffer, name = 'data.csv', opts: { maxRecordBytes?: number } = {}) {
   const dir = tempDir();
   writeFileSync(join(dir, name), text);
-  const [source] = await resolveSources(name, 'auto', { cwd: dir, s3: () => { throw new Error('no s3'); } });
+  const [source] = await resolveSources(name, 'auto', {
+    cwd: dir,
+    s3: () => {
+      throw new Error('no s3');
+    },
+  });
   const columns = schemaColumns(schema);
   const seen: Record<string, unknown>[] = [];
   const validate = createAjv(schema, { allErrors: false }).compile(schema);
@@ -48,23 +53,35 @@ describe('CSV reader', () => {
       { id: 'A3', score: 7, active: false, city: 'Oslo', note: 'x', _line: 4 },
     ]);
     expect(proc.invalid).toBe(1);
-    expect(proc.firstErrors[0]).toMatchObject({ file: 'data.csv', line: 4, field: 'age', reason: 'must have required property \'age\'' });
+    expect(proc.firstErrors[0]).toMatchObject({
+      file: 'data.csv',
+      line: 4,
+      field: 'age',
+      reason: "must have required property 'age'",
+    });
   });
 
   it('keeps a value that does not convert, so the schema names it', async () => {
     const { proc } = await readText('id,age,score,active,city\nA1,thirty,0.5,yes,Oslo\n');
-    expect(proc.firstErrors[0]).toMatchObject({ line: 2, field: 'age', reason: 'must be integer (got "thirty")' });
+    expect(proc.firstErrors[0]).toMatchObject({
+      line: 2,
+      field: 'age',
+      reason: 'must be integer (got "thirty")',
+    });
   });
 
   it('counts lines inside quoted fields, CRLF endings and a byte-order mark', async () => {
-    const text = '\ufeffid,age,score,active,city,note\r\nA1,1,1,true,Oslo,"two\r\nlines, quoted"\r\nA2,x,1,true,Oslo,\r\n';
+    const text =
+      '\ufeffid,age,score,active,city,note\r\nA1,1,1,true,Oslo,"two\r\nlines, quoted"\r\nA2,x,1,true,Oslo,\r\n';
     const { seen, proc } = await readText(text);
     expect(seen[0]).toMatchObject({ id: 'A1', note: 'two\r\nlines, quoted', _line: 2 });
     expect(proc.firstErrors[0]).toMatchObject({ line: 4, field: 'age' });
   });
 
   it('reports a row with the wrong number of fields and carries on', async () => {
-    const { proc, stats } = await readText('id,age,score,active,city\nA1,1,1,true\nA2,2,2,true,Oslo,extra\nA3,3,3,true,Oslo\n\n');
+    const { proc, stats } = await readText(
+      'id,age,score,active,city\nA1,1,1,true\nA2,2,2,true,Oslo,extra\nA3,3,3,true,Oslo\n\n',
+    );
     expect(stats.rows).toBe(3);
     expect(proc.invalid).toBe(2);
     expect(proc.firstErrors.map((e) => [e.line, e.reason])).toEqual([

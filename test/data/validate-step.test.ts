@@ -14,7 +14,13 @@ let work: string;
 /** A workspace with the churn example generated at a small size. */
 beforeAll(() => {
   work = tempDir('modelship-churn-');
-  execFileSync(process.execPath, [join(root, 'examples/churn/generate.mjs'), '--out', join(work, 'data'), '--rows', '4000']);
+  execFileSync(process.execPath, [
+    join(root, 'examples/churn/generate.mjs'),
+    '--out',
+    join(work, 'data'),
+    '--rows',
+    '4000',
+  ]);
   copyFileSync(join(root, 'examples/churn/churn.schema.json'), join(work, 'churn.schema.json'));
 });
 
@@ -24,7 +30,11 @@ function readJson(path: string): Record<string, unknown> {
 
 describe('validate-data step', () => {
   it('passes clean data, writes profile, report and the manifest data section', async () => {
-    const run = await runStep(step, { data: 'data/train.csv', schema: 'churn.schema.json', 'write-profile': 'baseline.json' }, { cwd: work });
+    const run = await runStep(
+      step,
+      { data: 'data/train.csv', schema: 'churn.schema.json', 'write-profile': 'baseline.json' },
+      { cwd: work },
+    );
     expect(run.result.ok).toBe(true);
     expect(run.result.outputs).toMatchObject({
       passed: 'true',
@@ -38,7 +48,13 @@ describe('validate-data step', () => {
     const profile = readJson(join(work, 'baseline.json'));
     expect(profile).toMatchObject({ kind: 'modelship.profile', rows: 4000 });
     const m = run.manifest();
-    expect(m.data).toMatchObject({ passed: true, rows: 4000, invalidRows: 0, format: 'csv', profile: 'baseline.json' });
+    expect(m.data).toMatchObject({
+      passed: true,
+      rows: 4000,
+      invalidRows: 0,
+      format: 'csv',
+      profile: 'baseline.json',
+    });
     expect(m.data!.files[0]!.uri).toBe('data/train.csv');
     expect(m.data!.fingerprint).toMatch(/^[a-f0-9]{64}$/);
     expect(m.data!.schema!.path).toBe('churn.schema.json');
@@ -46,63 +62,128 @@ describe('validate-data step', () => {
   });
 
   it('flags the shifted batch against the baseline, and fails only when fail-on is drift', async () => {
-    await runStep(step, { data: 'data/train.csv', schema: 'churn.schema.json', 'write-profile': 'baseline.json' }, { cwd: work });
-    const same = await runStep(step, { data: 'data/validation.csv', schema: 'churn.schema.json', baseline: 'baseline.json', 'fail-on': 'drift' }, { cwd: work });
+    await runStep(
+      step,
+      { data: 'data/train.csv', schema: 'churn.schema.json', 'write-profile': 'baseline.json' },
+      { cwd: work },
+    );
+    const same = await runStep(
+      step,
+      {
+        data: 'data/validation.csv',
+        schema: 'churn.schema.json',
+        baseline: 'baseline.json',
+        'fail-on': 'drift',
+      },
+      { cwd: work },
+    );
     expect(same.result.outputs.drifted).toBe('');
     expect(same.result.ok).toBe(true);
 
-    const shifted = await runStep(step, { data: 'data/current.csv', schema: 'churn.schema.json', baseline: 'baseline.json' }, { cwd: work });
+    const shifted = await runStep(
+      step,
+      { data: 'data/current.csv', schema: 'churn.schema.json', baseline: 'baseline.json' },
+      { cwd: work },
+    );
     expect(shifted.result.ok).toBe(true);
-    expect(shifted.result.outputs.drifted.split(',')).toEqual(expect.arrayContaining(['monthly_charges', 'contract']));
+    expect(shifted.result.outputs.drifted.split(',')).toEqual(
+      expect.arrayContaining(['monthly_charges', 'contract']),
+    );
     expect(shifted.result.summary).toContain('```mermaid');
     expect(shifted.result.summary).toContain('xychart-beta');
-    expect(shifted.result.annotations?.filter((a) => a.title === 'data drift').every((a) => a.level === 'warning')).toBe(true);
+    expect(
+      shifted.result.annotations?.filter((a) => a.title === 'data drift').every((a) => a.level === 'warning'),
+    ).toBe(true);
 
-    const strict = await runStep(step, { data: 'data/current.csv', schema: 'churn.schema.json', baseline: 'baseline.json', 'fail-on': 'drift' }, { cwd: work });
+    const strict = await runStep(
+      step,
+      {
+        data: 'data/current.csv',
+        schema: 'churn.schema.json',
+        baseline: 'baseline.json',
+        'fail-on': 'drift',
+      },
+      { cwd: work },
+    );
     expect(strict.result.ok).toBe(false);
     expect(strict.result.outputs.passed).toBe('false');
     expect(strict.result.headline).toMatch(/^data failed: .*features drifted/);
     const report = readJson(join(work, '.modelship/validate-data/report.json'));
-    expect((report.drift as { drifted: string[] }).drifted).toEqual(expect.arrayContaining(['monthly_charges']));
+    expect((report.drift as { drifted: string[] }).drifted).toEqual(
+      expect.arrayContaining(['monthly_charges']),
+    );
   });
 
   it('reports every invalid row in the report and the first ones as annotations', async () => {
     const lines = readFileSync(join(work, 'data/validation.csv'), 'utf8').trimEnd().split('\n');
-    for (let i = 10; i < 60; i++) lines[i] = lines[i]!.replace(/,(month-to-month|one-year|two-year),/, ',weekly,');
+    for (let i = 10; i < 60; i++)
+      lines[i] = lines[i]!.replace(/,(month-to-month|one-year|two-year),/, ',weekly,');
     lines[70] = 'C9999999,1,2';
     writeFileSync(join(work, 'data/broken.csv'), lines.join('\n') + '\n');
-    const run = await runStep(step, { data: 'data/broken.csv', schema: 'churn.schema.json', 'max-annotations': '5' }, { cwd: work });
+    const run = await runStep(
+      step,
+      { data: 'data/broken.csv', schema: 'churn.schema.json', 'max-annotations': '5' },
+      { cwd: work },
+    );
     expect(run.result.ok).toBe(false);
     expect(run.result.outputs['invalid-rows']).toBe('51');
     const errs = run.result.annotations!.filter((a) => a.level === 'error');
     expect(errs).toHaveLength(5);
-    expect(errs[0]).toMatchObject({ file: 'data/broken.csv', line: 11, message: expect.stringContaining('contract: must be one of') });
+    expect(errs[0]).toMatchObject({
+      file: 'data/broken.csv',
+      line: 11,
+      message: expect.stringContaining('contract: must be one of'),
+    });
     const report = readJson(join(work, '.modelship/validate-data/report.json'));
     const all = report.errors as { line: number; field: string; reason: string }[];
     expect(all).toHaveLength(51);
-    expect(all.find((e) => e.line === 71)).toMatchObject({ field: '', reason: 'expected 10 fields, found 3' });
+    expect(all.find((e) => e.line === 71)).toMatchObject({
+      field: '',
+      reason: 'expected 10 fields, found 3',
+    });
     expect(run.result.summary).toContain('| contract | must be one of');
     expect(run.manifest().data).toMatchObject({ passed: false, invalidRows: 51 });
   });
 
   it('reads JSON Lines and Parquet with the same checks', async () => {
-    const rows = readFileSync(join(work, 'data/validation.csv'), 'utf8').trimEnd().split('\n').slice(1, 201).map((l) => {
-      const [id, tenure, monthly, total, contract, payment, internet, calls, senior, churned] = l.split(',');
-      const rec: Record<string, unknown> = {
-        customer_id: id, tenure_months: Number(tenure), monthly_charges: Number(monthly), contract,
-        payment_method: payment, internet_service: internet, support_calls: Number(calls),
-        senior: senior === 'true', churned: churned === 'true',
-      };
-      if (total) rec.total_charges = Number(total);
-      return rec;
-    });
+    const rows = readFileSync(join(work, 'data/validation.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1, 201)
+      .map((l) => {
+        const [id, tenure, monthly, total, contract, payment, internet, calls, senior, churned] =
+          l.split(',');
+        const rec: Record<string, unknown> = {
+          customer_id: id,
+          tenure_months: Number(tenure),
+          monthly_charges: Number(monthly),
+          contract,
+          payment_method: payment,
+          internet_service: internet,
+          support_calls: Number(calls),
+          senior: senior === 'true',
+          churned: churned === 'true',
+        };
+        if (total) rec.total_charges = Number(total);
+        return rec;
+      });
     mkdirSync(join(work, 'mixed'), { recursive: true });
-    writeFileSync(join(work, 'mixed/a.jsonl'), rows.slice(0, 100).map((r) => JSON.stringify(r)).join('\n') + '\n{not json}\n[1,2]\n');
+    writeFileSync(
+      join(work, 'mixed/a.jsonl'),
+      rows
+        .slice(0, 100)
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n{not json}\n[1,2]\n',
+    );
     const cols = Object.keys(rows[0]!).filter((k) => k !== 'total_charges');
     const pq = parquetWriteBuffer({
       columnData: cols.map((name) => ({
         name,
-        data: rows.slice(100).map((r) => (name === 'tenure_months' || name === 'support_calls' ? BigInt(r[name] as number) : r[name])),
+        data: rows
+          .slice(100)
+          .map((r) =>
+            name === 'tenure_months' || name === 'support_calls' ? BigInt(r[name] as number) : r[name],
+          ),
         type: name === 'tenure_months' || name === 'support_calls' ? 'INT64' : undefined,
       })),
       rowGroupSize: 40,
@@ -112,7 +193,13 @@ describe('validate-data step', () => {
     expect(run.result.outputs.rows).toBe('202');
     expect(run.result.outputs['invalid-rows']).toBe('2');
     const report = readJson(join(work, '.modelship/validate-data/report.json'));
-    expect((report.errors as { file: string; line: number; reason: string }[]).map((e) => [e.file, e.line, e.reason.split(':')[0]])).toEqual([
+    expect(
+      (report.errors as { file: string; line: number; reason: string }[]).map((e) => [
+        e.file,
+        e.line,
+        e.reason.split(':')[0],
+      ]),
+    ).toEqual([
       ['mixed/a.jsonl', 101, 'invalid JSON'],
       ['mixed/a.jsonl', 102, 'not a JSON object'],
     ]);
@@ -120,9 +207,16 @@ describe('validate-data step', () => {
   });
 
   it('infers a schema and a baseline from reference data', async () => {
-    const run = await runStep(step, { data: 'data/train.csv', 'infer-schema': 'inferred/schema.json' }, { cwd: work });
+    const run = await runStep(
+      step,
+      { data: 'data/train.csv', 'infer-schema': 'inferred/schema.json' },
+      { cwd: work },
+    );
     expect(run.result.ok).toBe(true);
-    const schema = readJson(join(work, 'inferred/schema.json')) as { properties: Record<string, { type: string; enum?: string[] }>; required: string[] };
+    const schema = readJson(join(work, 'inferred/schema.json')) as {
+      properties: Record<string, { type: string; enum?: string[] }>;
+      required: string[];
+    };
     expect(schema.properties.tenure_months!.type).toBe('integer');
     expect(schema.properties.monthly_charges!.type).toBe('number');
     expect(schema.properties.senior!.type).toBe('boolean');
@@ -131,14 +225,25 @@ describe('validate-data step', () => {
     expect(schema.required).toContain('customer_id');
     expect(run.result.outputs.profile).toBe('inferred/baseline-profile.json');
     // The inferred contract accepts data from the same population.
-    const check = await runStep(step, { data: 'data/validation.csv', schema: 'inferred/schema.json', baseline: 'inferred/baseline-profile.json' }, { cwd: work });
+    const check = await runStep(
+      step,
+      {
+        data: 'data/validation.csv',
+        schema: 'inferred/schema.json',
+        baseline: 'inferred/baseline-profile.json',
+      },
+      { cwd: work },
+    );
     expect(check.result.outputs['invalid-rows']).toBe('0');
   });
 
   it('takes the schema, baseline and policy from modelship.yml, relative to the config', async () => {
     mkdirSync(join(work, 'cfg'), { recursive: true });
     copyFileSync(join(work, 'churn.schema.json'), join(work, 'cfg/contract.json'));
-    writeFileSync(join(work, 'cfg/modelship.yml'), 'model: churn\ndata:\n  schema: contract.json\n  fail-on: never\n');
+    writeFileSync(
+      join(work, 'cfg/modelship.yml'),
+      'model: churn\ndata:\n  schema: contract.json\n  fail-on: never\n',
+    );
     const run = await runStep(step, { data: 'data/current.csv', config: 'cfg/modelship.yml' }, { cwd: work });
     expect(run.result.ok).toBe(true);
     expect(run.manifest().data!.schema!.path).toBe('cfg/contract.json');
@@ -148,21 +253,37 @@ describe('validate-data step', () => {
   it.each([
     [{ data: 'nope.csv', schema: 'churn.schema.json' }, 'nope.csv: data not found'],
     [{ data: 'data/train.csv', schema: 'missing.json' }, 'missing.json: schema not found'],
-    [{ data: 'data/train.csv' }, "input 'schema': no schema given: set the schema input or data.schema in modelship.yml (or derive one with infer-schema)"],
-    [{ data: 'data/train.csv', schema: 'churn.schema.json', format: 'xlsx' }, `input 'format': must be one of "auto", "csv", "jsonl", "parquet"`],
-    [{ data: 'data/train.csv', schema: 'churn.schema.json', baseline: 'nope.json' }, 'nope.json: baseline profile not found'],
+    [
+      { data: 'data/train.csv' },
+      "input 'schema': no schema given: set the schema input or data.schema in modelship.yml (or derive one with infer-schema)",
+    ],
+    [
+      { data: 'data/train.csv', schema: 'churn.schema.json', format: 'xlsx' },
+      `input 'format': must be one of "auto", "csv", "jsonl", "parquet"`,
+    ],
+    [
+      { data: 'data/train.csv', schema: 'churn.schema.json', baseline: 'nope.json' },
+      'nope.json: baseline profile not found',
+    ],
   ])('fails with one clear line: %j', async (inputs, expected) => {
     expect(await configErrorLine(runStep(step, inputs, { cwd: work }))).toBe(expected);
   });
 
   it('rejects a schema that is not valid JSON Schema, or not JSON', async () => {
-    writeFileSync(join(work, 'bad-schema.json'), JSON.stringify({ type: 'object', properties: { a: { type: 'integr' } } }));
-    expect(await configErrorLine(runStep(step, { data: 'data/train.csv', schema: 'bad-schema.json' }, { cwd: work }))).toMatch(
-      /^bad-schema\.json: not a valid JSON Schema: /,
+    writeFileSync(
+      join(work, 'bad-schema.json'),
+      JSON.stringify({ type: 'object', properties: { a: { type: 'integr' } } }),
     );
+    expect(
+      await configErrorLine(
+        runStep(step, { data: 'data/train.csv', schema: 'bad-schema.json' }, { cwd: work }),
+      ),
+    ).toMatch(/^bad-schema\.json: not a valid JSON Schema: /);
     writeFileSync(join(work, 'not-json.json'), '{"type": "object",');
-    expect(await configErrorLine(runStep(step, { data: 'data/train.csv', schema: 'not-json.json' }, { cwd: work }))).toMatch(
-      /^not-json\.json: schema is not valid JSON/,
-    );
+    expect(
+      await configErrorLine(
+        runStep(step, { data: 'data/train.csv', schema: 'not-json.json' }, { cwd: work }),
+      ),
+    ).toMatch(/^not-json\.json: schema is not valid JSON/);
   });
 });

@@ -6,17 +6,21 @@ export interface ParsedArgs {
   quiet: boolean;
   help: boolean;
   outputsFile?: string;
-  envFile?: string;
+  outputsEnv?: string;
 }
 
 const GLOBAL_FLAGS = new Set(['debug', 'quiet', 'help']);
-const GLOBAL_VALUES = new Set(['outputs-file', 'env-file']);
+// Not `--env-file`: Node 20 takes that flag for itself even after the script name.
+const GLOBAL_VALUES = new Set(['outputs-file', 'outputs-env']);
 
 /**
  * `--name value`, `--name=value`; boolean inputs also as `--name` / `--no-name`. Flags are the
  * step's input names (kebab-case), so the CLI and the action agree by construction.
  */
-export function parseStepArgs(argv: readonly string[], step: Pick<AnyStep, 'inputs'> | undefined): ParsedArgs {
+export function parseStepArgs(
+  argv: readonly string[],
+  step: Pick<AnyStep, 'inputs'> | undefined,
+): ParsedArgs {
   const specs = step ? allInputs(step) : allInputs({ inputs: {} });
   const alias = new Map<string, string>();
   for (const [name, spec] of Object.entries(specs)) {
@@ -30,13 +34,17 @@ export function parseStepArgs(argv: readonly string[], step: Pick<AnyStep, 'inpu
       out.help = true;
       continue;
     }
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}' (options are --name value)`, 'command line');
+    if (!arg.startsWith('--'))
+      throw new ConfigError(`unexpected argument '${arg}' (options are --name value)`, 'command line');
     let [flag, value] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     if (GLOBAL_FLAGS.has(flag)) {
       out[flag as 'debug' | 'quiet' | 'help'] = value === undefined ? true : value === 'true';
       continue;
     }
-    const negated = flag.startsWith('no-') && alias.has(flag.slice(3)) && specs[alias.get(flag.slice(3))!]!.type === 'boolean';
+    const negated =
+      flag.startsWith('no-') &&
+      alias.has(flag.slice(3)) &&
+      specs[alias.get(flag.slice(3))!]!.type === 'boolean';
     const name = negated ? alias.get(flag.slice(3))! : alias.get(flag);
     if (!name && !GLOBAL_VALUES.has(flag)) {
       throw new ConfigError(`unknown option (see --help for the options)`, `--${flag}`);
@@ -48,12 +56,13 @@ export function parseStepArgs(argv: readonly string[], step: Pick<AnyStep, 'inpu
     const isBool = name !== undefined && specs[name]!.type === 'boolean';
     if (value === undefined) {
       const next = argv[i + 1];
-      if (isBool && (next === undefined || next.startsWith('--') || !/^(true|false)$/.test(next))) value = 'true';
+      if (isBool && (next === undefined || next.startsWith('--') || !/^(true|false)$/.test(next)))
+        value = 'true';
       else if (next === undefined) throw new ConfigError('needs a value', `--${flag}`);
       else value = argv[++i]!;
     }
     if (flag === 'outputs-file') out.outputsFile = value;
-    else if (flag === 'env-file') out.envFile = value;
+    else if (flag === 'outputs-env') out.outputsEnv = value;
     else out.inputs[name!] = value;
   }
   return out;
@@ -73,7 +82,7 @@ export function stepHelp(step: AnyStep): string {
     '',
     'Output options:',
     '  --outputs-file <path>   also write the outputs as JSON to this file',
-    '  --env-file <path>       write `export MODELSHIP_<OUTPUT>=value` lines (source it in a CodeBuild buildspec)',
+    '  --outputs-env <path>     write `export MODELSHIP_<OUTPUT>=value` lines (source it in a CodeBuild buildspec)',
     '  --quiet                 print only the outputs JSON',
     '  --debug                 show stack traces and debug logs',
     '',

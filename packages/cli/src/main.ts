@@ -38,12 +38,16 @@ function shellQuote(v: string): string {
   return `'${v.replace(/'/g, `'\\''`)}'`;
 }
 
-async function writeOutputs(outputs: Record<string, unknown>, flat: Record<string, string>, args: ParsedArgs): Promise<void> {
+async function writeOutputs(
+  outputs: Record<string, unknown>,
+  flat: Record<string, string>,
+  args: ParsedArgs,
+): Promise<void> {
   process.stdout.write(JSON.stringify(outputs, null, 2) + '\n');
   if (args.outputsFile) await writeFile(args.outputsFile, JSON.stringify(outputs, null, 2) + '\n');
-  if (args.envFile) {
+  if (args.outputsEnv) {
     const lines = Object.entries(flat).map(([k, v]) => `export ${envName(k)}=${shellQuote(v)}`);
-    await writeFile(args.envFile, lines.join('\n') + '\n');
+    await writeFile(args.outputsEnv, lines.join('\n') + '\n');
   }
 }
 
@@ -61,7 +65,12 @@ function cancellation(): AbortController {
   return controller;
 }
 
-async function runOne(step: AnyStep, inputs: Record<string, string>, args: ParsedArgs, signal: AbortSignal): Promise<StepResult> {
+async function runOne(
+  step: AnyStep,
+  inputs: Record<string, string>,
+  args: ParsedArgs,
+  signal: AbortSignal,
+): Promise<StepResult> {
   const log = new StreamLogger(process.stderr, args.debug);
   const result = await executeStep(step, inputs, {
     host: 'cli',
@@ -77,7 +86,7 @@ async function runOne(step: AnyStep, inputs: Record<string, string>, args: Parse
     process.stderr.write('\n' + renderForTerminal(result.summary) + '\n');
   }
   for (const a of result.annotations ?? []) {
-    if (a.level === 'notice' || args.quiet) continue;
+    if (a.level === 'notice') continue;
     const where = a.file ? `${a.file}${a.line ? `:${a.line}` : ''}: ` : '';
     process.stderr.write(`${a.level}: ${where}${a.message}\n`);
   }
@@ -110,7 +119,10 @@ async function main(argv: string[]): Promise<number> {
     const config = await loadConfig(args.inputs.config, process.cwd());
     const jobs = mainJob(config, process.cwd());
     if (jobs.length === 0) {
-      throw new ConfigError('nothing to run: the config sets up no step (e.g. data.path for validate-data)', config.path ?? 'modelship.yml');
+      throw new ConfigError(
+        'nothing to run: the config sets up no step (e.g. data.path for validate-data)',
+        config.path ?? 'modelship.yml',
+      );
     }
     const all: Record<string, Record<string, string>> = {};
     const flat: Record<string, string> = {};
@@ -131,7 +143,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const step = findStep(command);
   if (!step) {
-    throw new ConfigError(`unknown command (try: run, steps, ${STEPS.map((s) => s.name).join(', ')})`, command);
+    throw new ConfigError(
+      `unknown command (try: run, steps, ${STEPS.map((s) => s.name).join(', ')})`,
+      command,
+    );
   }
   const args = parseStepArgs(rest, step);
   if (args.help) {

@@ -13,11 +13,17 @@ export function findStep(name: string): AnyStep | undefined {
  * The main job (`modelship run`): which steps run, with which inputs, for a config. A step joins
  * the main job when the config has what it needs.
  */
-export function mainJob(config: LoadedConfig, cwd: string): { step: AnyStep; inputs: Record<string, string> }[] {
+export function mainJob(
+  config: LoadedConfig,
+  cwd: string,
+): { step: AnyStep; inputs: Record<string, string> }[] {
   const jobs: { step: AnyStep; inputs: Record<string, string> }[] = [];
   const data = config.values.data;
   if (data?.path) {
-    jobs.push({ step: findStep('validate-data')!, inputs: { data: workspacePath(config.resolvePath(data.path), cwd) } });
+    jobs.push({
+      step: findStep('validate-data')!,
+      inputs: { data: workspacePath(config.resolvePath(data.path), cwd) },
+    });
   }
   return jobs;
 }

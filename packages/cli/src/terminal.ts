@@ -53,7 +53,8 @@ function alignTable(rows: string[][]): string[] {
 }
 
 function mermaidAsText(block: string[]): string[] {
-  const grab = (re: RegExp): string | undefined => block.map((l) => re.exec(l)?.[1]).find((x) => x !== undefined);
+  const grab = (re: RegExp): string | undefined =>
+    block.map((l) => re.exec(l)?.[1]).find((x) => x !== undefined);
   const labels = (grab(/x-axis \[(.*)\]/) ?? '').split(',').map((s) => s.trim().replace(/^"|"$/g, ''));
   const bars = (grab(/^\s*bar \[(.*)\]/) ?? '').split(',').map(Number);
   const line = (grab(/^\s*line \[(.*)\]/) ?? '').split(',').map(Number);

@@ -31,17 +31,24 @@ export function parseS3Uri(uri: string): S3Location {
 export function awsClientConfig(
   region: string | undefined,
   env: Record<string, string | undefined> = process.env,
-): { region: string; maxAttempts: number; retryMode: string } {
+  service?: string,
+): { region: string; maxAttempts: number; retryMode: string; endpoint?: string } {
+  const endpoint =
+    (service && env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`]) || env.AWS_ENDPOINT_URL || undefined;
   return {
     region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     maxAttempts: Number(env.MODELSHIP_AWS_MAX_ATTEMPTS ?? 8),
     retryMode: 'adaptive',
+    ...(endpoint ? { endpoint } : {}),
   };
 }
 
-export function createS3Client(region: string | undefined, env: Record<string, string | undefined> = process.env): S3Client {
-  const cfg: S3ClientConfig = { ...awsClientConfig(region, env) };
-  if (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL) cfg.forcePathStyle = true;
+export function createS3Client(
+  region: string | undefined,
+  env: Record<string, string | undefined> = process.env,
+): S3Client {
+  const cfg: S3ClientConfig = { ...awsClientConfig(region, env, 's3') };
+  if (cfg.endpoint) cfg.forcePathStyle = true;
   return new S3Client(cfg);
 }
 
@@ -50,19 +57,27 @@ export function s3Error(err: unknown, uri: string): Error {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
   const status = e?.$metadata?.httpStatusCode;
   const name = e?.name ?? '';
+  if (name === 'NoSuchBucket') return new ConfigError('S3 bucket does not exist', uri, { cause: err });
   if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) {
     return new ConfigError('S3 object not found', uri, { cause: err });
   }
-  if (name === 'NoSuchBucket') return new ConfigError('S3 bucket does not exist', uri, { cause: err });
   if (name === 'AccessDenied' || status === 403) {
-    return new ConfigError('access denied reading from S3 (check the role\'s s3:GetObject / s3:ListBucket)', uri, {
-      cause: err,
-    });
+    return new ConfigError(
+      "access denied reading from S3 (check the role's s3:GetObject / s3:ListBucket)",
+      uri,
+      {
+        cause: err,
+      },
+    );
   }
   if (name === 'CredentialsProviderError') {
-    return new ConfigError('no AWS credentials found (configure credentials, e.g. aws-actions/configure-aws-credentials)', uri, {
-      cause: err,
-    });
+    return new ConfigError(
+      'no AWS credentials found (configure credentials, e.g. aws-actions/configure-aws-credentials)',
+      uri,
+      {
+        cause: err,
+      },
+    );
   }
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -74,7 +89,11 @@ export interface S3ObjectInfo {
 }
 
 /** List the objects under `s3://bucket/prefix`, following continuation tokens. */
-export async function* listS3Objects(client: S3Client, uri: string, signal?: AbortSignal): AsyncGenerator<S3ObjectInfo> {
+export async function* listS3Objects(
+  client: S3Client,
+  uri: string,
+  signal?: AbortSignal,
+): AsyncGenerator<S3ObjectInfo> {
   const { bucket, key: prefix } = parseS3Uri(uri);
   let token: string | undefined;
   do {
@@ -102,7 +121,8 @@ export async function headS3Object(client: S3Client, uri: string): Promise<{ siz
     return { size: out.ContentLength ?? 0 };
   } catch (err) {
     const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return undefined;
+    if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404)
+      return undefined;
     throw s3Error(err, uri);
   }
 }

@@ -5,7 +5,10 @@ const nonEmpty = { type: 'string', minLength: 1 };
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 const percent = {
   description: 'A fraction (0.005) or a percentage string ("0.5%").',
-  anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?%$' }],
+  anyOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?%$' },
+  ],
 };
 
 export const DRIFT_METHODS = ['auto', 'psi', 'ks', 'wasserstein', 'js', 'chi-square', 'linf'] as const;
@@ -44,7 +47,10 @@ export const CONFIG_SCHEMA: JsonSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        path: { ...nonEmpty, description: 'Default data to validate: file, directory, glob or s3:// prefix.' },
+        path: {
+          ...nonEmpty,
+          description: 'Default data to validate: file, directory, glob or s3:// prefix.',
+        },
         format: { enum: ['auto', 'csv', 'jsonl', 'parquet'] },
         schema: { ...nonEmpty, description: 'JSON Schema of one record.' },
         baseline: { ...nonEmpty, description: 'Baseline profile (path or s3:// URI) to compare against.' },

@@ -34,7 +34,10 @@ export function describeError(err: unknown, debug: boolean): { line: string; det
   }
   const message = err instanceof Error ? err.message : String(err);
   const line = `internal error: ${message.split('\n')[0]}`;
-  return { line: debug ? line : `${line} (re-run with debug on for the stack trace)`, detail: debug ? stackWithCauses(err) : undefined };
+  return {
+    line: debug ? line : `${line} (re-run with debug on for the stack trace)`,
+    detail: debug ? stackWithCauses(err) : undefined,
+  };
 }
 
 function stackWithCauses(err: unknown): string {
@@ -51,8 +54,11 @@ function stackWithCauses(err: unknown): string {
 export function fileError(err: unknown, path: string, what = 'file'): Error {
   const code = (err as { code?: string } | undefined)?.code;
   if (code === 'ENOENT') return new ConfigError(`${what} not found`, path, { cause: err });
-  if (code === 'EACCES' || code === 'EPERM') return new ConfigError(`${what} is not readable (permission denied)`, path, { cause: err });
-  if (code === 'EISDIR') return new ConfigError(`expected a ${what}, found a directory`, path, { cause: err });
-  if (code === 'ENOTDIR') return new ConfigError(`a parent of this path is not a directory`, path, { cause: err });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new ConfigError(`${what} is not readable (permission denied)`, path, { cause: err });
+  if (code === 'EISDIR')
+    return new ConfigError(`expected a ${what}, found a directory`, path, { cause: err });
+  if (code === 'ENOTDIR')
+    return new ConfigError(`a parent of this path is not a directory`, path, { cause: err });
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -84,6 +84,24 @@ export const MANIFEST_SCHEMA: JsonSchema = {
         metrics: { type: 'object', additionalProperties: { type: 'number' } },
         hyperparameters: { type: 'object', additionalProperties: { type: 'string' } },
         channels: { type: 'object', additionalProperties: { type: 'string' } },
+        secondaryStatus: { type: 'string' },
+        failureReason: { type: 'string' },
+        image: { type: 'string', description: 'Training image (SageMaker).' },
+        instanceType: { type: 'string' },
+        instanceCount: { type: 'integer', minimum: 1 },
+        spot: { type: 'boolean' },
+        region: { type: 'string' },
+        command: { type: 'array', items: { type: 'string' }, description: 'Command run (local backend).' },
+        sourceUri: { type: 'string', description: 'Script mode: the uploaded sourcedir.tar.gz.' },
+        createdAt: isoTime,
+        startedAt: isoTime,
+        endedAt: isoTime,
+        billableSeconds: { type: 'integer', minimum: 0 },
+        estimatedCostUsd: {
+          type: 'number',
+          minimum: 0,
+          description: 'An estimate from a price table, not a bill.',
+        },
       },
     },
     evaluation: { type: 'object' },
@@ -166,7 +184,10 @@ let validateManifest: ReturnType<typeof compileSchema> | undefined;
 export function checkManifest(doc: unknown, where: string): Manifest {
   validateManifest ??= compileSchema(createAjv(MANIFEST_SCHEMA), MANIFEST_SCHEMA, 'manifest.schema.json');
   if (!validateManifest(doc)) {
-    throw new ConfigError(`not a valid modelship manifest: ${formatAjvError(firstUsefulError(validateManifest.errors)!)}`, where);
+    throw new ConfigError(
+      `not a valid modelship manifest: ${formatAjvError(firstUsefulError(validateManifest.errors)!)}`,
+      where,
+    );
   }
   return doc as Manifest;
 }

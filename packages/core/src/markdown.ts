@@ -1,7 +1,9 @@
 /** Small Markdown builders for job summaries and PR comments. */
 
 export function escapeCell(v: unknown): string {
-  return String(v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 export function table(header: readonly string[], rows: readonly (readonly unknown[])[]): string {

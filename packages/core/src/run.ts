@@ -86,12 +86,18 @@ export async function prepareStep(
     manifest,
     state: hb.state,
   };
-  hb.log.debug(`config: ${config.path ?? '(embedded defaults)'}; backend: ${backend}; manifest: ${inputs.manifest}`);
+  hb.log.debug(
+    `config: ${config.path ?? '(embedded defaults)'}; backend: ${backend}; manifest: ${inputs.manifest}`,
+  );
   return { inputs, ctx };
 }
 
 /** Run one step: inputs → config → manifest → step → manifest written. The host renders the result. */
-export async function executeStep(step: AnyStep, raw: Record<string, string | undefined>, hb: HostBindings): Promise<StepResult> {
+export async function executeStep(
+  step: AnyStep,
+  raw: Record<string, string | undefined>,
+  hb: HostBindings,
+): Promise<StepResult> {
   const { inputs, ctx } = await prepareStep(step, raw, hb);
   const result = await (step as unknown as StepDefinition<Record<string, unknown>>).run(inputs, ctx);
   await ctx.manifest.save(

@@ -16,9 +16,10 @@ const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 export function createAjv(schema?: JsonSchema, options: Options = {}): Ajv {
   const declared = typeof schema?.$schema === 'string' ? schema.$schema : '';
   const opts: Options = { allErrors: true, strict: false, ...options };
-  const ajv = declared.startsWith(DRAFT_2020.replace('https', 'http')) || declared.startsWith(DRAFT_2020)
-    ? (new Ajv2020(opts) as unknown as Ajv)
-    : new Ajv(opts);
+  const ajv =
+    declared.startsWith(DRAFT_2020.replace('https', 'http')) || declared.startsWith(DRAFT_2020)
+      ? (new Ajv2020(opts) as unknown as Ajv)
+      : new Ajv(opts);
   addFormats(ajv);
   return ajv;
 }

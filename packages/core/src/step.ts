@@ -34,7 +34,8 @@ export const COMMON_INPUTS: Record<keyof CommonInputs, InputSpec> = {
   },
   backend: {
     type: 'string',
-    description: 'Where the step runs: `local` or `sagemaker`. Defaults to the config\'s `backend`, else `local`.',
+    description:
+      "Where the step runs: `local` or `sagemaker`. Defaults to the config's `backend`, else `local`.",
     enum: ['local', 'sagemaker'],
   },
 };
@@ -104,7 +105,8 @@ export type AnyStep = StepDefinition<never, string>;
 
 export function defineStep<I, O extends string>(step: StepDefinition<I, O>): StepDefinition<I, O> {
   for (const name of [...Object.keys(step.inputs), ...Object.keys(step.outputs)]) {
-    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) throw new Error(`step ${step.name}: '${name}' is not kebab-case`);
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name))
+      throw new Error(`step ${step.name}: '${name}' is not kebab-case`);
   }
   return step;
 }
@@ -115,7 +117,9 @@ export function allInputs(step: { inputs: Record<string, InputSpec> }): Record<s
 }
 
 /** The JSON Schema of a step's inputs: the single source of truth for action.yml, CLI flags and docs. */
-export function inputSchema(step: Pick<StepDefinition, 'name' | 'title' | 'inputs' | 'required'>): JsonSchema {
+export function inputSchema(
+  step: Pick<StepDefinition, 'name' | 'title' | 'inputs' | 'required'>,
+): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const [name, spec] of Object.entries(allInputs(step))) {
     const prop: JsonSchema = { type: spec.type, description: spec.description };

@@ -32,7 +32,10 @@ export class RecordProcessor {
   file = '';
   readonly firstErrors: RowError[] = [];
   /** Invalid rows counted by `field: reason` (bounded). */
-  readonly errorCounts = new Map<string, { field: string; reason: string; count: number; example: RowError }>();
+  readonly errorCounts = new Map<
+    string,
+    { field: string; reason: string; count: number; example: RowError }
+  >();
   private readonly accumulators = new Map<string, ColumnAccumulator>();
   private readonly order: string[] = [];
   private errorFd: number | undefined;
@@ -85,7 +88,8 @@ export class RecordProcessor {
     const e = this.validate.errors?.[0];
     const params = (e?.params ?? {}) as Record<string, unknown>;
     let field = jsonPointerToPath(e?.instancePath ?? '');
-    if (typeof params.missingProperty === 'string') field = field ? `${field}.${params.missingProperty}` : params.missingProperty;
+    if (typeof params.missingProperty === 'string')
+      field = field ? `${field}.${params.missingProperty}` : params.missingProperty;
     if (typeof params.additionalProperty === 'string') field = params.additionalProperty;
     let reason = e?.message ?? 'is invalid';
     if (e?.keyword === 'enum' && Array.isArray(params.allowedValues)) {
@@ -110,7 +114,12 @@ export class RecordProcessor {
     const agg = this.errorCounts.get(key);
     if (agg) agg.count++;
     else if (this.errorCounts.size < 200) {
-      this.errorCounts.set(key, { field: err.field, reason: err.reason.replace(/ \(got .*\)$/, ''), count: 1, example: err });
+      this.errorCounts.set(key, {
+        field: err.field,
+        reason: err.reason.replace(/ \(got .*\)$/, ''),
+        count: 1,
+        example: err,
+      });
     }
     if (this.errorFd !== undefined) {
       this.errorBuf += JSON.stringify(err) + '\n';

@@ -35,7 +35,11 @@ export interface ValidateDataInputs {
 type Output = 'passed' | 'rows' | 'invalid-rows' | 'drifted-features' | 'drifted' | 'report' | 'profile';
 
 /** A path from an input resolves against the workspace; one from the config against the config's folder. */
-function fromInputOrConfig(ctx: StepContext, input: string | undefined, configured: string | undefined): string | undefined {
+function fromInputOrConfig(
+  ctx: StepContext,
+  input: string | undefined,
+  configured: string | undefined,
+): string | undefined {
   if (input) return input;
   return configured ? relativeTo(ctx.cwd, ctx.config.resolvePath(configured)) : undefined;
 }
@@ -66,7 +70,10 @@ function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotatio
 }
 
 function headline(o: ValidateOutcome, failOn: FailOn): string {
-  const parts = [`${o.rows.toLocaleString('en-US')} rows`, `${o.invalidRows.toLocaleString('en-US')} invalid`];
+  const parts = [
+    `${o.rows.toLocaleString('en-US')} rows`,
+    `${o.invalidRows.toLocaleString('en-US')} invalid`,
+  ];
   if (o.drift) {
     parts.push(
       o.drift.drifted.length
@@ -87,7 +94,8 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
   inputs: {
     data: {
       type: 'string',
-      description: 'The data: a file, a directory, a glob, or an `s3://bucket/prefix` URI. Every matching file is read.',
+      description:
+        'The data: a file, a directory, a glob, or an `s3://bucket/prefix` URI. Every matching file is read.',
     },
     format: {
       type: 'string',
@@ -97,22 +105,23 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
     },
     schema: {
       type: 'string',
-      description: 'Path or `s3://` URI of the JSON Schema one record must satisfy. Defaults to the config\'s `data.schema`.',
+      description:
+        "Path or `s3://` URI of the JSON Schema one record must satisfy. Defaults to the config's `data.schema`.",
     },
     baseline: {
       type: 'string',
       description:
-        'Path or `s3://` URI of a profile written by an earlier run (`write-profile`), to check drift against. Defaults to the config\'s `data.baseline`.',
+        "Path or `s3://` URI of a profile written by an earlier run (`write-profile`), to check drift against. Defaults to the config's `data.baseline`.",
     },
     'write-profile': {
       type: 'string',
       description:
-        'Path or `s3://` URI to write this data\'s profile to (usable as a later `baseline`). Defaults to `validate-data/profile.json` beside the manifest.',
+        "Path or `s3://` URI to write this data's profile to (usable as a later `baseline`). Defaults to `validate-data/profile.json` beside the manifest.",
     },
     'fail-on': {
       type: 'string',
       description:
-        '`error` (default): fail on invalid rows; `drift`: also fail when any feature drifted; `never`: report only. Defaults to the config\'s `data.fail-on`, else `error`.',
+        "`error` (default): fail on invalid rows; `drift`: also fail when any feature drifted; `never`: report only. Defaults to the config's `data.fail-on`, else `error`.",
       enum: ['error', 'drift', 'never'],
     },
     'max-annotations': {
@@ -152,7 +161,9 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
         inferSchemaFromData(inputs.data, format, ctx.config.values.model ?? 'record', deps, maxRecordBytes),
       );
       await writeJsonDocument(target, schema, deps);
-      ctx.log.info(`wrote schema ${target} (${Object.keys(schema.properties as object).length} columns from ${sources.length} file(s))`);
+      ctx.log.info(
+        `wrote schema ${target} (${Object.keys(schema.properties as object).length} columns from ${sources.length} file(s))`,
+      );
       inputs = { ...inputs, schema: target, baseline: undefined };
       inputs['write-profile'] ??= join(dirname(target), 'baseline-profile.json');
     }
@@ -168,7 +179,9 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
     const profilePath =
       fromInputOrConfig(ctx, inputs['write-profile'], cfg['write-profile']) ??
       relativeTo(ctx.cwd, join(outDir, 'profile.json'));
-    const baseline = inputs['infer-schema'] ? undefined : fromInputOrConfig(ctx, inputs.baseline, cfg.baseline);
+    const baseline = inputs['infer-schema']
+      ? undefined
+      : fromInputOrConfig(ctx, inputs.baseline, cfg.baseline);
     const schema = await loadRecordSchema(schemaPath, deps);
 
     const drift = cfg.drift ?? {};

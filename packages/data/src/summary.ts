@@ -14,12 +14,19 @@ function driftTable(features: readonly FeatureDrift[]): string {
     f.kind,
     f.status === 'skipped' ? '–' : f.method,
     f.status === 'skipped' ? '–' : formatNumber(f.statistic),
-    f.status === 'skipped' ? '–' : f.pValue !== undefined ? `p < ${formatNumber(f.threshold)}` : `> ${formatNumber(f.threshold)}`,
+    f.status === 'skipped'
+      ? '–'
+      : f.pValue !== undefined
+        ? `p < ${formatNumber(f.threshold)}`
+        : `> ${formatNumber(f.threshold)}`,
     f.pValue !== undefined ? formatNumber(f.pValue) : '–',
     `${formatNumber(f.nBaseline)} / ${formatNumber(f.nCurrent)}`,
     f.status === 'drift' ? '⚠️ drift' : f.status === 'skipped' ? `skipped: ${f.reason}` : 'ok',
   ]);
-  return table(['feature', 'type', 'method', 'statistic', 'drift when', 'p-value', 'n (baseline / current)', 'result'], rows);
+  return table(
+    ['feature', 'type', 'method', 'statistic', 'drift when', 'p-value', 'n (baseline / current)', 'result'],
+    rows,
+  );
 }
 
 function driftCharts(features: readonly FeatureDrift[]): string[] {
@@ -42,20 +49,31 @@ function driftCharts(features: readonly FeatureDrift[]): string[] {
 }
 
 /** The job summary of a validation run. */
-export function renderSummary(o: ValidateOutcome, opts: { failOn: FailOn; schemaPath: string; data: string; cwd: string }): string {
+export function renderSummary(
+  o: ValidateOutcome,
+  opts: { failOn: FailOn; schemaPath: string; data: string; cwd: string },
+): string {
   const drifted = o.drift?.drifted ?? [];
   const checks: string[][] = [
-    ['records parse', icon(!o.errorCounts.some((e) => !e.field) ), `${formatNumber(o.rows)} records in ${o.files.length} file(s)`],
+    [
+      'records parse',
+      icon(!o.errorCounts.some((e) => !e.field)),
+      `${formatNumber(o.rows)} records in ${o.files.length} file(s)`,
+    ],
     [
       'schema',
       icon(o.invalidRows === 0),
-      o.invalidRows === 0 ? `all rows match \`${opts.schemaPath}\`` : `${formatNumber(o.invalidRows)} invalid rows`,
+      o.invalidRows === 0
+        ? `all rows match \`${opts.schemaPath}\``
+        : `${formatNumber(o.invalidRows)} invalid rows`,
     ],
     o.drift
       ? [
           'drift',
           icon(!(drifted.length && opts.failOn === 'drift'), drifted.length > 0),
-          drifted.length ? `${drifted.length} of ${o.drift.checked} features drifted` : `no drift in ${o.drift.checked} features`,
+          drifted.length
+            ? `${drifted.length} of ${o.drift.checked} features drifted`
+            : `no drift in ${o.drift.checked} features`,
         ]
       : ['drift', '➖', 'no baseline given'],
   ];
@@ -73,12 +91,26 @@ export function renderSummary(o: ValidateOutcome, opts: { failOn: FailOn; schema
       '',
       table(
         ['field', 'reason', 'rows', 'first at'],
-        o.errorCounts.slice(0, 15).map((e) => [e.field || '(row)', e.reason, formatNumber(e.count), `${e.example.file}:${e.example.line}`]),
+        o.errorCounts
+          .slice(0, 15)
+          .map((e) => [
+            e.field || '(row)',
+            e.reason,
+            formatNumber(e.count),
+            `${e.example.file}:${e.example.line}`,
+          ]),
       ),
     );
   }
   if (o.drift) {
-    lines.push('', `### Drift against \`${o.baseline}\``, '', `<sub>${o.drift.method}</sub>`, '', driftTable(o.drift.features));
+    lines.push(
+      '',
+      `### Drift against \`${o.baseline}\``,
+      '',
+      `<sub>${o.drift.method}</sub>`,
+      '',
+      driftTable(o.drift.features),
+    );
     const charts = driftCharts(o.drift.features);
     if (charts.length) lines.push('', ...charts);
   }
@@ -88,7 +120,12 @@ export function renderSummary(o: ValidateOutcome, opts: { failOn: FailOn; schema
     '',
     table(
       ['file', 'rows', 'bytes', 'sha256'],
-      o.files.map((f) => [f.uri, formatNumber(f.rows), formatNumber(f.bytes), `\`${f.sha256.slice(0, 16)}…\``]),
+      o.files.map((f) => [
+        f.uri,
+        formatNumber(f.rows),
+        formatNumber(f.bytes),
+        `\`${f.sha256.slice(0, 16)}…\``,
+      ]),
     ),
     '',
     '</details>',
@@ -104,7 +141,9 @@ export function renderInferSummary(o: ValidateOutcome, schemaPath: string): stri
     c.kind,
     formatNumber(c.count),
     formatNumber(c.missing),
-    c.numeric ? `${formatNumber(c.numeric.min)} … ${formatNumber(c.numeric.max)}` : `${formatNumber(c.categorical?.distinct)} distinct`,
+    c.numeric
+      ? `${formatNumber(c.numeric.min)} … ${formatNumber(c.numeric.max)}`
+      : `${formatNumber(c.categorical?.distinct)} distinct`,
   ]);
   return [
     '## 🧭 validate-data: schema inferred',

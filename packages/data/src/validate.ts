@@ -25,7 +25,12 @@ import { appendErrorLogAsJsonArray, RecordProcessor, type RowError } from './pro
 import { readCsv } from './readers/csv.js';
 import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
-import { DEFAULT_MAX_RECORD_BYTES, type DataFormat, type DataSource, type SourceStats } from './readers/source.js';
+import {
+  DEFAULT_MAX_RECORD_BYTES,
+  type DataFormat,
+  type DataSource,
+  type SourceStats,
+} from './readers/source.js';
 import { localCopy, resolveSources } from './readers/sources.js';
 import { computeDrift, type DriftOptions, type DriftReport } from './stats/drift.js';
 import { checkProfile, type DatasetProfile } from './stats/profile.js';
@@ -76,7 +81,8 @@ export async function readJsonDocument(uri: string, deps: DataDeps, what: string
   if (isS3Uri(uri)) {
     const chunks: Buffer[] = [];
     try {
-      for await (const c of await openS3Object(deps.s3(), uri, { signal: deps.signal })) chunks.push(c as Buffer);
+      for await (const c of await openS3Object(deps.s3(), uri, { signal: deps.signal }))
+        chunks.push(c as Buffer);
     } catch (err) {
       throw s3Error(err, uri);
     }
@@ -101,7 +107,9 @@ export async function writeJsonDocument(uri: string, doc: unknown, deps: DataDep
   if (!isS3Uri(uri)) return atomicWrite(resolve(deps.cwd, uri), body);
   const { bucket, key } = parseS3Uri(uri);
   try {
-    await deps.s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    await deps
+      .s3()
+      .send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
   } catch (err) {
     throw s3Error(err, uri);
   }
@@ -138,7 +146,8 @@ async function readSource(
       try {
         return { ...(await readParquet(local, proc, opts)), uri };
       } finally {
-        if (local !== source && local.localPath) await rm(dirname(local.localPath), { recursive: true, force: true });
+        if (local !== source && local.localPath)
+          await rm(dirname(local.localPath), { recursive: true, force: true });
       }
     }
   }
@@ -159,7 +168,11 @@ async function readAll(
 ): Promise<SourceStats[]> {
   const files: SourceStats[] = [];
   for (const s of sources) files.push(await readSource(s, proc, columns, opts));
-  if (proc.rows === 0) throw new ConfigError('no records found (only headers or blank lines)', sources.length === 1 ? (sources[0]!.workspacePath ?? sources[0]!.uri) : 'data');
+  if (proc.rows === 0)
+    throw new ConfigError(
+      'no records found (only headers or blank lines)',
+      sources.length === 1 ? (sources[0]!.workspacePath ?? sources[0]!.uri) : 'data',
+    );
   return files;
 }
 
@@ -176,7 +189,11 @@ function buildProfile(proc: RecordProcessor, files: SourceStats[], now: Date): D
 
 /** The whole check: stream every file once, validate, profile, compare to the baseline, write the report. */
 export async function validateData(opts: ValidateOptions, deps: DataDeps): Promise<ValidateOutcome> {
-  const sources = await resolveSources(opts.data, opts.format, { cwd: deps.cwd, signal: deps.signal, s3: deps.s3 });
+  const sources = await resolveSources(opts.data, opts.format, {
+    cwd: deps.cwd,
+    signal: deps.signal,
+    s3: deps.s3,
+  });
   const validate = compileRecordSchema(opts.schema);
   const columns = schemaColumns(opts.schema.doc);
   // Read the baseline first: a bad baseline should fail before a long read.
@@ -189,7 +206,10 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
   const proc = new RecordProcessor(validate, columns, { keepErrors: opts.keepErrors, errorLog });
   let files: SourceStats[];
   try {
-    files = await readAll(sources, proc, columns, { maxRecordBytes: opts.maxRecordBytes, signal: deps.signal });
+    files = await readAll(sources, proc, columns, {
+      maxRecordBytes: opts.maxRecordBytes,
+      signal: deps.signal,
+    });
   } finally {
     proc.finish();
   }
@@ -236,7 +256,12 @@ async function writeReport(o: ValidateOutcome, opts: ValidateOptions, errorLog: 
     profile: o.profilePath,
     baseline: o.baseline ?? null,
     drift: o.drift ?? null,
-    errorsByReason: o.errorCounts.map(({ field, reason, count, example }) => ({ field, reason, count, first: example })),
+    errorsByReason: o.errorCounts.map(({ field, reason, count, example }) => ({
+      field,
+      reason,
+      count,
+      first: example,
+    })),
   };
   const tmp = `${o.reportPath}.tmp`;
   const fd = openSync(tmp, 'w');

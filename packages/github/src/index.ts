@@ -59,7 +59,8 @@ function annotate(a: Annotation): void {
 async function report(result: StepResult): Promise<void> {
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   for (const a of result.annotations ?? []) annotate(a);
-  if (result.summary && process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(result.summary, true).write();
+  if (result.summary && process.env.GITHUB_STEP_SUMMARY)
+    await core.summary.addRaw(result.summary, true).write();
   if (result.ok) core.info(result.headline);
   else core.setFailed(result.headline);
 }

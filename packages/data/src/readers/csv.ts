@@ -57,8 +57,7 @@ export async function readCsv(
       if (err ?? failure) {
         meter.destroy();
         reject(err ?? failure);
-      }
-      else resolve();
+      } else resolve();
     };
     Papa.parse<string[]>(meter as unknown as File, {
       header: false,
@@ -95,7 +94,8 @@ export async function readCsv(
           for (let r = start; r < data.length; r++) {
             const row = data[r]!;
             let span = 1;
-            if (quoted) for (let j = 0; j < row.length; j++) if (row[j]!.includes('\n')) span += countNewlines(row[j]!);
+            if (quoted)
+              for (let j = 0; j < row.length; j++) if (row[j]!.includes('\n')) span += countNewlines(row[j]!);
             const first = line + 1;
             line += span;
             if (row.length !== width) {

@@ -5,7 +5,11 @@ import { ConfigError } from '@modelship/core';
 import type { DataSource, ReadOptions, SourceStats } from './source.js';
 
 /** Stream JSON Lines: one JSON object per line; a line that is not an object is an invalid row. */
-export async function readJsonl(source: DataSource, proc: RecordProcessor, opts: ReadOptions): Promise<SourceStats> {
+export async function readJsonl(
+  source: DataSource,
+  proc: RecordProcessor,
+  opts: ReadOptions,
+): Promise<SourceStats> {
   const meter = metered(await source.open(opts.signal));
   const where = source.workspacePath ?? source.uri;
   let carry = '';
@@ -16,7 +20,10 @@ export async function readJsonl(source: DataSource, proc: RecordProcessor, opts:
   const handle = (text: string): void => {
     line++;
     if (text.length > opts.maxRecordBytes) {
-      throw new ConfigError(`line ${line} is longer than ${opts.maxRecordBytes} bytes: not JSON Lines records`, where);
+      throw new ConfigError(
+        `line ${line} is longer than ${opts.maxRecordBytes} bytes: not JSON Lines records`,
+        where,
+      );
     }
     if (text.trim() === '') return;
     nonBlank = true;
@@ -47,7 +54,10 @@ export async function readJsonl(source: DataSource, proc: RecordProcessor, opts:
       }
       carry = text.slice(start);
       if (carry.length > opts.maxRecordBytes) {
-        throw new ConfigError(`line ${line + 1} is longer than ${opts.maxRecordBytes} bytes: not JSON Lines records`, where);
+        throw new ConfigError(
+          `line ${line + 1} is longer than ${opts.maxRecordBytes} bytes: not JSON Lines records`,
+          where,
+        );
       }
     }
     if (carry) handle(carry);

@@ -17,7 +17,10 @@ function normalise(rec: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Fingerprint the file bytes (a streaming pass) without decoding them. */
-async function fingerprint(source: DataSource, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
+async function fingerprint(
+  source: DataSource,
+  signal?: AbortSignal,
+): Promise<{ sha256: string; bytes: number }> {
   const meter = metered(await source.open(signal));
   for await (const _ of meter) {
     // consumed for the hash only
@@ -26,7 +29,11 @@ async function fingerprint(source: DataSource, signal?: AbortSignal): Promise<{ 
 }
 
 /** Read a Parquet file one row group at a time, so memory is bounded by the largest row group. */
-export async function readParquet(source: DataSource, proc: RecordProcessor, opts: ReadOptions): Promise<SourceStats> {
+export async function readParquet(
+  source: DataSource,
+  proc: RecordProcessor,
+  opts: ReadOptions,
+): Promise<SourceStats> {
   const where = source.workspacePath ?? source.uri;
   if (!source.localPath) throw new Error(`parquet source ${source.uri} has no local copy`);
   if (source.size === 0) throw emptyFile(source);

@@ -27,7 +27,12 @@ export interface ResolveContext {
   s3: () => S3Client;
 }
 
-function pick(name: string, format: 'auto' | DataFormat, where: string, explicit: boolean): DataFormat | undefined {
+function pick(
+  name: string,
+  format: 'auto' | DataFormat,
+  where: string,
+  explicit: boolean,
+): DataFormat | undefined {
   if (format !== 'auto') return format;
   const f = formatFromName(name);
   if (!f && explicit) {
@@ -87,7 +92,11 @@ async function localSources(data: string, format: 'auto' | DataFormat, cwd: stri
   return out;
 }
 
-async function s3Sources(uri: string, format: 'auto' | DataFormat, ctx: ResolveContext): Promise<DataSource[]> {
+async function s3Sources(
+  uri: string,
+  format: 'auto' | DataFormat,
+  ctx: ResolveContext,
+): Promise<DataSource[]> {
   const client = ctx.s3();
   const single = uri.endsWith('/') ? undefined : await headS3Object(client, uri);
   const objects = single ? [{ uri, key: uri, size: single.size }] : [];
@@ -96,14 +105,25 @@ async function s3Sources(uri: string, format: 'auto' | DataFormat, ctx: ResolveC
   for (const o of objects.sort((a, b) => a.uri.localeCompare(b.uri))) {
     const f = pick(o.uri, format, o.uri, Boolean(single));
     if (!f) continue;
-    out.push({ uri: o.uri, format: f, size: o.size, open: (signal) => openS3Object(client, o.uri, { signal }) });
+    out.push({
+      uri: o.uri,
+      format: f,
+      size: o.size,
+      open: (signal) => openS3Object(client, o.uri, { signal }),
+    });
   }
   return out;
 }
 
 /** Expand a file, directory, glob or s3:// prefix into the data files it names, sorted. */
-export async function resolveSources(data: string, format: 'auto' | DataFormat, ctx: ResolveContext): Promise<DataSource[]> {
-  const sources = isS3Uri(data) ? await s3Sources(data, format, ctx) : await localSources(data, format, ctx.cwd);
+export async function resolveSources(
+  data: string,
+  format: 'auto' | DataFormat,
+  ctx: ResolveContext,
+): Promise<DataSource[]> {
+  const sources = isS3Uri(data)
+    ? await s3Sources(data, format, ctx)
+    : await localSources(data, format, ctx.cwd);
   if (sources.length === 0) {
     throw new ConfigError(
       format === 'auto' ? 'no .csv, .jsonl, .ndjson or .parquet files found' : `no ${format} files found`,

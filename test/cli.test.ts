@@ -1,0 +1,157 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { churnWorkspace } from './lib/churn.js';
+
+const CLI = join(process.cwd(), 'packages/cli/dist/index.js');
+let ws: string;
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ws,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  ws = churnWorkspace(2000);
+});
+
+describe('modelship CLI (committed bundle)', () => {
+  it('runs a step with the same input names as the action, outputs JSON on stdout', () => {
+    const r = cli([
+      'validate-data',
+      '--data',
+      'data/current.csv',
+      '--schema=churn.schema.json',
+      '--baseline',
+      'baseline.json',
+      '--outputs-file',
+      'out.json',
+      '--outputs-env',
+      'out.env',
+    ]);
+    expect(r.code).toBe(0);
+    const outputs = JSON.parse(r.stdout);
+    expect(outputs).toMatchObject({ passed: 'true', rows: '500', 'invalid-rows': '0' });
+    expect(JSON.parse(readFileSync(join(ws, 'out.json'), 'utf8'))).toEqual(outputs);
+    const env = readFileSync(join(ws, 'out.env'), 'utf8');
+    expect(env).toContain("export MODELSHIP_PASSED='true'");
+    expect(env).toContain("export MODELSHIP_INVALID_ROWS='0'");
+    expect(r.stderr).toContain('validate-data: data passed: 500 rows');
+    expect(r.stderr).toMatch(/monthly_charges +numeric +psi/);
+  });
+
+  it('exits 1 with the verdict when the data fails', () => {
+    const lines = readFileSync(join(ws, 'data/current.csv'), 'utf8').split('\n');
+    lines[3] = lines[3]!.replace(/,(true|false),(true|false)$/, ',maybe,$2');
+    writeFileSync(join(ws, 'bad.csv'), lines.join('\n'));
+    const r = cli(['validate-data', '--data', 'bad.csv', '--schema', 'churn.schema.json', '--quiet']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)['invalid-rows']).toBe('1');
+    expect(r.stderr).toContain('error: bad.csv:4: senior: must be boolean (got "maybe")');
+  });
+
+  it.each([
+    [
+      ['validate-data', '--data', 'data/current.csv', '--colour', 'red'],
+      'error: --colour: unknown option (see --help for the options)',
+    ],
+    [['validate-data', '--schema', 'churn.schema.json'], 'error: --data: is required'],
+    [
+      ['validate-data', '--data', 'none.csv', '--schema', 'churn.schema.json'],
+      'error: none.csv: data not found',
+    ],
+    [['deploy-all'], 'error: deploy-all: unknown command (try: run, steps, validate-data'],
+    [['run', '--config', 'missing.yml'], 'error: missing.yml: config file not found'],
+  ])('prints one error line and exits 1: %j', (args, expected) => {
+    const r = cli(args);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)!.startsWith(expected)).toBe(true);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('shows stack traces with --debug', () => {
+    const r = cli(['validate-data', '--data', 'none.csv', '--schema', 'churn.schema.json', '--debug']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ConfigError: data not found\n\s+at /);
+  });
+
+  it('documents each step from its schema', () => {
+    const r = cli(['validate-data', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of [
+      '--data',
+      '--format',
+      '--schema',
+      '--baseline',
+      '--write-profile',
+      '--fail-on',
+      '--max-annotations',
+      '--infer-schema',
+      '--config',
+      '--manifest',
+      '--backend',
+    ]) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(cli(['--help']).stdout).toContain('modelship run');
+    expect(cli(['steps']).stdout).toMatch(/^validate-data /m);
+  });
+
+  it('infers a schema with --infer', () => {
+    const r = cli([
+      'validate-data',
+      '--data',
+      'data/train.csv',
+      '--infer',
+      'inferred.schema.json',
+      '--quiet',
+    ]);
+    expect(r.code).toBe(0);
+    expect(
+      JSON.parse(readFileSync(join(ws, 'inferred.schema.json'), 'utf8')).properties.contract.enum,
+    ).toHaveLength(3);
+  });
+
+  it('runs the main job from a config (the README demo, on a copy of the example)', () => {
+    cpSync(join(process.cwd(), 'examples/churn/modelship.yml'), join(ws, 'modelship.yml'));
+    copyFileSync(join(ws, 'churn.schema.json'), join(ws, 'churn.schema.json'));
+    copyFileSync(join(ws, 'baseline.json'), join(ws, 'baseline-profile.json'));
+    const r = cli(['run']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out['validate-data']).toMatchObject({ passed: 'true', rows: '500' });
+    expect(out['validate-data'].drifted).toContain('monthly_charges');
+    expect(r.stderr).toContain('main job: passed (validate-data)');
+    expect(r.stderr).toContain('monthly_charges: baseline vs current');
+    const manifest = JSON.parse(readFileSync(join(ws, '.modelship/manifest.json'), 'utf8'));
+    expect(manifest.source).toEqual({ system: 'local' });
+  });
+
+  it('records CodeBuild provenance when run inside CodeBuild', () => {
+    const r = cli(
+      [
+        'validate-data',
+        '--data',
+        'data/train.csv',
+        '--schema',
+        'churn.schema.json',
+        '--manifest',
+        'cb.json',
+        '--quiet',
+      ],
+      {
+        CODEBUILD_BUILD_ID: 'modelship-train:8d6a7c1e',
+        CODEBUILD_RESOLVED_SOURCE_VERSION: 'f'.repeat(40),
+        CODEBUILD_BUILD_NUMBER: '17',
+      },
+    );
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(ws, 'cb.json'), 'utf8'));
+    expect(manifest.source).toMatchObject({ system: 'codebuild', commit: 'f'.repeat(40), runId: '17' });
+  });
+});

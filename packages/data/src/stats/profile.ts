@@ -1,0 +1,538 @@
+/**
+ * Per-column accumulators and the dataset profile JSON contract.
+ *
+ * A profile is built in one streaming pass with bounded memory: numeric columns keep exact
+ * count/min/max/mean/std and a {@link QuantileSketch}; categorical columns keep exact counts for up to
+ * `maxTracked` distinct values and a {@link HyperLogLog} for the rest. Accumulators merge, so a profile
+ * can be built in parts. The JSON written here is what a later run reads back as its drift baseline
+ * (see {@link checkProfile}).
+ */
+import { ConfigError } from '@modelship/core';
+import { HyperLogLog } from './hll.js';
+import { QuantileSketch, type SketchJSON } from './sketch.js';
+
+export type ColumnKind = 'numeric' | 'categorical';
+
+export const QUANTILE_KEYS = ['p01', 'p05', 'p25', 'p50', 'p75', 'p95', 'p99'] as const;
+export type QuantileKey = (typeof QUANTILE_KEYS)[number];
+const QUANTILE_LEVELS: Record<QuantileKey, number> = {
+  p01: 0.01,
+  p05: 0.05,
+  p25: 0.25,
+  p50: 0.5,
+  p75: 0.75,
+  p95: 0.95,
+  p99: 0.99,
+};
+
+/** Number of equal-width bins of the numeric histogram. */
+export const HISTOGRAM_BINS = 20;
+
+export interface NumericSummary {
+  min: number;
+  max: number;
+  mean: number;
+  /** Sample standard deviation (n - 1 in the denominator; 0 for a single value). */
+  std: number;
+  quantiles: Record<QuantileKey, number>;
+  /** Equal-width bins between min and max (`edges.length === counts.length + 1`), from the sketch. */
+  histogram: { edges: number[]; counts: number[] };
+  sketch: SketchJSON;
+}
+
+export interface CategoricalSummary {
+  /** Number of distinct values: exact while `distinctExact`, else a HyperLogLog estimate. */
+  distinct: number;
+  distinctExact: boolean;
+  /** The most frequent values with their exact counts, by count descending then value ascending. */
+  top: [string, number][];
+  /**
+   * Number of values not listed in `top` (the tail of the tracked values plus every value seen after
+   * the tracking cap). The categorical total is `sum(top counts) + otherCount`; `otherCount === 0`
+   * means `top` lists every value.
+   */
+  otherCount: number;
+  /** Base64 HyperLogLog registers, present once more than `maxTracked` distinct values were seen. */
+  hll?: string;
+}
+
+export interface ColumnProfile {
+  name: string;
+  kind: ColumnKind;
+  /** Non-missing values seen, of any type. */
+  count: number;
+  missing: number;
+  /**
+   * Tally of the JSON types of the non-missing values: `integer` (whole numbers), `number` (with a
+   * fractional part, or non-finite), `string`, `boolean`, `null`, `array`, `object`.
+   */
+  types: Record<string, number>;
+  /** Present on numeric columns with at least one finite number. */
+  numeric?: NumericSummary;
+  /** Present on categorical columns. */
+  categorical?: CategoricalSummary;
+}
+
+export interface DatasetProfile {
+  kind: 'modelship.profile';
+  schemaVersion: 1;
+  createdAt: string;
+  rows: number;
+  sources: { uri: string; sha256: string; rows: number }[];
+  columns: ColumnProfile[];
+}
+
+export interface ColumnAccumulator {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  add(value: unknown): void;
+  addMissing(): void;
+  merge(other: ColumnAccumulator): void;
+  toJSON(): ColumnProfile;
+}
+
+export interface AccumulatorOptions {
+  /** How many most frequent values a categorical profile lists (default 50). */
+  topK?: number;
+  /** Distinct values counted exactly before falling back to HyperLogLog (default 10,000). */
+  maxTracked?: number;
+  /** Relative accuracy of the numeric quantile sketch (default 0.005). */
+  alpha?: number;
+}
+
+export const DEFAULT_TOP_K = 50;
+export const DEFAULT_MAX_TRACKED = 10_000;
+
+export function createAccumulator(
+  name: string,
+  kind: ColumnKind,
+  opts: AccumulatorOptions = {},
+): ColumnAccumulator {
+  if (kind === 'numeric') return new NumericAccumulator(name, opts.alpha);
+  return new CategoricalAccumulator(name, opts.topK ?? DEFAULT_TOP_K, opts.maxTracked ?? DEFAULT_MAX_TRACKED);
+}
+
+/** Assemble a dataset profile from finished accumulators. */
+export function profileFromAccumulators(
+  accumulators: readonly ColumnAccumulator[],
+  info: { rows: number; sources: DatasetProfile['sources']; createdAt?: string },
+): DatasetProfile {
+  return {
+    kind: 'modelship.profile',
+    schemaVersion: 1,
+    createdAt: info.createdAt ?? new Date().toISOString(),
+    rows: info.rows,
+    sources: info.sources,
+    columns: accumulators.map((a) => a.toJSON()),
+  };
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function addTo(types: Record<string, number>, key: string, n: number): void {
+  if (n > 0) types[key] = (types[key] ?? 0) + n;
+}
+
+class NumericAccumulator implements ColumnAccumulator {
+  readonly kind = 'numeric' as const;
+  readonly sketch: QuantileSketch;
+  private n = 0;
+  private mean = 0;
+  private m2 = 0;
+  private integers = 0;
+  private missing = 0;
+  /** Values that are not finite numbers, by type. */
+  private others: Record<string, number> = {};
+  private otherCount = 0;
+
+  constructor(
+    readonly name: string,
+    alpha?: number,
+  ) {
+    this.sketch = new QuantileSketch(alpha);
+  }
+
+  add(value: unknown): void {
+    if (typeof value === 'number' && value - value === 0) {
+      this.sketch.add(value);
+      // Welford's running mean and sum of squared deviations.
+      const n = ++this.n;
+      const d = value - this.mean;
+      this.mean += d / n;
+      this.m2 += d * (value - this.mean);
+      if (Number.isInteger(value)) this.integers++;
+    } else {
+      this.addOther(value);
+    }
+  }
+
+  private addOther(value: unknown): void {
+    const t = typeName(value);
+    this.others[t] = (this.others[t] ?? 0) + 1;
+    this.otherCount++;
+  }
+
+  addMissing(): void {
+    this.missing++;
+  }
+
+  merge(other: ColumnAccumulator): void {
+    if (!(other instanceof NumericAccumulator)) {
+      throw new Error(`cannot merge a ${other.kind} accumulator into numeric column '${this.name}'`);
+    }
+    if (other.n > 0) {
+      // Chan et al.'s parallel update of mean and M2.
+      const n = this.n + other.n;
+      const d = other.mean - this.mean;
+      this.m2 += other.m2 + (d * d * this.n * other.n) / n;
+      this.mean += (d * other.n) / n;
+      this.n = n;
+      this.integers += other.integers;
+      this.sketch.merge(other.sketch);
+    }
+    this.missing += other.missing;
+    this.otherCount += other.otherCount;
+    for (const [k, v] of Object.entries(other.others)) this.others[k] = (this.others[k] ?? 0) + v;
+  }
+
+  toJSON(): ColumnProfile {
+    const types: Record<string, number> = {};
+    addTo(types, 'integer', this.integers);
+    addTo(types, 'number', this.n - this.integers);
+    for (const [k, v] of Object.entries(this.others)) addTo(types, k, v);
+    const profile: ColumnProfile = {
+      name: this.name,
+      kind: 'numeric',
+      count: this.n + this.otherCount,
+      missing: this.missing,
+      types,
+    };
+    if (this.n > 0) profile.numeric = this.summary();
+    return profile;
+  }
+
+  private summary(): NumericSummary {
+    const s = this.sketch;
+    const min = s.min;
+    const max = s.max;
+    const quantiles = {} as Record<QuantileKey, number>;
+    for (const k of QUANTILE_KEYS) quantiles[k] = s.quantile(QUANTILE_LEVELS[k]);
+    return {
+      min,
+      max,
+      mean: this.mean,
+      std: this.n > 1 ? Math.sqrt(Math.max(0, this.m2 / (this.n - 1))) : 0,
+      quantiles,
+      histogram: histogram(s, min, max),
+      sketch: s.toJSON(),
+    };
+  }
+}
+
+/** Equal-width histogram between min and max from the sketch's CDF (counts sum to the sketch count). */
+function histogram(s: QuantileSketch, min: number, max: number): { edges: number[]; counts: number[] } {
+  const n = s.count;
+  if (!(max > min)) return { edges: [min, max], counts: [n] };
+  const edges: number[] = [];
+  for (let i = 0; i <= HISTOGRAM_BINS; i++)
+    edges.push(i === HISTOGRAM_BINS ? max : min + ((max - min) * i) / HISTOGRAM_BINS);
+  const counts: number[] = [];
+  let prev = 0;
+  for (let i = 1; i <= HISTOGRAM_BINS; i++) {
+    const cum = i === HISTOGRAM_BINS ? n : Math.round(n * s.cdf(edges[i]!));
+    counts.push(Math.max(0, cum - prev));
+    prev = Math.max(prev, cum);
+  }
+  return { edges, counts };
+}
+
+class CategoricalAccumulator implements ColumnAccumulator {
+  readonly kind = 'categorical' as const;
+  /** Key -> slot in `counts`. */
+  private readonly index = new Map<string, number>();
+  private readonly keys: string[] = [];
+  private counts: number[] = [];
+  /** Values of keys seen after the cap (not tracked exactly). */
+  private overflow = 0;
+  private hll: HyperLogLog | undefined;
+  private strings = 0;
+  private booleans = 0;
+  private integers = 0;
+  private fractions = 0;
+  private missing = 0;
+  private others: Record<string, number> = {};
+  private otherTypes = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly topK: number,
+    private readonly maxTracked: number,
+  ) {}
+
+  add(value: unknown): void {
+    let key: string;
+    if (typeof value === 'string') {
+      key = value;
+      this.strings++;
+    } else if (typeof value === 'number') {
+      key = String(value);
+      if (Number.isInteger(value)) this.integers++;
+      else this.fractions++;
+    } else if (typeof value === 'boolean') {
+      key = value ? 'true' : 'false';
+      this.booleans++;
+    } else {
+      this.addOther(value);
+      return;
+    }
+    const slot = this.index.get(key);
+    if (slot !== undefined) this.counts[slot]! += 1;
+    else this.addKey(key, 1);
+  }
+
+  private addOther(value: unknown): void {
+    const t = typeName(value);
+    this.others[t] = (this.others[t] ?? 0) + 1;
+    this.otherTypes++;
+  }
+
+  private addKey(key: string, count: number): void {
+    if (this.hll === undefined && this.keys.length < this.maxTracked) {
+      this.index.set(key, this.keys.length);
+      this.keys.push(key);
+      this.counts.push(count);
+      return;
+    }
+    this.startHll().addString(key);
+    this.overflow += count;
+  }
+
+  /** Switch to estimating: seed the HyperLogLog with every tracked key so the estimate covers them. */
+  private startHll(): HyperLogLog {
+    if (this.hll === undefined) {
+      const hll = new HyperLogLog();
+      for (const k of this.keys) hll.addString(k);
+      this.hll = hll;
+    }
+    return this.hll;
+  }
+
+  addMissing(): void {
+    this.missing++;
+  }
+
+  merge(other: ColumnAccumulator): void {
+    if (!(other instanceof CategoricalAccumulator)) {
+      throw new Error(`cannot merge a ${other.kind} accumulator into categorical column '${this.name}'`);
+    }
+    for (let i = 0; i < other.keys.length; i++) {
+      const key = other.keys[i]!;
+      const c = other.counts[i]!;
+      const slot = this.index.get(key);
+      if (slot !== undefined) this.counts[slot]! += c;
+      else this.addKey(key, c);
+    }
+    if (other.hll !== undefined) this.startHll().merge(other.hll);
+    this.overflow += other.overflow;
+    this.strings += other.strings;
+    this.booleans += other.booleans;
+    this.integers += other.integers;
+    this.fractions += other.fractions;
+    this.missing += other.missing;
+    this.otherTypes += other.otherTypes;
+    for (const [k, v] of Object.entries(other.others)) this.others[k] = (this.others[k] ?? 0) + v;
+  }
+
+  toJSON(): ColumnProfile {
+    const types: Record<string, number> = {};
+    addTo(types, 'string', this.strings);
+    addTo(types, 'boolean', this.booleans);
+    addTo(types, 'integer', this.integers);
+    addTo(types, 'number', this.fractions);
+    for (const [k, v] of Object.entries(this.others)) addTo(types, k, v);
+    const total = this.strings + this.booleans + this.integers + this.fractions;
+
+    const order = this.keys.map((_, i) => i);
+    const keys = this.keys;
+    const counts = this.counts;
+    order.sort((a, b) => counts[b]! - counts[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    const top: [string, number][] = [];
+    let inTop = 0;
+    for (let r = 0; r < order.length && r < this.topK; r++) {
+      const i = order[r]!;
+      top.push([keys[i]!, counts[i]!]);
+      inTop += counts[i]!;
+    }
+    const categorical: CategoricalSummary = {
+      distinct: this.keys.length,
+      distinctExact: this.hll === undefined,
+      top,
+      otherCount: total - inTop,
+    };
+    if (this.hll !== undefined) {
+      // The estimate, kept between the exactly tracked count and the number of values.
+      categorical.distinct = Math.min(total, Math.max(this.keys.length, Math.round(this.hll.estimate())));
+      categorical.hll = this.hll.toJSON();
+    }
+    return {
+      name: this.name,
+      kind: 'categorical',
+      count: total + this.otherTypes,
+      missing: this.missing,
+      types,
+      categorical,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structural check of a profile read from disk.
+
+type Obj = Record<string, unknown>;
+
+class Checker {
+  constructor(private readonly where: string) {}
+
+  fail(path: string, message: string): never {
+    throw new ConfigError(`${path}: ${message}`, this.where);
+  }
+
+  obj(v: unknown, path: string): Obj {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, 'must be an object');
+    return v as Obj;
+  }
+
+  arr(v: unknown, path: string): unknown[] {
+    if (!Array.isArray(v)) this.fail(path, 'must be an array');
+    return v;
+  }
+
+  num(v: unknown, path: string, opts: { min?: number; integer?: boolean } = {}): number {
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, 'must be a finite number');
+    if (opts.integer && !Number.isInteger(v)) this.fail(path, 'must be an integer');
+    if (opts.min !== undefined && v < opts.min) this.fail(path, `must be >= ${opts.min}`);
+    return v;
+  }
+
+  count(v: unknown, path: string): number {
+    return this.num(v, path, { min: 0 });
+  }
+
+  str(v: unknown, path: string): string {
+    if (typeof v !== 'string') this.fail(path, 'must be a string');
+    return v;
+  }
+
+  numbers(v: unknown, path: string, min?: number): number[] {
+    const a = this.arr(v, path);
+    a.forEach((x, i) => this.num(x, `${path}[${i}]`, min === undefined ? {} : { min }));
+    return a as number[];
+  }
+}
+
+/**
+ * Check the structure of a baseline profile read from disk and return it typed. Throws a
+ * {@link ConfigError} at `where` (the file) whose message names the first bad field, e.g.
+ * `columns[2].numeric.quantiles.p50: must be a finite number`.
+ */
+export function checkProfile(doc: unknown, where: string): DatasetProfile {
+  const c = new Checker(where);
+  const root = c.obj(doc, '(profile)');
+  if (root.kind !== 'modelship.profile') {
+    c.fail(
+      'kind',
+      `must be 'modelship.profile' (is this a modelship profile?), got ${JSON.stringify(root.kind)}`,
+    );
+  }
+  if (root.schemaVersion !== 1) {
+    c.fail(
+      'schemaVersion',
+      `unsupported profile schema version ${JSON.stringify(root.schemaVersion)} (expected 1)`,
+    );
+  }
+  c.str(root.createdAt, 'createdAt');
+  c.count(root.rows, 'rows');
+  c.arr(root.sources, 'sources').forEach((s, i) => {
+    const o = c.obj(s, `sources[${i}]`);
+    c.str(o.uri, `sources[${i}].uri`);
+    c.str(o.sha256, `sources[${i}].sha256`);
+    c.count(o.rows, `sources[${i}].rows`);
+  });
+  const names = new Set<string>();
+  c.arr(root.columns, 'columns').forEach((col, i) => {
+    const p = `columns[${i}]`;
+    const o = c.obj(col, p);
+    const name = c.str(o.name, `${p}.name`);
+    if (names.has(name)) c.fail(`${p}.name`, `duplicate column '${name}'`);
+    names.add(name);
+    if (o.kind !== 'numeric' && o.kind !== 'categorical') {
+      c.fail(`${p}.kind`, `must be 'numeric' or 'categorical', got ${JSON.stringify(o.kind)}`);
+    }
+    c.count(o.count, `${p}.count`);
+    c.count(o.missing, `${p}.missing`);
+    const types = c.obj(o.types, `${p}.types`);
+    for (const [k, v] of Object.entries(types)) c.count(v, `${p}.types.${k}`);
+    if (o.numeric !== undefined) checkNumeric(c, o.numeric, `${p}.numeric`);
+    if (o.categorical !== undefined) checkCategorical(c, o.categorical, `${p}.categorical`);
+    if (o.kind === 'categorical' && o.categorical === undefined) c.fail(`${p}.categorical`, 'is required');
+  });
+  return doc as DatasetProfile;
+}
+
+function checkNumeric(c: Checker, v: unknown, p: string): void {
+  const o = c.obj(v, p);
+  for (const k of ['min', 'max', 'mean'] as const) c.num(o[k], `${p}.${k}`);
+  c.count(o.std, `${p}.std`);
+  const q = c.obj(o.quantiles, `${p}.quantiles`);
+  for (const k of QUANTILE_KEYS) c.num(q[k], `${p}.quantiles.${k}`);
+  const h = c.obj(o.histogram, `${p}.histogram`);
+  const edges = c.numbers(h.edges, `${p}.histogram.edges`);
+  const counts = c.numbers(h.counts, `${p}.histogram.counts`, 0);
+  if (edges.length !== counts.length + 1) {
+    c.fail(
+      `${p}.histogram.edges`,
+      `must have one more entry than counts (${edges.length} vs ${counts.length})`,
+    );
+  }
+  checkSketch(c, o.sketch, `${p}.sketch`);
+}
+
+function checkSketch(c: Checker, v: unknown, p: string): void {
+  const o = c.obj(v, p);
+  const alpha = c.num(o.alpha, `${p}.alpha`);
+  if (!(alpha > 0 && alpha < 1)) c.fail(`${p}.alpha`, 'must be between 0 and 1');
+  c.count(o.zero, `${p}.zero`);
+  for (const side of ['pos', 'neg'] as const) {
+    const s = c.obj(o[side], `${p}.${side}`);
+    c.num(s.offset, `${p}.${side}.offset`, { integer: true });
+    c.numbers(s.counts, `${p}.${side}.counts`, 0);
+  }
+  if (o.min !== undefined) c.num(o.min, `${p}.min`);
+  if (o.max !== undefined) c.num(o.max, `${p}.max`);
+}
+
+function checkCategorical(c: Checker, v: unknown, p: string): void {
+  const o = c.obj(v, p);
+  c.count(o.distinct, `${p}.distinct`);
+  if (typeof o.distinctExact !== 'boolean') c.fail(`${p}.distinctExact`, 'must be a boolean');
+  c.arr(o.top, `${p}.top`).forEach((e, i) => {
+    const pair = c.arr(e, `${p}.top[${i}]`);
+    if (pair.length !== 2) c.fail(`${p}.top[${i}]`, 'must be a [value, count] pair');
+    c.str(pair[0], `${p}.top[${i}][0]`);
+    c.count(pair[1], `${p}.top[${i}][1]`);
+  });
+  c.count(o.otherCount, `${p}.otherCount`);
+  if (o.hll !== undefined) {
+    const s = c.str(o.hll, `${p}.hll`);
+    try {
+      HyperLogLog.fromJSON(s);
+    } catch (err) {
+      c.fail(`${p}.hll`, err instanceof Error ? err.message : String(err));
+    }
+  }
+}

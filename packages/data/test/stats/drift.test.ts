@@ -1,0 +1,299 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '@modelship/core';
+
+import {
+  categoryVectors,
+  computeDrift,
+  type DriftOptions,
+  type FeatureDrift,
+} from '../../src/stats/drift.js';
+import { createAccumulator, profileFromAccumulators, type DatasetProfile } from '../../src/stats/profile.js';
+import { categorical, mulberry32, normal } from './prng.js';
+
+const PLANS = ['a', 'b', 'c', 'd', 'e'];
+const PLAN_SHARES = [0.3, 0.25, 0.2, 0.15, 0.1];
+/** Share of 'a' moved from 30% to 50%, the rest scaled down. */
+const PLAN_SHIFTED = [0.5, ...PLAN_SHARES.slice(1).map((s) => (s * 0.5) / 0.7)];
+const REGIONS = Array.from({ length: 20 }, (_, i) => `region-${i}`);
+const REGION_SHARES = REGIONS.map((_, i) => 1 / (i + 1));
+
+interface Shift {
+  /** Mean shift of `score`, in standard deviations. */
+  score?: number;
+  plan?: boolean;
+}
+
+/** A profile of a churn-like dataset: normal, lognormal, uniform-integer, skewed categorical columns. */
+function makeProfile(seed: number, rows: number, shift: Shift = {}): DatasetProfile {
+  const rand = mulberry32(seed);
+  const cols = {
+    score: createAccumulator('score', 'numeric'),
+    income: createAccumulator('income', 'numeric'),
+    visits: createAccumulator('visits', 'numeric'),
+    balance: createAccumulator('balance', 'numeric'),
+    plan: createAccumulator('plan', 'categorical'),
+    region: createAccumulator('region', 'categorical'),
+    active: createAccumulator('active', 'categorical'),
+    customer: createAccumulator('customer', 'categorical'),
+  };
+  for (let i = 0; i < rows; i++) {
+    cols.score.add(50 + 10 * ((shift.score ?? 0) + normal(rand)));
+    cols.income.add(Math.exp(10 + 0.6 * normal(rand)));
+    cols.visits.add(Math.floor(rand() * 31));
+    if (rand() < 0.1) cols.balance.addMissing();
+    else cols.balance.add(rand() < 0.3 ? 0 : 1000 * normal(rand));
+    cols.plan.add(categorical(rand, PLANS, shift.plan ? PLAN_SHIFTED : PLAN_SHARES));
+    cols.region.add(categorical(rand, REGIONS, REGION_SHARES));
+    cols.active.add(rand() < 0.7);
+    cols.customer.add(`cust-${seed}-${i}`);
+  }
+  return profileFromAccumulators(Object.values(cols), {
+    rows,
+    sources: [{ uri: `data-${seed}.csv`, sha256: '0'.repeat(64), rows }],
+    createdAt: '2026-11-22T00:00:00.000Z',
+  });
+}
+
+function byName(features: FeatureDrift[]): Record<string, FeatureDrift> {
+  return Object.fromEntries(features.map((f) => [f.feature, f]));
+}
+
+describe('computeDrift: the two key properties', () => {
+  it('does not flag two samples of the same distribution (large baseline: PSI and JS)', () => {
+    for (const [s1, s2] of [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ] as const) {
+      const r = computeDrift(makeProfile(s1, 4000), makeProfile(s2, 3000));
+      expect(r.drifted).toEqual([]);
+      const f = byName(r.features);
+      expect(f.score).toMatchObject({ method: 'psi', status: 'ok', threshold: 0.2 });
+      expect(f.score!.statistic).toBeLessThan(0.05);
+      expect(f.plan).toMatchObject({ method: 'js', status: 'ok', threshold: 0.1 });
+      expect(f.plan!.statistic).toBeLessThan(0.05);
+      expect(f.customer).toMatchObject({ status: 'skipped', drifted: false });
+      expect(f.customer!.reason).toMatch(/identifier-like/);
+      expect(r.checked).toBe(7);
+    }
+  });
+
+  it('does not flag two samples of the same distribution (small baseline: KS and chi-square)', () => {
+    for (const [s1, s2] of [
+      [11, 12],
+      [13, 14],
+      [15, 16],
+    ] as const) {
+      const r = computeDrift(makeProfile(s1, 800), makeProfile(s2, 600));
+      expect(r.drifted).toEqual([]);
+      const f = byName(r.features);
+      expect(f.score).toMatchObject({ method: 'ks', status: 'ok' });
+      expect(f.region).toMatchObject({ method: 'chi-square', status: 'ok' });
+      // Bonferroni over the tests: 4 numeric KS + 3 categorical chi-square.
+      expect(f.score!.threshold).toBeCloseTo(0.05 / 7, 12);
+      expect(f.score!.pValue).toBeGreaterThan(f.score!.threshold);
+    }
+  });
+
+  it('flags a half-standard-deviation mean shift and a 30% -> 50% category share, and nothing else', () => {
+    for (const [rows, numeric, cat] of [
+      [4000, 'psi', 'js'],
+      [800, 'ks', 'chi-square'],
+    ] as const) {
+      const r = computeDrift(makeProfile(21, rows), makeProfile(22, rows, { score: 0.5, plan: true }));
+      expect(r.drifted.sort()).toEqual(['plan', 'score']);
+      const f = byName(r.features);
+      expect(f.score).toMatchObject({ method: numeric, status: 'drift', drifted: true });
+      expect(f.plan).toMatchObject({ method: cat, status: 'drift', drifted: true });
+      expect(f.score!.reason).toMatch(numeric === 'psi' ? /^PSI 0\.\d+ >= 0\.2$/ : /^KS .*, p = .* < /);
+    }
+  });
+});
+
+describe('computeDrift: methods and thresholds', () => {
+  const base = makeProfile(31, 3000);
+  const cur = makeProfile(32, 3000, { score: 0.5, plan: true });
+
+  it('supports explicit methods with their default thresholds', () => {
+    const r = computeDrift(base, cur, { numeric: 'wasserstein', categorical: 'linf' });
+    const f = byName(r.features);
+    expect(f.score).toMatchObject({ method: 'wasserstein', threshold: 0.1, status: 'drift' });
+    // A half-std shift is a normed Wasserstein distance of about 0.5.
+    expect(f.score!.statistic).toBeGreaterThan(0.4);
+    expect(f.score!.statistic).toBeLessThan(0.6);
+    expect(f.income).toMatchObject({ method: 'wasserstein', status: 'ok' });
+    expect(f.plan).toMatchObject({ method: 'linf', threshold: 0.1, status: 'drift' });
+    expect(f.plan!.statistic).toBeCloseTo(0.2, 1);
+    expect(r.method).toMatch(/normed Wasserstein >= 0\.1/);
+    expect(r.method).toMatch(/L-infinity distance >= 0\.1/);
+  });
+
+  it('lets defaultThreshold replace the distance defaults and a feature threshold win over both', () => {
+    const options: DriftOptions = {
+      defaultThreshold: 0.9,
+      features: { plan: { threshold: 0.01 }, income: { method: 'js' }, visits: { ignore: true } },
+    };
+    const f = byName(computeDrift(base, cur, options).features);
+    expect(f.score).toMatchObject({ method: 'psi', threshold: 0.9, status: 'ok' });
+    expect(f.plan).toMatchObject({ method: 'js', threshold: 0.01, status: 'drift' });
+    expect(f.income).toMatchObject({ method: 'js', threshold: 0.9, status: 'ok' });
+    expect(f.visits).toMatchObject({ status: 'skipped', reason: 'ignored by configuration', drifted: false });
+  });
+
+  it('runs p-value methods on large samples too, with alpha and the Bonferroni correction', () => {
+    const r = computeDrift(base, cur, { numeric: 'ks', categorical: 'chi-square', alpha: 0.01 });
+    const f = byName(r.features);
+    expect(f.score).toMatchObject({ method: 'ks', status: 'drift' });
+    expect(f.score!.threshold).toBeCloseTo(0.01 / 7, 12);
+    expect(f.plan).toMatchObject({ method: 'chi-square', status: 'drift' });
+    expect(f.income).toMatchObject({ method: 'ks', status: 'ok' });
+    expect(r.method).toMatch(/p < 0\.01 \/ 7 tests \(Bonferroni\)/);
+  });
+
+  it('bins numeric features on baseline deciles for share methods', () => {
+    const f = byName(computeDrift(base, cur, { numeric: 'chi-square' }).features);
+    expect(f.score).toMatchObject({ method: 'chi-square', status: 'drift' });
+    expect(f.visits).toMatchObject({ method: 'chi-square', status: 'ok' });
+    const g = byName(computeDrift(base, cur, { numeric: 'linf' }).features);
+    expect(g.score).toMatchObject({ method: 'linf', status: 'drift' });
+  });
+
+  it('rejects KS or Wasserstein on a categorical feature as a configuration error', () => {
+    const errorOf = (options: DriftOptions): ConfigError => {
+      try {
+        computeDrift(base, cur, options);
+      } catch (e) {
+        if (e instanceof ConfigError) return e;
+        throw e;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const a = errorOf({ features: { plan: { method: 'ks' } } });
+    expect(a.where).toBe('data.drift.features.plan.method');
+    expect(a.message).toMatch(/'ks' does not apply to categorical feature 'plan'/);
+    expect(errorOf({ categorical: 'wasserstein' }).where).toBe('data.drift.categorical');
+  });
+});
+
+describe('computeDrift: skipped features', () => {
+  it('skips missing columns, kind changes, empty sides and identifier-like columns with reasons', () => {
+    const base = makeProfile(41, 2000);
+    const cur = makeProfile(42, 2000);
+    const curCols = cur.columns.filter((c) => c.name !== 'income');
+    const visits = curCols.find((c) => c.name === 'visits')!;
+    const asCategorical = createAccumulator('visits', 'categorical');
+    asCategorical.add('1');
+    curCols[curCols.indexOf(visits)] = asCategorical.toJSON();
+    const emptyBalance = createAccumulator('balance', 'numeric');
+    emptyBalance.addMissing();
+    curCols[curCols.findIndex((c) => c.name === 'balance')] = emptyBalance.toJSON();
+    const extra = createAccumulator('extra', 'numeric');
+    extra.add(1);
+    curCols.push(extra.toJSON());
+
+    const r = computeDrift(base, { ...cur, columns: curCols });
+    const f = byName(r.features);
+    expect(f.income).toMatchObject({ status: 'skipped', reason: 'missing from current data', nCurrent: 0 });
+    expect(f.visits).toMatchObject({
+      status: 'skipped',
+      reason: 'kind changed: numeric in baseline, categorical in current data',
+    });
+    expect(f.balance).toMatchObject({ status: 'skipped', reason: 'no values in the current data' });
+    expect(f.extra).toMatchObject({ status: 'skipped', reason: 'not in the baseline profile' });
+    expect(f.customer!.reason).toBe('identifier-like (2,000 distinct in 2,000 values)');
+    for (const s of r.features.filter((x) => x.status === 'skipped')) expect(s.drifted).toBe(false);
+    expect(r.checked).toBe(r.features.filter((x) => x.status !== 'skipped').length);
+    expect(r.features.map((x) => x.feature)).toEqual([...base.columns.map((c) => c.name), 'extra']);
+  });
+});
+
+describe('computeDrift: evidence', () => {
+  it('is replayable from the recorded profiles', () => {
+    const base = makeProfile(51, 1500);
+    const cur = makeProfile(52, 1200, { score: 0.5 });
+    const again = computeDrift(
+      JSON.parse(JSON.stringify(base)) as DatasetProfile,
+      JSON.parse(JSON.stringify(cur)) as DatasetProfile,
+    );
+    expect(again).toEqual(computeDrift(base, cur));
+  });
+
+  it('gives chart histograms: 10 numeric bins over p01..p99, top categories plus (other)', () => {
+    const f = byName(computeDrift(makeProfile(61, 3000), makeProfile(62, 3000, { score: 0.5 })).features);
+    const h = f.score!.histogram!;
+    expect(h.labels).toHaveLength(10);
+    expect(h.baseline).toHaveLength(10);
+    expect(h.current).toHaveLength(10);
+    expect(h.baseline.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 4);
+    expect(h.current.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 4);
+    // The current sample sits to the right.
+    expect(h.current[9]!).toBeGreaterThan(h.baseline[9]!);
+    const r = f.region!.histogram!;
+    expect(r.labels).toHaveLength(11);
+    expect(r.labels[0]).toBe('region-0');
+    expect(r.labels[10]).toBe('(other)');
+    expect(r.baseline.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 4);
+    expect(f.active!.histogram!.labels.sort()).toEqual(['false', 'true']);
+  });
+
+  it('records n, statistic, threshold and a reason for every judged feature', () => {
+    const r = computeDrift(makeProfile(71, 500), makeProfile(72, 400));
+    for (const f of r.features.filter((x) => x.status !== 'skipped')) {
+      expect(f.nBaseline).toBeGreaterThan(0);
+      expect(f.nCurrent).toBeGreaterThan(0);
+      expect(Number.isFinite(f.statistic)).toBe(true);
+      expect(f.reason.length).toBeGreaterThan(0);
+    }
+    expect(byName(r.features).balance!.nBaseline).toBeLessThan(500);
+  });
+});
+
+describe('categoryVectors', () => {
+  const summary = (top: [string, number][], otherCount: number) => ({
+    distinct: top.length + (otherCount > 0 ? 10 : 0),
+    distinctExact: true,
+    top,
+    otherCount,
+  });
+
+  it('compares values listed on both sides, and on one side when the other list is complete', () => {
+    const v = categoryVectors(
+      summary(
+        [
+          ['a', 5],
+          ['b', 3],
+        ],
+        0,
+      ),
+      summary(
+        [
+          ['a', 4],
+          ['c', 6],
+        ],
+        0,
+      ),
+    );
+    expect(v).toEqual({ labels: ['a', 'b', 'c'], baseline: [5, 3, 0], current: [4, 0, 6] });
+  });
+
+  it('pools a value into (other) on both sides when one side cannot say how often it occurs', () => {
+    const v = categoryVectors(
+      summary(
+        [
+          ['a', 50],
+          ['b', 30],
+        ],
+        20,
+      ),
+      summary(
+        [
+          ['a', 40],
+          ['c', 35],
+        ],
+        25,
+      ),
+    );
+    // 'b' is not in the current top list, which is incomplete: its current count is unknown.
+    expect(v).toEqual({ labels: ['a', '(other)'], baseline: [50, 50], current: [40, 60] });
+  });
+});

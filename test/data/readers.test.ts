@@ -163,3 +163,40 @@ describe('data sources', () => {
     );
   });
 });
+
+describe('number coercion', () => {
+  it('gives exactly what the engine gives, on the fast path and off it', async () => {
+    const { toNumber } = await import('../../packages/data/src/columns.js');
+    let seed = 1;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const cases = [
+      '0',
+      '-0',
+      '00012',
+      '1.',
+      '.5',
+      '-.5',
+      '12.3400',
+      '999999999999999',
+      '9999999999999999',
+      '1e3',
+      '+7',
+      ' 7',
+      '0x10',
+      '1.2.3',
+      '-',
+      '.',
+      'abc',
+      'Infinity',
+      '3.14159265358979',
+    ];
+    for (let i = 0; i < 20000; i++)
+      cases.push(
+        (rand() * 10 ** Math.floor(rand() * 12) * (rand() < 0.5 ? -1 : 1)).toFixed(Math.floor(rand() * 8)),
+      );
+    for (const c of cases) {
+      const expected = Number.isNaN(+c) || c.trim() === '' ? c : +c;
+      expect([c, toNumber(c)]).toEqual([c, expected]);
+    }
+  });
+});

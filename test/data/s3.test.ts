@@ -102,14 +102,12 @@ describe('validate-data on S3 (moto server over HTTP)', () => {
   it('reports an object it may not read as one line (access denied, injected)', async () => {
     const mock = mockClient(S3Client);
     try {
-      mock
-        .onAnyCommand()
-        .rejects(
-          Object.assign(new Error('Access Denied'), {
-            name: 'AccessDenied',
-            $metadata: { httpStatusCode: 403 },
-          }),
-        );
+      mock.onAnyCommand().rejects(
+        Object.assign(new Error('Access Denied'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
       const line = await configErrorLine(
         runStep(
           step,

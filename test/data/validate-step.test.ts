@@ -86,7 +86,7 @@ describe('validate-data step', () => {
       { cwd: work },
     );
     expect(shifted.result.ok).toBe(true);
-    expect(shifted.result.outputs.drifted.split(',')).toEqual(
+    expect(shifted.result.outputs.drifted!.split(',')).toEqual(
       expect.arrayContaining(['monthly_charges', 'contract']),
     );
     expect(shifted.result.summary).toContain('```mermaid');

@@ -36,7 +36,8 @@ export function parseStepArgs(
     }
     if (!arg.startsWith('--'))
       throw new ConfigError(`unexpected argument '${arg}' (options are --name value)`, 'command line');
-    let [flag, value] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const [flag, given] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    let value = given;
     if (GLOBAL_FLAGS.has(flag)) {
       out[flag as 'debug' | 'quiet' | 'help'] = value === undefined ? true : value === 'true';
       continue;

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { ConfigError } from '@modelship/core';
-import { coercerFor, type SchemaColumn } from '../columns.js';
+import { coercerFor, recordFactory, type RecordFactory, type SchemaColumn } from '../columns.js';
 import type { RecordProcessor } from '../processor.js';
 import { metered } from './meter.js';
 import type { DataSource, ReadOptions, SourceStats } from './source.js';
@@ -35,7 +35,8 @@ export async function readCsv(
 ): Promise<SourceStats> {
   const meter = metered(await source.open(opts.signal));
   let header: string[] | undefined;
-  let names: string[] = [];
+  let build: RecordFactory = recordFactory([]);
+  let values: unknown[] = [];
   let coercers: ((raw: string) => unknown)[] = [];
   let accs: ReturnType<RecordProcessor['accumulatorsFor']> = [];
   let width = 0;
@@ -84,8 +85,9 @@ export async function readCsv(
             const h = data[0]!;
             if (h.every((x) => x.trim() === '')) throw emptyFile(source);
             header = h.map((x) => x.trim());
-            names = header;
+            build = recordFactory(header);
             width = header.length;
+            values = new Array<unknown>(width);
             coercers = header.map((n) => coercerFor(typeOf.get(n) ?? 'string'));
             accs = proc.accumulatorsFor(header);
             line += 1 + (quoted ? countNewlines(h.join('')) : 0);
@@ -109,18 +111,18 @@ export async function readCsv(
               rows++;
               continue;
             }
-            const rec: Record<string, unknown> = {};
             for (let j = 0; j < width; j++) {
               const raw = row[j]!;
               if (raw === '') {
+                values[j] = undefined;
                 accs[j]!.addMissing();
                 continue;
               }
               const v = coercers[j]!(raw);
-              rec[names[j]!] = v;
+              values[j] = v;
               accs[j]!.add(v);
             }
-            proc.record(rec, first);
+            proc.record(build(values), first);
             rows++;
           }
         } catch (err) {

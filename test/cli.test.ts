@@ -121,15 +121,23 @@ describe('modelship CLI (committed bundle)', () => {
     cpSync(join(process.cwd(), 'examples/churn/modelship.yml'), join(ws, 'modelship.yml'));
     copyFileSync(join(ws, 'churn.schema.json'), join(ws, 'churn.schema.json'));
     copyFileSync(join(ws, 'baseline.json'), join(ws, 'baseline-profile.json'));
-    const r = cli(['run']);
+    copyFileSync(join(process.cwd(), 'examples/churn/train.mjs'), join(ws, 'train.mjs'));
+    const r = cli(['run', '--manifest', '.modelship/run.json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out['validate-data']).toMatchObject({ passed: 'true', rows: '500' });
     expect(out['validate-data'].drifted).toContain('monthly_charges');
-    expect(r.stderr).toContain('main job: passed (validate-data)');
+    expect(out.train).toMatchObject({
+      status: 'Completed',
+      'model-sha256': expect.stringMatching(/^[a-f0-9]{64}$/),
+    });
+    expect(JSON.parse(out.train.metrics).auc).toBeGreaterThan(0.7);
+    expect(r.stderr).toContain('main job: passed (validate-data, train)');
     expect(r.stderr).toContain('monthly_charges: baseline vs current');
-    const manifest = JSON.parse(readFileSync(join(ws, '.modelship/manifest.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(ws, '.modelship/run.json'), 'utf8'));
     expect(manifest.source).toEqual({ system: 'local' });
+    expect(manifest.history.map((h: { step: string }) => h.step)).toEqual(['validate-data', 'train']);
+    expect(manifest.training.channels.train).toContain('data/train.csv');
   });
 
   it('records CodeBuild provenance when run inside CodeBuild', () => {

@@ -27,7 +27,10 @@ const BOOLEAN = ['senior'];
 
 function env(name) {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run this script under the SageMaker training contract (modelship train)`);
+  if (!v)
+    throw new Error(
+      `${name} is not set: run this script under the SageMaker training contract (modelship train)`,
+    );
   return v;
 }
 
@@ -37,10 +40,15 @@ function hyperparameters() {
     const v = hps[key] ?? hps[key.replace(/_/g, '-')];
     if (v === undefined) return dflt;
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`hyperparameter ${key} must be a positive number, got ${v}`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`hyperparameter ${key} must be a positive number, got ${v}`);
     return n;
   };
-  return { c: num('c', 1.0), maxIter: Math.round(num('max_iter', 300)), learningRate: num('learning_rate', 0.5) };
+  return {
+    c: num('c', 1.0),
+    maxIter: Math.round(num('max_iter', 300)),
+    learningRate: num('learning_rate', 0.5),
+  };
 }
 
 /** Rows of every *.csv file in a channel directory, files in name order. */
@@ -67,7 +75,10 @@ const truthy = (v) => v === 'true' || v === '1';
 function fitFeatures(rows) {
   const stats = {};
   for (const col of NUMERIC) {
-    const xs = rows.map((r) => r[col]).filter((v) => v !== '' && v !== undefined).map(Number);
+    const xs = rows
+      .map((r) => r[col])
+      .filter((v) => v !== '' && v !== undefined)
+      .map(Number);
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) || 1;
     stats[col] = { mean, sd };
@@ -87,7 +98,8 @@ function featurize(row, spec) {
     return v === '' || v === undefined ? 0 : (Number(v) - spec.stats[col].mean) / spec.stats[col].sd;
   });
   for (const col of BOOLEAN) x.push(truthy(row[col]) ? 1 : 0);
-  for (const [col, levels] of Object.entries(CATEGORICAL)) for (const l of levels.slice(1)) x.push(row[col] === l ? 1 : 0);
+  for (const [col, levels] of Object.entries(CATEGORICAL))
+    for (const l of levels.slice(1)) x.push(row[col] === l ? 1 : 0);
   return x;
 }
 
@@ -116,9 +128,11 @@ function train(X, y, hp) {
       gradBias += err;
       loss -= y[i] ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12));
     }
-    for (let j = 0; j < d; j++) model.weights[j] -= hp.learningRate * (grad[j] / n + lambda * model.weights[j]);
+    for (let j = 0; j < d; j++)
+      model.weights[j] -= hp.learningRate * (grad[j] / n + lambda * model.weights[j]);
     model.bias -= hp.learningRate * (gradBias / n);
-    if (iter === 1 || iter % 50 === 0 || iter === hp.maxIter) console.log(`iteration=${iter} train:loss=${(loss / n).toFixed(5)}`);
+    if (iter === 1 || iter % 50 === 0 || iter === hp.maxIter)
+      console.log(`iteration=${iter} train:loss=${(loss / n).toFixed(5)}`);
   }
   return model;
 }
@@ -128,11 +142,16 @@ function auc(scores, labels) {
   const order = scores.map((s, i) => [s, labels[i]]).sort((a, b) => a[0] - b[0]);
   let rankSumPos = 0;
   let pos = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j][0] === order[i][0]) j++;
     const meanRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (order[k][1]) (rankSumPos += meanRank), pos++;
+    for (let k = i; k < j; k++) {
+      if (order[k][1]) {
+        rankSumPos += meanRank;
+        pos++;
+      }
+    }
     i = j;
   }
   const neg = order.length - pos;
@@ -152,7 +171,9 @@ function main() {
     fitRows = trainRows.filter((_, i) => i % 5 !== 4);
     validRows = trainRows.filter((_, i) => i % 5 === 4);
   }
-  console.log(`rows: train=${fitRows.length} validation=${validRows.length}; hyperparameters ${JSON.stringify(hp)}`);
+  console.log(
+    `rows: train=${fitRows.length} validation=${validRows.length}; hyperparameters ${JSON.stringify(hp)}`,
+  );
 
   const spec = fitFeatures(fitRows);
   const model = train(
@@ -164,7 +185,11 @@ function main() {
   const labels = validRows.map((r) => (truthy(r[LABEL]) ? 1 : 0));
   const scores = validRows.map((r) => predict(model, featurize(r, spec)));
   const accuracy = scores.filter((s, i) => (s >= 0.5 ? 1 : 0) === labels[i]).length / labels.length;
-  const logloss = -scores.reduce((a, s, i) => a + (labels[i] ? Math.log(Math.max(s, 1e-12)) : Math.log(Math.max(1 - s, 1e-12))), 0) / labels.length;
+  const logloss =
+    -scores.reduce(
+      (a, s, i) => a + (labels[i] ? Math.log(Math.max(s, 1e-12)) : Math.log(Math.max(1 - s, 1e-12))),
+      0,
+    ) / labels.length;
   const metrics = { auc: auc(scores, labels), accuracy, logloss };
   console.log(`validation:auc=${metrics.auc.toFixed(4)}`);
   console.log(`validation:accuracy=${metrics.accuracy.toFixed(4)}`);
@@ -176,7 +201,9 @@ function main() {
     kind: 'logistic-regression',
     label: LABEL,
     features: spec.names,
-    scaling: Object.fromEntries(Object.entries(spec.stats).map(([k, s]) => [k, { mean: round(s.mean), sd: round(s.sd) }])),
+    scaling: Object.fromEntries(
+      Object.entries(spec.stats).map(([k, s]) => [k, { mean: round(s.mean), sd: round(s.sd) }]),
+    ),
     categorical: CATEGORICAL,
     weights: model.weights.map(round),
     bias: round(model.bias),
@@ -187,7 +214,10 @@ function main() {
   if (process.env.SM_OUTPUT_DATA_DIR) {
     mkdirSync(process.env.SM_OUTPUT_DATA_DIR, { recursive: true });
     const lines = validRows.map((r, i) => `${r.customer_id},${labels[i]},${scores[i].toFixed(6)}`);
-    writeFileSync(join(process.env.SM_OUTPUT_DATA_DIR, 'validation-predictions.csv'), ['customer_id,label,score', ...lines].join('\n') + '\n');
+    writeFileSync(
+      join(process.env.SM_OUTPUT_DATA_DIR, 'validation-predictions.csv'),
+      ['customer_id,label,score', ...lines].join('\n') + '\n',
+    );
   }
   console.log(`wrote ${join(modelDir, 'model.json')}`);
 }

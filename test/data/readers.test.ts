@@ -19,7 +19,7 @@ const schema: JsonSchema = {
   },
 };
 
-async function readText(text: string | Buffer, name = 'data.csv', opts: { maxRecordBytes?: number } = {}) {
+async function readText(text: string | Buffer, name = 'data.csv', opts: { maxRecordLength?: number } = {}) {
   const dir = tempDir();
   writeFileSync(join(dir, name), text);
   const [source] = await resolveSources(name, 'auto', {
@@ -38,7 +38,7 @@ async function readText(text: string | Buffer, name = 'data.csv', opts: { maxRec
     seen.push({ ...rec, _line: line });
     return origRecord(rec, line);
   };
-  const stats = await readCsv(source!, proc, columns, { maxRecordBytes: opts.maxRecordBytes ?? 1 << 20 });
+  const stats = await readCsv(source!, proc, columns, { maxRecordLength: opts.maxRecordLength ?? 1 << 20 });
   return { stats, proc, seen, dir };
 }
 
@@ -120,13 +120,13 @@ describe('CSV reader', () => {
 
   it('fails with one line on a 10 MB single line, without holding it all', async () => {
     const line = await configErrorLine(readText('x'.repeat(10 * 1024 * 1024)));
-    expect(line).toMatch(/^data\.csv: record at line 1 is longer than 1048576 bytes/);
+    expect(line).toMatch(/^data\.csv: record at line 1 is longer than 1048576 characters/);
   });
 
   it('stops at an unclosed quote instead of reading the rest of the file into one field', async () => {
     const rows = Array.from({ length: 100000 }, (_, i) => `A${i},1,1,true,Oslo`).join('\n');
     const line = await configErrorLine(readText(`id,age,score,active,city\nA0,1,1,true,"Oslo\n${rows}\n`));
-    expect(line).toMatch(/^data\.csv: record at line 2 is longer than 1048576 bytes: .*unclosed quote/);
+    expect(line).toMatch(/^data\.csv: record at line 2 is longer than 1048576 characters: .*unclosed quote/);
   });
 });
 

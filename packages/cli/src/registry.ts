@@ -1,9 +1,13 @@
 import { relative } from 'node:path';
 import type { AnyStep, LoadedConfig } from '@modelship/core';
 import { validateDataStep } from '@modelship/data';
+import { trainStep } from '@modelship/train';
 
 /** Every step modelship ships, in pipeline order. */
-export const STEPS: readonly AnyStep[] = [validateDataStep as unknown as AnyStep];
+export const STEPS: readonly AnyStep[] = [
+  validateDataStep as unknown as AnyStep,
+  trainStep as unknown as AnyStep,
+];
 
 export function findStep(name: string): AnyStep | undefined {
   return STEPS.find((s) => s.name === name);
@@ -25,6 +29,7 @@ export function mainJob(
       inputs: { data: workspacePath(config.resolvePath(data.path), cwd) },
     });
   }
+  if (config.values.train) jobs.push({ step: findStep('train')!, inputs: {} });
   return jobs;
 }
 

@@ -23,24 +23,42 @@ export function parseS3Uri(uri: string): S3Location {
   return { bucket: m[1], key: m[2] ?? '' };
 }
 
+export interface AwsClientSettings {
+  region: string;
+  maxAttempts: number;
+  retryMode: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
 /**
  * Settings shared by every AWS client modelship creates: region from config or environment,
- * adaptive retries (jittered backoff on throttling), and path-style S3 when a custom endpoint
- * (AWS_ENDPOINT_URL, e.g. an emulator) is configured.
+ * adaptive retries (jittered backoff on throttling), and — taken from the step's environment,
+ * which a host passes explicitly — the endpoint (`AWS_ENDPOINT_URL_<SERVICE>` or
+ * `AWS_ENDPOINT_URL`, e.g. an emulator) and static credentials. Without static credentials in
+ * that environment the SDK's default chain applies (OIDC web identity, SSO, instance roles).
  */
 export function awsClientConfig(
   region: string | undefined,
   env: Record<string, string | undefined> = process.env,
   service?: string,
-): { region: string; maxAttempts: number; retryMode: string; endpoint?: string } {
+): AwsClientSettings {
   const endpoint =
     (service && env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`]) || env.AWS_ENDPOINT_URL || undefined;
-  return {
+  const out: AwsClientSettings = {
     region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     maxAttempts: Number(env.MODELSHIP_AWS_MAX_ATTEMPTS ?? 8),
     retryMode: 'adaptive',
-    ...(endpoint ? { endpoint } : {}),
   };
+  if (endpoint) out.endpoint = endpoint;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    out.credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  }
+  return out;
 }
 
 export function createS3Client(

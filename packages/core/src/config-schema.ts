@@ -56,7 +56,7 @@ export const CONFIG_SCHEMA: JsonSchema = {
         baseline: { ...nonEmpty, description: 'Baseline profile (path or s3:// URI) to compare against.' },
         'write-profile': nonEmpty,
         'fail-on': { enum: ['error', 'drift', 'never'] },
-        'max-record-bytes': { type: 'integer', minimum: 1024 },
+        'max-record-length': { type: 'integer', minimum: 1024 },
         drift: {
           type: 'object',
           additionalProperties: false,

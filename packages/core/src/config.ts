@@ -28,7 +28,7 @@ export interface DataConfig {
   baseline?: string;
   'write-profile'?: string;
   'fail-on'?: 'error' | 'drift' | 'never';
-  'max-record-bytes'?: number;
+  'max-record-length'?: number;
   drift?: DriftConfig;
 }
 

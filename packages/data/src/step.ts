@@ -8,7 +8,7 @@ import {
   type StepResult,
 } from '@modelship/core';
 import type { DataFormat } from './readers/source.js';
-import { DEFAULT_MAX_RECORD_BYTES } from './readers/source.js';
+import { DEFAULT_MAX_RECORD_LENGTH } from './readers/source.js';
 import { renderSummary, renderInferSummary } from './summary.js';
 import {
   defaultDeps,
@@ -153,12 +153,12 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
     const cfg = ctx.config.values.data ?? {};
     const outDir = join(dirname(resolve(ctx.cwd, inputs.manifest)), 'validate-data');
     const format = inputs.format !== 'auto' ? inputs.format : (cfg.format ?? 'auto');
-    const maxRecordBytes = cfg['max-record-bytes'] ?? DEFAULT_MAX_RECORD_BYTES;
+    const maxRecordLength = cfg['max-record-length'] ?? DEFAULT_MAX_RECORD_LENGTH;
 
     if (inputs['infer-schema']) {
       const target = inputs['infer-schema'];
       const { schema, sources } = await ctx.log.group('Inferring a schema', () =>
-        inferSchemaFromData(inputs.data, format, ctx.config.values.model ?? 'record', deps, maxRecordBytes),
+        inferSchemaFromData(inputs.data, format, ctx.config.values.model ?? 'record', deps, maxRecordLength),
       );
       await writeJsonDocument(target, schema, deps);
       ctx.log.info(
@@ -194,7 +194,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
           baseline,
           failOn,
           keepErrors: Math.max(inputs['max-annotations'], 20),
-          maxRecordBytes,
+          maxRecordLength,
           drift: {
             defaultThreshold: drift['default-threshold'],
             alpha: drift.alpha,

@@ -26,7 +26,7 @@ import { readCsv } from './readers/csv.js';
 import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
 import {
-  DEFAULT_MAX_RECORD_BYTES,
+  DEFAULT_MAX_RECORD_LENGTH,
   type DataFormat,
   type DataSource,
   type SourceStats,
@@ -45,7 +45,7 @@ export interface ValidateOptions {
   baseline?: string;
   failOn: FailOn;
   keepErrors: number;
-  maxRecordBytes: number;
+  maxRecordLength: number;
   drift: DriftOptions;
   /** Directory for the report, error log and default profile. */
   outDir: string;
@@ -132,7 +132,7 @@ async function readSource(
   source: DataSource,
   proc: RecordProcessor,
   columns: readonly SchemaColumn[],
-  opts: { maxRecordBytes: number; signal?: AbortSignal },
+  opts: { maxRecordLength: number; signal?: AbortSignal },
 ): Promise<SourceStats> {
   const uri = source.workspacePath ?? source.uri;
   proc.file = uri;
@@ -164,7 +164,7 @@ async function readAll(
   sources: readonly DataSource[],
   proc: RecordProcessor,
   columns: readonly SchemaColumn[],
-  opts: { maxRecordBytes: number; signal?: AbortSignal },
+  opts: { maxRecordLength: number; signal?: AbortSignal },
 ): Promise<SourceStats[]> {
   const files: SourceStats[] = [];
   for (const s of sources) files.push(await readSource(s, proc, columns, opts));
@@ -207,7 +207,7 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
   let files: SourceStats[];
   try {
     files = await readAll(sources, proc, columns, {
-      maxRecordBytes: opts.maxRecordBytes,
+      maxRecordLength: opts.maxRecordLength,
       signal: deps.signal,
     });
   } finally {
@@ -283,7 +283,7 @@ export async function inferSchemaFromData(
   format: 'auto' | DataFormat,
   title: string,
   deps: DataDeps,
-  maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
+  maxRecordLength = DEFAULT_MAX_RECORD_LENGTH,
 ): Promise<{ schema: JsonSchema; sources: DataSource[] }> {
   const sources = await resolveSources(data, format, { cwd: deps.cwd, signal: deps.signal, s3: deps.s3 });
   const inferrer = new SchemaInferrer();
@@ -292,7 +292,7 @@ export async function inferSchemaFromData(
     return true;
   }) as unknown as ValidateFunction;
   const proc = new RecordProcessor(observe, [], { keepErrors: 0 });
-  await readAll(sources, proc, [], { maxRecordBytes, signal: deps.signal });
+  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal });
   return { schema: inferrer.schema(title), sources };
 }
 

@@ -13,7 +13,7 @@ function countNewlines(s: string): number {
 
 function tooLong(source: DataSource, line: number, max: number): ConfigError {
   return new ConfigError(
-    `record at line ${line} is longer than ${max} bytes: not tabular CSV (an unclosed quote, or the wrong format?)`,
+    `record at line ${line} is longer than ${max} characters: not tabular CSV (an unclosed quote, or the wrong format?)`,
     source.workspacePath ?? source.uri,
   );
 }
@@ -42,8 +42,7 @@ export async function readCsv(
   let width = 0;
   let line = 0; // line number of the last row's last physical line
   let rows = 0;
-  let pendingBytes = 0;
-  let seenBytes = 0;
+  let fed = 0; // characters handed to the parser so far
   let failure: unknown;
 
   const typeOf = new Map(columns.map((c) => [c.name, c.type]));
@@ -60,6 +59,10 @@ export async function readCsv(
         reject(err ?? failure);
       } else resolve();
     };
+    // Registered before the parser's own listener, so it has counted a chunk when the parser sees it.
+    meter.on('data', (text: string) => {
+      fed += text.length;
+    });
     Papa.parse<string[]>(meter as unknown as File, {
       header: false,
       dynamicTyping: false,
@@ -67,14 +70,11 @@ export async function readCsv(
       delimiter: ',',
       chunk(results, parser) {
         try {
-          pendingBytes += meter.bytes - seenBytes;
-          seenBytes = meter.bytes;
           const data = results.data;
-          if (data.length === 0) {
-            if (pendingBytes > opts.maxRecordBytes) throw tooLong(source, line + 1, opts.maxRecordBytes);
-            return;
-          }
-          pendingBytes = 0;
+          // What the parser holds back as an unfinished record: everything after its cursor.
+          if (fed - results.meta.cursor > opts.maxRecordLength)
+            throw tooLong(source, line + 1, opts.maxRecordLength);
+          if (data.length === 0) return;
           let bad: Map<number, string> | undefined;
           for (const e of results.errors) {
             if (e.row !== undefined && e.row !== null) (bad ??= new Map()).set(e.row, e.message);

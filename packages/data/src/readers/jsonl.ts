@@ -19,9 +19,9 @@ export async function readJsonl(
 
   const handle = (text: string): void => {
     line++;
-    if (text.length > opts.maxRecordBytes) {
+    if (text.length > opts.maxRecordLength) {
       throw new ConfigError(
-        `line ${line} is longer than ${opts.maxRecordBytes} bytes: not JSON Lines records`,
+        `line ${line} is longer than ${opts.maxRecordLength} characters: not JSON Lines records`,
         where,
       );
     }
@@ -53,9 +53,9 @@ export async function readJsonl(
         start = nl + 1;
       }
       carry = text.slice(start);
-      if (carry.length > opts.maxRecordBytes) {
+      if (carry.length > opts.maxRecordLength) {
         throw new ConfigError(
-          `line ${line + 1} is longer than ${opts.maxRecordBytes} bytes: not JSON Lines records`,
+          `line ${line + 1} is longer than ${opts.maxRecordLength} characters: not JSON Lines records`,
           where,
         );
       }

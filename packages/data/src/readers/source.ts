@@ -25,8 +25,8 @@ export interface SourceStats {
 
 export interface ReadOptions {
   /** A record (line) longer than this is not tabular data: the read stops with an error. */
-  maxRecordBytes: number;
+  maxRecordLength: number;
   signal?: AbortSignal;
 }
 
-export const DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+export const DEFAULT_MAX_RECORD_LENGTH = 1 << 20;

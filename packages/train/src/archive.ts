@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { create } from 'tar';
+
+/** Every entry gets this mtime, so the same files always give the same archive (and sha256). */
+const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
+
+/** Names never packed into a source archive. */
+export const SOURCE_EXCLUDES: ReadonlySet<string> = new Set([
+  '.git',
+  'node_modules',
+  '__pycache__',
+  '.modelship',
+  '.venv',
+  '.ipynb_checkpoints',
+  '.DS_Store',
+]);
+
+/** Relative (posix) paths of the files under `dir`, sorted, skipping names in `exclude`. */
+export async function listFiles(dir: string, exclude: ReadonlySet<string> = new Set()): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(rel: string): Promise<void> {
+    const entries = await readdir(join(dir, rel), { withFileTypes: true });
+    for (const e of entries) {
+      if (exclude.has(e.name) || e.name.endsWith('.pyc')) continue;
+      const child = rel ? posix.join(rel, e.name) : e.name;
+      const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(join(dir, child))).isDirectory());
+      if (isDir) await walk(child);
+      else out.push(child);
+    }
+  }
+  await walk('');
+  return out.sort();
+}
+
+export interface PackResult {
+  files: number;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Pack the files under `dir` into a gzip'd tar at `file`, entries at the archive root (as
+ * SageMaker's model.tar.gz and sourcedir.tar.gz are), deterministic for the same content.
+ */
+export async function packDir(dir: string, file: string, exclude?: ReadonlySet<string>): Promise<PackResult> {
+  const files = await listFiles(dir, exclude);
+  await create(
+    { file, cwd: dir, gzip: true, portable: true, mtime: FIXED_MTIME, follow: true, noDirRecurse: true },
+    files,
+  );
+  const digest = await sha256OfStream(createReadStream(file));
+  return { files: files.length, ...digest };
+}
+
+/** sha256 and size of a stream, read once without holding it in memory. */
+export async function sha256OfStream(stream: Readable): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of stream) {
+    const buf = chunk as Buffer;
+    bytes += buf.length;
+    hash.update(buf);
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}

@@ -1,0 +1,177 @@
+import { createWriteStream } from 'node:fs';
+import { cp, mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ConfigError, fileError, isS3Uri, listS3Objects, openS3Object, parseS3Uri } from '@modelship/core';
+import { decodeHyperparameters, encodeHyperparameters } from './hyperparameters.js';
+import type { TrainPlan } from './plan.js';
+
+/** The `/opt/ml`-like tree of one local job. */
+export interface MlLayout {
+  root: string;
+  model: string;
+  input: string;
+  inputConfig: string;
+  inputData: string;
+  output: string;
+  outputData: string;
+  checkpoints: string;
+}
+
+export function mlLayout(root: string): MlLayout {
+  return {
+    root,
+    model: join(root, 'model'),
+    input: join(root, 'input'),
+    inputConfig: join(root, 'input', 'config'),
+    inputData: join(root, 'input', 'data'),
+    output: join(root, 'output'),
+    outputData: join(root, 'output', 'data'),
+    checkpoints: join(root, 'checkpoints'),
+  };
+}
+
+const HOST = 'algo-1';
+
+/** The hyperparameters.json a container would find: what the SageMaker request would carry. */
+export function localHyperparameters(plan: TrainPlan): Record<string, string> {
+  return encodeHyperparameters(plan.hyperparameters, plan.script !== undefined);
+}
+
+/** The SM_* variables of the SageMaker training contract, pointing into `layout`. */
+export function contractEnv(
+  plan: TrainPlan,
+  layout: MlLayout,
+  channels: readonly string[],
+): Record<string, string> {
+  const hps = decodeHyperparameters(localHyperparameters(plan));
+  const resource = { current_host: HOST, hosts: [HOST], network_interface_name: 'lo' };
+  const env: Record<string, string> = {
+    TRAINING_JOB_NAME: plan.jobName,
+    SM_MODEL_DIR: layout.model,
+    SM_INPUT_DIR: layout.input,
+    SM_INPUT_CONFIG_DIR: layout.inputConfig,
+    SM_OUTPUT_DIR: layout.output,
+    SM_OUTPUT_DATA_DIR: layout.outputData,
+    SM_CHECKPOINT_DIR: layout.checkpoints,
+    SM_CHANNELS: JSON.stringify([...channels].sort()),
+    SM_HPS: JSON.stringify(hps),
+    SM_NUM_CPUS: String(availableParallelism()),
+    SM_NUM_GPUS: '0',
+    SM_HOSTS: JSON.stringify(resource.hosts),
+    SM_CURRENT_HOST: HOST,
+    SM_CURRENT_INSTANCE_TYPE: 'local',
+    SM_RESOURCE_CONFIG: JSON.stringify(resource),
+    SM_LOG_LEVEL: '20',
+  };
+  if (plan.script) {
+    env.SM_USER_ENTRY_POINT = plan.script.program;
+    env.SM_MODULE_DIR = plan.script.dir;
+  }
+  for (const c of channels) env[`SM_CHANNEL_${c.toUpperCase()}`] = join(layout.inputData, c);
+  for (const [k, v] of Object.entries(hps))
+    env[`SM_HP_${k.toUpperCase()}`] = typeof v === 'string' ? v : JSON.stringify(v);
+  return env;
+}
+
+/** Create the tree and the files in input/config. */
+export async function writeLayout(plan: TrainPlan, layout: MlLayout): Promise<void> {
+  for (const d of [
+    layout.model,
+    layout.inputConfig,
+    layout.inputData,
+    layout.outputData,
+    layout.checkpoints,
+  ]) {
+    await mkdir(d, { recursive: true });
+  }
+  const inputData = Object.fromEntries(
+    Object.keys(plan.channels).map((c) => [
+      c,
+      { TrainingInputMode: 'File', S3DistributionType: 'FullyReplicated' },
+    ]),
+  );
+  const files: Record<string, unknown> = {
+    'hyperparameters.json': localHyperparameters(plan),
+    'inputdataconfig.json': inputData,
+    'resourceconfig.json': { current_host: HOST, hosts: [HOST] },
+  };
+  for (const [name, body] of Object.entries(files)) {
+    await writeFile(join(layout.inputConfig, name), JSON.stringify(body, null, 2) + '\n');
+  }
+}
+
+/** Link `src` at `dest`; copy when links are not allowed (e.g. Windows without the privilege). */
+async function linkOrCopy(src: string, dest: string): Promise<void> {
+  try {
+    await symlink(src, dest);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP') throw err;
+    await cp(src, dest, { recursive: true });
+  }
+}
+
+/** A name for `file` in `dir` that is not taken yet. */
+function uniqueName(file: string, taken: Set<string>): string {
+  let name = basename(file);
+  for (let i = 1; taken.has(name); i++) name = `${i}-${basename(file)}`;
+  taken.add(name);
+  return name;
+}
+
+async function linkLocal(uri: string, dest: string, where: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(uri);
+  } catch (err) {
+    throw fileError(err, where, 'channel data');
+  }
+  if (!info.isDirectory()) return linkOrCopy(uri, join(dest, basename(uri)));
+  for (const entry of await readdir(uri)) await linkOrCopy(join(uri, entry), join(dest, entry));
+}
+
+/** Download every object under an s3:// prefix, keeping the key paths below the prefix. */
+async function downloadPrefix(
+  s3: S3Client,
+  uri: string,
+  dest: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const { key: prefix } = parseS3Uri(uri);
+  const base = prefix.endsWith('/') || prefix === '' ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
+  let n = 0;
+  for await (const o of listS3Objects(s3, uri, signal)) {
+    const file = join(dest, o.key.slice(base.length));
+    await mkdir(dirname(file), { recursive: true });
+    await pipeline(await openS3Object(s3, o.uri, { signal }), createWriteStream(file));
+    n++;
+  }
+  if (n === 0) throw new ConfigError('no objects under this S3 prefix', uri);
+  return n;
+}
+
+/** Put every channel's data under input/data/<channel>: linked from disk, downloaded from S3. */
+export async function stageChannels(
+  plan: TrainPlan,
+  layout: MlLayout,
+  s3: () => S3Client,
+  signal?: AbortSignal,
+): Promise<void> {
+  for (const [name, uri] of Object.entries(plan.channels)) {
+    const dest = join(layout.inputData, name);
+    await mkdir(dest, { recursive: true });
+    const where = `${plan.configName}: train.channels.${name} (${uri})`;
+    const files = plan.channelFiles[name];
+    if (files) {
+      const taken = new Set<string>();
+      for (const f of files) await linkOrCopy(f, join(dest, uniqueName(f, taken)));
+    } else if (isS3Uri(uri)) {
+      await downloadPrefix(s3(), uri, dest, signal);
+    } else {
+      await linkLocal(uri, dest, where);
+    }
+  }
+}

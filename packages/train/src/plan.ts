@@ -1,0 +1,204 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import {
+  ConfigError,
+  isS3Uri,
+  provenanceFromEnv,
+  type StepContext,
+  type TrainConfig,
+  type Provenance,
+} from '@modelship/core';
+import { parseHyperparameterInput, type HyperParameters } from './hyperparameters.js';
+import { compileMetrics, type MetricDefinition } from './metrics.js';
+import { trainingJobName } from './names.js';
+
+export type BackendKind = 'local' | 'sagemaker';
+
+/** Tags every SageMaker job must carry (cost guardrail). */
+export const REQUIRED_TAGS = ['project', 'owner', 'environment'] as const;
+
+/** Everything a backend needs, resolved from config, inputs and the manifest. */
+export interface TrainPlan {
+  backend: BackendKind;
+  model: string;
+  jobName: string;
+  region: string;
+  /** Directory the config's relative paths resolve against; local training runs here. */
+  dir: string;
+  /** How the config file is named in errors, e.g. `modelship.yml`. */
+  configName: string;
+  train: TrainConfig;
+  hyperparameters: HyperParameters;
+  /** Channel name → s3:// URI or absolute local path. */
+  channels: Record<string, string>;
+  /** Local backend: the exact files of a channel, when the validated data was a glob. */
+  channelFiles: Record<string, string[]>;
+  metrics: MetricDefinition[];
+  maxRuntimeSeconds: number | undefined;
+  maxWaitSeconds: number | undefined;
+  /** Script mode: the directory packed to sourcedir.tar.gz and the program inside it. */
+  script: { dir: string; program: string } | undefined;
+  entrypoint: string[] | undefined;
+  tags: Record<string, string>;
+  provenance: Provenance;
+}
+
+export interface PlanInputs {
+  hyperparameters?: string;
+}
+
+export function configName(ctx: Pick<StepContext, 'config' | 'cwd'>): string {
+  const p = ctx.config.path;
+  if (!p) return 'modelship.yml';
+  const rel = relative(ctx.cwd, p);
+  return rel && !rel.startsWith('..') ? rel.split(sep).join('/') : p;
+}
+
+/**
+ * Resolve the plan from config, inputs and the manifest, then apply the guardrails of
+ * {@link checkPlan} (skipped with `check: false`, e.g. when attaching to a job started elsewhere).
+ */
+export function resolvePlan(
+  inputs: PlanInputs,
+  ctx: StepContext,
+  backend: BackendKind,
+  check = true,
+): TrainPlan {
+  const train = ctx.config.values.train ?? {};
+  const name = configName(ctx);
+  const provenance = provenanceFromEnv(ctx.env);
+  const model = ctx.config.values.model ?? 'model';
+  const script = scriptMode(train, ctx, name);
+  const plan: TrainPlan = {
+    backend,
+    model,
+    jobName: trainingJobName(model, provenance, ctx.now()),
+    region: ctx.config.values.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    dir: ctx.config.dir,
+    configName: name,
+    train,
+    hyperparameters: {
+      ...(train.hyperparameters ?? {}),
+      ...parseHyperparameterInput(inputs.hyperparameters),
+    },
+    ...resolveChannels(train, ctx),
+    metrics: compileMetrics(train.metrics ?? [], `${name}: train.metrics`),
+    maxRuntimeSeconds: minutes(train['max-runtime-minutes']),
+    maxWaitSeconds: train.spot
+      ? minutes(train['max-wait-minutes'] ?? 2 * (train['max-runtime-minutes'] ?? 0))
+      : undefined,
+    script,
+    entrypoint: train.entrypoint ?? defaultEntrypoint(script),
+    tags: { ...(train.tags ?? {}) },
+    provenance,
+  };
+  if (check) checkPlan(plan);
+  return plan;
+}
+
+function minutes(m: number | undefined): number | undefined {
+  return m ? m * 60 : undefined;
+}
+
+/** Script mode when `source` is set: the program is `program`, else the entrypoint's script inside `source`. */
+function scriptMode(train: TrainConfig, ctx: StepContext, name: string): TrainPlan['script'] {
+  if (!train.source) return undefined;
+  const dir = ctx.config.resolvePath(train.source);
+  if (isS3Uri(dir))
+    throw new ConfigError(
+      'must be a local directory (it is packed and uploaded for you)',
+      `${name}: train.source`,
+    );
+  if (train.program) return { dir, program: train.program };
+  for (const arg of [...(train.entrypoint ?? [])].reverse()) {
+    const rel = relative(dir, resolve(ctx.config.dir, arg));
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return { dir, program: rel.split(sep).join('/') };
+  }
+  throw new ConfigError(
+    'is required with train.source (the script inside source to run)',
+    `${name}: train.program`,
+  );
+}
+
+const INTERPRETERS: Record<string, string> = {
+  py: 'python3',
+  mjs: 'node',
+  js: 'node',
+  cjs: 'node',
+  sh: 'bash',
+};
+
+/** Without an entrypoint, the local backend runs the script-mode program with its usual interpreter. */
+function defaultEntrypoint(script: TrainPlan['script']): string[] | undefined {
+  if (!script) return undefined;
+  const ext = script.program.split('.').pop() ?? '';
+  const interpreter = INTERPRETERS[ext];
+  return interpreter ? [interpreter, resolve(script.dir, script.program)] : undefined;
+}
+
+/** Channels from config, else the data validated earlier (manifest `data` section) as `train`. */
+function resolveChannels(train: TrainConfig, ctx: StepContext): Pick<TrainPlan, 'channels' | 'channelFiles'> {
+  if (train.channels && Object.keys(train.channels).length > 0) {
+    const channels = Object.fromEntries(
+      Object.entries(train.channels).map(([k, v]) => [k, ctx.config.resolvePath(v)]),
+    );
+    return { channels, channelFiles: {} };
+  }
+  const data = ctx.manifest.get('data');
+  if (!data?.uri) return { channels: {}, channelFiles: {} };
+  if (isS3Uri(data.uri)) return { channels: { train: data.uri }, channelFiles: {} };
+  const files: Record<string, string[]> = /[*?[{]/.test(data.uri)
+    ? { train: data.files.map((f) => resolve(ctx.cwd, f.uri)) }
+    : {};
+  return { channels: { train: resolve(ctx.cwd, data.uri) }, channelFiles: files };
+}
+
+function fail(plan: TrainPlan, field: string, message: string): never {
+  throw new ConfigError(message, `${plan.configName}: train${field ? `.${field}` : ''}`);
+}
+
+/** Guardrails. The SageMaker ones are the cost and safety rules of the issue; local needs a command. */
+export function checkPlan(plan: TrainPlan): void {
+  for (const channel of Object.keys(plan.channels)) {
+    if (!/^[A-Za-z0-9.\-_]{1,64}$/.test(channel))
+      fail(plan, `channels.${channel}`, 'channel names are letters, digits, . - _');
+  }
+  if (plan.backend === 'local') {
+    if (!plan.entrypoint)
+      fail(plan, 'entrypoint', 'is required for the local backend (e.g. ["node", "train.mjs"])');
+    return;
+  }
+  checkSageMakerPlan(plan);
+}
+
+function checkSageMakerPlan(plan: TrainPlan): void {
+  const t = plan.train;
+  if (!t['max-runtime-minutes'])
+    fail(plan, 'max-runtime-minutes', 'is required (cost guardrail: every job has a time limit)');
+  for (const tag of REQUIRED_TAGS) {
+    if (!plan.tags[tag]?.trim())
+      fail(plan, `tags.${tag}`, `tag is required (cost guardrail: ${REQUIRED_TAGS.join(', ')})`);
+  }
+  if (!t.image)
+    fail(plan, 'image', 'is required for the sagemaker backend (the training container image URI)');
+  if (!t.role) fail(plan, 'role', 'is required for the sagemaker backend (the IAM role SageMaker assumes)');
+  if (!t.output)
+    fail(plan, 'output', 'is required for the sagemaker backend (the s3:// prefix for artefacts)');
+  if (!t['instance-type'])
+    fail(plan, 'instance-type', 'is required for the sagemaker backend (e.g. ml.m5.xlarge)');
+  if (t.spot && plan.maxWaitSeconds! < plan.maxRuntimeSeconds!) {
+    fail(
+      plan,
+      'max-wait-minutes',
+      'must be at least max-runtime-minutes (SageMaker counts waiting for spot capacity in it)',
+    );
+  }
+  if (!t.spot && t['max-wait-minutes']) fail(plan, 'max-wait-minutes', 'only applies with spot: true');
+  if (Object.keys(plan.channels).length === 0) {
+    fail(plan, 'channels', 'no input data: set train.channels or run validate-data on s3:// data first');
+  }
+  for (const [channel, uri] of Object.entries(plan.channels)) {
+    if (!isS3Uri(uri))
+      fail(plan, `channels.${channel}`, `must be an s3:// URI for the sagemaker backend (got ${uri})`);
+    if (/[*?[]/.test(uri)) fail(plan, `channels.${channel}`, 'must be an S3 prefix, not a glob');
+  }
+}

@@ -1,0 +1,341 @@
+import {
+  CreateTrainingJobCommand,
+  DescribeTrainingJobCommand,
+  StopTrainingJobCommand,
+  type DescribeTrainingJobResponse,
+} from '@aws-sdk/client-sagemaker';
+import { ConfigError, openS3Object, type Logger } from '@modelship/core';
+import { sha256OfStream } from './archive.js';
+import type { JobRef, Preview, TrainingBackend, TrainingOutcome, WaitOptions } from './backend.js';
+import type { AwsClients } from './clients.js';
+import { decodeHyperparameters } from './hyperparameters.js';
+import { LineTail, LogFollower } from './logs.js';
+import type { TrainPlan } from './plan.js';
+import { buildTrainingRequest, sourceUri } from './request.js';
+import { withRetry, type RetryOptions, type Sleep } from './schedule.js';
+import { uploadSource } from './source.js';
+import { pollUntilDone, ProgressPrinter, type Snapshot } from './waiter.js';
+
+export interface SageMakerDeps {
+  clients: AwsClients;
+  log: Logger;
+  sleep: Sleep;
+  random: () => number;
+  now: () => number;
+  signal: AbortSignal;
+  /** Called just before CreateTrainingJob, so cleanup knows which job this step started. */
+  beforeCreate?: (jobName: string) => void;
+}
+
+/** How long a cancelled step waits for the job to reach Stopping/Stopped. */
+export const STOP_WAIT_MS = 15_000;
+
+function errorName(err: unknown): string {
+  return (err as { name?: string } | undefined)?.name ?? '';
+}
+
+function isJobNotFound(err: unknown): boolean {
+  const name = errorName(err);
+  const message = (err as Error | undefined)?.message ?? '';
+  return (
+    name === 'ResourceNotFound' ||
+    (name === 'ValidationException' && /not found|could not find|does not exist/i.test(message))
+  );
+}
+
+/** Errors from CreateTrainingJob that the user fixes (role, quota, request values). */
+function createError(err: unknown, jobName: string): Error {
+  const name = errorName(err);
+  if (['ValidationException', 'AccessDeniedException', 'ResourceLimitExceeded'].includes(name)) {
+    return new ConfigError(
+      `SageMaker rejected CreateTrainingJob: ${(err as Error).message}`,
+      `training job ${jobName}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function iso(d: Date | undefined): string | undefined {
+  return d ? new Date(d).toISOString() : undefined;
+}
+
+function readableHyperparameters(hps: Record<string, string> | undefined): Record<string, string> {
+  const decoded = decodeHyperparameters(hps ?? {});
+  return Object.fromEntries(
+    Object.entries(decoded).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
+}
+
+function snapshotOf(d: DescribeTrainingJobResponse): Snapshot {
+  return {
+    status: d.TrainingJobStatus ?? 'InProgress',
+    secondaryStatus: d.SecondaryStatus,
+    createdAt: iso(d.CreationTime),
+    transitions: (d.SecondaryStatusTransitions ?? []).map((t) => ({
+      status: t.Status ?? '',
+      startTime: iso(t.StartTime) ?? '',
+      endTime: iso(t.EndTime),
+      message: t.StatusMessage,
+    })),
+  };
+}
+
+/** A DescribeTrainingJob answer in the shape both backends share. */
+export function outcomeFromDescription(d: DescribeTrainingJobResponse): TrainingOutcome {
+  const snap = snapshotOf(d);
+  const submit = d.HyperParameters?.sagemaker_submit_directory;
+  return {
+    backend: 'sagemaker',
+    jobName: d.TrainingJobName ?? '',
+    jobArn: d.TrainingJobArn,
+    status: snap.status,
+    secondaryStatus: d.SecondaryStatus,
+    failureReason: d.FailureReason,
+    modelArtifact: snap.status === 'Completed' ? d.ModelArtifacts?.S3ModelArtifacts : undefined,
+    metrics: Object.fromEntries(
+      (d.FinalMetricDataList ?? [])
+        .filter((m) => m.MetricName && m.Value !== undefined)
+        .map((m) => [m.MetricName!, m.Value!]),
+    ),
+    billableSeconds: d.BillableTimeInSeconds,
+    createdAt: snap.createdAt,
+    startedAt: iso(d.TrainingStartTime),
+    endedAt: iso(d.TrainingEndTime),
+    transitions: snap.transitions,
+    lastLines: [],
+    stoppedByUs: false,
+    timedOut: false,
+    image: d.AlgorithmSpecification?.TrainingImage,
+    instanceType: d.ResourceConfig?.InstanceType,
+    instanceCount: d.ResourceConfig?.InstanceCount,
+    spot: d.EnableManagedSpotTraining ?? false,
+    hyperparameters: readableHyperparameters(d.HyperParameters),
+    channels: Object.fromEntries(
+      (d.InputDataConfig ?? []).map((c) => [c.ChannelName ?? '', c.DataSource?.S3DataSource?.S3Uri ?? '']),
+    ),
+    ...(submit ? { sourceUri: String(decodeSubmit(submit)) } : {}),
+  };
+}
+
+function decodeSubmit(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Rows of the request table in the job summary. */
+export function requestRows(plan: TrainPlan): [string, string][] {
+  const r = buildTrainingRequest(plan);
+  const rows: [string, string][] = [
+    ['job name', r.TrainingJobName ?? ''],
+    ['image', r.AlgorithmSpecification?.TrainingImage ?? ''],
+    ['role', r.RoleArn ?? ''],
+    [
+      'instances',
+      `${r.ResourceConfig?.InstanceCount} × ${r.ResourceConfig?.InstanceType}, ${r.ResourceConfig?.VolumeSizeInGB} GB`,
+    ],
+    ['max runtime', `${r.StoppingCondition?.MaxRuntimeInSeconds} s`],
+    [
+      'spot',
+      r.EnableManagedSpotTraining ? `yes, max wait ${r.StoppingCondition?.MaxWaitTimeInSeconds} s` : 'no',
+    ],
+    ['output', r.OutputDataConfig?.S3OutputPath ?? ''],
+  ];
+  for (const c of r.InputDataConfig ?? [])
+    rows.push([`channel ${c.ChannelName}`, c.DataSource?.S3DataSource?.S3Uri ?? '']);
+  if (plan.script) rows.push(['program', `${plan.script.program} (source ${sourceUri(plan)})`]);
+  for (const [k, v] of Object.entries(r.HyperParameters ?? {}))
+    if (!k.startsWith('sagemaker_')) rows.push([`hp ${k}`, v]);
+  for (const m of r.AlgorithmSpecification?.MetricDefinitions ?? [])
+    rows.push([`metric ${m.Name}`, m.Regex ?? '']);
+  for (const t of r.Tags ?? []) rows.push([`tag ${t.Key}`, t.Value ?? '']);
+  return rows;
+}
+
+export class SageMakerBackend implements TrainingBackend {
+  readonly kind = 'sagemaker' as const;
+
+  constructor(private readonly deps: SageMakerDeps) {}
+
+  private retry(signal: AbortSignal | undefined = this.deps.signal): RetryOptions {
+    return {
+      sleep: this.deps.sleep,
+      random: this.deps.random,
+      signal,
+      onRetry: (err, attempt, ms) =>
+        this.deps.log.debug(`retry ${attempt} in ${ms} ms after ${errorName(err)}`),
+    };
+  }
+
+  preview(plan: TrainPlan): Preview {
+    return { request: buildTrainingRequest(plan), rows: requestRows(plan) };
+  }
+
+  private async describeRaw(name: string, signal?: AbortSignal): Promise<DescribeTrainingJobResponse> {
+    const cmd = new DescribeTrainingJobCommand({ TrainingJobName: name });
+    return withRetry(() => this.deps.clients.sagemaker.send(cmd), this.retry(signal));
+  }
+
+  private async find(name: string): Promise<DescribeTrainingJobResponse | undefined> {
+    try {
+      return await this.describeRaw(name);
+    } catch (err) {
+      if (isJobNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  private ref(d: DescribeTrainingJobResponse, created: boolean): JobRef {
+    return {
+      name: d.TrainingJobName!,
+      arn: d.TrainingJobArn,
+      status: d.TrainingJobStatus ?? 'InProgress',
+      created,
+    };
+  }
+
+  async start(plan: TrainPlan): Promise<JobRef> {
+    const existing = await this.find(plan.jobName);
+    if (existing) {
+      this.deps.log.info(
+        `training job ${plan.jobName} already exists (${existing.TrainingJobStatus}): attaching to it instead of starting a duplicate`,
+      );
+      return this.ref(existing, false);
+    }
+    this.deps.beforeCreate?.(plan.jobName);
+    if (plan.script)
+      await uploadSource(
+        this.deps.clients.s3,
+        plan.script.dir,
+        sourceUri(plan),
+        this.deps.log,
+        this.deps.signal,
+      );
+    if (this.deps.signal.aborted)
+      throw new ConfigError('cancelled before the job was created', `training job ${plan.jobName}`);
+    const request = buildTrainingRequest(plan);
+    try {
+      const out = await withRetry(
+        () => this.deps.clients.sagemaker.send(new CreateTrainingJobCommand(request)),
+        this.retry(),
+      );
+      this.deps.log.info(`started training job ${plan.jobName} (${out.TrainingJobArn})`);
+      return { name: plan.jobName, arn: out.TrainingJobArn, status: 'InProgress', created: true };
+    } catch (err) {
+      if (errorName(err) === 'ResourceInUse') return this.attach(plan.jobName);
+      throw createError(err, plan.jobName);
+    }
+  }
+
+  async attach(name: string): Promise<JobRef> {
+    const d = await this.find(name);
+    if (!d)
+      throw new ConfigError(
+        'no SageMaker training job with this name in this account and region',
+        `attach: ${name}`,
+      );
+    this.deps.log.info(`attached to training job ${name} (${d.TrainingJobStatus})`);
+    return this.ref(d, false);
+  }
+
+  async describe(ref: JobRef): Promise<TrainingOutcome> {
+    return outcomeFromDescription(await this.describeRaw(ref.name));
+  }
+
+  async wait(ref: JobRef, opts: WaitOptions): Promise<TrainingOutcome> {
+    const { log } = this.deps;
+    const tail = new LineTail();
+    const follower = new LogFollower(this.deps.clients.logs, ref.name, {
+      onLine: (line) => {
+        tail.push(line);
+        log.info(line);
+      },
+      onWarning: (m) => log.warn(m),
+      retry: this.retry(),
+    });
+    const printer = new ProgressPrinter(log, this.deps.now);
+    const { last, stoppedByUs, timedOut } = await log.group(
+      `SageMaker training job ${ref.name}`,
+      async () => {
+        const loop = await pollUntilDone(
+          () => this.describeRaw(ref.name, opts.signal),
+          async (d) => {
+            printer.update(snapshotOf(d));
+            await follower.poll();
+          },
+          {
+            sleep: this.deps.sleep,
+            now: this.deps.now,
+            signal: opts.signal,
+            deadline: opts.deadline,
+            statusOf: (d) => d.TrainingJobStatus,
+          },
+        );
+        if (loop.end !== 'aborted') {
+          if (loop.end === 'terminal') await follower.poll();
+          return { last: loop.last, stoppedByUs: false, timedOut: loop.end === 'deadline' };
+        }
+        const stopped = await this.stopAndWait(ref.name);
+        printer.update(snapshotOf(stopped));
+        return { last: stopped, stoppedByUs: true, timedOut: false };
+      },
+    );
+    const outcome = { ...outcomeFromDescription(last), lastLines: tail.get(), stoppedByUs, timedOut };
+    if (outcome.modelArtifact) outcome.modelSha256 = await this.digest(outcome.modelArtifact);
+    return outcome;
+  }
+
+  /** sha256 of the model artefact, streamed from S3 (never held in memory). */
+  private async digest(uri: string): Promise<string> {
+    this.deps.log.info(`computing sha256 of ${uri}`);
+    const stream = await openS3Object(this.deps.clients.s3, uri);
+    return (await sha256OfStream(stream)).sha256;
+  }
+
+  /** Cancellation: StopTrainingJob, then wait briefly (not abortable) for Stopping/Stopped. */
+  private async stopAndWait(name: string): Promise<DescribeTrainingJobResponse> {
+    this.deps.log.warn(`cancelled: stopping training job ${name}`);
+    await this.sendStop(name);
+    const until = this.deps.now() + STOP_WAIT_MS;
+    for (;;) {
+      const d = await this.describeRaw(name, undefined);
+      if (d.TrainingJobStatus !== 'InProgress' || this.deps.now() >= until) return d;
+      await this.deps.sleep(2_000);
+    }
+  }
+
+  private async sendStop(name: string): Promise<void> {
+    try {
+      await withRetry(
+        () => this.deps.clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: name })),
+        this.retry(undefined),
+      );
+    } catch (err) {
+      if (errorName(err) === 'AccessDeniedException') {
+        throw new ConfigError(
+          'access denied stopping the job (the role needs sagemaker:StopTrainingJob)',
+          `training job ${name}`,
+          {
+            cause: err,
+          },
+        );
+      }
+      // A job that already ended cannot be stopped; that is not an error here.
+      if (errorName(err) !== 'ValidationException') throw err;
+      this.deps.log.debug(`StopTrainingJob: ${(err as Error).message}`);
+    }
+  }
+
+  async stop(name: string): Promise<string> {
+    const d = await this.find(name);
+    if (!d) return 'NotFound';
+    if (d.TrainingJobStatus !== 'InProgress') return d.TrainingJobStatus ?? 'Unknown';
+    await this.sendStop(name);
+    return 'Stopping';
+  }
+}

@@ -1,0 +1,251 @@
+import { resolve } from 'node:path';
+import { defineStep, type StepContext, type StepDefinition, type StepResult } from '@modelship/core';
+import type { JobRef, TrainingBackend, TrainingOutcome } from './backend.js';
+import { createClients, type AwsClients } from './clients.js';
+import { LocalBackend } from './local.js';
+import { resolvePlan, type BackendKind, type TrainPlan } from './plan.js';
+import { recordTraining } from './record.js';
+import { SageMakerBackend } from './sagemaker.js';
+import { sleep as realSleep, type Sleep } from './schedule.js';
+import { costView, outputs, verdict, type TrainOutput } from './report.js';
+import { renderSummary } from './summary.js';
+
+export type { TrainOutput } from './report.js';
+
+export interface TrainInputs {
+  wait: boolean;
+  attach?: string;
+  hyperparameters?: string;
+  'timeout-minutes'?: number;
+  'dry-run': boolean;
+}
+
+/** Seams for tests: time and the kill grace period. */
+export interface TrainDeps {
+  sleep?: Sleep;
+  random?: () => number;
+  killGraceMs?: number;
+}
+
+/** Keys of the state shared with the `post` cleanup. */
+export const STATE = {
+  job: 'job-name',
+  backend: 'job-backend',
+  region: 'job-region',
+  root: 'job-root',
+  settled: 'job-settled',
+} as const;
+
+/** Where local jobs live: `.modelship/training/<job>/` under the working directory. */
+export function localRoot(cwd: string): string {
+  return resolve(cwd, '.modelship', 'training');
+}
+
+function makeBackend(
+  kind: BackendKind,
+  ctx: StepContext,
+  region: string,
+  root: string,
+  deps: TrainDeps,
+): TrainingBackend {
+  let clients: AwsClients | undefined;
+  const aws = () => (clients ??= createClients(region, ctx.env));
+  const claim = (jobName: string) => {
+    ctx.state.save(STATE.job, jobName);
+    ctx.state.save(STATE.backend, kind);
+    ctx.state.save(STATE.region, region);
+    ctx.state.save(STATE.root, root);
+  };
+  const now = () => ctx.now().getTime();
+  if (kind === 'local') {
+    return new LocalBackend({
+      root,
+      log: ctx.log,
+      env: ctx.env,
+      now,
+      s3: () => aws().s3,
+      signal: ctx.signal,
+      onSpawn: claim,
+      killGraceMs: deps.killGraceMs,
+    });
+  }
+  return new SageMakerBackend({
+    clients: aws(),
+    log: ctx.log,
+    sleep: deps.sleep ?? realSleep,
+    random: deps.random ?? Math.random,
+    now,
+    signal: ctx.signal,
+    beforeCreate: claim,
+  });
+}
+
+async function dryRun(
+  plan: TrainPlan,
+  backend: TrainingBackend,
+  ctx: StepContext,
+): Promise<StepResult<TrainOutput>> {
+  const preview = backend.preview(plan);
+  ctx.log.info(`dry run: the ${plan.backend} backend would run this request (nothing was created):`);
+  ctx.log.info(JSON.stringify(preview.request, null, 2));
+  const cost = costView(plan, undefined);
+  const headline = `dry run: would start training job ${plan.jobName} on ${plan.backend}`;
+  return {
+    ok: true,
+    headline,
+    outputs: outputs(plan.jobName, undefined, 'DryRun', cost),
+    summary: renderSummary({
+      headline,
+      backend: plan.backend,
+      jobName: plan.jobName,
+      cost,
+      request: preview.rows,
+      dryRun: preview.request,
+    }),
+  };
+}
+
+async function follow(
+  backend: TrainingBackend,
+  ref: JobRef,
+  inputs: TrainInputs,
+  ctx: StepContext,
+): Promise<{ outcome: TrainingOutcome; waited: boolean }> {
+  let wait = inputs.wait;
+  if (!wait && backend.kind === 'local') {
+    ctx.log.warn('the local backend trains inside this step, so wait: false has no effect');
+    wait = true;
+  }
+  if (!wait) {
+    if (ref.created) ctx.state.save(STATE.settled, 'detached');
+    return { outcome: await backend.describe(ref), waited: false };
+  }
+  const minutes = inputs['timeout-minutes'];
+  const deadline = minutes ? ctx.now().getTime() + minutes * 60_000 : undefined;
+  try {
+    const outcome = await backend.wait(ref, { deadline, signal: ctx.signal });
+    if (ref.created && (outcome.status !== 'InProgress' || outcome.stoppedByUs || outcome.timedOut)) {
+      ctx.state.save(
+        STATE.settled,
+        outcome.stoppedByUs ? 'stopped' : outcome.timedOut ? 'left-running' : 'finished',
+      );
+    }
+    return { outcome, waited: true };
+  } catch (err) {
+    // A failure while following is not a cancellation: leave the job to the user (it can be attached to).
+    if (ref.created && !ctx.signal.aborted) ctx.state.save(STATE.settled, 'abandoned');
+    throw err;
+  }
+}
+
+function reportFailure(o: TrainingOutcome, ok: boolean, ctx: StepContext): void {
+  if (ok || o.stoppedByUs || o.lastLines.length === 0) return;
+  ctx.log.info(
+    `last lines of the training log of ${o.jobName}:\n${o.lastLines.map((l) => `  ${l}`).join('\n')}`,
+  );
+}
+
+async function runTrain(
+  inputs: TrainInputs,
+  ctx: StepContext,
+  deps: TrainDeps,
+): Promise<StepResult<TrainOutput>> {
+  const plan = resolvePlan(inputs, ctx, ctx.backend, !inputs.attach);
+  const backend = makeBackend(plan.backend, ctx, plan.region, localRoot(ctx.cwd), deps);
+  if (inputs['dry-run']) return dryRun(plan, backend, ctx);
+  const ref = inputs.attach ? await backend.attach(inputs.attach) : await backend.start(plan);
+  const { outcome, waited } = await follow(backend, ref, inputs, ctx);
+  const cost = costView(plan, outcome);
+  const { ok, headline } = verdict(outcome, waited, inputs['timeout-minutes']);
+  reportFailure(outcome, ok, ctx);
+  recordTraining(ctx, plan, outcome, cost);
+  const request = inputs.attach ? [] : backend.preview(plan).rows;
+  return {
+    ok,
+    headline,
+    outputs: outputs(outcome.jobName, outcome, outcome.status, cost),
+    summary: renderSummary({
+      headline,
+      backend: plan.backend,
+      jobName: outcome.jobName,
+      outcome,
+      cost,
+      request,
+    }),
+    annotations: ok ? [] : [{ level: 'error', title: 'train', message: headline }],
+  };
+}
+
+/** `post:` cleanup: stop a job this step started when the run ended before the step could settle it. */
+async function cleanup(ctx: StepContext, deps: TrainDeps): Promise<void> {
+  const name = ctx.state.get(STATE.job);
+  if (!name) return ctx.log.info('train cleanup: this step started no training job');
+  const settled = ctx.state.get(STATE.settled);
+  if (settled) return ctx.log.info(`train cleanup: job ${name} was ${settled} by the step; nothing to stop`);
+  const kind = (ctx.state.get(STATE.backend) ?? 'sagemaker') as BackendKind;
+  const region = ctx.state.get(STATE.region) ?? ctx.env.AWS_REGION ?? 'us-east-1';
+  const root = ctx.state.get(STATE.root) ?? localRoot(ctx.cwd);
+  const status = await makeBackend(kind, ctx, region, root, deps).stop(name);
+  if (status === 'Stopping' || status === 'Stopped') {
+    ctx.log.warn(`train cleanup: the run ended while training job ${name} was running; stopped it`);
+  } else {
+    ctx.log.info(`train cleanup: training job ${name} is ${status}; nothing to stop`);
+  }
+}
+
+export function createTrainStep(deps: TrainDeps = {}): StepDefinition<TrainInputs, TrainOutput> {
+  return defineStep<TrainInputs, TrainOutput>({
+    name: 'train',
+    title: 'modelship train',
+    description:
+      'Train a model from the `train` block of modelship.yml: a SageMaker training job (backend `sagemaker`) or a local process under the same training contract (backend `local`). Waits with progress and streamed logs, stops the job on cancel, and records the artefact, its sha256 and the final metrics in the manifest.',
+    inputs: {
+      wait: {
+        type: 'boolean',
+        default: true,
+        description:
+          'Wait for the job to finish. With `false`, start it, output its name and return (attach later with `attach`).',
+      },
+      attach: {
+        type: 'string',
+        description:
+          'Name of an existing training job to follow instead of starting one (e.g. from a job that ran with `wait: false`).',
+      },
+      hyperparameters: {
+        type: 'string',
+        description:
+          'JSON object of hyperparameters merged over the config\'s `train.hyperparameters`, e.g. `{"c": 0.5}`.',
+      },
+      'timeout-minutes': {
+        type: 'number',
+        minimum: 0,
+        description:
+          'How long this step waits for the job; the job keeps its own limit, `train.max-runtime-minutes`. Empty or 0: until the job ends.',
+      },
+      'dry-run': {
+        type: 'boolean',
+        default: false,
+        description:
+          'Print the exact request (SageMaker CreateTrainingJob, or the local command and environment) and create nothing.',
+      },
+    },
+    outputs: {
+      'job-name': 'Name of the training job (deterministic from model, commit and run).',
+      'job-arn': 'ARN of the SageMaker training job (empty on the local backend).',
+      status:
+        'Final job status: Completed, Failed or Stopped; InProgress with `wait: false`; DryRun for a dry run.',
+      'model-artifact': 'URI of model.tar.gz: s3:// on SageMaker, file:// on the local backend.',
+      'model-sha256': 'sha256 of model.tar.gz.',
+      metrics: 'JSON object of final metric values, name → number.',
+      'billable-seconds':
+        'Billable seconds per instance (SageMaker) or wall-clock seconds of the process (local).',
+      'estimated-cost-usd':
+        'Estimated cost in USD from the price table: billable time once finished, the max-runtime bound before (0 on local).',
+    },
+    run: (inputs, ctx) => runTrain(inputs, ctx, deps),
+    post: (ctx) => cleanup(ctx, deps),
+  });
+}
+
+/** The train step, as hosts and the CLI registry use it. */
+export const trainStep = createTrainStep();

@@ -1,0 +1,150 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigError,
+  executeStep,
+  loadConfig,
+  ManifestStore,
+  MemoryLogger,
+  MemoryState,
+  type AnyStep,
+  type StepContext,
+  type StepResult,
+} from '@modelship/core';
+
+export const SAGEMAKER_YAML = `
+model: churn
+backend: sagemaker
+region: us-east-1
+train:
+  image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3
+  role: arn:aws:iam::123456789012:role/ModelshipTraining
+  instance-type: ml.m5.xlarge
+  max-runtime-minutes: 60
+  channels: { train: s3://acme-ml/churn/train/, validation: s3://acme-ml/churn/validation/ }
+  hyperparameters: { c: 1.0, solver: lbfgs }
+  metrics: [{ name: auc, regex: "validation:auc=([0-9.]+)" }]
+  output: s3://acme-ml/churn/models/
+  tags: { project: churn, owner: ml-platform, environment: test }
+`;
+
+/** A GitHub-like environment so job names are deterministic. */
+export const GITHUB_ENV = {
+  GITHUB_ACTIONS: 'true',
+  GITHUB_SHA: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+  GITHUB_RUN_ID: '9876543210',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_REPOSITORY: 'acme/churn',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+};
+export const JOB_NAME = 'churn-1a2b3c4-9876543210-1';
+
+export interface Workspace {
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+export async function workspace(files: Record<string, string> = {}): Promise<Workspace> {
+  const dir = await mkdtemp(join(tmpdir(), 'modelship-train-'));
+  for (const [name, body] of Object.entries(files)) await writeFile(join(dir, name), body);
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  state?: MemoryState;
+  now?: () => Date;
+  log?: MemoryLogger;
+}
+
+export interface Ran {
+  result: StepResult;
+  log: MemoryLogger;
+  state: MemoryState;
+  text: string;
+}
+
+/** Run a step through the same path hosts use (input parsing, config, manifest saved). */
+export async function runStep(
+  step: AnyStep,
+  dir: string,
+  inputs: Record<string, string>,
+  opts: RunOptions = {},
+): Promise<Ran> {
+  const log = opts.log ?? new MemoryLogger();
+  const state = opts.state ?? new MemoryState();
+  const result = await executeStep(step, inputs, {
+    host: 'test',
+    log,
+    cwd: dir,
+    env: opts.env ?? {},
+    signal: opts.signal ?? new AbortController().signal,
+    debug: false,
+    state,
+    now: opts.now,
+  });
+  return { result, log, state, text: log.lines.join('\n') };
+}
+
+/** A step context as a host builds it (for `post`, and for calling plan functions directly). */
+export async function makeContext(
+  dir: string,
+  opts: {
+    state?: MemoryState;
+    env?: Record<string, string | undefined>;
+    backend?: 'local' | 'sagemaker';
+    config?: string;
+  } = {},
+) {
+  const log = new MemoryLogger();
+  const config = await loadConfig(opts.config, dir);
+  const ctx: StepContext = {
+    log,
+    cwd: dir,
+    env: opts.env ?? {},
+    signal: new AbortController().signal,
+    debug: false,
+    now: () => NOW,
+    host: 'test',
+    config,
+    backend: opts.backend ?? config.values.backend ?? 'local',
+    manifest: await ManifestStore.open('.modelship/manifest.json', dir, NOW),
+    state: opts.state ?? new MemoryState(),
+  };
+  return { ctx, log };
+}
+
+export const NOW = new Date('2026-11-22T09:15:03Z');
+
+/** The one line a user sees for a ConfigError thrown by `fn` (sync or async). */
+export async function errorLine(fn: () => unknown): Promise<string> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.line;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+/** A sleep that returns at once but advances a fake clock: the waiter's timing without waiting. */
+export function fakeClock(start = Date.parse('2026-11-22T09:00:00Z')) {
+  let t = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    date: () => new Date(t),
+    sleeps,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}

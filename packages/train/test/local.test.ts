@@ -1,0 +1,388 @@
+/** The local backend with real processes: the SageMaker training contract, metrics, failure, cancellation. */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MemoryLogger, MemoryState } from '@modelship/core';
+import { list } from 'tar';
+import { runProcessTree } from '../src/process-tree.js';
+import { createTrainStep, STATE, trainStep } from '../src/step.js';
+import { makeContext, runStep, workspace, type Workspace } from './helpers.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const NODE = process.execPath;
+const GH = {
+  GITHUB_ACTIONS: 'true',
+  GITHUB_SHA: 'cafebabe00112233',
+  GITHUB_RUN_ID: '42',
+  GITHUB_RUN_ATTEMPT: '1',
+};
+
+let data: string;
+beforeAll(async () => {
+  data = await mkdtemp(join(tmpdir(), 'modelship-churn-'));
+  execFileSync(NODE, [join(REPO, 'examples', 'churn', 'generate.mjs'), '--out', data, '--rows', '3000']);
+});
+afterAll(() => rm(data, { recursive: true, force: true }));
+
+let ws: Workspace;
+beforeEach(async () => {
+  ws = await workspace();
+});
+afterEach(() => ws.cleanup());
+
+function config(train: string): Promise<void> {
+  return writeFile(join(ws.dir, 'modelship.yml'), `model: churn\nbackend: local\ntrain:\n${train}`);
+}
+
+function yamlList(items: string[]): string {
+  return `[${items.map((i) => JSON.stringify(i)).join(', ')}]`;
+}
+
+async function script(name: string, body: string): Promise<string> {
+  const file = join(ws.dir, name);
+  await writeFile(file, body);
+  return file;
+}
+
+function run(
+  inputs: Record<string, string> = {},
+  opts: { env?: Record<string, string>; signal?: AbortSignal } = {},
+) {
+  return runStep(trainStep, ws.dir, inputs, {
+    env: { ...GH, PATH: process.env.PATH, ...opts.env },
+    signal: opts.signal,
+  });
+}
+
+const CHURN = () => `  entrypoint: ${yamlList([NODE, join(REPO, 'examples', 'churn', 'train.mjs')])}
+  channels: { train: ${join(data, 'train.csv')}, validation: ${join(data, 'validation.csv')} }
+  hyperparameters: { c: 1.0, max_iter: 100 }
+  metrics:
+    - { name: auc, regex: "validation:auc=([0-9.]+)" }
+    - { name: accuracy, regex: "validation:accuracy=([0-9.]+)" }
+`;
+
+describe('local backend: the churn example end to end', () => {
+  it('trains, scrapes metrics, packs model.tar.gz with its sha256 and records the manifest', async () => {
+    await config(CHURN());
+    const { result, text } = await run();
+    expect(result.ok).toBe(true);
+    const o = result.outputs;
+    expect(o['job-name']).toBe('churn-cafebab-42-1');
+    expect(o.status).toBe('Completed');
+    expect(o['job-arn']).toBe('');
+    expect(o['estimated-cost-usd']).toBe('0.00');
+    const metrics = JSON.parse(o.metrics!) as Record<string, number>;
+    expect(metrics.auc).toBeGreaterThan(0.7);
+    expect(metrics.accuracy).toBeGreaterThan(0.6);
+    expect(Number(o['billable-seconds'])).toBeGreaterThanOrEqual(1);
+
+    const file = fileURLToPath(o['model-artifact']!);
+    expect(file).toBe(join(ws.dir, '.modelship', 'training', 'churn-cafebab-42-1', 'model.tar.gz'));
+    expect(o['model-sha256']).toBe(
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex'),
+    );
+    const entries: string[] = [];
+    await list({ file, onReadEntry: (e) => void entries.push(e.path) });
+    expect(entries).toEqual(['model.json']);
+
+    expect(text).toContain('>> local training job churn-cafebab-42-1');
+    expect(text).toMatch(/validation:auc=0\.\d+/);
+    const manifest = JSON.parse(await readFile(join(ws.dir, '.modelship', 'manifest.json'), 'utf8'));
+    expect(manifest.training).toMatchObject({
+      backend: 'local',
+      jobName: 'churn-cafebab-42-1',
+      status: 'Completed',
+      modelArtifact: o['model-artifact'],
+      modelSha256: o['model-sha256'],
+      metrics,
+      hyperparameters: { c: '1', max_iter: '100' },
+      channels: { train: join(data, 'train.csv'), validation: join(data, 'validation.csv') },
+      command: [NODE, join(REPO, 'examples', 'churn', 'train.mjs')],
+    });
+    expect(result.summary).toContain('#### Metrics');
+    const transitions = result.summary.slice(result.summary.indexOf('#### Status transitions'));
+    const statuses = [...transitions.matchAll(/^\| (\w+) \| \d{4}-/gm)].map((m) => m[1]);
+    expect(statuses).toEqual(['Starting', 'Downloading', 'Training', 'Uploading', 'Completed']);
+    expect(result.summary).toContain('Local backend: no cloud cost.');
+  });
+
+  it('is deterministic across runs, and a re-run of the same job reuses its result', async () => {
+    await config(CHURN());
+    const first = await run();
+    const again = await run();
+    expect(again.text).toContain('already ran (Completed): reusing its result');
+    expect(again.result.outputs['model-sha256']).toBe(first.result.outputs['model-sha256']);
+    const other = await run({}, { env: { GITHUB_RUN_ID: '43' } });
+    expect(other.result.outputs['job-name']).toBe('churn-cafebab-43-1');
+    expect(other.result.outputs['model-sha256']).toBe(first.result.outputs['model-sha256']);
+  });
+});
+
+describe('local backend: the training contract', () => {
+  it('lays out /opt/ml and sets every SM_* variable', async () => {
+    const probe = await script(
+      'probe.mjs',
+      `import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+const e = process.env;
+const keys = Object.keys(e).filter((k) => k.startsWith('SM_') || k === 'TRAINING_JOB_NAME').sort();
+console.log('ENV ' + JSON.stringify(Object.fromEntries(keys.map((k) => [k, e[k]]))));
+console.log('HPJSON ' + readFileSync(e.SM_INPUT_CONFIG_DIR + '/hyperparameters.json', 'utf8').replace(/\\s+/g, ''));
+console.log('TRAIN ' + readdirSync(e.SM_CHANNEL_TRAIN).join(','));
+console.log('FIRST ' + readFileSync(e.SM_CHANNEL_TRAIN + '/train.csv', 'utf8').split('\\n')[0]);
+console.log('CWD ' + process.cwd());
+writeFileSync(e.SM_MODEL_DIR + '/weights.bin', 'w');
+console.log('score=0.5');
+console.log('score=0.75');
+`,
+    );
+    await config(`  entrypoint: ${yamlList([NODE, probe])}
+  channels: { train: ${join(data, 'train.csv')} }
+  hyperparameters: { c: 0.5, solver: lbfgs }
+  environment: { EXTRA: yes }
+  metrics: [{ name: score, regex: "score=([0-9.]+)" }]
+`);
+    const { result, text } = await run();
+    expect(result.ok).toBe(true);
+    const env = JSON.parse(/ENV (.*)/.exec(text)![1]!) as Record<string, string>;
+    const ml = join(ws.dir, '.modelship', 'training', 'churn-cafebab-42-1', 'ml');
+    expect(env).toMatchObject({
+      TRAINING_JOB_NAME: 'churn-cafebab-42-1',
+      SM_MODEL_DIR: join(ml, 'model'),
+      SM_CHANNEL_TRAIN: join(ml, 'input', 'data', 'train'),
+      SM_CHANNELS: '["train"]',
+      SM_HPS: '{"c":0.5,"solver":"lbfgs"}',
+      SM_HP_C: '0.5',
+      SM_HP_SOLVER: 'lbfgs',
+      SM_OUTPUT_DATA_DIR: join(ml, 'output', 'data'),
+      SM_INPUT_CONFIG_DIR: join(ml, 'input', 'config'),
+      SM_CURRENT_HOST: 'algo-1',
+      SM_HOSTS: '["algo-1"]',
+    });
+    expect(Number(env.SM_NUM_CPUS)).toBeGreaterThan(0);
+    expect(text).toContain('HPJSON {"c":"0.5","solver":"lbfgs"}');
+    expect(text).toContain('TRAIN train.csv');
+    expect(text).toContain('FIRST customer_id,');
+    expect(text).toContain(`CWD ${ws.dir}`);
+    expect(JSON.parse(result.outputs.metrics!)).toEqual({ score: 0.75 });
+  });
+
+  it('defaults the train channel to the data validated earlier (manifest data section)', async () => {
+    const probe = await script(
+      'probe.mjs',
+      `import { readdirSync, writeFileSync } from 'node:fs';
+console.log('TRAIN ' + readdirSync(process.env.SM_CHANNEL_TRAIN).join(','));
+writeFileSync(process.env.SM_MODEL_DIR + '/m', 'm');\n`,
+    );
+    await config(`  entrypoint: ${yamlList([NODE, probe])}\n`);
+    await mkdir(join(ws.dir, '.modelship'));
+    const at = '2026-11-22T09:00:00.000Z';
+    await writeFile(
+      join(ws.dir, '.modelship', 'manifest.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: 'modelship.manifest',
+        createdAt: at,
+        updatedAt: at,
+        history: [],
+        data: {
+          validatedAt: at,
+          passed: true,
+          format: 'csv',
+          uri: data,
+          rows: 1,
+          invalidRows: 0,
+          fingerprint: 'a'.repeat(64),
+          files: [{ uri: join(data, 'train.csv'), sha256: 'b'.repeat(64), bytes: 1, rows: 1 }],
+        },
+      }),
+    );
+    const { result, text } = await run();
+    expect(result.ok).toBe(true);
+    expect(text).toMatch(/TRAIN .*train\.csv/);
+  });
+});
+
+describe('local backend: failures', () => {
+  it('a non-zero exit fails with the reason and the last lines of output', async () => {
+    const bad = await script(
+      'bad.mjs',
+      `for (let i = 1; i <= 40; i++) console.log('line ' + i);\nconsole.error('boom: bad column');\nprocess.exit(3);\n`,
+    );
+    await config(`  entrypoint: ${yamlList([NODE, bad])}\n`);
+    const { result, text } = await run();
+    expect(result.ok).toBe(false);
+    expect(result.outputs.status).toBe('Failed');
+    expect(result.headline).toBe(
+      `training job churn-cafebab-42-1 failed: AlgorithmError: ${NODE} ${bad} exited with code 3`,
+    );
+    expect(result.summary).toContain('boom: bad column');
+    expect(result.summary).not.toContain('line 5\n');
+    expect(text).toContain('last lines of the training log');
+  });
+
+  it('takes the reason from /opt/ml/output/failure when the script writes one', async () => {
+    const bad = await script(
+      'bad.mjs',
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(process.env.SM_OUTPUT_DIR + '/failure', 'ValueError: no rows');\nprocess.exit(1);\n`,
+    );
+    await config(`  entrypoint: ${yamlList([NODE, bad])}\n`);
+    const { result } = await run();
+    expect(result.headline).toBe('training job churn-cafebab-42-1 failed: ValueError: no rows');
+  });
+
+  it('an empty model directory fails the job', async () => {
+    const none = await script('none.mjs', `console.log('done');\n`);
+    await config(`  entrypoint: ${yamlList([NODE, none])}\n`);
+    const { result } = await run();
+    expect(result.ok).toBe(false);
+    expect(result.headline).toContain('the training script wrote no files to SM_MODEL_DIR');
+  });
+
+  it('a missing command is a one-line config error', async () => {
+    await config(`  entrypoint: [no-such-trainer-binary, x]\n`);
+    await expect(run()).rejects.toMatchObject({
+      line: 'modelship.yml: train.entrypoint: command not found: no-such-trainer-binary',
+    });
+  });
+
+  it('a missing channel path is a one-line error naming the channel', async () => {
+    await config(`  entrypoint: [node, x.mjs]\n  channels: { train: nowhere/train.csv }\n`);
+    await expect(run()).rejects.toMatchObject({
+      line: expect.stringMatching(/^modelship\.yml: train\.channels\.train .*: channel data not found$/),
+    });
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A training script that starts a grandchild and never ends by itself. */
+const HANGS = `import { spawn } from 'node:child_process';
+const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+console.log('grandchild ' + child.pid);
+setInterval(() => {}, 1000);
+`;
+
+describe('local backend: cancellation', () => {
+  it('kills the whole process tree on abort and reports a cancellation', async () => {
+    const hang = await script('hang.mjs', HANGS);
+    await config(`  entrypoint: ${yamlList([NODE, hang])}\n`);
+    const ac = new AbortController();
+    const state = new MemoryState();
+    const log = new MemoryLogger();
+    const pending = runStep(
+      createTrainStep({ killGraceMs: 2_000 }),
+      ws.dir,
+      {},
+      { env: GH, signal: ac.signal, state, log },
+    );
+    let grandchild = 0;
+    await until(() => (grandchild = Number(/grandchild (\d+)/.exec(log.lines.join('\n'))?.[1] ?? 0)) > 0);
+    expect(isAlive(grandchild)).toBe(true);
+    expect(state.get(STATE.job)).toBe('churn-cafebab-42-1');
+    ac.abort();
+    const { result } = await pending;
+    expect(result.ok).toBe(false);
+    expect(result.outputs.status).toBe('Stopped');
+    expect(result.headline).toBe('cancelled: stopped training job churn-cafebab-42-1 (Stopped)');
+    await until(() => !isAlive(grandchild), 5_000);
+    expect(state.get(STATE.settled)).toBe('stopped');
+  });
+
+  it('the maximum runtime ends the process tree (reason max-runtime)', async () => {
+    const lines: string[] = [];
+    const ended = await runProcessTree({
+      command: [NODE, '-e', 'console.log("up"); setInterval(() => {}, 1000)'],
+      cwd: ws.dir,
+      env: {},
+      onLine: (l) => lines.push(l),
+      onSpawn: () => undefined,
+      signal: new AbortController().signal,
+      maxRuntimeMs: 500,
+      now: Date.now,
+      killGraceMs: 1_000,
+    });
+    expect(ended).toEqual({ reason: 'max-runtime', code: null, signal: 'SIGTERM' });
+    expect(lines).toEqual(['up']);
+  });
+
+  it('timeout-minutes ends a local job (it cannot run on without the step)', async () => {
+    const hang = await script('hang.mjs', HANGS);
+    await config(`  entrypoint: ${yamlList([NODE, hang])}\n`);
+    const { result } = await runStep(
+      createTrainStep({ killGraceMs: 1_000 }),
+      ws.dir,
+      { 'timeout-minutes': '0.02' },
+      { env: GH },
+    );
+    expect(result.ok).toBe(false);
+    expect(result.outputs.status).toBe('Stopped');
+    expect(result.headline).toContain("the step's timeout-minutes ran out");
+  });
+
+  it('post stops a local job whose step was killed before it could', async () => {
+    const proc = spawn(NODE, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
+    proc.unref();
+    const root = join(ws.dir, '.modelship', 'training');
+    await mkdir(join(root, 'churn-x-1-1'), { recursive: true });
+    await writeFile(
+      join(root, 'churn-x-1-1', 'job.json'),
+      JSON.stringify({
+        backend: 'local',
+        jobName: 'churn-x-1-1',
+        status: 'InProgress',
+        pid: proc.pid,
+        metrics: {},
+        transitions: [],
+        lastLines: [],
+        hyperparameters: {},
+        channels: {},
+        command: [],
+        cwd: ws.dir,
+      }),
+    );
+    const state = new MemoryState();
+    state.save(STATE.job, 'churn-x-1-1');
+    state.save(STATE.backend, 'local');
+    state.save(STATE.root, root);
+    const { ctx, log } = await makeContext(ws.dir, { state });
+    await createTrainStep({ killGraceMs: 1_000 }).post!(ctx);
+    await until(() => !isAlive(proc.pid!), 5_000);
+    expect(log.lines.join('\n')).toContain('stopped it');
+    const record = JSON.parse(await readFile(join(root, 'churn-x-1-1', 'job.json'), 'utf8'));
+    expect(record.status).toBe('Stopped');
+  });
+});
+
+describe('local backend: dry run', () => {
+  it('prints the command and contract environment and runs nothing', async () => {
+    await config(CHURN());
+    const { result, text } = await run({ 'dry-run': 'true' });
+    expect(result.ok).toBe(true);
+    expect(result.outputs.status).toBe('DryRun');
+    expect(text).toContain('"SM_MODEL_DIR"');
+    expect(existsSync(join(ws.dir, '.modelship', 'training'))).toBe(false);
+  });
+});

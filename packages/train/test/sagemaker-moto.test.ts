@@ -1,0 +1,165 @@
+/**
+ * The SageMaker backend against moto in server mode (real HTTP): the job is created with the right
+ * request, a re-run attaches instead of creating a duplicate, and the artefact is read back from
+ * moto's S3. moto's training jobs are Completed at once, and it replaces MetricDefinitions with its
+ * own (the metric definitions we send are checked in request.test.ts and sagemaker-mock.test.ts).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  DescribeTrainingJobCommand,
+  ListTagsCommand,
+  ListTrainingJobsCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { list } from 'tar';
+import { startMoto, type Moto } from '../../../test/support/moto.js';
+import { trainStep } from '../src/step.js';
+import { GITHUB_ENV, JOB_NAME, runStep, SAGEMAKER_YAML, workspace, type Workspace } from './helpers.js';
+
+let moto: Moto;
+let s3: S3Client;
+let sm: SageMakerClient;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  env = { ...GITHUB_ENV, ...moto.env };
+  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
+  sm = new SageMakerClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+});
+afterAll(async () => {
+  s3?.destroy();
+  sm?.destroy();
+  await moto?.stop();
+});
+
+const MODEL = Buffer.from('model.tar.gz bytes as moto would hold them');
+const ARTEFACT_KEY = `churn/models/${JOB_NAME}/output/model.tar.gz`;
+const YAML = `${SAGEMAKER_YAML}  spot: true
+  max-wait-minutes: 120
+  checkpoint: s3://acme-ml/churn/checkpoints/
+  source: src
+  program: train_sklearn.py
+`;
+
+let ws: Workspace;
+beforeEach(async () => {
+  await moto.reset();
+  await s3.send(new CreateBucketCommand({ Bucket: 'acme-ml' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'acme-ml', Key: ARTEFACT_KEY, Body: MODEL }));
+  ws = await workspace({ 'modelship.yml': YAML });
+  await mkdir(join(ws.dir, 'src'));
+  await writeFile(join(ws.dir, 'src', 'train_sklearn.py'), 'print("validation:auc=0.9")\n');
+  await writeFile(join(ws.dir, 'src', 'requirements.txt'), 'scikit-learn\n');
+});
+
+function run(inputs: Record<string, string> = {}) {
+  return runStep(trainStep, ws.dir, { config: 'modelship.yml', ...inputs }, { env });
+}
+
+describe('train on SageMaker (moto)', () => {
+  it('creates the job with the right request and reads the artefact back from S3', async () => {
+    const { result, text } = await run();
+    expect(text).not.toContain('warning:');
+    expect(result.ok).toBe(true);
+    expect(result.outputs['job-name']).toBe(JOB_NAME);
+    expect(result.outputs['job-arn']).toBe(
+      `arn:aws:sagemaker:us-east-1:123456789012:training-job/${JOB_NAME}`,
+    );
+    expect(result.outputs.status).toBe('Completed');
+    expect(result.outputs['model-artifact']).toBe(`s3://acme-ml/${ARTEFACT_KEY}`);
+    expect(result.outputs['model-sha256']).toBe(createHash('sha256').update(MODEL).digest('hex'));
+
+    const d = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: JOB_NAME }));
+    expect(d.RoleArn).toBe('arn:aws:iam::123456789012:role/ModelshipTraining');
+    expect(d.AlgorithmSpecification?.TrainingImage).toContain('sagemaker-scikit-learn');
+    expect(d.ResourceConfig).toMatchObject({
+      InstanceType: 'ml.m5.xlarge',
+      InstanceCount: 1,
+      VolumeSizeInGB: 30,
+    });
+    expect(d.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 });
+    expect(d.EnableManagedSpotTraining).toBe(true);
+    expect(d.CheckpointConfig).toMatchObject({ S3Uri: 's3://acme-ml/churn/checkpoints/' });
+    expect(d.InputDataConfig?.map((c) => [c.ChannelName, c.DataSource?.S3DataSource?.S3Uri])).toEqual([
+      ['train', 's3://acme-ml/churn/train/'],
+      ['validation', 's3://acme-ml/churn/validation/'],
+    ]);
+    const source = `s3://acme-ml/churn/models/${JOB_NAME}/source/sourcedir.tar.gz`;
+    expect(d.HyperParameters).toMatchObject({
+      c: '1',
+      solver: '"lbfgs"',
+      sagemaker_program: '"train_sklearn.py"',
+      sagemaker_submit_directory: JSON.stringify(source),
+      sagemaker_region: '"us-east-1"',
+    });
+
+    const tags = await sm.send(new ListTagsCommand({ ResourceArn: d.TrainingJobArn }));
+    const tagMap = Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key, t.Value]));
+    expect(tagMap).toMatchObject({
+      project: 'churn',
+      owner: 'ml-platform',
+      environment: 'test',
+      'modelship:run': '9876543210/1',
+    });
+
+    // the packed source is where the job's sagemaker_submit_directory points
+    const obj = await s3.send(
+      new GetObjectCommand({ Bucket: 'acme-ml', Key: `churn/models/${JOB_NAME}/source/sourcedir.tar.gz` }),
+    );
+    const archive = join(ws.dir, 'sourcedir.tar.gz');
+    await writeFile(archive, Buffer.from(await obj.Body!.transformToByteArray()));
+    const entries: string[] = [];
+    await list({ file: archive, onReadEntry: (e) => void entries.push(e.path) });
+    expect(entries).toEqual(['requirements.txt', 'train_sklearn.py']);
+
+    const manifest = JSON.parse(await readFile(join(ws.dir, '.modelship', 'manifest.json'), 'utf8'));
+    expect(manifest.training).toMatchObject({
+      backend: 'sagemaker',
+      jobName: JOB_NAME,
+      jobArn: d.TrainingJobArn,
+      modelArtifact: `s3://acme-ml/${ARTEFACT_KEY}`,
+      spot: true,
+      sourceUri: source,
+      hyperparameters: { c: '1', solver: 'lbfgs' },
+    });
+  });
+
+  it('a re-run attaches to the existing job instead of creating a duplicate', async () => {
+    const first = await run();
+    const again = await run();
+    expect(again.text).toContain(`training job ${JOB_NAME} already exists (Completed): attaching to it`);
+    expect(again.result.outputs['model-sha256']).toBe(first.result.outputs['model-sha256']);
+    const jobs = await sm.send(new ListTrainingJobsCommand({}));
+    expect(jobs.TrainingJobSummaries?.map((j) => j.TrainingJobName)).toEqual([JOB_NAME]);
+  });
+
+  it('wait: false in one job, attach in a later one', async () => {
+    const started = await run({ wait: 'false' });
+    expect(started.result.outputs['job-name']).toBe(JOB_NAME);
+    const later = await runStep(
+      trainStep,
+      ws.dir,
+      { config: 'modelship.yml', attach: JOB_NAME },
+      { env: { ...moto.env } },
+    );
+    expect(later.result.ok).toBe(true);
+    expect(later.result.outputs['model-sha256']).toBe(createHash('sha256').update(MODEL).digest('hex'));
+  });
+
+  it('a missing artefact is a one-line error naming the object', async () => {
+    await s3.send(new DeleteObjectCommand({ Bucket: 'acme-ml', Key: ARTEFACT_KEY }));
+    await expect(run()).rejects.toMatchObject({ line: `s3://acme-ml/${ARTEFACT_KEY}: S3 object not found` });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * The scikit-learn example script. It always has to compile; it is trained end to end on the
+ * local backend when Python has scikit-learn and pandas (the test says so when they are missing).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { trainStep } from '../src/step.js';
+import { runStep } from './helpers.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const SCRIPT = join(REPO, 'examples', 'churn', 'train_sklearn.py');
+const hasSklearn =
+  spawnSync('python3', ['-c', 'import sklearn, pandas, joblib'], { stdio: 'ignore' }).status === 0;
+
+describe('examples/churn/train_sklearn.py', () => {
+  it('is valid Python', () => {
+    const res = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(open(sys.argv[1]).read())', SCRIPT], {
+      encoding: 'utf8',
+    });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+  });
+
+  describe(
+    hasSklearn ? 'with scikit-learn' : 'with scikit-learn (not installed: end-to-end run skipped)',
+    () => {
+      let dir: string;
+      beforeAll(async () => {
+        dir = await mkdtemp(join(tmpdir(), 'modelship-sklearn-'));
+        execFileSync(process.execPath, [
+          join(REPO, 'examples', 'churn', 'generate.mjs'),
+          '--out',
+          join(dir, 'data'),
+          '--rows',
+          '2000',
+        ]);
+      });
+      afterAll(() => rm(dir, { recursive: true, force: true }));
+
+      (hasSklearn ? it : it.skip)('trains on the local backend in script mode, unchanged', async () => {
+        await writeFile(
+          join(dir, 'modelship.yml'),
+          `model: churn
+backend: local
+train:
+  source: ${join(REPO, 'examples', 'churn')}
+  program: train_sklearn.py
+  channels: { train: data/train.csv, validation: data/validation.csv }
+  hyperparameters: { c: 0.5, max_iter: 200 }
+  metrics: [{ name: auc, regex: "validation:auc=([0-9.]+)" }]
+`,
+        );
+        const { result, text } = await runStep(trainStep, dir, {}, { env: { PATH: process.env.PATH } });
+        expect(text).toContain('c=0.5 max_iter=200');
+        expect(result.ok).toBe(true);
+        expect(JSON.parse(result.outputs.metrics!).auc).toBeGreaterThan(0.7);
+        expect(result.outputs['model-sha256']).toMatch(/^[a-f0-9]{64}$/);
+      });
+    },
+  );
+});

@@ -10,11 +10,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trainStep } from '../src/step.js';
 import { runStep } from './helpers.js';
+import { paths } from '../../../test/support/tools.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const SCRIPT = join(REPO, 'examples', 'churn', 'train_sklearn.py');
-const hasSklearn =
-  spawnSync('python3', ['-c', 'import sklearn, pandas, joblib'], { stdio: 'ignore' }).status === 0;
+// The test venv (test/requirements.txt) carries scikit-learn and pandas; its python3 comes first.
+const PATH = `${dirname(paths.python)}:${process.env.PATH ?? ''}`;
 
 describe('examples/churn/train_sklearn.py', () => {
   it('is valid Python', () => {
@@ -25,26 +26,33 @@ describe('examples/churn/train_sklearn.py', () => {
     expect(res.status).toBe(0);
   });
 
-  describe(
-    hasSklearn ? 'with scikit-learn' : 'with scikit-learn (not installed: end-to-end run skipped)',
-    () => {
-      let dir: string;
-      beforeAll(async () => {
-        dir = await mkdtemp(join(tmpdir(), 'modelship-sklearn-'));
-        execFileSync(process.execPath, [
-          join(REPO, 'examples', 'churn', 'generate.mjs'),
-          '--out',
-          join(dir, 'data'),
-          '--rows',
-          '2000',
-        ]);
-      });
-      afterAll(() => rm(dir, { recursive: true, force: true }));
+  describe('with scikit-learn', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'modelship-sklearn-'));
+      execFileSync(process.execPath, [
+        join(REPO, 'examples', 'churn', 'generate.mjs'),
+        '--out',
+        join(dir, 'data'),
+        '--rows',
+        '2000',
+      ]);
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
 
-      (hasSklearn ? it : it.skip)('trains on the local backend in script mode, unchanged', async () => {
-        await writeFile(
-          join(dir, 'modelship.yml'),
-          `model: churn
+    it('trains on the local backend in script mode, unchanged', async () => {
+      const probe = spawnSync('python3', ['-c', 'import sklearn, pandas, joblib'], {
+        env: { PATH },
+        encoding: 'utf8',
+      });
+      if (probe.status !== 0) {
+        throw new Error(
+          `scikit-learn/pandas missing from the test venv (run npx tsx test/support/tools.ts): ${probe.stderr}`,
+        );
+      }
+      await writeFile(
+        join(dir, 'modelship.yml'),
+        `model: churn
 backend: local
 train:
   source: ${join(REPO, 'examples', 'churn')}
@@ -53,13 +61,12 @@ train:
   hyperparameters: { c: 0.5, max_iter: 200 }
   metrics: [{ name: auc, regex: "validation:auc=([0-9.]+)" }]
 `,
-        );
-        const { result, text } = await runStep(trainStep, dir, {}, { env: { PATH: process.env.PATH } });
-        expect(text).toContain('c=0.5 max_iter=200');
-        expect(result.ok).toBe(true);
-        expect(JSON.parse(result.outputs.metrics!).auc).toBeGreaterThan(0.7);
-        expect(result.outputs['model-sha256']).toMatch(/^[a-f0-9]{64}$/);
-      });
-    },
-  );
+      );
+      const { result, text } = await runStep(trainStep, dir, {}, { env: { PATH } });
+      expect(text).toContain('c=0.5 max_iter=200');
+      expect(result.ok).toBe(true);
+      expect(JSON.parse(result.outputs.metrics!).auc).toBeGreaterThan(0.7);
+      expect(result.outputs['model-sha256']).toMatch(/^[a-f0-9]{64}$/);
+    });
+  });
 });

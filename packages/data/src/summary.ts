@@ -18,7 +18,7 @@ function driftTable(features: readonly FeatureDrift[]): string {
       ? '–'
       : f.pValue !== undefined
         ? `p < ${formatNumber(f.threshold)}`
-        : `> ${formatNumber(f.threshold)}`,
+        : `≥ ${formatNumber(f.threshold)}`,
     f.pValue !== undefined ? formatNumber(f.pValue) : '–',
     `${formatNumber(f.nBaseline)} / ${formatNumber(f.nCurrent)}`,
     f.status === 'drift' ? '⚠️ drift' : f.status === 'skipped' ? `skipped: ${f.reason}` : 'ok',

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import {
   ConfigError,
   describeError,
@@ -159,14 +160,19 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const debug = process.argv.includes('--debug') || process.env.RUNNER_DEBUG === '1';
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const { line, detail } = describeError(err, debug);
-    process.stderr.write(`error: ${line}\n`);
-    if (detail) process.stderr.write(`${detail}\n`);
-    process.exitCode = 1;
-  },
-);
+// The bundle is also the script of its worker threads (parallel CSV reading): they run no command.
+if (isMainThread) void run();
+
+function run(): Promise<void> {
+  return main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const { line, detail } = describeError(err, debug);
+      process.stderr.write(`error: ${line}\n`);
+      if (detail) process.stderr.write(`${detail}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

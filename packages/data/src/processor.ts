@@ -3,7 +3,13 @@ import { StringDecoder } from 'node:string_decoder';
 
 import { jsonPointerToPath, type ValidateFunction } from '@modelship/core';
 import { kindOf, type SchemaColumn, type ValueType } from './columns.js';
-import { createAccumulator, type ColumnAccumulator, type ColumnProfile } from './stats/profile.js';
+import {
+  accumulatorFromState,
+  createAccumulator,
+  type AccumulatorState,
+  type ColumnAccumulator,
+  type ColumnProfile,
+} from './stats/profile.js';
 
 /** One invalid record: where it is and why. */
 export interface RowError {
@@ -21,6 +27,24 @@ export interface ProcessorOptions {
 }
 
 const FLUSH_AT = 1 << 20;
+
+interface ErrorTally {
+  field: string;
+  reason: string;
+  count: number;
+  example: RowError;
+}
+
+/** Everything a processor learned, as plain data: how a worker thread hands its share back. */
+export interface ProcessorSnapshot {
+  rows: number;
+  invalid: number;
+  firstErrors: RowError[];
+  errorCounts: [string, ErrorTally][];
+  accumulators: AccumulatorState[];
+}
+
+const withLine = (e: RowError, offset: number): RowError => (offset ? { ...e, line: e.line + offset } : e);
 
 /**
  * Receives every record of every file, in order: checks it against the schema, updates the column
@@ -140,6 +164,51 @@ export class RecordProcessor {
     return this.opts.errorLog;
   }
 
+  snapshot(): ProcessorSnapshot {
+    if (this.errorFd !== undefined) this.flush();
+    return {
+      rows: this.rows,
+      invalid: this.invalid,
+      firstErrors: this.firstErrors,
+      errorCounts: [...this.errorCounts],
+      accumulators: this.order.map((name) => this.accumulators.get(name)!.state()),
+    };
+  }
+
+  /**
+   * Take in what another processor read from a later part of the same file: counts, errors (their
+   * line numbers shifted by `lineOffset`), its error log, and its column profiles (merged).
+   */
+  absorb(other: ProcessorSnapshot, lineOffset: number, errorLog?: string): void {
+    this.rows += other.rows;
+    this.invalid += other.invalid;
+    for (const e of other.firstErrors) {
+      if (this.firstErrors.length >= this.opts.keepErrors) break;
+      this.firstErrors.push(withLine(e, lineOffset));
+    }
+    for (const [key, tally] of other.errorCounts) {
+      const mine = this.errorCounts.get(key);
+      if (mine) mine.count += tally.count;
+      else if (this.errorCounts.size < 200)
+        this.errorCounts.set(key, { ...tally, example: withLine(tally.example, lineOffset) });
+    }
+    for (const state of other.accumulators) {
+      const mine = this.accumulators.get(state.name);
+      const theirs = accumulatorFromState(state);
+      if (mine) mine.merge(theirs);
+      else {
+        this.accumulators.set(state.name, theirs);
+        this.order.push(state.name);
+      }
+    }
+    if (errorLog && this.errorFd !== undefined) {
+      forEachLine(errorLog, (line) => {
+        this.errorBuf += JSON.stringify(withLine(JSON.parse(line) as RowError, lineOffset)) + '\n';
+        if (this.errorBuf.length >= FLUSH_AT) this.flush();
+      });
+    }
+  }
+
   profiles(): ColumnProfile[] {
     return this.order.map((name) => this.accumulators.get(name)!.toJSON());
   }
@@ -150,29 +219,37 @@ function preview(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
-/** Copy a JSON-lines error log into an open report file as array items, in bounded memory. */
-export function appendErrorLogAsJsonArray(errorLog: string, out: number): void {
-  const fd = openSync(errorLog, 'r');
+/** Call `fn` for each non-empty line of a file, reading it in bounded memory. */
+export function forEachLine(path: string, fn: (line: string) => void): void {
+  const fd = openSync(path, 'r');
   const buf = Buffer.alloc(1 << 20);
   const decoder = new StringDecoder('utf8');
-  let first = true;
   let carry = '';
   try {
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
-      const text = carry + decoder.write(buf.subarray(0, n));
-      const lines = text.split('\n');
+      const lines = (carry + decoder.write(buf.subarray(0, n))).split('\n');
       carry = lines.pop() ?? '';
-      let chunk = '';
-      for (const l of lines) {
-        if (!l) continue;
-        chunk += (first ? '\n    ' : ',\n    ') + l;
-        first = false;
-      }
-      if (chunk) writeSync(out, chunk);
+      for (const l of lines) if (l) fn(l);
     }
+    if (carry) fn(carry);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Copy a JSON-lines error log into an open report file as array items, in bounded memory. */
+export function appendErrorLogAsJsonArray(errorLog: string, out: number): void {
+  let first = true;
+  let chunk = '';
+  forEachLine(errorLog, (l) => {
+    chunk += (first ? '\n    ' : ',\n    ') + l;
+    first = false;
+    if (chunk.length >= FLUSH_AT) {
+      writeSync(out, chunk);
+      chunk = '';
+    }
+  });
+  if (chunk) writeSync(out, chunk);
 }

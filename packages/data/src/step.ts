@@ -17,6 +17,7 @@ import {
   relativeTo,
   validateData,
   writeJsonDocument,
+  DEFAULT_SPLIT_MIN_BYTES,
   type FailOn,
   type ValidateOutcome,
 } from './validate.js';
@@ -204,6 +205,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
           },
           outDir,
           profilePath,
+          splitMinBytes: Number(ctx.env.MODELSHIP_SPLIT_MIN_BYTES ?? DEFAULT_SPLIT_MIN_BYTES),
         },
         deps,
       ),

@@ -32,6 +32,7 @@ import {
   type SourceStats,
 } from './readers/source.js';
 import { localCopy, resolveSources } from './readers/sources.js';
+import { readCsvSplit, type SplitOptions } from './readers/split.js';
 import { computeDrift, type DriftOptions, type DriftReport } from './stats/drift.js';
 import { checkProfile, type DatasetProfile } from './stats/profile.js';
 
@@ -50,7 +51,12 @@ export interface ValidateOptions {
   /** Directory for the report, error log and default profile. */
   outDir: string;
   profilePath: string;
+  /** CSV files at least this large are read on two threads (see readers/split.ts). */
+  splitMinBytes: number;
 }
+
+/** 32 MiB: below this, starting worker threads costs more than it saves. */
+export const DEFAULT_SPLIT_MIN_BYTES = 32 << 20;
 
 export interface ValidateOutcome {
   passed: boolean;
@@ -70,6 +76,8 @@ export interface ValidateOutcome {
 
 export interface DataDeps {
   cwd: string;
+  /** Debug detail (how files were read). */
+  log?: (message: string) => void;
   signal?: AbortSignal;
   s3: () => S3Client;
   now: () => Date;
@@ -128,17 +136,27 @@ function compileRecordSchema(schema: ValidateOptions['schema']): ValidateFunctio
   return compileSchema(createAjv(schema.doc, { allErrors: false }), schema.doc, schema.path);
 }
 
+interface ReadAllOptions {
+  maxRecordLength: number;
+  signal?: AbortSignal;
+  split?: Omit<SplitOptions, 'maxRecordLength' | 'signal'>;
+}
+
 async function readSource(
   source: DataSource,
   proc: RecordProcessor,
   columns: readonly SchemaColumn[],
-  opts: { maxRecordLength: number; signal?: AbortSignal },
+  opts: ReadAllOptions,
 ): Promise<SourceStats> {
   const uri = source.workspacePath ?? source.uri;
   proc.file = uri;
   switch (source.format) {
-    case 'csv':
-      return { ...(await readCsv(source, proc, columns, opts)), uri };
+    case 'csv': {
+      const split = opts.split && (await readCsvSplit(source, proc, { ...opts.split, ...opts }));
+      if (split) return { ...split, uri };
+      const { lines: _lines, quotes: _quotes, ...stats } = await readCsv(source, proc, columns, opts);
+      return { ...stats, uri };
+    }
     case 'jsonl':
       return { ...(await readJsonl(source, proc, opts)), uri };
     case 'parquet': {
@@ -164,7 +182,7 @@ async function readAll(
   sources: readonly DataSource[],
   proc: RecordProcessor,
   columns: readonly SchemaColumn[],
-  opts: { maxRecordLength: number; signal?: AbortSignal },
+  opts: ReadAllOptions,
 ): Promise<SourceStats[]> {
   const files: SourceStats[] = [];
   for (const s of sources) files.push(await readSource(s, proc, columns, opts));
@@ -209,6 +227,16 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
     files = await readAll(sources, proc, columns, {
       maxRecordLength: opts.maxRecordLength,
       signal: deps.signal,
+      split: {
+        validate,
+        columns,
+        schema: opts.schema.doc,
+        schemaWhere: opts.schema.path,
+        keepErrors: opts.keepErrors,
+        workDir: opts.outDir,
+        minBytes: opts.splitMinBytes,
+        log: deps.log,
+      },
     });
   } finally {
     proc.finish();
@@ -303,6 +331,7 @@ export function defaultDeps(ctx: StepContext): DataDeps {
     signal: ctx.signal,
     now: ctx.now,
     s3: () => (client ??= createS3Client(ctx.config.values.region, ctx.env)),
+    log: (m) => ctx.log.debug(m),
   };
 }
 

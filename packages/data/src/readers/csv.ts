@@ -27,25 +27,50 @@ export function emptyFile(source: DataSource): ConfigError {
  * schema's types; a row with the wrong number of fields or broken quoting is an invalid row with its
  * line number, and the read goes on.
  */
+export interface CsvPartOptions {
+  /** The header, when the stream starts after it (a later part of a split file). */
+  header?: string[];
+  /** Line number of the stream's first line (default 1). */
+  firstLine?: number;
+  /** Skip the fingerprint (whoever split the file hashes it whole). */
+  hash?: boolean;
+}
+
+export interface CsvStats extends SourceStats {
+  /** Line number of the last line read. */
+  lines: number;
+  /** How many `"` characters the stream held (0 unless the file uses quoting). */
+  quotes: number;
+}
+
 export async function readCsv(
   source: DataSource,
   proc: RecordProcessor,
   columns: readonly SchemaColumn[],
-  opts: ReadOptions,
-): Promise<SourceStats> {
-  const meter = metered(await source.open(opts.signal));
+  opts: ReadOptions & CsvPartOptions,
+): Promise<CsvStats> {
+  const meter = metered(await source.open(opts.signal), { hash: opts.hash ?? true });
   let header: string[] | undefined;
   let build: RecordFactory = recordFactory([]);
   let values: unknown[] = [];
   let coercers: ((raw: string) => unknown)[] = [];
   let accs: ReturnType<RecordProcessor['accumulatorsFor']> = [];
   let width = 0;
-  let line = 0; // line number of the last row's last physical line
+  let line = (opts.firstLine ?? 1) - 1; // line number of the last row's last physical line
   let rows = 0;
   let fed = 0; // characters handed to the parser so far
   let failure: unknown;
 
   const typeOf = new Map(columns.map((c) => [c.name, c.type]));
+  const useHeader = (h: string[]): void => {
+    header = h.map((x) => x.trim());
+    build = recordFactory(header);
+    width = header.length;
+    values = new Array<unknown>(width);
+    coercers = header.map((n) => coercerFor(typeOf.get(n) ?? 'string'));
+    accs = proc.accumulatorsFor(header);
+  };
+  if (opts.header) useHeader(opts.header);
 
   await new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
@@ -84,12 +109,7 @@ export async function readCsv(
           if (!header) {
             const h = data[0]!;
             if (h.every((x) => x.trim() === '')) throw emptyFile(source);
-            header = h.map((x) => x.trim());
-            build = recordFactory(header);
-            width = header.length;
-            values = new Array<unknown>(width);
-            coercers = header.map((n) => coercerFor(typeOf.get(n) ?? 'string'));
-            accs = proc.accumulatorsFor(header);
+            useHeader(h);
             line += 1 + (quoted ? countNewlines(h.join('')) : 0);
             start = 1;
           }
@@ -135,5 +155,12 @@ export async function readCsv(
     });
   });
   if (!header) throw emptyFile(source);
-  return { uri: source.uri, sha256: meter.digest(), bytes: meter.bytes, rows };
+  return {
+    uri: source.uri,
+    sha256: meter.digest(),
+    bytes: meter.bytes,
+    rows,
+    lines: line,
+    quotes: meter.quotes,
+  };
 }

@@ -7,6 +7,7 @@ import { extname, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, fileError, headS3Object, isS3Uri, listS3Objects, openS3Object } from '@modelship/core';
+import { READ_SIZE } from './meter.js';
 import type { DataFormat, DataSource } from './source.js';
 
 const EXTENSIONS: Record<string, DataFormat> = {
@@ -63,7 +64,7 @@ function localSource(path: string, cwd: string, format: DataFormat, size: number
     format,
     size,
     localPath: path,
-    open: async () => createReadStream(path, { highWaterMark: 1 << 16 }),
+    open: async () => createReadStream(path, { highWaterMark: READ_SIZE }),
   };
 }
 

@@ -88,6 +88,8 @@ export interface ColumnAccumulator {
   add(value: unknown): void;
   addMissing(): void;
   merge(other: ColumnAccumulator): void;
+  /** The complete state as plain data (structured-cloneable: it crosses worker threads). */
+  state(): AccumulatorState;
   toJSON(): ColumnProfile;
 }
 
@@ -98,6 +100,44 @@ export interface AccumulatorOptions {
   maxTracked?: number;
   /** Relative accuracy of the numeric quantile sketch (default 0.005). */
   alpha?: number;
+}
+
+/** An accumulator's complete state; {@link accumulatorFromState} rebuilds it. */
+export type AccumulatorState =
+  | {
+      kind: 'numeric';
+      name: string;
+      sketch: SketchJSON;
+      n: number;
+      mean: number;
+      m2: number;
+      integers: number;
+      missing: number;
+      others: Record<string, number>;
+      otherCount: number;
+    }
+  | {
+      kind: 'categorical';
+      name: string;
+      topK: number;
+      maxTracked: number;
+      keys: string[];
+      counts: number[];
+      overflow: number;
+      hll?: string;
+      strings: number;
+      booleans: number;
+      integers: number;
+      fractions: number;
+      missing: number;
+      others: Record<string, number>;
+      otherTypes: number;
+    };
+
+export function accumulatorFromState(state: AccumulatorState): ColumnAccumulator {
+  return state.kind === 'numeric'
+    ? NumericAccumulator.fromState(state)
+    : CategoricalAccumulator.fromState(state);
 }
 
 export const DEFAULT_TOP_K = 50;
@@ -198,6 +238,31 @@ class NumericAccumulator implements ColumnAccumulator {
     this.missing += other.missing;
     this.otherCount += other.otherCount;
     for (const [k, v] of Object.entries(other.others)) this.others[k] = (this.others[k] ?? 0) + v;
+  }
+
+  state(): AccumulatorState {
+    const { name, n, mean, m2, integers, missing, otherCount } = this;
+    return {
+      kind: 'numeric',
+      name,
+      sketch: this.sketch.toJSON(),
+      n,
+      mean,
+      m2,
+      integers,
+      missing,
+      others: { ...this.others },
+      otherCount,
+    };
+  }
+
+  static fromState(st: Extract<AccumulatorState, { kind: 'numeric' }>): NumericAccumulator {
+    const acc = new NumericAccumulator(st.name, st.sketch.alpha);
+    acc.sketch.merge(QuantileSketch.fromJSON(st.sketch));
+    Object.assign(acc, { n: st.n, mean: st.mean, m2: st.m2, integers: st.integers, missing: st.missing });
+    acc.others = { ...st.others };
+    acc.otherCount = st.otherCount;
+    return acc;
   }
 
   toJSON(): ColumnProfile {
@@ -346,6 +411,42 @@ class CategoricalAccumulator implements ColumnAccumulator {
     this.missing += other.missing;
     this.otherTypes += other.otherTypes;
     for (const [k, v] of Object.entries(other.others)) this.others[k] = (this.others[k] ?? 0) + v;
+  }
+
+  state(): AccumulatorState {
+    const { name, topK, maxTracked, overflow, strings, booleans, integers, fractions, missing, otherTypes } =
+      this;
+    return {
+      kind: 'categorical',
+      name,
+      topK,
+      maxTracked,
+      keys: [...this.keys],
+      counts: [...this.counts],
+      overflow,
+      ...(this.hll ? { hll: this.hll.toJSON() } : {}),
+      strings,
+      booleans,
+      integers,
+      fractions,
+      missing,
+      others: { ...this.others },
+      otherTypes,
+    };
+  }
+
+  static fromState(st: Extract<AccumulatorState, { kind: 'categorical' }>): CategoricalAccumulator {
+    const acc = new CategoricalAccumulator(st.name, st.topK, st.maxTracked);
+    st.keys.forEach((k, i) => {
+      acc.index.set(k, i);
+      acc.keys.push(k);
+    });
+    acc.counts = [...st.counts];
+    if (st.hll !== undefined) acc.hll = HyperLogLog.fromJSON(st.hll);
+    const { overflow, strings, booleans, integers, fractions, missing, otherTypes } = st;
+    Object.assign(acc, { overflow, strings, booleans, integers, fractions, missing, otherTypes });
+    acc.others = { ...st.others };
+    return acc;
   }
 
   toJSON(): ColumnProfile {

@@ -5,19 +5,10 @@
  */
 import { QuantileSketch } from '../packages/data/src/stats/sketch.js';
 import { createAccumulator } from '../packages/data/src/stats/profile.js';
+import { mulberry32 as rng } from '../packages/data/test/stats/prng.js';
 
 const N = 1_000_000;
 const ROUNDS = 10;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Prints wall-clock and CPU time per value (CPU time is steadier on a busy machine). */
 function time(label: string, values: number, run: () => void): void {

@@ -20,6 +20,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { scrubbedEnv } from './action-runner.js';
 import { node24Path, paths, REPO_ROOT } from './tools.js';
 
 /** The owner/name this project publishes under in workflows and docs (a placeholder). */
@@ -198,13 +199,7 @@ export function localRepositoriesFor(repoDir: string, workflow: string): Record<
 }
 
 function actEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined) continue;
-    if (SCRUBBED_PREFIXES.some((p) => k.toUpperCase().startsWith(p))) continue;
-    if (k.startsWith('npm_') || k === 'NODE_OPTIONS' || k === 'JEST_WORKER_ID') continue;
-    env[k] = v;
-  }
+  const env = scrubbedEnv(SCRUBBED_PREFIXES);
   const node24Dir = path.dirname(node24Path());
   env.PATH = [node24Dir, ...(env.PATH ?? '').split(path.delimiter).filter((p) => p && p !== node24Dir)].join(
     path.delimiter,

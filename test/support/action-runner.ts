@@ -170,10 +170,15 @@ function nodeBinary(node: 'node24' | 'node20'): string {
 }
 
 function baseEnv(): Record<string, string> {
+  return scrubbedEnv(SCRUBBED_PREFIXES);
+}
+
+/** This process's environment without variables that would leak into a child run (by prefix), nor npm's. */
+export function scrubbedEnv(prefixes: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (SCRUBBED_PREFIXES.some((p) => k.toUpperCase().startsWith(p))) continue;
+    if (prefixes.some((p) => k.toUpperCase().startsWith(p))) continue;
     if (k.startsWith('npm_') || k === 'NODE_OPTIONS' || k === 'JEST_WORKER_ID') continue;
     env[k] = v;
   }

@@ -159,7 +159,7 @@ describe('data sources', () => {
     );
     expect((await resolveSources('data.txt', 'csv', { cwd: dir, s3: noS3 }))[0]!.format).toBe('csv');
     expect(await configErrorLine(resolveSources('*.parquet', 'auto', { cwd: dir, s3: noS3 }))).toBe(
-      '*.parquet: no .csv, .jsonl, .ndjson or .parquet files found',
+      '*.parquet: no .csv, .jsonl, .ndjson or .parquet files found (.gz too)',
     );
   });
 });

@@ -79,7 +79,7 @@ describe('validate-data on S3 (moto server over HTTP)', () => {
   it.each([
     [
       's3://acme-ml/churn/nothing-here/',
-      's3://acme-ml/churn/nothing-here/: no .csv, .jsonl, .ndjson or .parquet files found',
+      's3://acme-ml/churn/nothing-here/: no .csv, .jsonl, .ndjson or .parquet files found (.gz too)',
     ],
     ['s3://no-such-bucket/data.csv', 's3://no-such-bucket/data.csv: S3 bucket does not exist'],
   ])('names the S3 location that cannot be read: %s', async (data, expected) => {

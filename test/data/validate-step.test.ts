@@ -206,6 +206,35 @@ describe('validate-data step', () => {
     expect(run.manifest().data!.format).toBe('jsonl,parquet');
   });
 
+  it('reads gzip-compressed CSV and JSON Lines, fingerprinting the file as stored', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { createHash } = await import('node:crypto');
+    mkdirSync(join(work, 'gz'), { recursive: true });
+    const csv = gzipSync(readFileSync(join(work, 'data/validation.csv')));
+    writeFileSync(join(work, 'gz/part.csv.gz'), csv);
+    writeFileSync(join(work, 'gz/part.jsonl.gz'), gzipSync('{"customer_id": "C0000001"}\n{oops}\n'));
+    const run = await runStep(step, { data: 'gz', schema: 'churn.schema.json' }, { cwd: work });
+    expect(run.result.outputs.rows).toBe('1002');
+    const files = run.manifest().data!.files;
+    expect(files.map((f) => f.uri)).toEqual(['gz/part.csv.gz', 'gz/part.jsonl.gz']);
+    expect(files[0]!.sha256).toBe(createHash('sha256').update(csv).digest('hex'));
+    expect(files[0]!.bytes).toBe(csv.length);
+    const report = readJson(join(work, '.modelship/validate-data/report.json'));
+    expect((report.errors as { file: string; line: number }[]).map((e) => [e.file, e.line])).toEqual([
+      ['gz/part.jsonl.gz', 1],
+      ['gz/part.jsonl.gz', 2],
+    ]);
+  });
+
+  it('names a file that is not really gzip', async () => {
+    writeFileSync(join(work, 'fake.csv.gz'), 'customer_id\nC1\n');
+    expect(
+      await configErrorLine(
+        runStep(step, { data: 'fake.csv.gz', schema: 'churn.schema.json' }, { cwd: work }),
+      ),
+    ).toMatch(/^fake\.csv\.gz: not readable as gzip \(/);
+  });
+
   it('infers a schema and a baseline from reference data', async () => {
     const run = await runStep(
       step,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
@@ -301,7 +301,6 @@ async function writeReport(o: ValidateOutcome, opts: ValidateOptions, errorLog: 
   } finally {
     closeSync(fd);
   }
-  const { rename } = await import('node:fs/promises');
   await rename(tmp, o.reportPath);
 }
 

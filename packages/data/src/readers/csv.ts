@@ -49,7 +49,11 @@ export async function readCsv(
   columns: readonly SchemaColumn[],
   opts: ReadOptions & CsvPartOptions,
 ): Promise<CsvStats> {
-  const meter = metered(await source.open(opts.signal), { hash: opts.hash ?? true });
+  const meter = metered(await source.open(opts.signal), {
+    hash: opts.hash ?? true,
+    gzip: source.gzip,
+    where: source.workspacePath ?? source.uri,
+  });
   let header: string[] | undefined;
   let build: RecordFactory = recordFactory([]);
   let values: unknown[] = [];

@@ -10,7 +10,10 @@ export async function readJsonl(
   proc: RecordProcessor,
   opts: ReadOptions,
 ): Promise<SourceStats> {
-  const meter = metered(await source.open(opts.signal));
+  const meter = metered(await source.open(opts.signal), {
+    gzip: source.gzip,
+    where: source.workspacePath ?? source.uri,
+  });
   const where = source.workspacePath ?? source.uri;
   let carry = '';
   let line = 0;

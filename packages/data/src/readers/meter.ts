@@ -1,6 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { ConfigError } from '@modelship/core';
 
 /** Characters per piece handed to a parser (measured: 16–64 KiB pieces parse fastest). */
 const SLICE = 1 << 15;
@@ -8,27 +11,40 @@ const SLICE = 1 << 15;
 /** Bytes per read from disk. */
 export const READ_SIZE = 1 << 18;
 
+/** Hashes and counts the bytes of a file as stored (compressed, for .gz): the data fingerprint. */
+class Fingerprint extends Transform {
+  readonly hash: Hash = createHash('sha256');
+  bytes = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+}
+
 /**
- * Sits between a byte source and a parser: hashes and counts every byte (the data fingerprint),
- * decodes UTF-8 safely across chunk boundaries, and notices whether a quote character was seen.
+ * Sits between a byte source and a parser: decodes UTF-8 safely across chunk boundaries, hands the
+ * parser moderate slices, notices quote characters, and (through its fingerprint) hashes and
+ * counts the bytes as stored.
  */
 export class Meter extends Transform {
-  private readonly hash: Hash | undefined;
   private readonly decoder = new StringDecoder('utf8');
-  bytes = 0;
   sawQuote = false;
   /** Number of `"` characters seen (counted once the first one turns up). */
   quotes = 0;
   private first = true;
 
-  constructor(opts: { hash?: boolean } = {}) {
+  constructor(private readonly fingerprint: Fingerprint | undefined) {
     super({ readableObjectMode: true, readableHighWaterMark: 16, writableHighWaterMark: READ_SIZE });
-    this.hash = opts.hash === false ? undefined : createHash('sha256');
+  }
+
+  /** Bytes read from the source as stored (0 when fingerprinting is off). */
+  get bytes(): number {
+    return this.fingerprint?.bytes ?? 0;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash?.update(chunk);
-    this.bytes += chunk.length;
     let text = this.decoder.write(chunk);
     if (this.first && text.length > 0) {
       this.first = false;
@@ -50,15 +66,57 @@ export class Meter extends Transform {
     cb();
   }
 
-  /** The sha256 of the bytes (empty when hashing was turned off). */
+  /** The sha256 of the bytes as stored (empty when fingerprinting is off). */
   digest(): string {
-    return this.hash?.digest('hex') ?? '';
+    return this.fingerprint?.hash.digest('hex') ?? '';
   }
 }
 
-/** Pipe `source` through a new Meter, forwarding source errors. */
-export function metered(source: Readable, opts: { hash?: boolean } = {}): Meter {
-  const meter = new Meter(opts);
+export interface MeterOptions {
+  /** Fingerprint the bytes (default true). */
+  hash?: boolean;
+  /** The bytes are gzip-compressed: the fingerprint is of the compressed file. */
+  gzip?: boolean;
+  /** Names the file in errors. */
+  where?: string;
+}
+
+/** source → fingerprint → (gunzip) → Meter, with every stage's error ending the Meter. */
+export function metered(source: Readable, opts: MeterOptions = {}): Meter {
+  const fingerprint = opts.hash === false ? undefined : new Fingerprint();
+  const meter = new Meter(fingerprint);
+  let bytes: Readable = source;
   source.on('error', (err) => meter.destroy(err));
-  return source.pipe(meter);
+  if (fingerprint) bytes = bytes.pipe(fingerprint);
+  if (opts.gzip) {
+    const gunzip = createGunzip();
+    gunzip.on('error', (err) =>
+      meter.destroy(new ConfigError(`not readable as gzip (${err.message})`, opts.where, { cause: err })),
+    );
+    bytes = bytes.pipe(gunzip);
+  }
+  return bytes.pipe(meter);
+}
+
+/** sha256 of a whole file through one reused buffer: no garbage, so no memory growth while it races ahead. */
+export async function fingerprintFile(
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  const buf = Buffer.alloc(READ_SIZE);
+  const fh = await open(path, 'r');
+  let bytes = 0;
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new Error('cancelled');
+      const { bytesRead } = await fh.read(buf, 0, buf.length, bytes);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      bytes += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }

@@ -2,7 +2,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'h
 import { ConfigError } from '@modelship/core';
 import type { RecordProcessor } from '../processor.js';
 import { emptyFile } from './csv.js';
-import { metered } from './meter.js';
+import { fingerprintFile } from './meter.js';
 import type { DataSource, ReadOptions, SourceStats } from './source.js';
 
 /** Parquet values → JSON-Schema-checkable values (INT64 arrives as bigint, timestamps as Date). */
@@ -16,18 +16,6 @@ function normalise(rec: Record<string, unknown>): Record<string, unknown> {
   return rec;
 }
 
-/** Fingerprint the file bytes (a streaming pass) without decoding them. */
-async function fingerprint(
-  source: DataSource,
-  signal?: AbortSignal,
-): Promise<{ sha256: string; bytes: number }> {
-  const meter = metered(await source.open(signal));
-  for await (const _ of meter) {
-    // consumed for the hash only
-  }
-  return { sha256: meter.digest(), bytes: meter.bytes };
-}
-
 /** Read a Parquet file one row group at a time, so memory is bounded by the largest row group. */
 export async function readParquet(
   source: DataSource,
@@ -37,7 +25,7 @@ export async function readParquet(
   const where = source.workspacePath ?? source.uri;
   if (!source.localPath) throw new Error(`parquet source ${source.uri} has no local copy`);
   if (source.size === 0) throw emptyFile(source);
-  const { sha256, bytes } = await fingerprint(source, opts.signal);
+  const { sha256, bytes } = await fingerprintFile(source.localPath, opts.signal);
   const file = await asyncBufferFromFile(source.localPath);
   let metadata;
   try {

@@ -9,6 +9,8 @@ export interface DataSource {
   /** Path relative to the workspace (for annotations), when the file is local. */
   workspacePath?: string;
   format: DataFormat;
+  /** The file is gzip-compressed (`.csv.gz`, `.jsonl.gz`). */
+  gzip?: boolean;
   size: number;
   /** Local path, when the data is on disk (Parquet reads ranges from it). */
   localPath?: string;

@@ -19,7 +19,16 @@ const EXTENSIONS: Record<string, DataFormat> = {
 };
 
 export function formatFromName(name: string): DataFormat | undefined {
-  return EXTENSIONS[extname(name).toLowerCase()];
+  const { base, gzip } = splitGzip(name);
+  const format = EXTENSIONS[extname(base).toLowerCase()];
+  return gzip && format === 'parquet' ? undefined : format;
+}
+
+/** `data.csv.gz` → `data.csv` and gzip; Parquet compresses inside the file instead. */
+function splitGzip(name: string): { base: string; gzip: boolean } {
+  return name.toLowerCase().endsWith('.gz')
+    ? { base: name.slice(0, -3), gzip: true }
+    : { base: name, gzip: false };
 }
 
 export interface ResolveContext {
@@ -38,7 +47,7 @@ function pick(
   const f = formatFromName(name);
   if (!f && explicit) {
     throw new ConfigError(
-      `cannot tell the format from the extension '${extname(name) || '(none)'}': set the format input to csv, jsonl or parquet`,
+      `cannot tell the format from the extension '${extname(splitGzip(name).base) || '(none)'}': set the format input to csv, jsonl or parquet`,
       where,
     );
   }
@@ -63,6 +72,7 @@ function localSource(path: string, cwd: string, format: DataFormat, size: number
     workspacePath: rel.startsWith('..') ? path : rel.split(sep).join('/'),
     format,
     size,
+    gzip: splitGzip(path).gzip,
     localPath: path,
     open: async () => createReadStream(path, { highWaterMark: READ_SIZE }),
   };
@@ -127,7 +137,9 @@ export async function resolveSources(
     : await localSources(data, format, ctx.cwd);
   if (sources.length === 0) {
     throw new ConfigError(
-      format === 'auto' ? 'no .csv, .jsonl, .ndjson or .parquet files found' : `no ${format} files found`,
+      format === 'auto'
+        ? 'no .csv, .jsonl, .ndjson or .parquet files found (.gz too)'
+        : `no ${format} files found`,
       data,
     );
   }

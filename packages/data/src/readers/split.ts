@@ -4,7 +4,6 @@
 // they are mergeable by design) are combined. The cut is only valid outside a quoted field, which
 // holds when the first half has an even number of `"` characters; otherwise the caller reads the
 // file sequentially. Workers run this same module: in a bundle, `import.meta.url` is the bundle.
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -21,7 +20,7 @@ import {
 import { schemaColumns, type SchemaColumn } from '../columns.js';
 import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
 import { readCsv } from './csv.js';
-import { READ_SIZE } from './meter.js';
+import { fingerprintFile, READ_SIZE } from './meter.js';
 import type { DataSource, SourceStats } from './source.js';
 
 const JOB = 'modelship-csv-part';
@@ -140,26 +139,6 @@ function runPart(
   });
 }
 
-/** sha256 of a whole file through one reused buffer: no garbage, so no memory growth while it races ahead. */
-async function hashFile(path: string, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  const buf = Buffer.alloc(READ_SIZE);
-  const fh = await open(path, 'r');
-  let bytes = 0;
-  try {
-    for (;;) {
-      if (signal?.aborted) throw new Error('cancelled');
-      const { bytesRead } = await fh.read(buf, 0, buf.length, bytes);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-      bytes += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  return { sha256: hash.digest('hex'), bytes };
-}
-
 /** The header line and the cut point, or undefined when this file is not one to split. */
 async function plan(path: string, size: number): Promise<{ header: string[]; cut: number } | undefined> {
   const fh = await open(path, 'r');
@@ -193,7 +172,8 @@ export async function readCsvSplit(
 ): Promise<SourceStats | undefined> {
   const script = workerScript();
   const path = source.localPath;
-  if (!script || !path || source.size < opts.minBytes || availableParallelism() < 2) return undefined;
+  if (!script || !path || source.gzip || source.size < opts.minBytes || availableParallelism() < 2)
+    return undefined;
   const cut = await plan(path, source.size);
   if (!cut) return undefined;
   const file = source.workspacePath ?? source.uri;
@@ -234,7 +214,7 @@ export async function readCsvSplit(
         hash: false,
       }),
       runPart(script, second, opts.signal),
-      hashFile(path, opts.signal),
+      fingerprintFile(path, opts.signal),
     ]);
     firstHalf.finish();
     if (a.quotes % 2 !== 0) {

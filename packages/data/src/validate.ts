@@ -295,6 +295,7 @@ async function writeReport(o: ValidateOutcome, opts: ValidateOptions, errorLog: 
   const fd = openSync(tmp, 'w');
   try {
     const text = JSON.stringify(head, null, 2);
+    // The head object without its closing brace, then the errors array streamed from the log.
     writeSync(fd, `${text.slice(0, -2)},\n  "errors": [`);
     appendErrorLogAsJsonArray(errorLog, fd);
     writeSync(fd, '\n  ]\n}\n');

@@ -163,3 +163,33 @@ describe('modelship CLI (committed bundle)', () => {
     expect(manifest.source).toMatchObject({ system: 'codebuild', commit: 'f'.repeat(40), runId: '17' });
   });
 });
+
+describe('the committed example baseline', () => {
+  it('is what npm run example:baseline makes from the generator (apart from its timestamp)', () => {
+    const dir = churnWorkspace(20000);
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'validate-data',
+        '--data',
+        'data/train.csv',
+        '--schema',
+        'churn.schema.json',
+        '--write-profile',
+        'fresh.json',
+        '--quiet',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    // The same bytes (sha256) read from another folder: only the timestamp and the path differ.
+    const strip = (p: string) => {
+      const doc = JSON.parse(readFileSync(p, 'utf8')) as { sources: { uri?: string }[] };
+      return { ...doc, createdAt: undefined, sources: doc.sources.map((s) => ({ ...s, uri: undefined })) };
+    };
+    expect(strip(join(dir, 'fresh.json'))).toEqual(
+      strip(join(process.cwd(), 'examples/churn/baseline-profile.json')),
+    );
+  });
+});

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import {
+  cancellationLine,
   ConfigError,
   describeError,
   executeStep,
@@ -95,7 +96,7 @@ async function runOne(
   return result;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], controller: AbortController): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     const step = rest[0] ? findStep(rest[0]) : undefined;
@@ -110,7 +111,6 @@ async function main(argv: string[]): Promise<number> {
     for (const s of STEPS) process.stdout.write(`${s.name.padEnd(20)} ${s.description.split('. ')[0]}\n`);
     return 0;
   }
-  const controller = cancellation();
   if (command === 'run') {
     const args = parseStepArgs(rest, undefined);
     if (args.help) {
@@ -164,11 +164,18 @@ const debug = process.argv.includes('--debug') || process.env.RUNNER_DEBUG === '
 if (isMainThread) void run();
 
 function run(): Promise<void> {
-  return main(process.argv.slice(2)).then(
+  const controller = cancellation();
+  return main(process.argv.slice(2), controller).then(
     (code) => {
       process.exitCode = code;
     },
     (err: unknown) => {
+      const cancelled = cancellationLine(controller.signal);
+      if (cancelled) {
+        process.stderr.write(`error: ${cancelled}\n`);
+        process.exitCode = 1;
+        return;
+      }
       const { line, detail } = describeError(err, debug);
       process.stderr.write(`error: ${line}\n`);
       if (detail) process.stderr.write(`${detail}\n`);

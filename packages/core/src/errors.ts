@@ -62,3 +62,13 @@ export function fileError(err: unknown, path: string, what = 'file'): Error {
     return new ConfigError(`a parent of this path is not a directory`, path, { cause: err });
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/**
+ * When a step failed because the run was cancelled (its signal aborted), the one line to print
+ * instead of the error the interruption caused; undefined otherwise.
+ */
+export function cancellationLine(signal: AbortSignal): string | undefined {
+  if (!signal.aborted) return undefined;
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : 'cancelled';
+}

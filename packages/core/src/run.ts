@@ -99,6 +99,7 @@ export async function executeStep(
   hb: HostBindings,
 ): Promise<StepResult> {
   const { inputs, ctx } = await prepareStep(step, raw, hb);
+  hb.signal.throwIfAborted();
   const result = await (step as unknown as StepDefinition<Record<string, unknown>>).run(inputs, ctx);
   await ctx.manifest.save(
     { step: step.name, at: ctx.now().toISOString(), ok: result.ok, headline: result.headline },

@@ -2,6 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import * as core from '@actions/core';
 import {
   allInputs,
+  cancellationLine,
   describeError,
   executeStep,
   prepareStep,
@@ -66,7 +67,12 @@ async function report(result: StepResult): Promise<void> {
   else core.setFailed(result.headline);
 }
 
-function fail(err: unknown): void {
+function fail(err: unknown, signal: AbortSignal): void {
+  const cancelled = cancellationLine(signal);
+  if (cancelled) {
+    core.setFailed(cancelled);
+    return;
+  }
   const debug = isDebug();
   const { line, detail } = describeError(err, debug);
   if (detail) core.debug(detail);
@@ -93,7 +99,7 @@ export async function runAction(step: AnyStep): Promise<void> {
   try {
     await report(await executeStep(step, readInputs(step), bindings(controller)));
   } catch (err) {
-    fail(err);
+    fail(err, controller.signal);
   }
 }
 

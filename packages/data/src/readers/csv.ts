@@ -80,7 +80,8 @@ export async function readCsv(
     const onAbort = (): void => {
       meter.destroy(new Error('cancelled'));
     };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     const done = (err?: unknown): void => {
       opts.signal?.removeEventListener('abort', onAbort);
       if (err ?? failure) {

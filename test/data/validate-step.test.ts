@@ -58,6 +58,10 @@ describe('validate-data step', () => {
     expect(m.data!.files[0]!.uri).toBe('data/train.csv');
     expect(m.data!.fingerprint).toMatch(/^[a-f0-9]{64}$/);
     expect(m.data!.schema!.path).toBe('churn.schema.json');
+    const { createHash } = await import('node:crypto');
+    expect(m.data!.schema!.sha256).toBe(
+      createHash('sha256').update(readFileSync(join(work, 'churn.schema.json'))).digest('hex'),
+    );
     expect(m.history.at(-1)).toMatchObject({ step: 'validate-data', ok: true });
   });
 

@@ -83,8 +83,12 @@ export interface DataDeps {
   now: () => Date;
 }
 
-/** Read JSON from a local path or an s3:// URI, naming the file in any error. */
-export async function readJsonDocument(uri: string, deps: DataDeps, what: string): Promise<unknown> {
+/** Read JSON from a local path or an s3:// URI, naming the file in any error; also its text. */
+export async function readJsonText(
+  uri: string,
+  deps: DataDeps,
+  what: string,
+): Promise<{ doc: unknown; text: string }> {
   let text: string;
   if (isS3Uri(uri)) {
     const chunks: Buffer[] = [];
@@ -103,10 +107,14 @@ export async function readJsonDocument(uri: string, deps: DataDeps, what: string
     }
   }
   try {
-    return JSON.parse(text);
+    return { doc: JSON.parse(text) as unknown, text };
   } catch (err) {
     throw new ConfigError(`${what} is not valid JSON (${(err as Error).message})`, uri, { cause: err });
   }
+}
+
+export async function readJsonDocument(uri: string, deps: DataDeps, what: string): Promise<unknown> {
+  return (await readJsonText(uri, deps, what)).doc;
 }
 
 /** Write a JSON document to a local path or an s3:// URI. */
@@ -124,11 +132,12 @@ export async function writeJsonDocument(uri: string, doc: unknown, deps: DataDep
 }
 
 export async function loadRecordSchema(path: string, deps: DataDeps): Promise<ValidateOptions['schema']> {
-  const doc = await readJsonDocument(path, deps, 'schema');
+  const { doc, text } = await readJsonText(path, deps, 'schema');
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new ConfigError('a JSON Schema must be a JSON object', path);
   }
-  const sha256 = createHash('sha256').update(JSON.stringify(doc)).digest('hex');
+  // Of the file as written, so it matches `sha256sum` of the schema file.
+  const sha256 = createHash('sha256').update(text).digest('hex');
   return { doc: doc as JsonSchema, path, sha256 };
 }
 

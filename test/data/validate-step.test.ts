@@ -60,7 +60,9 @@ describe('validate-data step', () => {
     expect(m.data!.schema!.path).toBe('churn.schema.json');
     const { createHash } = await import('node:crypto');
     expect(m.data!.schema!.sha256).toBe(
-      createHash('sha256').update(readFileSync(join(work, 'churn.schema.json'))).digest('hex'),
+      createHash('sha256')
+        .update(readFileSync(join(work, 'churn.schema.json')))
+        .digest('hex'),
     );
     expect(m.history.at(-1)).toMatchObject({ step: 'validate-data', ok: true });
   });

@@ -34,6 +34,11 @@ function files(dir) {
   });
 }
 
+// validate-data reads a large CSV file on two threads; the second runs this small bundle, built
+// into `csv-worker/` beside every bundle that contains the reader (found by its job marker).
+const CSV_WORKER = 'packages/data/src/readers/csv-worker.ts';
+const CSV_MARKER = 'modelship-csv-part';
+
 function build(entry, out) {
   rmSync(out, { recursive: true, force: true });
   execFileSync(
@@ -52,6 +57,9 @@ function build(entry, out) {
     ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
+  if (entry !== CSV_WORKER && readFileSync(join(out, 'index.js'), 'utf8').includes(CSV_MARKER)) {
+    build(CSV_WORKER, join(out, 'csv-worker'));
+  }
 }
 
 const stale = [];

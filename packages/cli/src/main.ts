@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
-import { isMainThread } from 'node:worker_threads';
 import {
   cancellationLine,
   ConfigError,
@@ -160,8 +159,7 @@ async function main(argv: string[], controller: AbortController): Promise<number
 }
 
 const debug = process.argv.includes('--debug') || process.env.RUNNER_DEBUG === '1';
-// The bundle is also the script of its worker threads (parallel CSV reading): they run no command.
-if (isMainThread) void run();
+void run();
 
 function run(): Promise<void> {
   const controller = cancellation();

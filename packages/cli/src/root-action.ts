@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import * as core from '@actions/core';
 import { ConfigError } from '@modelship/core';
 import { runAction, runPost } from '@modelship/github';
@@ -6,7 +5,6 @@ import { findStep, STEPS } from './registry.js';
 
 /** The root action (`uses: owner/modelship@v1` with `step: <name>`): dispatch to one step. */
 export async function rootAction(phase: 'main' | 'post'): Promise<void> {
-  if (!isMainThread) return; // a worker thread of this bundle (see runAction)
   const name = core.getInput('step');
   const step = findStep(name);
   if (!step) {

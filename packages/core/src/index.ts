@@ -1,6 +1,5 @@
 export * from './errors.js';
 export * from './schema.js';
-export type { ValidateFunction, ErrorObject } from 'ajv';
 export * from './logger.js';
 export * from './step.js';
 export * from './config.js';

@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
-import { jsonPointerToPath, type ValidateFunction } from '@modelship/core';
+// Core by subpath: this module also runs in the CSV worker bundle, which should not load AWS clients.
+import { jsonPointerToPath, type ValidateFunction } from '@modelship/core/schema';
 import { kindOf, type SchemaColumn, type ValueType } from './columns.js';
 import {
   accumulatorFromState,

@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import * as core from '@actions/core';
 import {
   allInputs,
@@ -93,8 +92,6 @@ function bindings(controller: AbortController): HostBindings {
 
 /** The GitHub Actions host: INPUT_* in, GITHUB_OUTPUT / job summary / annotations out. */
 export async function runAction(step: AnyStep): Promise<void> {
-  // The bundle is also the script of its worker threads (parallel CSV reading): they run no step.
-  if (!isMainThread) return;
   const controller = cancellation();
   try {
     await report(await executeStep(step, readInputs(step), bindings(controller)));
@@ -105,7 +102,7 @@ export async function runAction(step: AnyStep): Promise<void> {
 
 /** The `post:` entry: runs the step's cleanup (e.g. stop a training job the main step started). */
 export async function runPost(step: AnyStep): Promise<void> {
-  if (!step.post || !isMainThread) return;
+  if (!step.post) return;
   const controller = cancellation();
   try {
     const { ctx } = await prepareStep(step, readInputs(step), bindings(controller));

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { ConfigError } from '@modelship/core';
+import { ConfigError } from '@modelship/core/errors';
 import { coercerFor, recordFactory, type RecordFactory, type SchemaColumn } from '../columns.js';
 import type { RecordProcessor } from '../processor.js';
 import { metered } from './meter.js';

@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { ConfigError } from '@modelship/core';
+import { ConfigError } from '@modelship/core/errors';
 
 /** Characters per piece handed to a parser (measured: 16–64 KiB pieces parse fastest). */
 const SLICE = 1 << 15;

@@ -3,27 +3,23 @@
 // second; then the halves' tallies, errors (line numbers shifted) and column profiles (merged:
 // they are mergeable by design) are combined. The cut is only valid outside a quoted field, which
 // holds when the first half has an even number of `"` characters; otherwise the caller reads the
-// file sequentially. Workers run this same module: in a bundle, `import.meta.url` is the bundle.
+// file sequentially. The worker runs a small bundle of its own (csv-worker.ts), built beside each
+// bundle that contains this module.
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import {
-  compileSchema,
-  ConfigError,
-  createAjv,
-  type JsonSchema,
-  type ValidateFunction,
-} from '@modelship/core';
-import { schemaColumns, type SchemaColumn } from '../columns.js';
-import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { ConfigError, type JsonSchema, type ValidateFunction } from '@modelship/core';
+import type { SchemaColumn } from '../columns.js';
+import { RecordProcessor } from '../processor.js';
 import { readCsv } from './csv.js';
+import { CSV_PART_JOB, type PartJob, type PartResult } from './csv-part.js';
 import { fingerprintFile, READ_SIZE } from './meter.js';
 import type { DataSource, SourceStats } from './source.js';
 
-const JOB = 'modelship-csv-part';
 const PROBE = 1 << 20;
 
 export interface SplitOptions {
@@ -44,71 +40,12 @@ export interface SplitOptions {
   log?: (message: string) => void;
 }
 
-interface PartJob {
-  kind: typeof JOB;
-  path: string;
-  file: string;
-  start: number;
-  end: number;
-  header: string[];
-  firstLine: number;
-  schema: JsonSchema;
-  schemaWhere: string;
-  keepErrors: number;
-  maxRecordLength: number;
-  errorLog: string;
-}
-
-type PartResult =
-  | { ok: true; snapshot: ProcessorSnapshot; lines: number; quotes: number; rows: number }
-  | { ok: false; message: string; where?: string; config: boolean };
-
-/** The bundle this code runs from, when it can be started as a worker (not from TypeScript sources). */
+/** The worker bundle beside the bundle this code runs from (absent when running from sources). */
 function workerScript(): string | undefined {
   const url = import.meta.url;
-  return url.startsWith('file:') && url.endsWith('.js') ? fileURLToPath(url) : undefined;
-}
-
-async function partResult(job: PartJob): Promise<PartResult> {
-  try {
-    const columns = schemaColumns(job.schema);
-    const validate = compileSchema(createAjv(job.schema, { allErrors: false }), job.schema, job.schemaWhere);
-    const proc = new RecordProcessor(validate, columns, {
-      keepErrors: job.keepErrors,
-      errorLog: job.errorLog,
-    });
-    proc.file = job.file;
-    const source: DataSource = {
-      uri: job.file,
-      workspacePath: job.file,
-      format: 'csv',
-      size: job.end - job.start,
-      localPath: job.path,
-      open: async () =>
-        createReadStream(job.path, { start: job.start, end: job.end - 1, highWaterMark: READ_SIZE }),
-    };
-    const stats = await readCsv(source, proc, columns, {
-      maxRecordLength: job.maxRecordLength,
-      header: job.header,
-      firstLine: job.firstLine,
-      hash: false,
-    });
-    const snapshot = proc.snapshot();
-    proc.finish();
-    return { ok: true, snapshot, lines: stats.lines, quotes: stats.quotes, rows: stats.rows };
-  } catch (err) {
-    const e = err as Error;
-    return {
-      ok: false,
-      message: e.message,
-      where: err instanceof ConfigError ? err.where : undefined,
-      config: err instanceof ConfigError,
-    };
-  }
-}
-
-if (!isMainThread && (workerData as { kind?: string } | null)?.kind === JOB) {
-  void partResult(workerData as PartJob).then((r) => parentPort?.postMessage(r));
+  if (!url.startsWith('file:') || !url.endsWith('.js')) return undefined;
+  const script = join(dirname(fileURLToPath(url)), 'csv-worker', 'index.js');
+  return existsSync(script) ? script : undefined;
 }
 
 function runPart(
@@ -192,7 +129,7 @@ export async function readCsvSplit(
     open: async () => createReadStream(path, { start: 0, end: cut.cut - 1, highWaterMark: READ_SIZE }),
   };
   const second: PartJob = {
-    kind: JOB,
+    kind: CSV_PART_JOB,
     path,
     file,
     start: cut.cut,

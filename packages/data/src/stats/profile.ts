@@ -7,7 +7,7 @@
  * can be built in parts. The JSON written here is what a later run reads back as its drift baseline
  * (see {@link checkProfile}).
  */
-import { ConfigError } from '@modelship/core';
+import { ConfigError } from '@modelship/core/errors';
 import { HyperLogLog } from './hll.js';
 import { QuantileSketch, type SketchJSON } from './sketch.js';
 

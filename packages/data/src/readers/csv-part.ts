@@ -1,0 +1,66 @@
+// One part of a CSV file, read on a worker thread (see split.ts). This module and its imports make
+// up the small worker bundle (`csv-worker/index.js` beside each bundle that reads CSV), so it takes
+// core by subpath: no AWS clients to load in the worker.
+import { createReadStream } from 'node:fs';
+import { ConfigError } from '@modelship/core/errors';
+import { compileSchema, createAjv, type JsonSchema } from '@modelship/core/schema';
+import { schemaColumns } from '../columns.js';
+import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
+import { readCsv } from './csv.js';
+import { READ_SIZE } from './meter.js';
+import type { DataSource } from './source.js';
+
+export const CSV_PART_JOB = 'modelship-csv-part';
+
+export interface PartJob {
+  kind: typeof CSV_PART_JOB;
+  path: string;
+  file: string;
+  start: number;
+  end: number;
+  header: string[];
+  firstLine: number;
+  schema: JsonSchema;
+  schemaWhere: string;
+  keepErrors: number;
+  maxRecordLength: number;
+  errorLog: string;
+}
+
+export type PartResult =
+  | { ok: true; snapshot: ProcessorSnapshot; lines: number; quotes: number; rows: number }
+  | { ok: false; message: string; where?: string; config: boolean };
+
+/** Read bytes [start, end) of a CSV file (header given) and hand back everything learned. */
+export async function readCsvPart(job: PartJob): Promise<PartResult> {
+  try {
+    const columns = schemaColumns(job.schema);
+    const validate = compileSchema(createAjv(job.schema, { allErrors: false }), job.schema, job.schemaWhere);
+    const proc = new RecordProcessor(validate, columns, {
+      keepErrors: job.keepErrors,
+      errorLog: job.errorLog,
+    });
+    proc.file = job.file;
+    const source: DataSource = {
+      uri: job.file,
+      workspacePath: job.file,
+      format: 'csv',
+      size: job.end - job.start,
+      localPath: job.path,
+      open: async () =>
+        createReadStream(job.path, { start: job.start, end: job.end - 1, highWaterMark: READ_SIZE }),
+    };
+    const stats = await readCsv(source, proc, columns, {
+      maxRecordLength: job.maxRecordLength,
+      header: job.header,
+      firstLine: job.firstLine,
+      hash: false,
+    });
+    const snapshot = proc.snapshot();
+    proc.finish();
+    return { ok: true, snapshot, lines: stats.lines, quotes: stats.quotes, rows: stats.rows };
+  } catch (err) {
+    const config = err instanceof ConfigError;
+    return { ok: false, message: (err as Error).message, where: config ? err.where : undefined, config };
+  }
+}

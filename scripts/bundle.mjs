@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,7 +35,8 @@ function files(dir) {
 }
 
 // validate-data reads a large CSV file on two threads; the second runs this small bundle, built
-// into `csv-worker/` beside every bundle that contains the reader (found by its job marker).
+// into `csv-worker/` beside every main bundle that contains the reader (found by its job marker;
+// `post:` bundles only clean up, so they get none).
 const CSV_WORKER = 'packages/data/src/readers/csv-worker.ts';
 const CSV_MARKER = 'modelship-csv-part';
 
@@ -57,7 +58,8 @@ function build(entry, out) {
     ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  if (entry !== CSV_WORKER && readFileSync(join(out, 'index.js'), 'utf8').includes(CSV_MARKER)) {
+  const isPost = basename(entry, '.ts').endsWith('post');
+  if (entry !== CSV_WORKER && !isPost && readFileSync(join(out, 'index.js'), 'utf8').includes(CSV_MARKER)) {
     build(CSV_WORKER, join(out, 'csv-worker'));
   }
 }

@@ -14,6 +14,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { runActionBundle, runPostStep } from '../support/action-runner.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { REPO_ROOT } from '../support/tools.js';
+import { isAlive, until } from '../lib/process.js';
 
 const MAIN = 'actions/train/dist/index.js';
 const POST = 'actions/train/dist/post/index.js';
@@ -122,7 +123,7 @@ setInterval(() => {}, 1000);
       );
       const grandchild = Number(/grandchild (\d+)/.exec(run.stdout)?.[1]);
       expect(grandchild).toBeGreaterThan(0);
-      await until(() => !alive(grandchild));
+      await until(() => !isAlive(grandchild));
       expect(run.state['job-settled']).toBe('stopped');
     } finally {
       await rm(cwd, { recursive: true, force: true });
@@ -157,9 +158,9 @@ setInterval(() => {}, 1000);
       expect(post.commands.some((c) => c.command === 'warning' && c.message.includes('stopped it'))).toBe(
         true,
       );
-      await until(() => !alive(proc.pid!));
+      await until(() => !isAlive(proc.pid!));
     } finally {
-      if (alive(proc.pid!)) process.kill(proc.pid!, 'SIGKILL');
+      if (isAlive(proc.pid!)) process.kill(proc.pid!, 'SIGKILL');
       await rm(cwd, { recursive: true, force: true });
     }
   });
@@ -218,20 +219,3 @@ train:
     }
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

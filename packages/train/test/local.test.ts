@@ -12,6 +12,7 @@ import { list } from 'tar';
 import { runProcessTree } from '../src/process-tree.js';
 import { createTrainStep, STATE, trainStep } from '../src/step.js';
 import { makeContext, runStep, workspace, type Workspace } from './helpers.js';
+import { isAlive, until } from '../../../test/lib/process.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const NODE = process.execPath;
@@ -260,23 +261,6 @@ describe('local backend: failures', () => {
     });
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** A training script that starts a grandchild and never ends by itself. */
 const HANGS = `import { spawn } from 'node:child_process';

@@ -8,7 +8,7 @@ import { churnWorkspace } from './lib/churn.js';
 // Cancelling a run (the runner sends SIGINT, then SIGTERM; Ctrl-C on the CLI) while validate-data
 // is reading: the data arrives through a named pipe whose writer the test controls, so the step is
 // mid-read when the signal comes. The run must end with one clear line and exit 1.
-const CLI = join(process.cwd(), 'packages/cli/dist/index.js');
+const CLI = join(process.cwd(), 'dist/cli/index.js');
 const HEADER =
   'customer_id,tenure_months,monthly_charges,total_charges,contract,payment_method,internet_service,support_calls,senior,churned\n';
 const ROW = 'C0000001,10,88.80,893.56,one-year,electronic-check,fiber,2,false,true\n';
@@ -56,7 +56,7 @@ describe('cancelling validate-data mid-read', () => {
 
   it("action: the runner's SIGTERM ends the step with one ::error:: line and exit 1", async () => {
     const pipe = await feeding('action.csv');
-    const run = runActionBundle('actions/validate-data/dist/index.js', {
+    const run = runActionBundle('actions/validate-data', {
       cwd: ws,
       inputs: { data: 'action.csv', schema: 'churn.schema.json' },
       signal: 'SIGTERM',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { churnWorkspace } from './lib/churn.js';
 
-const CLI = join(process.cwd(), 'packages/cli/dist/index.js');
+const CLI = join(process.cwd(), 'dist/cli/index.js');
 let ws: string;
 
 function cli(args: string[], env: Record<string, string> = {}) {

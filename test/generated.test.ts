@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { allInputs, inputSchema } from '@modelship/core';
-import { STEPS } from '@modelship/cli';
-import { generatedFiles } from '../scripts/gen-lib.js';
+import { allInputs, inputSchema, type AnyStep } from '@modelship/core';
+import { STEPS } from '@modelship/catalog';
+import { generatedFiles, rootInputs } from '../scripts/gen-lib.js';
 
 const root = process.cwd();
 
@@ -35,18 +35,48 @@ describe('generated files', () => {
         expect([input, spec.default]).toEqual([input, def === undefined ? undefined : String(def)]);
       }
       expect(Object.keys(action.outputs).sort()).toEqual(Object.keys(step.outputs).sort());
-      expect(action.runs).toMatchObject({ using: 'node24', main: 'dist/index.js' });
+      expect(action.runs).toMatchObject({ using: 'node24', main: `../../dist/${name}/index.js` });
+      // The path the runner resolves from the action's folder reaches the one build.
+      expect(existsSync(join(root, 'actions', name, action.runs.main))).toBe(true);
       for (const k of Object.keys(allInputs(step))) expect(k).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
     },
   );
 
-  it('every action folder holds action.yml, README and a committed bundle with its ESM package.json', () => {
+  it('every action folder holds action.yml and its README, and no code of its own', () => {
     for (const step of STEPS) {
       const dir = join(root, 'actions', step.name);
       expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
         `uses: modelship-dev/modelship/actions/${step.name}@v1`,
       );
-      expect(JSON.parse(readFileSync(join(dir, 'dist/package.json'), 'utf8'))).toEqual({ type: 'module' });
+      expect(readdirSync(dir).sort()).toEqual(['README.md', 'action.yml']);
     }
+    expect(JSON.parse(readFileSync(join(root, 'dist/package.json'), 'utf8'))).toEqual({ type: 'module' });
+  });
+
+  it('the root action describes a shared input once, and refuses one declared two ways', () => {
+    const root = parse(readFileSync(join(process.cwd(), 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { description: string }>;
+    };
+    for (const common of ['config', 'manifest', 'backend'])
+      expect(root.inputs[common]!.description).not.toMatch(/\((validate-data|train)\)$/);
+    expect(root.inputs.data!.description).toMatch(/\(validate-data\)$/);
+    const clash = {
+      ...STEPS[0]!,
+      name: 'clash',
+      inputs: { wait: { type: 'string', description: 'w' } },
+    } as AnyStep;
+    expect(() => rootInputs([...STEPS, clash])).toThrow(
+      "input 'wait' is declared by train and clash with a different type and default",
+    );
+    const same = {
+      ...STEPS[0]!,
+      name: 'same',
+      inputs: { wait: { ...STEPS[1]!.inputs.wait!, description: 'other' } },
+    } as AnyStep;
+    expect(
+      rootInputs([...STEPS, same])
+        .get('wait')!
+        .by.map((b) => b.step),
+    ).toEqual(['train', 'same']);
   });
 });

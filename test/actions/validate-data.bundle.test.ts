@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { runActionBundle } from '../support/action-runner.js';
 import { breakContracts, churnWorkspace } from '../lib/churn.js';
 
-const BUNDLE = 'actions/validate-data/dist/index.js';
+const BUNDLE = 'actions/validate-data';
 let ws: string;
 
 beforeAll(() => {
@@ -13,7 +13,7 @@ beforeAll(() => {
 });
 
 describe('validate-data bundle, run as the runner runs it', () => {
-  it.each(['node24', 'node20'] as const)(
+  it.each(['node24', 'node22'] as const)(
     'passes the example data under %s and sets outputs and the summary',
     async (node) => {
       const run = await runActionBundle(BUNDLE, {
@@ -97,7 +97,7 @@ describe('validate-data bundle, run as the runner runs it', () => {
 
 describe('root action', () => {
   it('runs the step named by the step input', async () => {
-    const run = await runActionBundle('dist/index.js', {
+    const run = await runActionBundle('.', {
       cwd: ws,
       inputs: { step: 'validate-data', data: 'data/validation.csv', schema: 'churn.schema.json' },
     });
@@ -106,7 +106,7 @@ describe('root action', () => {
   });
 
   it('names the valid steps when the step input is wrong', async () => {
-    const run = await runActionBundle('dist/index.js', { cwd: ws, inputs: { step: 'deploy-everything' } });
+    const run = await runActionBundle('.', { cwd: ws, inputs: { step: 'deploy-everything' } });
     expect(run.code).toBe(1);
     expect(run.commands.find((c) => c.command === 'error')!.message).toMatch(
       /^input 'step': must be one of validate-data/,
@@ -115,11 +115,7 @@ describe('root action', () => {
 
   it('has a post entry that exits cleanly for steps without cleanup', async () => {
     const { runPostStep } = await import('../support/action-runner.js');
-    const run = await runPostStep(
-      'dist/post/index.js',
-      {},
-      { cwd: ws, inputs: { step: 'validate-data', data: 'x' } },
-    );
+    const run = await runPostStep('.', {}, { cwd: ws, inputs: { step: 'validate-data', data: 'x' } });
     expect(run.code).toBe(0);
   });
 });

@@ -9,6 +9,8 @@ import {
   ConfigError,
   type InputSpec,
 } from '@modelship/core';
+import { STEPS } from '@modelship/catalog';
+import type { DataSection } from '@modelship/data';
 import { configErrorLine, tempDir } from '../lib/step.js';
 
 const step = {
@@ -69,7 +71,12 @@ describe('errors', () => {
 describe('manifest', () => {
   it('starts a new manifest, records history and provenance, and writes valid JSON', async () => {
     const dir = tempDir();
-    const m = await ManifestStore.open('.modelship/manifest.json', dir, new Date('2026-11-22T10:00:00Z'));
+    const m = await ManifestStore.open(
+      '.modelship/manifest.json',
+      dir,
+      new Date('2026-11-22T10:00:00Z'),
+      STEPS,
+    );
     m.set('data', {
       validatedAt: '2026-11-22T10:00:00.000Z',
       passed: true,
@@ -88,22 +95,22 @@ describe('manifest', () => {
     expect(doc.model).toBe('churn');
     expect(doc.history).toHaveLength(1);
     expect(doc.source).toEqual({ system: 'github-actions', commit: 'c'.repeat(40), runId: '7' });
-    expect(() => checkManifest(doc, 'm.json')).not.toThrow();
+    expect(() => checkManifest(doc, 'm.json', STEPS)).not.toThrow();
 
-    const again = await ManifestStore.open('.modelship/manifest.json', dir, new Date());
-    expect(again.get('data')?.rows).toBe(3);
+    const again = await ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS);
+    expect(again.get<DataSection>('data')?.rows).toBe(3);
   });
 
   it('refuses to extend a manifest that is not valid, naming the file and field', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, '.modelship'));
     writeFileSync(join(dir, '.modelship/manifest.json'), '{"schemaVersion": 1}');
-    expect(await configErrorLine(ManifestStore.open('.modelship/manifest.json', dir, new Date()))).toBe(
-      '.modelship/manifest.json: not a valid modelship manifest: kind: is required',
-    );
+    expect(
+      await configErrorLine(ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS)),
+    ).toBe('.modelship/manifest.json: not a valid modelship manifest: kind: is required');
     writeFileSync(join(dir, '.modelship/manifest.json'), '{oops');
-    expect(await configErrorLine(ManifestStore.open('.modelship/manifest.json', dir, new Date()))).toMatch(
-      /^\.modelship\/manifest\.json: manifest is not valid JSON/,
-    );
+    expect(
+      await configErrorLine(ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS)),
+    ).toMatch(/^\.modelship\/manifest\.json: manifest is not valid JSON/);
   });
 });

@@ -7,7 +7,7 @@ import { churnWorkspace } from '../lib/churn.js';
 // The two-thread read of a large CSV file only runs from a bundle (its worker thread runs the
 // bundle), so it is tested through the committed CLI, forced on small files by lowering the size
 // at which it starts, against the one-thread read of the same file.
-const CLI = join(process.cwd(), 'packages/cli/dist/index.js');
+const CLI = join(process.cwd(), 'dist/cli/index.js');
 let ws: string;
 
 interface Report {

@@ -1,55 +1,143 @@
+// The one in-process test host: runs a step the way every host does (core's executeStep: inputs
+// checked, config loaded against the catalogue's composed schema, manifest opened and saved), with
+// a memory logger and memory state. Step tests in test/ and packages/*/test use it.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STEPS } from '@modelship/catalog';
 import {
+  ConfigError,
+  executePost,
   executeStep,
+  loadConfig,
+  ManifestStore,
   MemoryLogger,
   MemoryState,
   type AnyStep,
+  type HostBindings,
   type Manifest,
+  type StepContext,
   type StepResult,
 } from '@modelship/core';
+import type { DataSection } from '@modelship/data';
+import type { TrainingSection } from '@modelship/train';
+
+/** The manifest as tests read it: the shipped steps' sections typed. */
+export type TestManifest = Manifest & { data?: DataSection; training?: TrainingSection };
+
+export interface RunOptions {
+  /** Working directory (a fresh temp dir by default). */
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  state?: MemoryState;
+  now?: () => Date;
+  log?: MemoryLogger;
+}
 
 export interface StepRun {
   result: StepResult;
   log: MemoryLogger;
-  manifest: () => Manifest;
+  state: MemoryState;
+  /** Everything logged, one line each. */
+  text: string;
+  cwd: string;
+  manifest: () => TestManifest;
 }
 
-/** Run a step in-process, the way a host does, in `cwd` (a fresh temp dir by default). */
-export async function runStep(
-  step: AnyStep,
-  inputs: Record<string, string>,
-  opts: { cwd?: string; env?: Record<string, string | undefined>; signal?: AbortSignal } = {},
-): Promise<StepRun> {
-  const cwd = opts.cwd ?? tempDir();
-  const log = new MemoryLogger();
-  const result = await executeStep(step, inputs, {
-    host: 'test',
+/** The fixed clock of {@link makeContext} (steps run by {@link runStep} see the real clock unless given `now`). */
+export const NOW = new Date('2026-11-22T09:15:03Z');
+
+function bindings(cwd: string, opts: RunOptions, log: MemoryLogger, state: MemoryState): HostBindings {
+  return {
+    steps: STEPS,
     log,
     cwd,
     env: opts.env ?? {},
     signal: opts.signal ?? new AbortController().signal,
     debug: false,
-    state: new MemoryState(),
-    now: () => new Date('2026-11-22T10:00:00Z'),
-  });
+    state,
+    now: opts.now,
+  };
+}
+
+/** Run a step in-process, the way a host does, in `opts.cwd` (a fresh temp dir by default). */
+export async function runStep(
+  step: AnyStep,
+  inputs: Record<string, string>,
+  opts: RunOptions = {},
+): Promise<StepRun> {
+  const cwd = opts.cwd ?? tempDir();
+  const log = opts.log ?? new MemoryLogger();
+  const state = opts.state ?? new MemoryState();
+  const result = await executeStep(step, inputs, bindings(cwd, opts, log, state));
   const manifestPath = join(cwd, inputs.manifest ?? '.modelship/manifest.json');
-  return { result, log, manifest: () => JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest };
+  return {
+    result,
+    log,
+    state,
+    cwd,
+    text: log.lines.join('\n'),
+    manifest: () => JSON.parse(readFileSync(manifestPath, 'utf8')) as TestManifest,
+  };
+}
+
+/** Run a step's `post:` cleanup in-process with the state its main part saved. */
+export async function runPost(
+  step: AnyStep,
+  inputs: Record<string, string>,
+  opts: RunOptions & { state: MemoryState },
+): Promise<{ log: MemoryLogger; text: string }> {
+  const log = opts.log ?? new MemoryLogger();
+  await executePost(step, inputs, bindings(opts.cwd ?? tempDir(), opts, log, opts.state));
+  return { log, text: log.lines.join('\n') };
+}
+
+/** A step context as a host builds it, for calling a step's functions directly. */
+export async function makeContext(
+  dir: string,
+  opts: {
+    state?: MemoryState;
+    env?: Record<string, string | undefined>;
+    backend?: 'local' | 'sagemaker';
+    config?: string;
+    now?: Date;
+  } = {},
+): Promise<{ ctx: StepContext; log: MemoryLogger }> {
+  const log = new MemoryLogger();
+  const now = opts.now ?? NOW;
+  const config = await loadConfig(opts.config, dir, STEPS);
+  const ctx: StepContext = {
+    log,
+    cwd: dir,
+    env: opts.env ?? {},
+    signal: new AbortController().signal,
+    debug: false,
+    now: () => now,
+    config,
+    backend: opts.backend ?? config.values.backend ?? 'local',
+    manifest: await ManifestStore.open('.modelship/manifest.json', dir, now, STEPS),
+    state: opts.state ?? new MemoryState(),
+  };
+  return { ctx, log };
 }
 
 export function tempDir(prefix = 'modelship-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Expect a promise to reject with a ConfigError whose one-line message matches. */
+/** Expect a promise to reject with a ConfigError; its one-line message. */
 export async function configErrorLine(p: Promise<unknown>): Promise<string> {
   try {
     await p;
   } catch (err) {
-    const e = err as { name?: string; line?: string; message?: string };
-    if (e.name !== 'ConfigError') throw err;
-    return e.line ?? '';
+    if (err instanceof ConfigError) return err.line;
+    throw err;
   }
   throw new Error('expected a ConfigError, but the call succeeded');
+}
+
+/** The one line a user sees for a ConfigError thrown by `fn` (sync or async). */
+export async function errorLine(fn: () => unknown): Promise<string> {
+  return configErrorLine(Promise.resolve().then(fn));
 }

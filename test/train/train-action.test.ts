@@ -16,8 +16,10 @@ import { startMoto, type Moto } from '../support/moto.js';
 import { REPO_ROOT } from '../support/tools.js';
 import { isAlive, until } from '../lib/process.js';
 
-const MAIN = 'actions/train/dist/index.js';
-const POST = 'actions/train/dist/post/index.js';
+// The action folder, as `uses: owner/modelship/actions/train@v1` names it: the runner reads its
+// action.yml and runs `runs.main` / `runs.post` (which point into the one build, dist/).
+const MAIN = 'actions/train';
+const POST = 'actions/train';
 /** The job name the runner's GITHUB_SHA / GITHUB_RUN_ID / GITHUB_RUN_ATTEMPT give. */
 const JOB = 'churn-a3f1c2d-4242424242-1';
 const NODE = process.execPath;
@@ -25,7 +27,7 @@ const NODE = process.execPath;
 let ws: string;
 let data: string;
 beforeAll(async () => {
-  for (const f of [MAIN, POST]) {
+  for (const f of ['dist/train/index.js', 'dist/train/post.js']) {
     if (!existsSync(join(REPO_ROOT, f)))
       throw new Error(`${f} is missing: build the bundles with \`npm run bundle\``);
   }

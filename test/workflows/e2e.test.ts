@@ -4,7 +4,7 @@
  * runs under act on the churn example data, with the committed action bundle under Node 24.
  * Also runs the starter workflows/pr-data-check.yml on a pull_request event.
  *
- * Needs: actions/validate-data/dist/index.js (npm run bundle) and examples/churn/generate.mjs.
+ * Needs: dist/validate-data/index.js (npm run bundle) and examples/churn/generate.mjs.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
@@ -22,7 +22,7 @@ import {
 } from '../support/act.js';
 import { REPO_ROOT } from '../support/tools.js';
 
-const BUNDLE = 'actions/validate-data/dist/index.js';
+const BUNDLE = 'dist/validate-data/index.js';
 const GENERATOR = 'examples/churn/generate.mjs';
 const SCHEMA = 'examples/churn/churn.schema.json';
 const ACT_TIMEOUT_MS = 150_000;
@@ -146,7 +146,7 @@ describe('reusable workflow validate-data.yml under act', () => {
     if (gen.status !== 0) throw new Error(`${GENERATOR} failed:\n${gen.stderr}`);
     currentRows = lineCount(path.join(repo, 'data/churn/current.csv')) - 1;
     // The baseline profile of the training data, written by the action itself.
-    const baseline = await runActionBundle(BUNDLE, {
+    const baseline = await runActionBundle('actions/validate-data', {
       cwd: repo,
       inputs: {
         data: 'data/churn/train.csv',

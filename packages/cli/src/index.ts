@@ -1,3 +1,3 @@
-export { STEPS, findStep, mainJob } from './registry.js';
+export { mainJob } from './main-job.js';
 export { parseStepArgs, stepHelp } from './args.js';
 export { renderForTerminal } from './terminal.js';

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
+import { findStep, STEPS } from '@modelship/catalog';
 import {
-  cancellationLine,
   ConfigError,
-  describeError,
   executeStep,
   loadConfig,
   MemoryState,
+  runHosted,
   StreamLogger,
   type AnyStep,
   type StepResult,
 } from '@modelship/core';
 import { parseStepArgs, stepHelp, type ParsedArgs } from './args.js';
-import { findStep, mainJob, STEPS } from './registry.js';
+import { mainJob } from './main-job.js';
 import { renderForTerminal } from './terminal.js';
 
 const VERSION = '0.1.0';
@@ -52,20 +52,6 @@ async function writeOutputs(
   }
 }
 
-function cancellation(): AbortController {
-  const controller = new AbortController();
-  let count = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    count++;
-    if (count > 1) process.exit(130);
-    process.stderr.write(`\nreceived ${sig}: cancelling (again to force)\n`);
-    controller.abort(new Error(`cancelled by ${sig}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller;
-}
-
 async function runOne(
   step: AnyStep,
   inputs: Record<string, string>,
@@ -74,7 +60,7 @@ async function runOne(
 ): Promise<StepResult> {
   const log = new StreamLogger(process.stderr, args.debug);
   const result = await executeStep(step, inputs, {
-    host: 'cli',
+    steps: STEPS,
     log,
     cwd: process.cwd(),
     env: process.env,
@@ -95,7 +81,7 @@ async function runOne(
   return result;
 }
 
-async function main(argv: string[], controller: AbortController): Promise<number> {
+async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     const step = rest[0] ? findStep(rest[0]) : undefined;
@@ -116,7 +102,7 @@ async function main(argv: string[], controller: AbortController): Promise<number
       process.stdout.write(USAGE + '\n');
       return 0;
     }
-    const config = await loadConfig(args.inputs.config, process.cwd());
+    const config = await loadConfig(args.inputs.config, process.cwd(), STEPS);
     const jobs = mainJob(config, process.cwd());
     if (jobs.length === 0) {
       throw new ConfigError(
@@ -129,7 +115,7 @@ async function main(argv: string[], controller: AbortController): Promise<number
     let ok = true;
     for (const { step, inputs } of jobs) {
       process.stderr.write(`━━ ${step.name} ━━\n`);
-      const r = await runOne(step, { ...inputs, ...args.inputs }, args, controller.signal);
+      const r = await runOne(step, { ...inputs, ...args.inputs }, args, signal);
       all[step.name] = r.outputs;
       for (const [k, v] of Object.entries(r.outputs)) flat[`${step.name}-${k}`] = v;
       if (!r.ok) {
@@ -153,31 +139,26 @@ async function main(argv: string[], controller: AbortController): Promise<number
     process.stdout.write(stepHelp(step) + '\n');
     return 0;
   }
-  const r = await runOne(step, args.inputs, args, controller.signal);
+  const r = await runOne(step, args.inputs, args, signal);
   await writeOutputs(r.outputs, r.outputs, args);
   return r.ok ? 0 : 1;
 }
 
 const debug = process.argv.includes('--debug') || process.env.RUNNER_DEBUG === '1';
-void run();
 
-function run(): Promise<void> {
-  const controller = cancellation();
-  return main(process.argv.slice(2), controller).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      const cancelled = cancellationLine(controller.signal);
-      if (cancelled) {
-        process.stderr.write(`error: ${cancelled}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const { line, detail } = describeError(err, debug);
+// The host runtime prints a failure as `error: <one line>`, then `hint: <what to do>` when there
+// is one, and the stack only under --debug.
+void runHosted(
+  {
+    fail(line, hint, detail) {
       process.stderr.write(`error: ${line}\n`);
+      if (hint) process.stderr.write(`hint: ${hint}\n`);
       if (detail) process.stderr.write(`${detail}\n`);
-      process.exitCode = 1;
     },
-  );
-}
+    cancelling: (m) => process.stderr.write(`\n${m}\n`),
+  },
+  { debug, forceOnSecondSignal: true },
+  (signal) => main(process.argv.slice(2), signal),
+).then((code) => {
+  process.exitCode = code ?? 1;
+});

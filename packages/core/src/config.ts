@@ -1,70 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { CONFIG_SCHEMA, type DRIFT_METHODS } from './config-schema.js';
+import { composeConfigSchema } from './config-schema.js';
 import { ConfigError, fileError } from './errors.js';
-import { compileSchema, createAjv, firstUsefulError, formatAjvError } from './schema.js';
+import {
+  compileSchema,
+  createAjv,
+  firstUsefulError,
+  formatAjvError,
+  type ValidateFunction,
+} from './schema.js';
+import type { AnyStep } from './step.js';
 
-export type DriftMethod = (typeof DRIFT_METHODS)[number];
-
-export interface DriftFeatureConfig {
-  method?: DriftMethod;
-  threshold?: number;
-  ignore?: boolean;
-}
-
-export interface DriftConfig {
-  'default-threshold'?: number;
-  alpha?: number;
-  numeric?: DriftMethod;
-  categorical?: DriftMethod;
-  features?: Record<string, DriftFeatureConfig>;
-}
-
-export interface DataConfig {
-  path?: string;
-  format?: 'auto' | 'csv' | 'jsonl' | 'parquet';
-  schema?: string;
-  baseline?: string;
-  'write-profile'?: string;
-  'fail-on'?: 'error' | 'drift' | 'never';
-  'max-record-length'?: number;
-  drift?: DriftConfig;
-}
-
-export interface TrainConfig {
-  entrypoint?: string[];
-  image?: string;
-  source?: string;
-  program?: string;
-  role?: string;
-  'instance-type'?: string;
-  'instance-count'?: number;
-  'volume-gb'?: number;
-  'max-runtime-minutes'?: number;
-  spot?: boolean;
-  'max-wait-minutes'?: number;
-  checkpoint?: string;
-  channels?: Record<string, string>;
-  hyperparameters?: Record<string, string | number | boolean>;
-  metrics?: { name: string; regex: string }[];
-  output?: string;
-  tags?: Record<string, string>;
-  vpc?: { subnets: string[]; 'security-groups': string[] };
-  'kms-key'?: string;
-  environment?: Record<string, string>;
-}
-
+/**
+ * `modelship.yml` as read: core's keys, and each step's block under its key (typed by the step's
+ * package, e.g. `trainConfig(config)`; the composed schema has checked it).
+ */
 export interface ModelshipConfig {
+  $schema?: string;
   model?: string;
   backend?: 'local' | 'sagemaker';
   region?: string;
-  data?: DataConfig;
-  train?: TrainConfig;
-  gate?: Record<string, unknown>[];
-  registry?: Record<string, unknown>;
-  deploy?: Record<string, unknown>;
-  promote?: Record<string, unknown>;
+  [block: string]: unknown;
 }
 
 export interface LoadedConfig {
@@ -79,14 +36,30 @@ export interface LoadedConfig {
 
 export const DEFAULT_CONFIG_FILE = 'modelship.yml';
 
-let validateConfig: ReturnType<typeof compileSchema> | undefined;
+const validators = new WeakMap<readonly AnyStep[], ValidateFunction>();
+
+function validatorFor(steps: readonly AnyStep[]): ValidateFunction {
+  let v = validators.get(steps);
+  if (!v) {
+    const schema = composeConfigSchema(steps);
+    v = compileSchema(createAjv(schema), schema, 'modelship.schema.json');
+    validators.set(steps, v);
+  }
+  return v;
+}
 
 function resolveFrom(dir: string): (p: string) => string {
   return (p) => (p.startsWith('s3://') || isAbsolute(p) ? p : resolve(dir, p));
 }
 
-/** Parse and check config text. `file` names the source in errors. */
-export function parseConfig(text: string, file: string): ModelshipConfig {
+/**
+ * Parse and check config text against the schema composed from `steps`. `file` names the source
+ * in errors.
+ *
+ * @throws ConfigError naming the file (and line) for bad YAML, or the file and field path
+ *   (`modelship.yml: train.tags.owner: ...`) for a value the schema refuses.
+ */
+export function parseConfig(text: string, file: string, steps: readonly AnyStep[]): ModelshipConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
@@ -98,9 +71,9 @@ export function parseConfig(text: string, file: string): ModelshipConfig {
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw new ConfigError('must be a YAML mapping (key: value)', file);
   }
-  validateConfig ??= compileSchema(createAjv(CONFIG_SCHEMA), CONFIG_SCHEMA, 'modelship.schema.json');
-  if (!validateConfig(values)) {
-    throw new ConfigError(formatAjvError(firstUsefulError(validateConfig.errors)!), file);
+  const validate = validatorFor(steps);
+  if (!validate(values)) {
+    throw new ConfigError(formatAjvError(firstUsefulError(validate.errors)!), file);
   }
   return values as ModelshipConfig;
 }
@@ -109,7 +82,11 @@ export function parseConfig(text: string, file: string): ModelshipConfig {
  * Load `modelship.yml`. With no explicit path, a missing default file means the embedded defaults
  * (local backend, nothing configured); an explicit path that does not exist is an error.
  */
-export async function loadConfig(explicitPath: string | undefined, cwd: string): Promise<LoadedConfig> {
+export async function loadConfig(
+  explicitPath: string | undefined,
+  cwd: string,
+  steps: readonly AnyStep[],
+): Promise<LoadedConfig> {
   const path = resolve(cwd, explicitPath || DEFAULT_CONFIG_FILE);
   let text: string;
   try {
@@ -120,7 +97,7 @@ export async function loadConfig(explicitPath: string | undefined, cwd: string):
     }
     throw fileError(err, explicitPath || DEFAULT_CONFIG_FILE, 'config file');
   }
-  const values = parseConfig(text, explicitPath || DEFAULT_CONFIG_FILE);
+  const values = parseConfig(text, explicitPath || DEFAULT_CONFIG_FILE, steps);
   const dir = dirname(path);
   return { path, dir, values, resolvePath: resolveFrom(dir) };
 }

@@ -11,10 +11,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   /** The file, field or resource at fault, e.g. `modelship.yml: gate[0].metric` or `s3://b/k`. */
   readonly where: string | undefined;
+  /** What to do next, e.g. `run npm run gen` or `check the role's s3:PutObject`; hosts show it their own way. */
+  readonly hint: string | undefined;
 
-  constructor(message: string, where?: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, where?: string, options?: { cause?: unknown; hint?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.where = where;
+    this.hint = options?.hint;
   }
 
   /** The single line shown to the user. */
@@ -27,10 +30,16 @@ export function isConfigError(err: unknown): err is ConfigError {
   return err instanceof ConfigError;
 }
 
-/** Render any error as the user sees it: one line for a ConfigError, message plus hint otherwise. */
-export function describeError(err: unknown, debug: boolean): { line: string; detail?: string } {
+/**
+ * Render any error as the user sees it: a ConfigError as its one line plus its hint; anything else
+ * as `internal error: <first line>` with the stack (and causes) only under debug.
+ */
+export function describeError(
+  err: unknown,
+  debug: boolean,
+): { line: string; hint?: string; detail?: string } {
   if (err instanceof ConfigError) {
-    return { line: err.line, detail: debug ? stackWithCauses(err) : undefined };
+    return { line: err.line, hint: err.hint, detail: debug ? stackWithCauses(err) : undefined };
   }
   const message = err instanceof Error ? err.message : String(err);
   const line = `internal error: ${message.split('\n')[0]}`;

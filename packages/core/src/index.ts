@@ -1,11 +1,13 @@
+// The core barrel loads no AWS SDK and no step: hosts, the catalogue and every step import it.
 export * from './errors.js';
 export * from './schema.js';
 export * from './logger.js';
 export * from './step.js';
 export * from './config.js';
-export { CONFIG_SCHEMA, DRIFT_METHODS } from './config-schema.js';
+export { composeConfigSchema, CORE_CONFIG_PROPERTIES, SCHEMA_FRAGMENTS } from './config-schema.js';
 export * from './manifest.js';
 export * from './provenance.js';
 export * from './run.js';
+export * from './host.js';
 export * from './markdown.js';
 export * from './aws.js';

@@ -2,156 +2,89 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, fileError } from './errors.js';
 import type { Provenance } from './provenance.js';
-import { compileSchema, createAjv, firstUsefulError, formatAjvError, type JsonSchema } from './schema.js';
+import {
+  compileSchema,
+  createAjv,
+  firstUsefulError,
+  formatAjvError,
+  type JsonSchema,
+  type ValidateFunction,
+} from './schema.js';
+import type { AnyStep } from './step.js';
 
 export const MANIFEST_VERSION = 1;
 
-const sha256 = { type: 'string', pattern: '^[a-f0-9]{64}$' };
-const isoTime = { type: 'string', format: 'date-time' };
+/** Shared fragments for steps' manifest sections. */
+export const MANIFEST_FRAGMENTS = {
+  sha256: { type: 'string', pattern: '^[a-f0-9]{64}$' },
+  isoTime: { type: 'string', format: 'date-time' },
+} as const satisfies Record<string, JsonSchema>;
 
-/** The model manifest's JSON Schema (published as `schemas/manifest.schema.json`). */
-export const MANIFEST_SCHEMA: JsonSchema = {
-  $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://modelship.dev/schemas/manifest.schema.json',
-  title: 'modelship model manifest',
-  description: 'What a model candidate is and where it came from; each step reads and extends it.',
-  type: 'object',
-  required: ['schemaVersion', 'kind', 'createdAt', 'updatedAt', 'history'],
-  additionalProperties: false,
-  properties: {
-    schemaVersion: { const: MANIFEST_VERSION },
-    kind: { const: 'modelship.manifest' },
-    model: { type: 'string' },
-    createdAt: isoTime,
-    updatedAt: isoTime,
-    source: { type: 'object', additionalProperties: { type: 'string' } },
-    data: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['validatedAt', 'passed', 'format', 'rows', 'invalidRows', 'fingerprint', 'files'],
-      properties: {
-        validatedAt: isoTime,
-        passed: { type: 'boolean' },
-        format: { type: 'string' },
-        uri: { type: 'string' },
-        rows: { type: 'integer', minimum: 0 },
-        invalidRows: { type: 'integer', minimum: 0 },
-        fingerprint: { ...sha256, description: 'sha256 over the sorted per-file digests.' },
-        files: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['uri', 'sha256', 'bytes', 'rows'],
-            properties: {
-              uri: { type: 'string' },
-              sha256,
-              bytes: { type: 'integer', minimum: 0 },
-              rows: { type: 'integer', minimum: 0 },
-            },
-          },
-        },
-        schema: {
+/** Keys of the manifest that core owns; every other top-level key is a step's section. */
+const CORE_KEYS = [
+  '$schema',
+  'schemaVersion',
+  'kind',
+  'model',
+  'createdAt',
+  'updatedAt',
+  'source',
+  'history',
+];
+
+/**
+ * The model manifest's JSON Schema: core's envelope (version, provenance, history) plus each
+ * step's declared section. Published as `schemas/manifest.schema.json` (generated).
+ *
+ * @throws Error when two steps declare the same section, or a section shadows a core key.
+ */
+export function composeManifestSchema(steps: readonly Pick<AnyStep, 'name' | 'manifest'>[]): JsonSchema {
+  const { isoTime } = MANIFEST_FRAGMENTS;
+  const sections: Record<string, JsonSchema> = {};
+  const owner = new Map<string, string>();
+  for (const step of steps) {
+    if (!step.manifest) continue;
+    const { key, schema } = step.manifest;
+    if (CORE_KEYS.includes(key))
+      throw new Error(`step ${step.name}: manifest section '${key}' is a core key`);
+    const other = owner.get(key);
+    if (other) throw new Error(`steps ${other} and ${step.name} both declare the manifest section '${key}'`);
+    owner.set(key, step.name);
+    sections[key] = schema;
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://modelship.dev/schemas/manifest.schema.json',
+    title: 'modelship model manifest',
+    description: 'What a model candidate is and where it came from; each step reads and extends it.',
+    type: 'object',
+    required: ['schemaVersion', 'kind', 'createdAt', 'updatedAt', 'history'],
+    additionalProperties: false,
+    properties: {
+      schemaVersion: { const: MANIFEST_VERSION },
+      kind: { const: 'modelship.manifest' },
+      model: { type: 'string' },
+      createdAt: isoTime,
+      updatedAt: isoTime,
+      source: { type: 'object', additionalProperties: { type: 'string' } },
+      ...sections,
+      history: {
+        type: 'array',
+        items: {
           type: 'object',
           additionalProperties: false,
-          required: ['path', 'sha256'],
-          properties: { path: { type: 'string' }, sha256 },
-        },
-        baseline: { type: 'string' },
-        drift: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['checked', 'drifted'],
+          required: ['step', 'at', 'ok'],
           properties: {
-            checked: { type: 'integer', minimum: 0 },
-            drifted: { type: 'array', items: { type: 'string' } },
+            step: { type: 'string' },
+            at: isoTime,
+            ok: { type: 'boolean' },
+            headline: { type: 'string' },
+            source: { type: 'object', additionalProperties: { type: 'string' } },
           },
         },
-        profile: { type: 'string' },
-        report: { type: 'string' },
       },
     },
-    training: {
-      type: 'object',
-      required: ['backend', 'jobName', 'status'],
-      properties: {
-        backend: { enum: ['local', 'sagemaker'] },
-        jobName: { type: 'string' },
-        jobArn: { type: 'string' },
-        status: { type: 'string' },
-        modelArtifact: { type: 'string' },
-        modelSha256: sha256,
-        metrics: { type: 'object', additionalProperties: { type: 'number' } },
-        hyperparameters: { type: 'object', additionalProperties: { type: 'string' } },
-        channels: { type: 'object', additionalProperties: { type: 'string' } },
-        secondaryStatus: { type: 'string' },
-        failureReason: { type: 'string' },
-        image: { type: 'string', description: 'Training image (SageMaker).' },
-        instanceType: { type: 'string' },
-        instanceCount: { type: 'integer', minimum: 1 },
-        spot: { type: 'boolean' },
-        region: { type: 'string' },
-        command: { type: 'array', items: { type: 'string' }, description: 'Command run (local backend).' },
-        sourceUri: { type: 'string', description: 'Script mode: the uploaded sourcedir.tar.gz.' },
-        createdAt: isoTime,
-        startedAt: isoTime,
-        endedAt: isoTime,
-        billableSeconds: { type: 'integer', minimum: 0 },
-        estimatedCostUsd: {
-          type: 'number',
-          minimum: 0,
-          description: 'An estimate from a price table, not a bill.',
-        },
-      },
-    },
-    evaluation: { type: 'object' },
-    registry: { type: 'object' },
-    deployment: { type: 'object' },
-    history: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['step', 'at', 'ok'],
-        properties: {
-          step: { type: 'string' },
-          at: isoTime,
-          ok: { type: 'boolean' },
-          headline: { type: 'string' },
-          source: { type: 'object', additionalProperties: { type: 'string' } },
-        },
-      },
-    },
-  },
-};
-
-export interface DataSection {
-  validatedAt: string;
-  passed: boolean;
-  format: string;
-  uri?: string;
-  rows: number;
-  invalidRows: number;
-  fingerprint: string;
-  files: { uri: string; sha256: string; bytes: number; rows: number }[];
-  schema?: { path: string; sha256: string };
-  baseline?: string;
-  drift?: { checked: number; drifted: string[] };
-  profile?: string;
-  report?: string;
-}
-
-export interface TrainingSection {
-  backend: 'local' | 'sagemaker';
-  jobName: string;
-  jobArn?: string;
-  status: string;
-  modelArtifact?: string;
-  modelSha256?: string;
-  metrics?: Record<string, number>;
-  hyperparameters?: Record<string, string>;
-  channels?: Record<string, string>;
-  [key: string]: unknown;
+  };
 }
 
 export interface HistoryEntry {
@@ -169,23 +102,28 @@ export interface Manifest {
   createdAt: string;
   updatedAt: string;
   source?: Record<string, string>;
-  data?: DataSection;
-  training?: TrainingSection;
-  evaluation?: Record<string, unknown>;
-  registry?: Record<string, unknown>;
-  deployment?: Record<string, unknown>;
   history: HistoryEntry[];
+  /** Steps' sections (`data`, `training`, ...), each checked by its step's declared schema. */
+  [section: string]: unknown;
 }
 
-export type ManifestSections = Pick<Manifest, 'data' | 'training' | 'evaluation' | 'registry' | 'deployment'>;
+const validators = new WeakMap<readonly AnyStep[], ValidateFunction>();
 
-let validateManifest: ReturnType<typeof compileSchema> | undefined;
-
-export function checkManifest(doc: unknown, where: string): Manifest {
-  validateManifest ??= compileSchema(createAjv(MANIFEST_SCHEMA), MANIFEST_SCHEMA, 'manifest.schema.json');
-  if (!validateManifest(doc)) {
+/**
+ * Check a parsed manifest against the schema composed from `steps`.
+ *
+ * @throws ConfigError naming `where` and the first offending field.
+ */
+export function checkManifest(doc: unknown, where: string, steps: readonly AnyStep[]): Manifest {
+  let validate = validators.get(steps);
+  if (!validate) {
+    const schema = composeManifestSchema(steps);
+    validate = compileSchema(createAjv(schema), schema, 'manifest.schema.json');
+    validators.set(steps, validate);
+  }
+  if (!validate(doc)) {
     throw new ConfigError(
-      `not a valid modelship manifest: ${formatAjvError(firstUsefulError(validateManifest.errors)!)}`,
+      `not a valid modelship manifest: ${formatAjvError(firstUsefulError(validate.errors)!)}`,
       where,
     );
   }
@@ -198,27 +136,33 @@ export class ManifestStore {
     readonly path: string,
     readonly displayPath: string,
     readonly doc: Manifest,
+    private readonly steps: readonly AnyStep[],
   ) {}
 
-  static empty(path: string, displayPath: string, now: Date): ManifestStore {
+  static empty(path: string, displayPath: string, now: Date, steps: readonly AnyStep[]): ManifestStore {
     const at = now.toISOString();
-    return new ManifestStore(path, displayPath, {
-      schemaVersion: MANIFEST_VERSION,
-      kind: 'modelship.manifest',
-      createdAt: at,
-      updatedAt: at,
-      history: [],
-    });
+    return new ManifestStore(
+      path,
+      displayPath,
+      {
+        schemaVersion: MANIFEST_VERSION,
+        kind: 'modelship.manifest',
+        createdAt: at,
+        updatedAt: at,
+        history: [],
+      },
+      steps,
+    );
   }
 
   /** Read `path` (relative to cwd); a missing file starts a new manifest. */
-  static async open(path: string, cwd: string, now: Date): Promise<ManifestStore> {
+  static async open(path: string, cwd: string, now: Date, steps: readonly AnyStep[]): Promise<ManifestStore> {
     const abs = resolve(cwd, path);
     let text: string;
     try {
       text = await readFile(abs, 'utf8');
     } catch (err) {
-      if ((err as { code?: string }).code === 'ENOENT') return ManifestStore.empty(abs, path, now);
+      if ((err as { code?: string }).code === 'ENOENT') return ManifestStore.empty(abs, path, now, steps);
       throw fileError(err, path, 'manifest');
     }
     let doc: unknown;
@@ -227,15 +171,20 @@ export class ManifestStore {
     } catch (err) {
       throw new ConfigError(`manifest is not valid JSON (${(err as Error).message})`, path, { cause: err });
     }
-    return new ManifestStore(abs, path, checkManifest(doc, path));
+    return new ManifestStore(abs, path, checkManifest(doc, path, steps), steps);
   }
 
-  set<K extends keyof ManifestSections>(section: K, value: ManifestSections[K]): void {
-    (this.doc as ManifestSections)[section] = value;
+  /** Replace a step's section; checked against its schema when the manifest is saved. */
+  set(section: string, value: unknown): void {
+    this.doc[section] = value;
   }
 
-  get<K extends keyof ManifestSections>(section: K): ManifestSections[K] {
-    return this.doc[section];
+  /**
+   * A section as last written. The manifest was checked against the composed schema when read, so
+   * `T` is the reader's view of that section's schema (a step declares the fields it reads).
+   */
+  get<T>(section: string): T | undefined {
+    return this.doc[section] as T | undefined;
   }
 
   /** Record the step's outcome, stamp provenance, check against the schema and write atomically. */
@@ -246,7 +195,7 @@ export class ManifestStore {
     if (model && !this.doc.model) this.doc.model = model;
     this.doc.source ??= src;
     this.doc.history.push({ ...entry, source: src });
-    checkManifest(this.doc, this.displayPath);
+    checkManifest(this.doc, this.displayPath, this.steps);
     await atomicWrite(this.path, JSON.stringify(this.doc, null, 2) + '\n');
   }
 }

@@ -12,11 +12,13 @@ import {
   type StepDefinition,
   type StepResult,
   type StepState,
+  loadStep,
 } from './step.js';
 
 /** What a host provides to run a step. */
 export interface HostBindings {
-  host: StepContext['host'];
+  /** Every step modelship ships (the catalogue): config and manifest schemas are composed from them. */
+  steps: readonly AnyStep[];
   log: Logger;
   cwd: string;
   env: Record<string, string | undefined>;
@@ -70,9 +72,9 @@ export async function prepareStep(
 ): Promise<{ inputs: Record<string, unknown> & CommonInputs; ctx: StepContext }> {
   const now = hb.now ?? (() => new Date());
   const inputs = parseInputs<Record<string, unknown>>(step, raw, hb.inputLabel);
-  const config = await loadConfig(inputs.config, hb.cwd);
+  const config = await loadConfig(inputs.config, hb.cwd, hb.steps);
   const backend = inputs.backend ?? config.values.backend ?? 'local';
-  const manifest = await ManifestStore.open(inputs.manifest, hb.cwd, now());
+  const manifest = await ManifestStore.open(inputs.manifest, hb.cwd, now(), hb.steps);
   const ctx: StepContext = {
     log: hb.log,
     cwd: hb.cwd,
@@ -80,7 +82,6 @@ export async function prepareStep(
     signal: hb.signal,
     debug: hb.debug,
     now,
-    host: hb.host,
     config,
     backend,
     manifest,
@@ -92,7 +93,13 @@ export async function prepareStep(
   return { inputs, ctx };
 }
 
-/** Run one step: inputs → config → manifest → step → manifest written. The host renders the result. */
+/**
+ * Run one step: inputs → config → manifest → the step's implementation (loaded now) → manifest
+ * written. The host renders the result.
+ *
+ * @throws ConfigError for anything the user can fix (a bad input, config, manifest); other errors
+ *   are internal and keep their cause.
+ */
 export async function executeStep(
   step: AnyStep,
   raw: Record<string, string | undefined>,
@@ -100,13 +107,26 @@ export async function executeStep(
 ): Promise<StepResult> {
   const { inputs, ctx } = await prepareStep(step, raw, hb);
   hb.signal.throwIfAborted();
-  const result = await (step as unknown as StepDefinition<Record<string, unknown>>).run(inputs, ctx);
+  const impl = await loadStep(step);
+  const result = await impl.run(inputs, ctx);
   await ctx.manifest.save(
     { step: step.name, at: ctx.now().toISOString(), ok: result.ok, headline: result.headline },
     provenanceFromEnv(hb.env),
     ctx.config.values.model,
   );
   return result;
+}
+
+/** Run a step's `post:` cleanup (nothing when it has none). */
+export async function executePost(
+  step: AnyStep,
+  raw: Record<string, string | undefined>,
+  hb: HostBindings,
+): Promise<void> {
+  if (!step.post) return;
+  const { ctx } = await prepareStep(step, raw, hb);
+  const impl = await loadStep(step);
+  await impl.post?.(ctx);
 }
 
 /** A StepState kept in memory (CLI and tests). */

@@ -79,13 +79,44 @@ export interface StepContext {
   signal: AbortSignal;
   debug: boolean;
   now(): Date;
-  host: 'github' | 'cli' | 'test';
   config: LoadedConfig;
   backend: 'local' | 'sagemaker';
   manifest: ManifestStore;
   state: StepState;
 }
 
+/** What a step does, kept apart from its declaration so hosts load it only when the step runs. */
+export interface StepImpl<I = Record<string, unknown>, O extends string = string> {
+  run(inputs: I & CommonInputs, ctx: StepContext): Promise<StepResult<O>>;
+  /** The `post:` cleanup, run by the Actions host after the job (also on cancel). */
+  post?: (ctx: StepContext) => Promise<void>;
+}
+
+/** A step's block of `modelship.yml`: its key and the JSON Schema of its value. */
+export interface ConfigBlock {
+  key: string;
+  schema: JsonSchema;
+}
+
+/** A step's section of the manifest: its key and the JSON Schema of its value. */
+export interface ManifestSection {
+  key: string;
+  schema: JsonSchema;
+}
+
+/** A worker-thread entry a step needs built beside it (`dist/workers/<name>.js`). */
+export interface WorkerEntry {
+  name: string;
+  /** Source file, relative to the repository root. */
+  source: string;
+}
+
+/**
+ * Everything about a step, in one place: its interface (inputs, outputs), its `modelship.yml`
+ * block, its manifest section, how `modelship run` builds its inputs from the config, its entry
+ * points, and — loaded lazily — what it does. Hosts, the generator (`action.yml`, schemas, README
+ * tables) and the bundler read the declaration; only a step that runs loads its implementation.
+ */
 export interface StepDefinition<I = Record<string, unknown>, O extends string = string> {
   /** kebab-case name: the action folder, the CLI sub-command. */
   name: string;
@@ -95,20 +126,43 @@ export interface StepDefinition<I = Record<string, unknown>, O extends string = 
   inputs: Record<string, InputSpec>;
   required?: readonly string[];
   outputs: Record<O, string>;
-  /** Optional `post:` cleanup, run by the Actions host after the job (also on cancel). */
-  post?: (ctx: StepContext) => Promise<void>;
-  run(inputs: I & CommonInputs, ctx: StepContext): Promise<StepResult<O>>;
+  /** The step's block of `modelship.yml`, composed into the published config schema. */
+  config?: ConfigBlock;
+  /** The step's section of the manifest, composed into the published manifest schema. */
+  manifest?: ManifestSection;
+  /**
+   * The inputs `modelship run` gives this step for a config, or undefined when the config does not
+   * set it up (the step is then left out of the main job). Paths are relative to `cwd`.
+   */
+  fromConfig?: (config: LoadedConfig, cwd: string) => Record<string, string> | undefined;
+  /** Whether the step has a `post:` cleanup (its implementation's `post`). */
+  post?: boolean;
+  /** Worker-thread entries the implementation starts. */
+  workers?: readonly WorkerEntry[];
+  /** Load the implementation (a dynamic import, so a bundle loads it only when the step runs). */
+  load(): Promise<StepImpl<I, O>>;
 }
 
-/** Type-erased step, as hosts and registries hold it. */
+/** Type-erased step, as hosts and the catalogue hold it. */
 export type AnyStep = StepDefinition<never, string>;
+
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export function defineStep<I, O extends string>(step: StepDefinition<I, O>): StepDefinition<I, O> {
   for (const name of [...Object.keys(step.inputs), ...Object.keys(step.outputs)]) {
-    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name))
-      throw new Error(`step ${step.name}: '${name}' is not kebab-case`);
+    if (!KEBAB.test(name)) throw new Error(`step ${step.name}: '${name}' is not kebab-case`);
   }
   return step;
+}
+
+/** Load a step's implementation, checking that it matches its declaration. */
+export async function loadStep(step: AnyStep): Promise<StepImpl<Record<string, unknown>, string>> {
+  const impl = (await step.load()) as unknown as StepImpl<Record<string, unknown>, string>;
+  if (Boolean(impl.post) !== Boolean(step.post))
+    throw new Error(
+      `step ${step.name}: declares post: ${Boolean(step.post)} but its implementation disagrees`,
+    );
+  return impl;
 }
 
 /** All inputs of a step, step-specific first, then the common ones. */
@@ -131,7 +185,7 @@ export function inputSchema(
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: `https://modelship.dev/schemas/steps/${step.name}.inputs.json`,
+    $id: `https://modelship.dev/schemas/steps/${step.name}.inputs.schema.json`,
     title: `${step.title} inputs`,
     type: 'object',
     properties,

@@ -1,13 +1,17 @@
 import { dirname, join, resolve } from 'node:path';
 import {
   ConfigError,
-  defineStep,
   type Annotation,
-  type DataSection,
   type StepContext,
+  type StepImpl,
   type StepResult,
 } from '@modelship/core';
-import type { DataFormat } from './readers/source.js';
+import {
+  dataConfig,
+  type DataSection,
+  type ValidateDataInputs,
+  type ValidateDataOutput as Output,
+} from './definition.js';
 import { DEFAULT_MAX_RECORD_LENGTH } from './readers/source.js';
 import { renderSummary, renderInferSummary } from './summary.js';
 import {
@@ -21,19 +25,6 @@ import {
   type FailOn,
   type ValidateOutcome,
 } from './validate.js';
-
-export interface ValidateDataInputs {
-  data: string;
-  format: 'auto' | DataFormat;
-  schema?: string;
-  baseline?: string;
-  'write-profile'?: string;
-  'fail-on'?: FailOn;
-  'max-annotations': number;
-  'infer-schema'?: string;
-}
-
-type Output = 'passed' | 'rows' | 'invalid-rows' | 'drifted-features' | 'drifted' | 'report' | 'profile';
 
 /** A path from an input resolves against the workspace; one from the config against the config's folder. */
 function fromInputOrConfig(
@@ -87,71 +78,11 @@ function headline(o: ValidateOutcome, failOn: FailOn): string {
   return `${verdict}${policy}: ${parts.join(', ')}`;
 }
 
-export const validateDataStep = defineStep<ValidateDataInputs, Output>({
-  name: 'validate-data',
-  title: 'modelship validate-data',
-  description:
-    'Validate a dataset against a JSON Schema contract, profile every column, and detect drift against a baseline profile. Streams CSV, JSON Lines and Parquet from disk or S3 in one pass.',
-  inputs: {
-    data: {
-      type: 'string',
-      description:
-        'The data: a file, a directory, a glob, or an `s3://bucket/prefix` URI. Every matching file is read.',
-    },
-    format: {
-      type: 'string',
-      description: '`auto` (by file extension), `csv`, `jsonl` or `parquet`.',
-      enum: ['auto', 'csv', 'jsonl', 'parquet'],
-      default: 'auto',
-    },
-    schema: {
-      type: 'string',
-      description:
-        "Path or `s3://` URI of the JSON Schema one record must satisfy. Defaults to the config's `data.schema`.",
-    },
-    baseline: {
-      type: 'string',
-      description:
-        "Path or `s3://` URI of a profile written by an earlier run (`write-profile`), to check drift against. Defaults to the config's `data.baseline`.",
-    },
-    'write-profile': {
-      type: 'string',
-      description:
-        "Path or `s3://` URI to write this data's profile to (usable as a later `baseline`). Defaults to `validate-data/profile.json` beside the manifest.",
-    },
-    'fail-on': {
-      type: 'string',
-      description:
-        "`error` (default): fail on invalid rows; `drift`: also fail when any feature drifted; `never`: report only. Defaults to the config's `data.fail-on`, else `error`.",
-      enum: ['error', 'drift', 'never'],
-    },
-    'max-annotations': {
-      type: 'integer',
-      description: 'How many invalid rows become GitHub annotations (all of them go to the report).',
-      default: 10,
-      minimum: 0,
-      maximum: 50,
-    },
-    'infer-schema': {
-      type: 'string',
-      description:
-        'Instead of validating, infer a JSON Schema from the data and write it to this path, with a baseline profile (to `write-profile`, default beside the schema).',
-      cliAliases: ['infer'],
-    },
-  },
-  required: ['data'],
-  outputs: {
-    passed: '`true` when the data passed under the `fail-on` policy, else `false`.',
-    rows: 'Number of records read (valid and invalid).',
-    'invalid-rows': 'Number of records that failed to parse or did not match the schema.',
-    'drifted-features': 'Number of features judged drifted against the baseline (0 without a baseline).',
-    drifted: 'Comma-separated names of the drifted features.',
-    report: 'Path of the JSON report (verdict, counts, drift evidence, every invalid row).',
-    profile: 'Path of the profile written for this data.',
-  },
+/** What validate-data does (declared in ./definition.ts). */
+export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
   async run(inputs, ctx): Promise<StepResult<Output>> {
     const deps = defaultDeps(ctx);
-    const cfg = ctx.config.values.data ?? {};
+    const cfg = dataConfig(ctx.config);
     const outDir = join(dirname(resolve(ctx.cwd, inputs.manifest)), 'validate-data');
     const format = inputs.format !== 'auto' ? inputs.format : (cfg.format ?? 'auto');
     const maxRecordLength = cfg['max-record-length'] ?? DEFAULT_MAX_RECORD_LENGTH;
@@ -249,4 +180,4 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
       annotations: annotations(o, inputs['max-annotations'], failOn),
     };
   },
-});
+};

@@ -1,17 +1,22 @@
+// The GitHub Actions host: an adapter over core's host runtime. INPUT_* in; GITHUB_OUTPUT, the job
+// summary, annotations and the failure line out.
 import * as core from '@actions/core';
 import {
   allInputs,
-  cancellationLine,
-  describeError,
+  ConfigError,
+  executePost,
   executeStep,
-  prepareStep,
+  runHosted,
   type AnyStep,
   type Annotation,
   type HostBindings,
+  type HostOutput,
   type Logger,
   type StepResult,
   type StepState,
 } from '@modelship/core';
+import { findStep, STEPS } from '@modelship/catalog';
+import { fitSummary } from './summary.js';
 
 /** Logger over @actions/core: groups fold in the log, warnings become annotations. */
 const actionsLogger: Logger = {
@@ -37,19 +42,6 @@ function readInputs(step: AnyStep): Record<string, string> {
   return raw;
 }
 
-/** Abort on the runner's cancel signals (SIGINT, then SIGTERM) so steps can clean up. */
-function cancellation(): AbortController {
-  const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (controller.signal.aborted) return;
-    core.warning(`received ${sig}: cancelling`);
-    controller.abort(new Error(`cancelled by ${sig}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return controller;
-}
-
 function annotate(a: Annotation): void {
   const props: core.AnnotationProperties = { title: a.title, file: a.file, startLine: a.line };
   if (a.level === 'error') core.error(a.message, props);
@@ -61,54 +53,73 @@ async function report(result: StepResult): Promise<void> {
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   for (const a of result.annotations ?? []) annotate(a);
   if (result.summary && process.env.GITHUB_STEP_SUMMARY)
-    await core.summary.addRaw(result.summary, true).write();
+    await core.summary.addRaw(fitSummary(result.summary), true).write();
   if (result.ok) core.info(result.headline);
   else core.setFailed(result.headline);
 }
 
-function fail(err: unknown, signal: AbortSignal): void {
-  const cancelled = cancellationLine(signal);
-  if (cancelled) {
-    core.setFailed(cancelled);
-    return;
-  }
-  const debug = isDebug();
-  const { line, detail } = describeError(err, debug);
-  if (detail) core.debug(detail);
-  core.setFailed(line);
-}
+/** The main step fails with one `::error::` line; the hint (what to do next) follows as a notice. */
+const mainOutput: HostOutput = {
+  fail(line, hint, detail) {
+    if (detail) core.debug(detail);
+    core.setFailed(line);
+    if (hint) core.notice(hint, { title: 'how to fix' });
+  },
+  cancelling: (m) => core.warning(m),
+};
 
-function bindings(controller: AbortController): HostBindings {
+/** A failing cleanup must be visible but must not hide the main step's outcome: a warning. */
+const postOutput: HostOutput = {
+  fail(line, hint, detail) {
+    if (detail) core.debug(detail);
+    core.warning(`cleanup: ${line}${hint ? ` (${hint})` : ''}`);
+  },
+  cancelling: (m) => core.warning(m),
+};
+
+function bindings(signal: AbortSignal): HostBindings {
   return {
-    host: 'github',
+    steps: STEPS,
     log: actionsLogger,
     cwd: process.cwd(),
     env: process.env,
-    signal: controller.signal,
+    signal,
     debug: isDebug(),
     state: actionsState,
   };
 }
 
-/** The GitHub Actions host: INPUT_* in, GITHUB_OUTPUT / job summary / annotations out. */
+/** Run a step as its action's main entry: INPUT_* in, GITHUB_OUTPUT / job summary / annotations out. */
 export async function runAction(step: AnyStep): Promise<void> {
-  const controller = cancellation();
-  try {
-    await report(await executeStep(step, readInputs(step), bindings(controller)));
-  } catch (err) {
-    fail(err, controller.signal);
-  }
+  await runHosted(mainOutput, { debug: isDebug() }, async (signal) => {
+    await report(await executeStep(step, readInputs(step), bindings(signal)));
+  });
 }
 
 /** The `post:` entry: runs the step's cleanup (e.g. stop a training job the main step started). */
 export async function runPost(step: AnyStep): Promise<void> {
   if (!step.post) return;
-  const controller = cancellation();
-  try {
-    const { ctx } = await prepareStep(step, readInputs(step), bindings(controller));
-    await step.post(ctx);
-  } catch (err) {
-    // A failing cleanup must be visible but must not hide the main step's outcome.
-    core.warning(`cleanup: ${describeError(err, isDebug()).line}`);
+  await runHosted(postOutput, { debug: isDebug() }, (signal) =>
+    executePost(step, readInputs(step), bindings(signal)),
+  );
+}
+
+/** The root action (`uses: owner/modelship@v1` with `step: <name>`): dispatch to one step. */
+export async function runRootAction(phase: 'main' | 'post'): Promise<void> {
+  const name = core.getInput('step');
+  const step = findStep(name);
+  if (!step) {
+    if (phase === 'post') return;
+    const e = new ConfigError(`must be one of ${STEPS.map((s) => s.name).join(', ')}`, `input 'step'`);
+    core.setFailed(e.line);
+    return;
   }
+  await (phase === 'main' ? runAction(step) : runPost(step));
+}
+
+/** Run the catalogue's step of that name (a generated entry calls this). */
+export async function runNamedAction(name: string, phase: 'main' | 'post'): Promise<void> {
+  const step = findStep(name);
+  if (!step) throw new Error(`no step named ${name} in the catalogue`);
+  await (phase === 'main' ? runAction(step) : runPost(step));
 }

@@ -1,12 +1,14 @@
 export {
   trainStep,
-  createTrainStep,
-  localRoot,
-  STATE,
+  trainConfig,
+  TRAIN_CONFIG_SCHEMA,
+  TRAINING_SECTION_SCHEMA,
+  type TrainConfig,
+  type TrainingSection,
   type TrainInputs,
   type TrainOutput,
-  type TrainDeps,
-} from './step.js';
+} from './definition.js';
+export { createTrainStep, createTrainImpl, localRoot, STATE, type TrainDeps } from './step.js';
 export type {
   TrainingBackend,
   TrainingOutcome,

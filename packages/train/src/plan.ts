@@ -1,12 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import {
-  ConfigError,
-  isS3Uri,
-  provenanceFromEnv,
-  type StepContext,
-  type TrainConfig,
-  type Provenance,
-} from '@modelship/core';
+import { ConfigError, isS3Uri, provenanceFromEnv, type StepContext, type Provenance } from '@modelship/core';
+import { trainConfig, type TrainConfig } from './definition.js';
 import { parseHyperparameterInput, type HyperParameters } from './hyperparameters.js';
 import { compileMetrics, type MetricDefinition } from './metrics.js';
 import { trainingJobName } from './names.js';
@@ -63,7 +57,7 @@ export function resolvePlan(
   backend: BackendKind,
   check = true,
 ): TrainPlan {
-  const train = ctx.config.values.train ?? {};
+  const train = trainConfig(ctx.config) ?? {};
   const name = configName(ctx);
   const provenance = provenanceFromEnv(ctx.env);
   const model = ctx.config.values.model ?? 'model';
@@ -135,6 +129,12 @@ function defaultEntrypoint(script: TrainPlan['script']): string[] | undefined {
   return interpreter ? [interpreter, resolve(script.dir, script.program)] : undefined;
 }
 
+/** What train reads of the manifest's `data` section (written by validate-data). */
+interface ValidatedData {
+  uri?: string;
+  files: { uri: string }[];
+}
+
 /** Channels from config, else the data validated earlier (manifest `data` section) as `train`. */
 function resolveChannels(train: TrainConfig, ctx: StepContext): Pick<TrainPlan, 'channels' | 'channelFiles'> {
   if (train.channels && Object.keys(train.channels).length > 0) {
@@ -143,7 +143,7 @@ function resolveChannels(train: TrainConfig, ctx: StepContext): Pick<TrainPlan, 
     );
     return { channels, channelFiles: {} };
   }
-  const data = ctx.manifest.get('data');
+  const data = ctx.manifest.get<ValidatedData>('data');
   if (!data?.uri) return { channels: {}, channelFiles: {} };
   if (isS3Uri(data.uri)) return { channels: { train: data.uri }, channelFiles: {} };
   const files: Record<string, string[]> = /[*?[{]/.test(data.uri)

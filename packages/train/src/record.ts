@@ -1,4 +1,5 @@
-import type { StepContext, TrainingSection } from '@modelship/core';
+import type { StepContext } from '@modelship/core';
+import type { TrainingSection } from './definition.js';
 import type { TrainingOutcome } from './backend.js';
 import type { TrainPlan } from './plan.js';
 import type { CostView } from './summary.js';

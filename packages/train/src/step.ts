@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { defineStep, type StepContext, type StepDefinition, type StepResult } from '@modelship/core';
+import type { StepContext, StepDefinition, StepImpl, StepResult } from '@modelship/core';
+import { trainStep, type TrainInputs, type TrainOutput } from './definition.js';
 import type { JobRef, TrainingBackend, TrainingOutcome } from './backend.js';
 import { createClients, type AwsClients } from './clients.js';
 import { LocalBackend } from './local.js';
@@ -7,18 +8,8 @@ import { resolvePlan, type BackendKind, type TrainPlan } from './plan.js';
 import { recordTraining } from './record.js';
 import { SageMakerBackend } from './sagemaker.js';
 import { sleep as realSleep, type Sleep } from './schedule.js';
-import { costView, outputs, verdict, type TrainOutput } from './report.js';
+import { costView, outputs, verdict } from './report.js';
 import { renderSummary } from './summary.js';
-
-export type { TrainOutput } from './report.js';
-
-export interface TrainInputs {
-  wait: boolean;
-  attach?: string;
-  hyperparameters?: string;
-  'timeout-minutes'?: number;
-  'dry-run': boolean;
-}
 
 /** Seams for tests: time and the kill grace period. */
 export interface TrainDeps {
@@ -193,59 +184,15 @@ async function cleanup(ctx: StepContext, deps: TrainDeps): Promise<void> {
   }
 }
 
-export function createTrainStep(deps: TrainDeps = {}): StepDefinition<TrainInputs, TrainOutput> {
-  return defineStep<TrainInputs, TrainOutput>({
-    name: 'train',
-    title: 'modelship train',
-    description:
-      'Train a model from the `train` block of modelship.yml: a SageMaker training job (backend `sagemaker`) or a local process under the same training contract (backend `local`). Waits with progress and streamed logs, stops the job on cancel, and records the artefact, its sha256 and the final metrics in the manifest.',
-    inputs: {
-      wait: {
-        type: 'boolean',
-        default: true,
-        description:
-          'Wait for the job to finish. With `false`, start it, output its name and return (attach later with `attach`).',
-      },
-      attach: {
-        type: 'string',
-        description:
-          'Name of an existing training job to follow instead of starting one (e.g. from a job that ran with `wait: false`).',
-      },
-      hyperparameters: {
-        type: 'string',
-        description:
-          'JSON object of hyperparameters merged over the config\'s `train.hyperparameters`, e.g. `{"c": 0.5}`.',
-      },
-      'timeout-minutes': {
-        type: 'number',
-        minimum: 0,
-        description:
-          'How long this step waits for the job; the job keeps its own limit, `train.max-runtime-minutes`. Empty or 0: until the job ends.',
-      },
-      'dry-run': {
-        type: 'boolean',
-        default: false,
-        description:
-          'Print the exact request (SageMaker CreateTrainingJob, or the local command and environment) and create nothing.',
-      },
-    },
-    outputs: {
-      'job-name': 'Name of the training job (deterministic from model, commit and run).',
-      'job-arn': 'ARN of the SageMaker training job (empty on the local backend).',
-      status:
-        'Final job status: Completed, Failed or Stopped; InProgress with `wait: false`; DryRun for a dry run.',
-      'model-artifact': 'URI of model.tar.gz: s3:// on SageMaker, file:// on the local backend.',
-      'model-sha256': 'sha256 of model.tar.gz.',
-      metrics: 'JSON object of final metric values, name → number.',
-      'billable-seconds':
-        'Billable seconds per instance (SageMaker) or wall-clock seconds of the process (local).',
-      'estimated-cost-usd':
-        'Estimated cost in USD from the price table: billable time once finished, the max-runtime bound before (0 on local).',
-    },
+/** What train does (declared in ./definition.ts), with seams for tests. */
+export function createTrainImpl(deps: TrainDeps = {}): StepImpl<TrainInputs, TrainOutput> {
+  return {
     run: (inputs, ctx) => runTrain(inputs, ctx, deps),
     post: (ctx) => cleanup(ctx, deps),
-  });
+  };
 }
 
-/** The train step, as hosts and the CLI registry use it. */
-export const trainStep = createTrainStep();
+/** The train step with test seams (sleep, randomness, kill grace) in its implementation. */
+export function createTrainStep(deps: TrainDeps = {}): StepDefinition<TrainInputs, TrainOutput> {
+  return { ...trainStep, load: async () => createTrainImpl(deps) };
+}

@@ -1,17 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConfigError,
-  executeStep,
-  loadConfig,
-  ManifestStore,
-  MemoryLogger,
-  MemoryState,
-  type AnyStep,
-  type StepContext,
-  type StepResult,
-} from '@modelship/core';
 
 export const SAGEMAKER_YAML = `
 model: churn
@@ -53,83 +42,15 @@ export async function workspace(files: Record<string, string> = {}): Promise<Wor
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export interface RunOptions {
-  env?: Record<string, string | undefined>;
-  signal?: AbortSignal;
-  state?: MemoryState;
-  now?: () => Date;
-  log?: MemoryLogger;
-}
-
-export interface Ran {
-  result: StepResult;
-  log: MemoryLogger;
-  state: MemoryState;
-  text: string;
-}
-
-/** Run a step through the same path hosts use (input parsing, config, manifest saved). */
-export async function runStep(
-  step: AnyStep,
-  dir: string,
-  inputs: Record<string, string>,
-  opts: RunOptions = {},
-): Promise<Ran> {
-  const log = opts.log ?? new MemoryLogger();
-  const state = opts.state ?? new MemoryState();
-  const result = await executeStep(step, inputs, {
-    host: 'test',
-    log,
-    cwd: dir,
-    env: opts.env ?? {},
-    signal: opts.signal ?? new AbortController().signal,
-    debug: false,
-    state,
-    now: opts.now,
-  });
-  return { result, log, state, text: log.lines.join('\n') };
-}
-
-/** A step context as a host builds it (for `post`, and for calling plan functions directly). */
-export async function makeContext(
-  dir: string,
-  opts: {
-    state?: MemoryState;
-    env?: Record<string, string | undefined>;
-    backend?: 'local' | 'sagemaker';
-    config?: string;
-  } = {},
-) {
-  const log = new MemoryLogger();
-  const config = await loadConfig(opts.config, dir);
-  const ctx: StepContext = {
-    log,
-    cwd: dir,
-    env: opts.env ?? {},
-    signal: new AbortController().signal,
-    debug: false,
-    now: () => NOW,
-    host: 'test',
-    config,
-    backend: opts.backend ?? config.values.backend ?? 'local',
-    manifest: await ManifestStore.open('.modelship/manifest.json', dir, NOW),
-    state: opts.state ?? new MemoryState(),
-  };
-  return { ctx, log };
-}
-
-export const NOW = new Date('2026-11-22T09:15:03Z');
-
-/** The one line a user sees for a ConfigError thrown by `fn` (sync or async). */
-export async function errorLine(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.line;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+export {
+  errorLine,
+  makeContext,
+  NOW,
+  runPost,
+  runStep,
+  type RunOptions,
+  type StepRun,
+} from '../../../test/lib/step.js';
 
 /** A sleep that returns at once but advances a fake clock: the waiter's timing without waiting. */
 export function fakeClock(start = Date.parse('2026-11-22T09:00:00Z')) {

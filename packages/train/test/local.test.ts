@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { MemoryLogger, MemoryState } from '@modelship/core';
 import { list } from 'tar';
 import { runProcessTree } from '../src/process-tree.js';
-import { createTrainStep, STATE, trainStep } from '../src/step.js';
+import { trainStep } from '../src/definition.js';
+import { createTrainImpl, createTrainStep, STATE } from '../src/step.js';
 import { makeContext, runStep, workspace, type Workspace } from './helpers.js';
 import { isAlive, until } from '../../../test/lib/process.js';
 
@@ -54,7 +55,8 @@ function run(
   inputs: Record<string, string> = {},
   opts: { env?: Record<string, string>; signal?: AbortSignal } = {},
 ) {
-  return runStep(trainStep, ws.dir, inputs, {
+  return runStep(trainStep, inputs, {
+    cwd: ws.dir,
     env: { ...GH, PATH: process.env.PATH, ...opts.env },
     signal: opts.signal,
   });
@@ -278,9 +280,8 @@ describe('local backend: cancellation', () => {
     const log = new MemoryLogger();
     const pending = runStep(
       createTrainStep({ killGraceMs: 2_000 }),
-      ws.dir,
       {},
-      { env: GH, signal: ac.signal, state, log },
+      { cwd: ws.dir, env: GH, signal: ac.signal, state, log },
     );
     let grandchild = 0;
     await until(() => (grandchild = Number(/grandchild (\d+)/.exec(log.lines.join('\n'))?.[1] ?? 0)) > 0);
@@ -317,9 +318,8 @@ describe('local backend: cancellation', () => {
     await config(`  entrypoint: ${yamlList([NODE, hang])}\n`);
     const { result } = await runStep(
       createTrainStep({ killGraceMs: 1_000 }),
-      ws.dir,
       { 'timeout-minutes': '0.02' },
-      { env: GH },
+      { cwd: ws.dir, env: GH },
     );
     expect(result.ok).toBe(false);
     expect(result.outputs.status).toBe('Stopped');
@@ -352,7 +352,7 @@ describe('local backend: cancellation', () => {
     state.save(STATE.backend, 'local');
     state.save(STATE.root, root);
     const { ctx, log } = await makeContext(ws.dir, { state });
-    await createTrainStep({ killGraceMs: 1_000 }).post!(ctx);
+    await createTrainImpl({ killGraceMs: 1_000 }).post!(ctx);
     await until(() => !isAlive(proc.pid!), 5_000);
     expect(log.lines.join('\n')).toContain('stopped it');
     const record = JSON.parse(await readFile(join(root, 'churn-x-1-1', 'job.json'), 'utf8'));

@@ -134,9 +134,8 @@ function step() {
 function run(inputs: Record<string, string> = {}, opts: { signal?: AbortSignal; state?: MemoryState } = {}) {
   return runStep(
     step(),
-    ws.dir,
     { config: 'modelship.yml', ...inputs },
-    { env: GITHUB_ENV, now: clock.date, ...opts },
+    { cwd: ws.dir, env: GITHUB_ENV, now: clock.date, ...opts },
   );
 }
 
@@ -293,7 +292,9 @@ describe('cancellation', () => {
     sm.on(DescribeTrainingJobCommand).resolves(job('InProgress'));
     sm.on(StopTrainingJobCommand).resolves({});
     const { ctx, log } = await makeContext(ws.dir, { state, env: GITHUB_ENV });
-    await step().post!(ctx);
+    await (
+      await step().load()
+    ).post!(ctx);
     expect(sm.commandCalls(StopTrainingJobCommand)).toHaveLength(1);
     expect(log.lines.join('\n')).toContain(`stopped it`);
   });
@@ -307,7 +308,9 @@ describe('cancellation', () => {
     settled.save(STATE.settled, 'detached');
     for (const state of [finished, settled, new MemoryState()]) {
       const { ctx } = await makeContext(ws.dir, { state, env: GITHUB_ENV });
-      await step().post!(ctx);
+      await (
+        await step().load()
+      ).post!(ctx);
     }
     expect(sm.commandCalls(StopTrainingJobCommand)).toHaveLength(0);
   });

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { list } from 'tar';
 import { startMoto, type Moto } from '../../../test/support/moto.js';
-import { trainStep } from '../src/step.js';
+import { trainStep } from '../src/definition.js';
 import { GITHUB_ENV, JOB_NAME, runStep, SAGEMAKER_YAML, workspace, type Workspace } from './helpers.js';
 
 let moto: Moto;
@@ -65,7 +65,7 @@ beforeEach(async () => {
 });
 
 function run(inputs: Record<string, string> = {}) {
-  return runStep(trainStep, ws.dir, { config: 'modelship.yml', ...inputs }, { env });
+  return runStep(trainStep, { config: 'modelship.yml', ...inputs }, { cwd: ws.dir, env });
 }
 
 describe('train on SageMaker (moto)', () => {
@@ -150,9 +150,8 @@ describe('train on SageMaker (moto)', () => {
     expect(started.result.outputs['job-name']).toBe(JOB_NAME);
     const later = await runStep(
       trainStep,
-      ws.dir,
       { config: 'modelship.yml', attach: JOB_NAME },
-      { env: { ...moto.env } },
+      { cwd: ws.dir, env: { ...moto.env } },
     );
     expect(later.result.ok).toBe(true);
     expect(later.result.outputs['model-sha256']).toBe(createHash('sha256').update(MODEL).digest('hex'));

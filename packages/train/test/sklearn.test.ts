@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { trainStep } from '../src/step.js';
+import { trainStep } from '../src/definition.js';
 import { runStep } from './helpers.js';
 import { paths } from '../../../test/support/tools.js';
 
@@ -62,7 +62,7 @@ train:
   metrics: [{ name: auc, regex: "validation:auc=([0-9.]+)" }]
 `,
       );
-      const { result, text } = await runStep(trainStep, dir, {}, { env: { PATH } });
+      const { result, text } = await runStep(trainStep, {}, { cwd: dir, env: { PATH } });
       expect(text).toContain('c=0.5 max_iter=200');
       expect(result.ok).toBe(true);
       expect(JSON.parse(result.outputs.metrics!).auc).toBeGreaterThan(0.7);

@@ -3,8 +3,8 @@
 // second; then the halves' tallies, errors (line numbers shifted) and column profiles (merged:
 // they are mergeable by design) are combined. The cut is only valid outside a quoted field, which
 // holds when the first half has an even number of `"` characters; otherwise the caller reads the
-// file sequentially. The worker runs a small bundle of its own (csv-worker.ts), built beside each
-// bundle that contains this module.
+// file sequentially. The worker runs its own entry of the build (csv-worker.ts, declared in the
+// step's definition), which loads only the shared chunks it needs.
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -40,12 +40,19 @@ export interface SplitOptions {
   log?: (message: string) => void;
 }
 
-/** The worker bundle beside the bundle this code runs from (absent when running from sources). */
+/**
+ * The worker's bundle, `workers/csv-worker.js` at the root of the build this code runs from (the
+ * code itself may sit in `dist/chunks/`); undefined when running from sources.
+ */
 function workerScript(): string | undefined {
   const url = import.meta.url;
   if (!url.startsWith('file:') || !url.endsWith('.js')) return undefined;
-  const script = join(dirname(fileURLToPath(url)), 'csv-worker', 'index.js');
-  return existsSync(script) ? script : undefined;
+  let dir = dirname(fileURLToPath(url));
+  for (let up = 0; up < 3; up++, dir = dirname(dir)) {
+    const script = join(dir, 'workers', 'csv-worker.js');
+    if (existsSync(script)) return script;
+  }
+  return undefined;
 }
 
 function runPart(

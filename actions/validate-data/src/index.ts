@@ -1,4 +1,0 @@
-import { validateDataStep } from '@modelship/data';
-import { runAction } from '@modelship/github';
-
-await runAction(validateDataStep);

@@ -1,0 +1,3 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{b as a}from"../chunks/chunk-YN3VP6X2.js";import"../chunks/chunk-AM3FL6IK.js";import"../chunks/chunk-CY6CXFBH.js";import"../chunks/chunk-PAOPBI2Y.js";import"../chunks/chunk-JWPZPNXB.js";import"../chunks/chunk-XVHGKZ4J.js";import"../chunks/chunk-BXA3K3GB.js";import"../chunks/chunk-2LYWVLRT.js";import"../chunks/chunk-YJK6IV2H.js";import"../chunks/chunk-WGXSXCWM.js";import"../chunks/chunk-XHY6GP7A.js";import"../chunks/chunk-SQOLVGOL.js";import"../chunks/chunk-YM6EUCDN.js";import"../chunks/chunk-HB7SSETK.js";import"../chunks/chunk-RKOKF4W3.js";import"../chunks/chunk-3VGBAVFI.js";await a("validate-data","main");

@@ -1,3 +1,0 @@
-import { rootAction } from './root-action.js';
-
-await rootAction('main');

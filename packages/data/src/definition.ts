@@ -1,0 +1,245 @@
+// validate-data, declared: its interface, its modelship.yml block, its manifest section, how
+// `modelship run` feeds it, its entry points. Light on purpose (no readers, no AWS): hosts and the
+// catalogue load this at start; the implementation (./step.ts) loads only when the step runs.
+import { relative } from 'node:path';
+import {
+  defineStep,
+  MANIFEST_FRAGMENTS,
+  SCHEMA_FRAGMENTS,
+  type JsonSchema,
+  type LoadedConfig,
+} from '@modelship/core';
+import type { DataFormat } from './readers/source.js';
+
+export const DRIFT_METHODS = ['auto', 'psi', 'ks', 'wasserstein', 'js', 'chi-square', 'linf'] as const;
+export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+export interface DriftFeatureConfig {
+  method?: DriftMethod;
+  threshold?: number;
+  ignore?: boolean;
+}
+
+export interface DriftConfig {
+  'default-threshold'?: number;
+  alpha?: number;
+  numeric?: DriftMethod;
+  categorical?: DriftMethod;
+  features?: Record<string, DriftFeatureConfig>;
+}
+
+/** The `data` block of modelship.yml (checked by {@link DATA_CONFIG_SCHEMA}). */
+export interface DataConfig {
+  path?: string;
+  format?: 'auto' | 'csv' | 'jsonl' | 'parquet';
+  schema?: string;
+  baseline?: string;
+  'write-profile'?: string;
+  'fail-on'?: 'error' | 'drift' | 'never';
+  'max-record-length'?: number;
+  drift?: DriftConfig;
+}
+
+const { nonEmpty } = SCHEMA_FRAGMENTS;
+
+const driftFeature = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    method: { enum: [...DRIFT_METHODS] },
+    threshold: { type: 'number', exclusiveMinimum: 0 },
+    ignore: { type: 'boolean', description: 'Profile the feature but never judge it for drift.' },
+  },
+};
+
+export const DATA_CONFIG_SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    path: {
+      ...nonEmpty,
+      description: 'Default data to validate: file, directory, glob or s3:// prefix.',
+    },
+    format: { enum: ['auto', 'csv', 'jsonl', 'parquet'] },
+    schema: { ...nonEmpty, description: 'JSON Schema of one record.' },
+    baseline: { ...nonEmpty, description: 'Baseline profile (path or s3:// URI) to compare against.' },
+    'write-profile': nonEmpty,
+    'fail-on': { enum: ['error', 'drift', 'never'] },
+    'max-record-length': { type: 'integer', minimum: 1024 },
+    drift: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        'default-threshold': { type: 'number', exclusiveMinimum: 0 },
+        alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        numeric: { enum: [...DRIFT_METHODS] },
+        categorical: { enum: [...DRIFT_METHODS] },
+        features: { type: 'object', additionalProperties: driftFeature },
+      },
+    },
+  },
+};
+
+/** The `data` section of the manifest (checked by {@link DATA_SECTION_SCHEMA}). */
+export interface DataSection {
+  validatedAt: string;
+  passed: boolean;
+  format: string;
+  uri?: string;
+  rows: number;
+  invalidRows: number;
+  fingerprint: string;
+  files: { uri: string; sha256: string; bytes: number; rows: number }[];
+  schema?: { path: string; sha256: string };
+  baseline?: string;
+  drift?: { checked: number; drifted: string[] };
+  profile?: string;
+  report?: string;
+}
+
+const { sha256, isoTime } = MANIFEST_FRAGMENTS;
+
+export const DATA_SECTION_SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['validatedAt', 'passed', 'format', 'rows', 'invalidRows', 'fingerprint', 'files'],
+  properties: {
+    validatedAt: isoTime,
+    passed: { type: 'boolean' },
+    format: { type: 'string' },
+    uri: { type: 'string' },
+    rows: { type: 'integer', minimum: 0 },
+    invalidRows: { type: 'integer', minimum: 0 },
+    fingerprint: { ...sha256, description: 'sha256 over the sorted per-file digests.' },
+    files: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['uri', 'sha256', 'bytes', 'rows'],
+        properties: {
+          uri: { type: 'string' },
+          sha256,
+          bytes: { type: 'integer', minimum: 0 },
+          rows: { type: 'integer', minimum: 0 },
+        },
+      },
+    },
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path', 'sha256'],
+      properties: { path: { type: 'string' }, sha256 },
+    },
+    baseline: { type: 'string' },
+    drift: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['checked', 'drifted'],
+      properties: {
+        checked: { type: 'integer', minimum: 0 },
+        drifted: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    profile: { type: 'string' },
+    report: { type: 'string' },
+  },
+};
+
+/** The step's `data` block, as the composed schema checked it. */
+export function dataConfig(config: LoadedConfig): DataConfig {
+  return (config.values.data ?? {}) as DataConfig;
+}
+
+export interface ValidateDataInputs {
+  data: string;
+  format: 'auto' | DataFormat;
+  schema?: string;
+  baseline?: string;
+  'write-profile'?: string;
+  'fail-on'?: 'error' | 'drift' | 'never';
+  'max-annotations': number;
+  'infer-schema'?: string;
+}
+
+export type ValidateDataOutput =
+  'passed' | 'rows' | 'invalid-rows' | 'drifted-features' | 'drifted' | 'report' | 'profile';
+
+/** A path as the workspace sees it: relative to cwd when inside it (s3:// URIs pass through). */
+function workspacePath(p: string, cwd: string): string {
+  if (p.startsWith('s3://')) return p;
+  const rel = relative(cwd, p);
+  return rel.startsWith('..') ? p : rel;
+}
+
+export const validateDataStep = defineStep<ValidateDataInputs, ValidateDataOutput>({
+  name: 'validate-data',
+  title: 'modelship validate-data',
+  description:
+    'Validate a dataset against a JSON Schema contract, profile every column, and detect drift against a baseline profile. Streams CSV, JSON Lines and Parquet from disk or S3 in one pass.',
+  inputs: {
+    data: {
+      type: 'string',
+      description:
+        'The data: a file, a directory, a glob, or an `s3://bucket/prefix` URI. Every matching file is read.',
+    },
+    format: {
+      type: 'string',
+      description: '`auto` (by file extension), `csv`, `jsonl` or `parquet`.',
+      enum: ['auto', 'csv', 'jsonl', 'parquet'],
+      default: 'auto',
+    },
+    schema: {
+      type: 'string',
+      description:
+        "Path or `s3://` URI of the JSON Schema one record must satisfy. Defaults to the config's `data.schema`.",
+    },
+    baseline: {
+      type: 'string',
+      description:
+        "Path or `s3://` URI of a profile written by an earlier run (`write-profile`), to check drift against. Defaults to the config's `data.baseline`.",
+    },
+    'write-profile': {
+      type: 'string',
+      description:
+        "Path or `s3://` URI to write this data's profile to (usable as a later `baseline`). Defaults to `validate-data/profile.json` beside the manifest.",
+    },
+    'fail-on': {
+      type: 'string',
+      description:
+        "`error` (default): fail on invalid rows; `drift`: also fail when any feature drifted; `never`: report only. Defaults to the config's `data.fail-on`, else `error`.",
+      enum: ['error', 'drift', 'never'],
+    },
+    'max-annotations': {
+      type: 'integer',
+      description: 'How many invalid rows become GitHub annotations (all of them go to the report).',
+      default: 10,
+      minimum: 0,
+      maximum: 50,
+    },
+    'infer-schema': {
+      type: 'string',
+      description:
+        'Instead of validating, infer a JSON Schema from the data and write it to this path, with a baseline profile (to `write-profile`, default beside the schema).',
+      cliAliases: ['infer'],
+    },
+  },
+  required: ['data'],
+  outputs: {
+    passed: '`true` when the data passed under the `fail-on` policy, else `false`.',
+    rows: 'Number of records read (valid and invalid).',
+    'invalid-rows': 'Number of records that failed to parse or did not match the schema.',
+    'drifted-features': 'Number of features judged drifted against the baseline (0 without a baseline).',
+    drifted: 'Comma-separated names of the drifted features.',
+    report: 'Path of the JSON report (verdict, counts, drift evidence, every invalid row).',
+    profile: 'Path of the profile written for this data.',
+  },
+  config: { key: 'data', schema: DATA_CONFIG_SCHEMA },
+  manifest: { key: 'data', schema: DATA_SECTION_SCHEMA },
+  fromConfig(config, cwd) {
+    const path = dataConfig(config).path;
+    return path ? { data: workspacePath(config.resolvePath(path), cwd) } : undefined;
+  },
+  workers: [{ name: 'csv-worker', source: 'packages/data/src/readers/csv-worker.ts' }],
+  load: async () => (await import('./step.js')).validateDataImpl,
+});

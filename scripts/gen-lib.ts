@@ -1,7 +1,7 @@
 // Everything generated from the step definitions and schemas: action.yml files, published JSON
 // Schemas, and the inputs/outputs tables in the action READMEs. `npm run gen` writes them; a test
 // fails when a committed file differs from what this produces.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { STEPS } from '@modelship/catalog';
@@ -166,12 +166,86 @@ function withTables(readme: string, step: AnyStep): string {
   return readme.slice(0, a) + interfaceTables(step) + readme.slice(b + END.length);
 }
 
+// Reusable workflows (.github/workflows/*.yml) carry a step's inputs and outputs between marker
+// comments; the blocks are generated from the step's definition, the rest of the file is hand-kept:
+//   # generated:inputs step=<name> [except=a,b]    on.workflow_call.inputs entries
+//   # generated:outputs step=<name> job=<job id>   on.workflow_call.outputs entries
+//   # generated:job-outputs step=<name> id=<step id>   the job's outputs
+//   # generated:with step=<name> [except=a,b]      the action step's `with:` entries
+//   # end generated
+const MARKER = /^( *)# generated:([a-z-]+) (.*)$/;
+
+function workflowInput(spec: InputSpec, required: boolean): Record<string, unknown> {
+  const type = spec.type === 'boolean' ? 'boolean' : spec.type === 'string' ? 'string' : 'number';
+  const input: Record<string, unknown> = { description: spec.description, required, type };
+  if (!required) input.default = spec.default ?? (type === 'string' ? '' : undefined);
+  if (input.default === undefined) delete input.default;
+  return input;
+}
+
+function workflowBlock(kind: string, args: Record<string, string>, indent: string): string {
+  const step = STEPS.find((s) => s.name === args.step);
+  if (!step) throw new Error(`generated:${kind}: no step named '${args.step ?? ''}'`);
+  const except = new Set((args.except ?? '').split(',').filter(Boolean));
+  const inputs = Object.entries(allInputs(step)).filter(([n]) => !except.has(n));
+  let value: Record<string, unknown>;
+  if (kind === 'inputs') {
+    value = Object.fromEntries(
+      inputs.map(([n, spec]) => [n, workflowInput(spec, step.required?.includes(n) ?? false)]),
+    );
+  } else if (kind === 'with') {
+    value = Object.fromEntries(inputs.map(([n]) => [n, `\${{ inputs.${n} }}`]));
+  } else if (kind === 'outputs') {
+    value = Object.fromEntries(
+      Object.entries(step.outputs).map(([n, d]) => [
+        n,
+        { description: d, value: `\${{ jobs.${args.job}.outputs.${n} }}` },
+      ]),
+    );
+  } else if (kind === 'job-outputs') {
+    value = Object.fromEntries(
+      Object.keys(step.outputs).map((n) => [n, `\${{ steps.${args.id}.outputs.${n} }}`]),
+    );
+  } else {
+    throw new Error(`unknown generated block '${kind}'`);
+  }
+  return stringify(value, { lineWidth: 0, singleQuote: true })
+    .trimEnd()
+    .split('\n')
+    .map((l) => indent + l)
+    .join('\n');
+}
+
+/** A workflow with its generated blocks rewritten from the step definitions. */
+export function withWorkflowBlocks(text: string, file: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = MARKER.exec(lines[i]!);
+    out.push(lines[i]!);
+    if (!m) continue;
+    const [, indent = '', kind = '', rest = ''] = m;
+    const args = Object.fromEntries(rest.split(/\s+/).map((kv) => kv.split('=') as [string, string]));
+    let j = i + 1;
+    while (j < lines.length && lines[j]!.trim() !== '# end generated') j++;
+    if (j === lines.length) throw new Error(`${file}:${i + 1}: generated:${kind} has no '# end generated'`);
+    out.push(workflowBlock(kind, args, indent), lines[j]!);
+    i = j;
+  }
+  return out.join('\n');
+}
+
 /** path (relative to the repo root) → expected content. */
 export function generatedFiles(): Map<string, string> {
   const out = new Map<string, string>();
   out.set('schemas/modelship.schema.json', json(composeConfigSchema(STEPS)));
   out.set('schemas/manifest.schema.json', json(composeManifestSchema(STEPS)));
   out.set('action.yml', rootActionYml(STEPS));
+  const wfDir = join(ROOT, '.github', 'workflows');
+  for (const name of readdirSync(wfDir).sort()) {
+    const text = readFileSync(join(wfDir, name), 'utf8');
+    if (text.includes('# generated:')) out.set(`.github/workflows/${name}`, withWorkflowBlocks(text, name));
+  }
   for (const step of STEPS) {
     out.set(`schemas/steps/${step.name}.inputs.schema.json`, json(inputSchema(step)));
     out.set(`actions/${step.name}/action.yml`, actionYml(step));

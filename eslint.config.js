@@ -23,6 +23,62 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The house rules (docs/architecture.md). Core names no step and loads no AWS SDK; a step's
+  // definition stays light (hosts load every definition at start); the CSV worker thread loads no
+  // AWS code. test/architecture.test.ts checks the same on the import graph.
+  {
+    files: ['packages/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@smithy/*'],
+              message: 'core loads no AWS SDK: put AWS code in @modelship/aws.',
+            },
+            {
+              group: ['@modelship/*', '!@modelship/core'],
+              message: 'core names no other package: steps register with the catalogue.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/*/src/definition.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@smithy/*', '@modelship/*', '!@modelship/core'],
+              message:
+                "a step's definition is loaded at every start: import heavy code from the implementation (load()).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/data/src/readers/csv-worker.ts', 'packages/data/src/readers/csv-part.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@smithy/*', '@modelship/aws'],
+              message: 'the CSV worker thread loads no AWS code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {

@@ -9,7 +9,7 @@ Usage (needs scipy and numpy):
 The output is committed; the jest tests read it and feed the same inputs through the TypeScript
 functions. Small inputs are embedded below. Larger samples are drawn from a seeded mulberry32
 generator with Box-Muller normals, written to give the same numbers as the test helper
-packages/data/test/stats/prng.ts, so the tests regenerate them from the seed instead of storing them.
+packages/stats/test/prng.ts, so the tests regenerate them from the seed instead of storing them.
 """
 
 import json
@@ -21,7 +21,7 @@ import scipy
 from scipy import special, stats
 from scipy.spatial import distance
 
-# --- the seeded generator shared with packages/data/test/stats/prng.ts -------------------------
+# --- the seeded generator shared with packages/stats/test/prng.ts ------------------------------
 
 M32 = 0xFFFFFFFF
 

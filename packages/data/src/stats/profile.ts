@@ -8,8 +8,7 @@
  * (see {@link checkProfile}).
  */
 import { ConfigError } from '@modelship/core/errors';
-import { HyperLogLog } from './hll.js';
-import { QuantileSketch, type SketchJSON } from './sketch.js';
+import { HyperLogLog, QuantileSketch, type SketchJSON } from '@modelship/stats';
 
 export type ColumnKind = 'numeric' | 'categorical';
 

@@ -8,8 +8,8 @@ import {
   type ColumnProfile,
   type DatasetProfile,
 } from '../../src/stats/profile.js';
-import { QuantileSketch } from '../../src/stats/sketch.js';
-import { categorical, mulberry32, normal } from './prng.js';
+import { QuantileSketch } from '@modelship/stats';
+import { categorical, mulberry32, normal } from '../../../stats/test/prng.js';
 
 function numericProfile(values: readonly unknown[]): ColumnProfile {
   const a = createAccumulator('x', 'numeric');

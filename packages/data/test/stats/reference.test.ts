@@ -20,8 +20,8 @@ import {
   wassersteinFromSamples,
   wassersteinFromSketches,
 } from '../../src/stats/drift.js';
-import { QuantileSketch } from '../../src/stats/sketch.js';
-import { sample, type SampleSpec } from './prng.js';
+import { QuantileSketch } from '@modelship/stats';
+import { sample, type SampleSpec } from '../../../stats/test/prng.js';
 
 interface Reference {
   kolmogorov: { x: number; sf: number }[];

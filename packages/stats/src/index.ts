@@ -1,0 +1,2 @@
+export * from './sketch.js';
+export * from './hll.js';

@@ -3,8 +3,7 @@
  * Prints nanoseconds per value for the quantile sketch, the numeric accumulator and the categorical
  * accumulator (low cardinality, and high cardinality past the exact-count cap).
  */
-import { QuantileSketch } from '@modelship/stats';
-import { createAccumulator } from '../packages/data/src/stats/profile.js';
+import { createAccumulator, QuantileSketch } from '@modelship/stats';
 import { mulberry32 as rng } from '../packages/stats/test/prng.js';
 
 const N = 1_000_000;

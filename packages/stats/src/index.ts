@@ -1,2 +1,3 @@
 export * from './sketch.js';
 export * from './hll.js';
+export * from './profile.js';

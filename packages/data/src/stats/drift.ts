@@ -40,8 +40,13 @@
  * > 100), where shares of unique values carry no distribution.
  */
 import { ConfigError, formatNumber } from '@modelship/core';
-import { QuantileSketch } from '@modelship/stats';
-import type { CategoricalSummary, ColumnKind, ColumnProfile, DatasetProfile } from './profile.js';
+import {
+  QuantileSketch,
+  type CategoricalSummary,
+  type ColumnKind,
+  type ColumnProfile,
+  type DatasetProfile,
+} from '@modelship/stats';
 
 export type DriftMethod = 'auto' | 'psi' | 'ks' | 'wasserstein' | 'js' | 'chi-square' | 'linf';
 

@@ -7,7 +7,7 @@ import {
   type DriftOptions,
   type FeatureDrift,
 } from '../../src/stats/drift.js';
-import { createAccumulator, profileFromAccumulators, type DatasetProfile } from '../../src/stats/profile.js';
+import { createAccumulator, profileFromAccumulators, type DatasetProfile } from '@modelship/stats';
 import { categorical, mulberry32, normal } from '../../../stats/test/prng.js';
 
 const PLANS = ['a', 'b', 'c', 'd', 'e'];

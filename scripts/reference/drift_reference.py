@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Reference values for the drift statistics of packages/data/src/stats, computed with scipy.
+"""Reference values for the drift statistics of packages/stats, computed with scipy.
 
 Usage (needs scipy and numpy):
 
-    python3 scripts/reference/drift_reference.py > packages/data/test/stats/fixtures/scipy-reference.json
-    npx prettier --write packages/data/test/stats/fixtures/scipy-reference.json
+    python3 scripts/reference/drift_reference.py > packages/stats/test/fixtures/scipy-reference.json
+    npx prettier --write packages/stats/test/fixtures/scipy-reference.json
 
 The output is committed; the jest tests read it and feed the same inputs through the TypeScript
 functions. Small inputs are embedded below. Larger samples are drawn from a seeded mulberry32

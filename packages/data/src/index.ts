@@ -5,4 +5,4 @@ export { schemaColumns, coercerFor } from './columns.js';
 export { RecordProcessor } from './processor.js';
 export { readCsv } from './readers/csv.js';
 export { checkProfile } from './baseline.js';
-export * from './stats/drift.js';
+export * from './drift.js';

@@ -22,6 +22,7 @@ import {
 import type { DatasetProfile } from '@modelship/stats';
 import { checkProfile } from './baseline.js';
 import { schemaColumns, type SchemaColumn } from './columns.js';
+import { computeDrift, type DriftOptions, type DriftReport } from './drift.js';
 import { SchemaInferrer } from './infer.js';
 import { appendErrorLogAsJsonArray, RecordProcessor, type RowError } from './processor.js';
 import { readCsv } from './readers/csv.js';
@@ -35,7 +36,6 @@ import {
 } from './readers/source.js';
 import { localCopy, resolveSources } from './readers/sources.js';
 import { readCsvSplit, type SplitOptions } from './readers/split.js';
-import { computeDrift, type DriftOptions, type DriftReport } from './stats/drift.js';
 
 export type FailOn = 'error' | 'drift' | 'never';
 

@@ -1,149 +1,199 @@
 /**
  * The baseline profile read back from disk: a later run compares its data with it for drift.
+ * It is checked against {@link PROFILE_SCHEMA}, then for the consistency a schema cannot express.
  */
 import { ConfigError } from '@modelship/core/errors';
+import {
+  compileSchema,
+  createAjv,
+  firstUsefulError,
+  formatAjvError,
+  jsonPointerToPath,
+  type ErrorObject,
+  type JsonSchema,
+  type ValidateFunction,
+} from '@modelship/core/schema';
 import { HyperLogLog, QUANTILE_KEYS, type DatasetProfile } from '@modelship/stats';
 
-type Obj = Record<string, unknown>;
-
-class Checker {
-  constructor(private readonly where: string) {}
-
-  fail(path: string, message: string): never {
-    throw new ConfigError(`${path}: ${message}`, this.where);
-  }
-
-  obj(v: unknown, path: string): Obj {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, 'must be an object');
-    return v as Obj;
-  }
-
-  arr(v: unknown, path: string): unknown[] {
-    if (!Array.isArray(v)) this.fail(path, 'must be an array');
-    return v;
-  }
-
-  num(v: unknown, path: string, opts: { min?: number; integer?: boolean } = {}): number {
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, 'must be a finite number');
-    if (opts.integer && !Number.isInteger(v)) this.fail(path, 'must be an integer');
-    if (opts.min !== undefined && v < opts.min) this.fail(path, `must be >= ${opts.min}`);
-    return v;
-  }
-
-  count(v: unknown, path: string): number {
-    return this.num(v, path, { min: 0 });
-  }
-
-  str(v: unknown, path: string): string {
-    if (typeof v !== 'string') this.fail(path, 'must be a string');
-    return v;
-  }
-
-  numbers(v: unknown, path: string, min?: number): number[] {
-    const a = this.arr(v, path);
-    a.forEach((x, i) => this.num(x, `${path}[${i}]`, min === undefined ? {} : { min }));
-    return a as number[];
-  }
-}
+const count = { type: 'number', minimum: 0 };
+const counts = { type: 'array', items: count };
+const sketchStore = {
+  type: 'object',
+  required: ['offset', 'counts'],
+  properties: { offset: { type: 'integer', description: 'Bucket key of counts[0].' }, counts },
+};
 
 /**
- * Check the structure of a baseline profile read from disk and return it typed. Throws a
- * {@link ConfigError} at `where` (the file) whose message names the first bad field, e.g.
- * `columns[2].numeric.quantiles.p50: must be a finite number`.
+ * The JSON Schema of a dataset profile (`DatasetProfile` of @modelship/stats). Numbers must be
+ * finite (validated with ajv's strictNumbers). Unknown fields are allowed.
+ */
+export const PROFILE_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'modelship dataset profile',
+  description:
+    'Per-column summaries of a dataset, written by validate-data and read back as a drift baseline.',
+  type: 'object',
+  required: ['kind', 'schemaVersion', 'createdAt', 'rows', 'sources', 'columns'],
+  properties: {
+    kind: { const: 'modelship.profile' },
+    schemaVersion: { const: 1 },
+    createdAt: { type: 'string' },
+    rows: count,
+    sources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['uri', 'sha256', 'rows'],
+        properties: { uri: { type: 'string' }, sha256: { type: 'string' }, rows: count },
+      },
+    },
+    columns: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'kind', 'count', 'missing', 'types'],
+        properties: {
+          name: { type: 'string' },
+          kind: { enum: ['numeric', 'categorical'] },
+          count,
+          missing: count,
+          types: { type: 'object', additionalProperties: count },
+          numeric: {
+            type: 'object',
+            required: ['min', 'max', 'mean', 'std', 'quantiles', 'histogram', 'sketch'],
+            properties: {
+              min: { type: 'number' },
+              max: { type: 'number' },
+              mean: { type: 'number' },
+              std: count,
+              quantiles: {
+                type: 'object',
+                required: [...QUANTILE_KEYS],
+                properties: Object.fromEntries(QUANTILE_KEYS.map((k) => [k, { type: 'number' }])),
+              },
+              histogram: {
+                type: 'object',
+                required: ['edges', 'counts'],
+                properties: { edges: { type: 'array', items: { type: 'number' } }, counts },
+              },
+              sketch: {
+                type: 'object',
+                required: ['alpha', 'zero', 'pos', 'neg'],
+                properties: {
+                  alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+                  zero: count,
+                  pos: sketchStore,
+                  neg: sketchStore,
+                  min: { type: 'number' },
+                  max: { type: 'number' },
+                },
+              },
+            },
+          },
+          categorical: {
+            type: 'object',
+            required: ['distinct', 'distinctExact', 'top', 'otherCount'],
+            properties: {
+              distinct: count,
+              distinctExact: { type: 'boolean' },
+              top: {
+                type: 'array',
+                items: { type: 'array', minItems: 2, maxItems: 2, items: [{ type: 'string' }, count] },
+              },
+              otherCount: count,
+              hll: { type: 'string', description: 'Base64 of the 4096 HyperLogLog registers.' },
+            },
+          },
+        },
+        if: { required: ['kind'], properties: { kind: { const: 'categorical' } } },
+        then: { required: ['categorical'] },
+      },
+    },
+  },
+};
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  number: 'a finite number',
+  integer: 'an integer',
+  boolean: 'a boolean',
+};
+
+/** One ajv error as `path: message`, in the words of the profile check (`(profile)` for the root). */
+function describeError(e: ErrorObject): string {
+  const path = jsonPointerToPath(e.instancePath) || '(profile)';
+  if (e.keyword === 'type') {
+    const type = String((e.params as { type?: unknown }).type);
+    return `${path}: must be ${TYPE_NAMES[type] ?? type}`;
+  }
+  // The only arrays with a length limit are the [value, count] pairs of `top`.
+  if (e.keyword === 'minItems' || e.keyword === 'maxItems') return `${path}: must be a [value, count] pair`;
+  if (e.keyword === 'enum') return `${formatAjvError(e)}, got ${JSON.stringify(e.data)}`;
+  return formatAjvError(e);
+}
+
+let validateProfile: ValidateFunction | undefined;
+
+/**
+ * Check a baseline profile read from disk and return it typed: first which document it is (`kind`,
+ * `schemaVersion`), then {@link PROFILE_SCHEMA}, then what the schema cannot say (column names are
+ * unique, a histogram has one more edge than counts, the HyperLogLog registers decode).
+ *
+ * @param doc the parsed JSON.
+ * @param where the file, for the error.
+ * @throws ConfigError at `where` whose message names the first bad field, e.g.
+ *   `columns[2].numeric.quantiles.p50: must be a finite number`.
  */
 export function checkProfile(doc: unknown, where: string): DatasetProfile {
-  const c = new Checker(where);
-  const root = c.obj(doc, '(profile)');
-  if (root.kind !== 'modelship.profile') {
-    c.fail(
-      'kind',
-      `must be 'modelship.profile' (is this a modelship profile?), got ${JSON.stringify(root.kind)}`,
-    );
+  const fail = (path: string, message: string): never => {
+    throw new ConfigError(`${path}: ${message}`, where);
+  };
+  if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) {
+    const root = doc as Record<string, unknown>;
+    if (root.kind !== 'modelship.profile') {
+      fail(
+        'kind',
+        `must be 'modelship.profile' (is this a modelship profile?), got ${JSON.stringify(root.kind)}`,
+      );
+    }
+    if (root.schemaVersion !== 1) {
+      fail(
+        'schemaVersion',
+        `unsupported profile schema version ${JSON.stringify(root.schemaVersion)} (expected 1)`,
+      );
+    }
   }
-  if (root.schemaVersion !== 1) {
-    c.fail(
-      'schemaVersion',
-      `unsupported profile schema version ${JSON.stringify(root.schemaVersion)} (expected 1)`,
-    );
-  }
-  c.str(root.createdAt, 'createdAt');
-  c.count(root.rows, 'rows');
-  c.arr(root.sources, 'sources').forEach((s, i) => {
-    const o = c.obj(s, `sources[${i}]`);
-    c.str(o.uri, `sources[${i}].uri`);
-    c.str(o.sha256, `sources[${i}].sha256`);
-    c.count(o.rows, `sources[${i}].rows`);
-  });
+  validateProfile ??= compileSchema(
+    createAjv(PROFILE_SCHEMA, { strictNumbers: true, verbose: true }),
+    PROFILE_SCHEMA,
+    'profile schema',
+  );
+  if (!validateProfile(doc))
+    throw new ConfigError(describeError(firstUsefulError(validateProfile.errors)!), where);
+
+  const profile = doc as DatasetProfile;
   const names = new Set<string>();
-  c.arr(root.columns, 'columns').forEach((col, i) => {
+  profile.columns.forEach((col, i) => {
     const p = `columns[${i}]`;
-    const o = c.obj(col, p);
-    const name = c.str(o.name, `${p}.name`);
-    if (names.has(name)) c.fail(`${p}.name`, `duplicate column '${name}'`);
-    names.add(name);
-    if (o.kind !== 'numeric' && o.kind !== 'categorical') {
-      c.fail(`${p}.kind`, `must be 'numeric' or 'categorical', got ${JSON.stringify(o.kind)}`);
+    if (names.has(col.name)) fail(`${p}.name`, `duplicate column '${col.name}'`);
+    names.add(col.name);
+    const h = col.numeric?.histogram;
+    if (h && h.edges.length !== h.counts.length + 1) {
+      fail(
+        `${p}.numeric.histogram.edges`,
+        `must have one more entry than counts (${h.edges.length} vs ${h.counts.length})`,
+      );
     }
-    c.count(o.count, `${p}.count`);
-    c.count(o.missing, `${p}.missing`);
-    const types = c.obj(o.types, `${p}.types`);
-    for (const [k, v] of Object.entries(types)) c.count(v, `${p}.types.${k}`);
-    if (o.numeric !== undefined) checkNumeric(c, o.numeric, `${p}.numeric`);
-    if (o.categorical !== undefined) checkCategorical(c, o.categorical, `${p}.categorical`);
-    if (o.kind === 'categorical' && o.categorical === undefined) c.fail(`${p}.categorical`, 'is required');
-  });
-  return doc as DatasetProfile;
-}
-
-function checkNumeric(c: Checker, v: unknown, p: string): void {
-  const o = c.obj(v, p);
-  for (const k of ['min', 'max', 'mean'] as const) c.num(o[k], `${p}.${k}`);
-  c.count(o.std, `${p}.std`);
-  const q = c.obj(o.quantiles, `${p}.quantiles`);
-  for (const k of QUANTILE_KEYS) c.num(q[k], `${p}.quantiles.${k}`);
-  const h = c.obj(o.histogram, `${p}.histogram`);
-  const edges = c.numbers(h.edges, `${p}.histogram.edges`);
-  const counts = c.numbers(h.counts, `${p}.histogram.counts`, 0);
-  if (edges.length !== counts.length + 1) {
-    c.fail(
-      `${p}.histogram.edges`,
-      `must have one more entry than counts (${edges.length} vs ${counts.length})`,
-    );
-  }
-  checkSketch(c, o.sketch, `${p}.sketch`);
-}
-
-function checkSketch(c: Checker, v: unknown, p: string): void {
-  const o = c.obj(v, p);
-  const alpha = c.num(o.alpha, `${p}.alpha`);
-  if (!(alpha > 0 && alpha < 1)) c.fail(`${p}.alpha`, 'must be between 0 and 1');
-  c.count(o.zero, `${p}.zero`);
-  for (const side of ['pos', 'neg'] as const) {
-    const s = c.obj(o[side], `${p}.${side}`);
-    c.num(s.offset, `${p}.${side}.offset`, { integer: true });
-    c.numbers(s.counts, `${p}.${side}.counts`, 0);
-  }
-  if (o.min !== undefined) c.num(o.min, `${p}.min`);
-  if (o.max !== undefined) c.num(o.max, `${p}.max`);
-}
-
-function checkCategorical(c: Checker, v: unknown, p: string): void {
-  const o = c.obj(v, p);
-  c.count(o.distinct, `${p}.distinct`);
-  if (typeof o.distinctExact !== 'boolean') c.fail(`${p}.distinctExact`, 'must be a boolean');
-  c.arr(o.top, `${p}.top`).forEach((e, i) => {
-    const pair = c.arr(e, `${p}.top[${i}]`);
-    if (pair.length !== 2) c.fail(`${p}.top[${i}]`, 'must be a [value, count] pair');
-    c.str(pair[0], `${p}.top[${i}][0]`);
-    c.count(pair[1], `${p}.top[${i}][1]`);
-  });
-  c.count(o.otherCount, `${p}.otherCount`);
-  if (o.hll !== undefined) {
-    const s = c.str(o.hll, `${p}.hll`);
-    try {
-      HyperLogLog.fromJSON(s);
-    } catch (err) {
-      c.fail(`${p}.hll`, err instanceof Error ? err.message : String(err));
+    const hll = col.categorical?.hll;
+    if (hll !== undefined) {
+      try {
+        HyperLogLog.fromJSON(hll);
+      } catch (err) {
+        fail(`${p}.categorical.hll`, err instanceof Error ? err.message : String(err));
+      }
     }
-  }
+  });
+  return profile;
 }

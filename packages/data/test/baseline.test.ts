@@ -52,7 +52,8 @@ describe('profile JSON', () => {
     const cases: [unknown, RegExp][] = [
       [bad((p) => (p.kind = 'something')), /^kind: must be 'modelship.profile'/],
       [bad((p) => (p.schemaVersion = 2)), /^schemaVersion: unsupported profile schema version 2/],
-      [bad((p) => delete p.columns), /^columns: must be an array/],
+      [bad((p) => delete p.columns), /^columns: is required$/],
+      [bad((p) => (p.columns = {})), /^columns: must be an array$/],
       [
         bad((p) => {
           const cols = p.columns as { numeric: { quantiles: Record<string, unknown> } }[];
@@ -69,7 +70,7 @@ describe('profile JSON', () => {
       ],
       [
         bad((p) => ((p.columns as Record<string, unknown>[])[2]!.kind = 'text')),
-        /^columns\[2\]\.kind: must be/,
+        /^columns\[2\]\.kind: must be one of "numeric", "categorical", got "text"$/,
       ],
       [
         bad((p) => ((p.columns as { categorical: { top: unknown[] } }[])[2]!.categorical.top[0] = ['a'])),
@@ -83,7 +84,44 @@ describe('profile JSON', () => {
         bad((p) => ((p.sources as Record<string, unknown>[])[0]!.rows = -1)),
         /^sources\[0\]\.rows: must be >= 0/,
       ],
-      [null, /must be an object/],
+      [
+        bad((p) => delete (p.columns as Record<string, unknown>[])[2]!.categorical),
+        /^columns\[2\]\.categorical: is required$/,
+      ],
+      [
+        bad((p) =>
+          (
+            p.columns as { numeric: { histogram: { counts: number[] } } }[]
+          )[0]!.numeric.histogram.counts.pop(),
+        ),
+        /^columns\[0\]\.numeric\.histogram\.edges: must have one more entry than counts \(21 vs 19\)$/,
+      ],
+      [
+        bad((p) => ((p.columns as { categorical: { hll: string } }[])[2]!.categorical.hll = 'AAAA')),
+        /^columns\[2\]\.categorical\.hll: HyperLogLog registers must decode to 4096 bytes, got 3$/,
+      ],
+      [
+        bad(
+          (p) => ((p.columns as { numeric: { sketch: { alpha: number } } }[])[0]!.numeric.sketch.alpha = 1),
+        ),
+        /^columns\[0\]\.numeric\.sketch\.alpha: must be < 1$/,
+      ],
+      [
+        bad(
+          (p) => ((p.columns as { categorical: { top: unknown[] } }[])[2]!.categorical.top[0] = ['a', 1, 2]),
+        ),
+        /^columns\[2\]\.categorical\.top\[0\]: must be a \[value, count\] pair$/,
+      ],
+      // JSON.parse reads 1e999 as Infinity.
+      [
+        JSON.parse(JSON.stringify(sampleProfile(2)).replace(/"mean":[^,]+/, '"mean":1e999')),
+        /^columns\[0\]\.numeric\.mean: must be a finite number$/,
+      ],
+      [
+        bad((p) => delete p.kind),
+        /^kind: must be 'modelship.profile' \(is this a modelship profile\?\), got undefined$/,
+      ],
+      [null, /^\(profile\): must be an object$/],
     ];
     for (const [doc, message] of cases) {
       let err: unknown;

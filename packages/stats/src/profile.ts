@@ -11,6 +11,7 @@ import { QuantileSketch, type SketchJSON } from './sketch.js';
 
 export type ColumnKind = 'numeric' | 'categorical';
 
+/** The quantiles a numeric summary lists: p01 is the 1st percentile, and so on. */
 export const QUANTILE_KEYS = ['p01', 'p05', 'p25', 'p50', 'p75', 'p95', 'p99'] as const;
 export type QuantileKey = (typeof QUANTILE_KEYS)[number];
 const QUANTILE_LEVELS: Record<QuantileKey, number> = {
@@ -80,14 +81,21 @@ export interface DatasetProfile {
   columns: ColumnProfile[];
 }
 
+/** Summarises one column, value by value; see {@link createAccumulator}. */
 export interface ColumnAccumulator {
   readonly name: string;
   readonly kind: ColumnKind;
+  /**
+   * Count one non-missing value. Values the summary cannot take (a string or non-finite number in a
+   * numeric column; null, an array or an object in a categorical one) are only tallied in `types`.
+   */
   add(value: unknown): void;
   addMissing(): void;
+  /** Add `other`'s values, as if they had been added here. Throws an Error when its kind differs. */
   merge(other: ColumnAccumulator): void;
   /** The complete state as plain data (structured-cloneable: it crosses worker threads). */
   state(): AccumulatorState;
+  /** The column's profile so far. */
   toJSON(): ColumnProfile;
 }
 
@@ -132,6 +140,7 @@ export type AccumulatorState =
       otherTypes: number;
     };
 
+/** Rebuild an accumulator from its {@link ColumnAccumulator.state} (e.g. sent by a worker thread). */
 export function accumulatorFromState(state: AccumulatorState): ColumnAccumulator {
   return state.kind === 'numeric'
     ? NumericAccumulator.fromState(state)
@@ -141,6 +150,10 @@ export function accumulatorFromState(state: AccumulatorState): ColumnAccumulator
 export const DEFAULT_TOP_K = 50;
 export const DEFAULT_MAX_TRACKED = 10_000;
 
+/**
+ * An empty accumulator for a column: numeric (exact count, min, max, mean and std, and a quantile
+ * sketch) or categorical (exact counts of up to `maxTracked` distinct values, then a HyperLogLog).
+ */
 export function createAccumulator(
   name: string,
   kind: ColumnKind,
@@ -150,7 +163,7 @@ export function createAccumulator(
   return new CategoricalAccumulator(name, opts.topK ?? DEFAULT_TOP_K, opts.maxTracked ?? DEFAULT_MAX_TRACKED);
 }
 
-/** Assemble a dataset profile from finished accumulators. */
+/** Assemble a dataset profile from finished accumulators (`createdAt` defaults to now). */
 export function profileFromAccumulators(
   accumulators: readonly ColumnAccumulator[],
   info: { rows: number; sources: DatasetProfile['sources']; createdAt?: string },

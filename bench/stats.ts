@@ -3,9 +3,8 @@
  * Prints nanoseconds per value for the quantile sketch, the numeric accumulator and the categorical
  * accumulator (low cardinality, and high cardinality past the exact-count cap).
  */
-import { QuantileSketch } from '../packages/data/src/stats/sketch.js';
-import { createAccumulator } from '../packages/data/src/stats/profile.js';
-import { mulberry32 as rng } from '../packages/data/test/stats/prng.js';
+import { createAccumulator, QuantileSketch } from '@modelship/stats';
+import { mulberry32 as rng } from '../packages/stats/test/prng.js';
 
 const N = 1_000_000;
 const ROUNDS = 10;

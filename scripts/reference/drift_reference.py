@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Reference values for the drift statistics of packages/data/src/stats, computed with scipy.
+"""Reference values for the drift statistics of packages/stats, computed with scipy.
 
 Usage (needs scipy and numpy):
 
-    python3 scripts/reference/drift_reference.py > packages/data/test/stats/fixtures/scipy-reference.json
-    npx prettier --write packages/data/test/stats/fixtures/scipy-reference.json
+    python3 scripts/reference/drift_reference.py > packages/stats/test/fixtures/scipy-reference.json
+    npx prettier --write packages/stats/test/fixtures/scipy-reference.json
 
 The output is committed; the jest tests read it and feed the same inputs through the TypeScript
 functions. Small inputs are embedded below. Larger samples are drawn from a seeded mulberry32
 generator with Box-Muller normals, written to give the same numbers as the test helper
-packages/data/test/stats/prng.ts, so the tests regenerate them from the seed instead of storing them.
+packages/stats/test/prng.ts, so the tests regenerate them from the seed instead of storing them.
 """
 
 import json
@@ -21,7 +21,7 @@ import scipy
 from scipy import special, stats
 from scipy.spatial import distance
 
-# --- the seeded generator shared with packages/data/test/stats/prng.ts -------------------------
+# --- the seeded generator shared with packages/stats/test/prng.ts ------------------------------
 
 M32 = 0xFFFFFFFF
 

@@ -1,5 +1,5 @@
 import type { JsonSchema } from '@modelship/core';
-import type { ColumnKind } from './stats/profile.js';
+import type { ColumnKind } from '@modelship/stats';
 
 export type ValueType = 'integer' | 'number' | 'boolean' | 'string' | 'any';
 

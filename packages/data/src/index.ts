@@ -15,5 +15,5 @@ export { resolveSources, formatFromName } from './readers/sources.js';
 export { schemaColumns, coercerFor } from './columns.js';
 export { RecordProcessor } from './processor.js';
 export { readCsv } from './readers/csv.js';
-export * from './stats/profile.js';
-export * from './stats/drift.js';
+export { checkProfile, PROFILE_SCHEMA } from './baseline.js';
+export * from './drift.js';

@@ -3,14 +3,14 @@ import { StringDecoder } from 'node:string_decoder';
 
 // Core by subpath: this module also runs in the CSV worker bundle, which should not load AWS clients.
 import { jsonPointerToPath, type ValidateFunction } from '@modelship/core/schema';
-import { kindOf, type SchemaColumn, type ValueType } from './columns.js';
 import {
   accumulatorFromState,
   createAccumulator,
   type AccumulatorState,
   type ColumnAccumulator,
   type ColumnProfile,
-} from './stats/profile.js';
+} from '@modelship/stats';
+import { kindOf, type SchemaColumn, type ValueType } from './columns.js';
 
 /** One invalid record: where it is and why. */
 export interface RowError {

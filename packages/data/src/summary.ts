@@ -1,5 +1,5 @@
 import { formatNumber, mermaidBarsVsLine, table } from '@modelship/core';
-import type { FeatureDrift } from './stats/drift.js';
+import type { FeatureDrift } from './drift.js';
 import { relativeTo, type FailOn, type ValidateOutcome } from './validate.js';
 
 const MAX_CHARTS = 3;

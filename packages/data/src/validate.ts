@@ -19,7 +19,10 @@ import {
   type StepContext,
   type ValidateFunction,
 } from '@modelship/core';
+import type { DatasetProfile } from '@modelship/stats';
+import { checkProfile } from './baseline.js';
 import { schemaColumns, type SchemaColumn } from './columns.js';
+import { computeDrift, type DriftOptions, type DriftReport } from './drift.js';
 import { SchemaInferrer } from './infer.js';
 import { appendErrorLogAsJsonArray, RecordProcessor, type RowError } from './processor.js';
 import { readCsv } from './readers/csv.js';
@@ -33,8 +36,6 @@ import {
 } from './readers/source.js';
 import { localCopy, resolveSources } from './readers/sources.js';
 import { readCsvSplit, type SplitOptions } from './readers/split.js';
-import { computeDrift, type DriftOptions, type DriftReport } from './stats/drift.js';
-import { checkProfile, type DatasetProfile } from './stats/profile.js';
 
 export type FailOn = 'error' | 'drift' | 'never';
 

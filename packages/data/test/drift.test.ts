@@ -1,14 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@modelship/core';
 
-import {
-  categoryVectors,
-  computeDrift,
-  type DriftOptions,
-  type FeatureDrift,
-} from '../../src/stats/drift.js';
-import { createAccumulator, profileFromAccumulators, type DatasetProfile } from '../../src/stats/profile.js';
-import { categorical, mulberry32, normal } from './prng.js';
+import { createAccumulator, profileFromAccumulators, type DatasetProfile } from '@modelship/stats';
+import { categoryVectors, computeDrift, type DriftOptions, type FeatureDrift } from '../src/drift.js';
+import { categorical, mulberry32, normal } from '../../stats/test/prng.js';
 
 const PLANS = ['a', 'b', 'c', 'd', 'e'];
 const PLAN_SHARES = [0.3, 0.25, 0.2, 0.15, 0.1];

@@ -38,10 +38,28 @@
  * Skipped (never drifted, with a reason): `ignore` set; column missing from either profile; kinds
  * differ; no values on either side; identifier-like categorical (baseline distinct > 0.5 x count and
  * > 100), where shares of unique values carry no distribution.
+ *
+ * This module is the policy (method, threshold, skipping); the statistics and distances it applies
+ * are in @modelship/stats.
  */
 import { ConfigError, formatNumber } from '@modelship/core';
-import type { CategoricalSummary, ColumnKind, ColumnProfile, DatasetProfile } from './profile.js';
-import { QuantileSketch } from './sketch.js';
+import {
+  binShares,
+  chiSquareTest,
+  decileEdges,
+  jsDistance,
+  ksFromSketches,
+  linfDistance,
+  psi,
+  PSI_EPSILON,
+  QuantileSketch,
+  sum,
+  wassersteinFromSketches,
+  type CategoricalSummary,
+  type ColumnKind,
+  type ColumnProfile,
+  type DatasetProfile,
+} from '@modelship/stats';
 
 export type DriftMethod = 'auto' | 'psi' | 'ks' | 'wasserstein' | 'js' | 'chi-square' | 'linf';
 
@@ -93,7 +111,7 @@ export const DRIFT_DEFAULTS = {
     'psi' | 'js' | 'wasserstein' | 'linf',
     number
   >,
-  psiEpsilon: 1e-4,
+  psiEpsilon: PSI_EPSILON,
   /** Identifier-like: distinct > share x count and distinct > min. */
   idDistinctShare: 0.5,
   idDistinctMin: 100,
@@ -338,39 +356,7 @@ function describeRule(options: DriftOptions, alpha: number, tests: number): stri
 }
 
 // ---------------------------------------------------------------------------------------------
-// Binning and shares.
-
-function sum(a: readonly number[]): number {
-  let s = 0;
-  for (const x of a) s += x;
-  return s;
-}
-
-/**
- * Distinct baseline deciles (q10..q90), each moved up to the upper bound of its sketch bucket (at
- * most 2 alpha away): the inner edges of up to 10 bins whose shares are exact on both sketches.
- */
-export function decileEdges(s: QuantileSketch): number[] {
-  const edges: number[] = [];
-  for (let i = 1; i <= 9; i++) {
-    const q = s.bucketUpperBound(s.quantile(i / 10));
-    if (edges.length === 0 || q > edges[edges.length - 1]!) edges.push(q);
-  }
-  return edges;
-}
-
-/** Shares of (-inf, e0], (e0, e1], ..., (e_last, inf) from the sketch's CDF. */
-export function binShares(s: QuantileSketch, innerEdges: readonly number[]): number[] {
-  const out: number[] = [];
-  let prev = 0;
-  for (const e of innerEdges) {
-    const f = s.cdf(e);
-    out.push(Math.max(0, f - prev));
-    prev = Math.max(prev, f);
-  }
-  out.push(Math.max(0, 1 - prev));
-  return out;
-}
+// Category vectors and chart histograms.
 
 interface CategoryVectors {
   labels: string[];
@@ -481,279 +467,4 @@ function categoricalHistogram(
     baseline: bv.map((x) => (nB > 0 ? round6(x / nB) : 0)),
     current: cv.map((x) => (nC > 0 ? round6(x / nC) : 0)),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Distances between share vectors (inputs are normalised to sum 1).
-
-function normalise(a: readonly number[]): number[] {
-  const s = sum(a);
-  return a.map((x) => (s > 0 ? x / s : 0));
-}
-
-function checkSameLength(p: readonly number[], q: readonly number[]): void {
-  if (p.length !== q.length)
-    throw new RangeError(`share vectors differ in length (${p.length} vs ${q.length})`);
-}
-
-/** Population Stability Index: sum (q - p) ln(q / p), each share clamped below at `epsilon`. */
-export function psi(
-  p: readonly number[],
-  q: readonly number[],
-  epsilon: number = DRIFT_DEFAULTS.psiEpsilon,
-): number {
-  checkSameLength(p, q);
-  const a = normalise(p);
-  const b = normalise(q);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = Math.max(a[i]!, epsilon);
-    const y = Math.max(b[i]!, epsilon);
-    s += (y - x) * Math.log(y / x);
-  }
-  return s;
-}
-
-/** Jensen–Shannon distance, base 2 (the square root of the divergence; in [0, 1]), like scipy's. */
-export function jsDistance(p: readonly number[], q: readonly number[]): number {
-  checkSameLength(p, q);
-  const a = normalise(p);
-  const b = normalise(q);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    const m = (x + y) / 2;
-    if (x > 0) d += x * Math.log(x / m);
-    if (y > 0) d += y * Math.log(y / m);
-  }
-  return Math.sqrt(Math.max(0, d / 2 / Math.LN2));
-}
-
-/** L-infinity distance between share vectors (TFDV's categorical drift measure). */
-export function linfDistance(p: readonly number[], q: readonly number[]): number {
-  checkSameLength(p, q);
-  const a = normalise(p);
-  const b = normalise(q);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Chi-square test and the incomplete gamma function.
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7). */
-export function lnGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** Regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a) (scipy's gammaincc). */
-export function gammaQ(a: number, x: number): number {
-  if (!(a > 0) || !(x >= 0)) return NaN;
-  if (x === 0) return 1;
-  if (!Number.isFinite(x)) return 0;
-  const lnPre = -x + a * Math.log(x) - lnGamma(a);
-  if (x < a + 1) {
-    // Series for P(a, x).
-    let ap = a;
-    let del = 1 / a;
-    let s = del;
-    for (let n = 0; n < 100000; n++) {
-      ap += 1;
-      del *= x / ap;
-      s += del;
-      if (Math.abs(del) < Math.abs(s) * 1e-16) break;
-    }
-    return Math.min(1, Math.max(0, 1 - s * Math.exp(lnPre)));
-  }
-  // Continued fraction for Q(a, x) (modified Lentz).
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 100000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return Math.min(1, Math.max(0, Math.exp(lnPre) * h));
-}
-
-/** Upper tail of the chi-square distribution with `dof` degrees of freedom. */
-export function chiSquarePValue(statistic: number, dof: number): number {
-  if (dof <= 0) return 1;
-  if (!(statistic > 0)) return 1;
-  return gammaQ(dof / 2, statistic / 2);
-}
-
-/**
- * Chi-square test of homogeneity of two count vectors (a 2 x k contingency table, no continuity
- * correction; categories empty on both sides are dropped), like scipy's
- * `chi2_contingency([a, b], correction=False)`.
- */
-export function chiSquareTest(
-  a: readonly number[],
-  b: readonly number[],
-): { statistic: number; dof: number; pValue: number } {
-  checkSameLength(a, b);
-  const ra = sum(a);
-  const rb = sum(b);
-  const n = ra + rb;
-  if (ra <= 0 || rb <= 0) return { statistic: 0, dof: 0, pValue: 1 };
-  let stat = 0;
-  let k = 0;
-  for (let i = 0; i < a.length; i++) {
-    const col = a[i]! + b[i]!;
-    if (col <= 0) continue;
-    k++;
-    const ea = (ra * col) / n;
-    const eb = (rb * col) / n;
-    stat += (a[i]! - ea) ** 2 / ea + (b[i]! - eb) ** 2 / eb;
-  }
-  const dof = k - 1;
-  return { statistic: stat, dof, pValue: chiSquarePValue(stat, dof) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Kolmogorov–Smirnov.
-
-/** Survival function of the Kolmogorov distribution, P(K > x) (scipy.special.kolmogorov). */
-export function kolmogorovSurvival(x: number): number {
-  if (!(x > 0)) return 1;
-  if (x < 1.18) {
-    // Jacobi theta form of the CDF, fast for small x.
-    const w = Math.sqrt(2 * Math.PI) / x;
-    const t = -(Math.PI * Math.PI) / (8 * x * x);
-    let s = 0;
-    for (let j = 1; j < 50; j += 2) {
-      const term = Math.exp(t * j * j);
-      s += term;
-      if (term < 1e-17 * s) break;
-    }
-    return Math.min(1, Math.max(0, 1 - w * s));
-  }
-  let s = 0;
-  for (let j = 1; j < 100; j++) {
-    const term = Math.exp(-2 * j * j * x * x);
-    s += j % 2 === 1 ? term : -term;
-    if (term < 1e-17) break;
-  }
-  return Math.min(1, Math.max(0, 2 * s));
-}
-
-/**
- * Asymptotic two-sided p-value of the two-sample KS statistic `d` with Stephens' correction for the
- * effective sample size `ne = n1 n2 / (n1 + n2)`: Q_KS((sqrt(ne) + 0.12 + 0.11 / sqrt(ne)) d).
- * Within 3% of scipy's `ks_2samp(method='asymp')` for ne >= 50, about 10% down to ne = 25.
- */
-export function ksPValue(d: number, n1: number, n2: number): number {
-  if (!(n1 > 0 && n2 > 0)) return 1;
-  const ne = (n1 * n2) / (n1 + n2);
-  const s = Math.sqrt(ne);
-  return kolmogorovSurvival((s + 0.12 + 0.11 / s) * d);
-}
-
-/** Exact two-sample KS statistic of two samples, with the asymptotic p-value of {@link ksPValue}. */
-export function ksFromSamples(
-  a: readonly number[],
-  b: readonly number[],
-): { statistic: number; pValue: number } {
-  const x = Float64Array.from(a).sort();
-  const y = Float64Array.from(b).sort();
-  const n = x.length;
-  const m = y.length;
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  while (i < n && j < m) {
-    const v = Math.min(x[i]!, y[j]!);
-    while (i < n && x[i]! <= v) i++;
-    while (j < m && y[j]! <= v) j++;
-    d = Math.max(d, Math.abs(i / n - j / m));
-  }
-  return { statistic: d, pValue: ksPValue(d, n, m) };
-}
-
-function unionPoints(a: QuantileSketch, b: QuantileSketch, extra: readonly number[] = []): number[] {
-  const pts = [...a.breakpoints(), ...b.breakpoints(), ...extra].sort((x, y) => x - y);
-  let w = 0;
-  for (let r = 0; r < pts.length; r++) if (r === 0 || pts[r] !== pts[w - 1]) pts[w++] = pts[r]!;
-  pts.length = w;
-  return pts;
-}
-
-/**
- * KS statistic of two sketches (their CDFs compared at every bucket edge of either, where both are
- * exact) and its p-value.
- */
-export function ksFromSketches(a: QuantileSketch, b: QuantileSketch): { statistic: number; pValue: number } {
-  if (a.count === 0 || b.count === 0) return { statistic: 0, pValue: 1 };
-  let d = 0;
-  for (const x of unionPoints(a, b)) d = Math.max(d, Math.abs(a.cdf(x) - b.cdf(x)));
-  return { statistic: d, pValue: ksPValue(d, a.count, b.count) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Wasserstein-1.
-
-/** Exact Wasserstein-1 distance between two samples (scipy.stats.wasserstein_distance). */
-export function wassersteinFromSamples(a: readonly number[], b: readonly number[]): number {
-  const x = Float64Array.from(a).sort();
-  const y = Float64Array.from(b).sort();
-  const n = x.length;
-  const m = y.length;
-  if (n === 0 || m === 0) return NaN;
-  let i = 0;
-  let j = 0;
-  let w = 0;
-  let prev = Math.min(x[0]!, y[0]!);
-  while (i < n || j < m) {
-    const v = j >= m || (i < n && x[i]! <= y[j]!) ? x[i]! : y[j]!;
-    w += Math.abs(i / n - j / m) * (v - prev);
-    while (i < n && x[i]! <= v) i++;
-    while (j < m && y[j]! <= v) j++;
-    prev = v;
-  }
-  return w;
-}
-
-/**
- * Wasserstein-1 distance of two sketches: the integral of |F1 - F2| over their CDFs, which are linear
- * between bucket edges (and the observed extremes).
- */
-export function wassersteinFromSketches(a: QuantileSketch, b: QuantileSketch): number {
-  if (a.count === 0 || b.count === 0) return NaN;
-  const pts = unionPoints(a, b, [a.min, a.max, b.min, b.max]);
-  let w = 0;
-  let x0 = pts[0]!;
-  let d0 = a.cdf(x0) - b.cdf(x0);
-  for (let k = 1; k < pts.length; k++) {
-    const x1 = pts[k]!;
-    const d1 = a.cdf(x1) - b.cdf(x1);
-    const h = x1 - x0;
-    if (d0 * d1 >= 0) w += ((Math.abs(d0) + Math.abs(d1)) / 2) * h;
-    else w += ((d0 * d0 + d1 * d1) / (2 * (Math.abs(d0) + Math.abs(d1)))) * h;
-    x0 = x1;
-    d0 = d1;
-  }
-  return w;
 }

@@ -142,6 +142,7 @@ class DenseStore {
   }
 }
 
+/** The DDSketch described at the top of this file. */
 export class QuantileSketch {
   readonly alpha: number;
   private readonly gamma: number;
@@ -160,6 +161,11 @@ export class QuantileSketch {
   private negCum: Float64Array = new Float64Array(0);
   private negTotal = 0;
 
+  /**
+   * @param alpha relative accuracy of the quantiles, in (0, 1).
+   * @param maxBuckets bucket cap per sign, an integer >= 16.
+   * @throws RangeError when either is out of range.
+   */
   constructor(alpha: number = DEFAULT_ALPHA, maxBuckets: number = DEFAULT_MAX_BUCKETS) {
     if (!(alpha > 0 && alpha < 1)) throw new RangeError(`sketch alpha must be in (0, 1), got ${alpha}`);
     if (!(Number.isInteger(maxBuckets) && maxBuckets >= 16)) {
@@ -185,7 +191,7 @@ export class QuantileSketch {
     this.n++;
   }
 
-  /** Add the values of `other` (which must have the same alpha). */
+  /** Add the values of `other`. Throws an Error when its alpha differs. */
   merge(other: QuantileSketch): void {
     if (Math.abs(other.alpha - this.alpha) > 1e-12) {
       throw new Error(`cannot merge sketches with different accuracy (${this.alpha} vs ${other.alpha})`);
@@ -199,6 +205,7 @@ export class QuantileSketch {
     if (other.hi > this.hi) this.hi = other.hi;
   }
 
+  /** Number of finite values added. */
   get count(): number {
     return this.n;
   }
@@ -330,6 +337,7 @@ export class QuantileSketch {
     return MIN_INDEXABLE;
   }
 
+  /** The sketch as plain JSON data; {@link QuantileSketch.fromJSON} reads it back. */
   toJSON(): SketchJSON {
     const j: SketchJSON = {
       alpha: this.alpha,
@@ -344,6 +352,10 @@ export class QuantileSketch {
     return j;
   }
 
+  /**
+   * Rebuild a sketch from {@link QuantileSketch.toJSON}'s data (min and max, when absent, are estimated
+   * from the extreme buckets). Throws a RangeError when `j.alpha` is not in (0, 1).
+   */
   static fromJSON(j: SketchJSON, maxBuckets: number = DEFAULT_MAX_BUCKETS): QuantileSketch {
     const s = new QuantileSketch(j.alpha, maxBuckets);
     loadStore(s.pos, j.pos);

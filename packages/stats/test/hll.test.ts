@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { HyperLogLog, hash32 } from '../../src/stats/hll.js';
+import { HyperLogLog, hash32 } from '../src/hll.js';
 
 function hllOf(keys: Iterable<string>): HyperLogLog {
   const h = new HyperLogLog();

@@ -6,21 +6,11 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from '@jest/globals';
 
-import {
-  binShares,
-  chiSquarePValue,
-  chiSquareTest,
-  decileEdges,
-  gammaQ,
-  jsDistance,
-  kolmogorovSurvival,
-  ksFromSamples,
-  ksFromSketches,
-  psi,
-  wassersteinFromSamples,
-  wassersteinFromSketches,
-} from '../../src/stats/drift.js';
-import { QuantileSketch } from '../../src/stats/sketch.js';
+import { binShares, decileEdges } from '../src/bins.js';
+import { jsDistance, psi, wassersteinFromSamples, wassersteinFromSketches } from '../src/distances.js';
+import { QuantileSketch } from '../src/sketch.js';
+import { gammaQ, kolmogorovSurvival } from '../src/special.js';
+import { chiSquarePValue, chiSquareTest, ksFromSamples, ksFromSketches } from '../src/tests.js';
 import { sample, type SampleSpec } from './prng.js';
 
 interface Reference {

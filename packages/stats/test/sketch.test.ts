@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { QuantileSketch, type SketchJSON } from '../../src/stats/sketch.js';
+import { QuantileSketch, type SketchJSON } from '../src/sketch.js';
 import { mulberry32, normal } from './prng.js';
 
 function lowerQuantile(sorted: Float64Array, q: number): number {

@@ -1,0 +1,138 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '@modelship/core';
+import {
+  createAccumulator,
+  profileFromAccumulators,
+  QuantileSketch,
+  type DatasetProfile,
+} from '@modelship/stats';
+
+import { checkProfile } from '../src/baseline.js';
+import { categorical, mulberry32, normal } from '../../stats/test/prng.js';
+
+function sampleProfile(seed: number, rows = 2000): DatasetProfile {
+  const rand = mulberry32(seed);
+  const income = createAccumulator('income', 'numeric');
+  const age = createAccumulator('age', 'numeric');
+  const plan = createAccumulator('plan', 'categorical');
+  const churned = createAccumulator('churned', 'categorical');
+  for (let i = 0; i < rows; i++) {
+    income.add(Math.exp(10 + 0.5 * normal(rand)));
+    if (i % 50 === 0) age.addMissing();
+    else age.add(18 + Math.floor(rand() * 60));
+    plan.add(categorical(rand, ['basic', 'plus', 'pro'], [0.6, 0.3, 0.1]));
+    churned.add(rand() < 0.2);
+  }
+  return profileFromAccumulators([income, age, plan, churned], {
+    rows,
+    sources: [{ uri: 'data/train.csv', sha256: 'a'.repeat(64), rows }],
+    createdAt: '2026-11-22T00:00:00.000Z',
+  });
+}
+
+describe('profile JSON', () => {
+  it('round-trips through JSON and passes checkProfile', () => {
+    const p = sampleProfile(1);
+    const back = checkProfile(JSON.parse(JSON.stringify(p)), 'baseline.json');
+    expect(back).toEqual(p);
+    const income = back.columns[0]!.numeric!;
+    const sketch = QuantileSketch.fromJSON(income.sketch);
+    expect(sketch.count).toBe(2000);
+    expect(sketch.quantile(0.5)).toBe(income.quantiles.p50);
+    expect(back.columns[1]).toMatchObject({ count: 1960, missing: 40, types: { integer: 1960 } });
+    expect(back.columns[3]!.categorical!.top.map(([k]) => k)).toEqual(['false', 'true']);
+  });
+
+  it('rejects a malformed profile naming the field', () => {
+    const bad = (mutate: (p: Record<string, unknown>) => void): unknown => {
+      const p = JSON.parse(JSON.stringify(sampleProfile(2))) as Record<string, unknown>;
+      mutate(p);
+      return p;
+    };
+    const cases: [unknown, RegExp][] = [
+      [bad((p) => (p.kind = 'something')), /^kind: must be 'modelship.profile'/],
+      [bad((p) => (p.schemaVersion = 2)), /^schemaVersion: unsupported profile schema version 2/],
+      [bad((p) => delete p.columns), /^columns: is required$/],
+      [bad((p) => (p.columns = {})), /^columns: must be an array$/],
+      [
+        bad((p) => {
+          const cols = p.columns as { numeric: { quantiles: Record<string, unknown> } }[];
+          cols[0]!.numeric.quantiles.p50 = 'x';
+        }),
+        /^columns\[0\]\.numeric\.quantiles\.p50: must be a finite number/,
+      ],
+      [
+        bad((p) => {
+          const cols = p.columns as { numeric: { sketch: { pos: { counts: unknown[] } } } }[];
+          cols[0]!.numeric.sketch.pos.counts[0] = -1;
+        }),
+        /^columns\[0\]\.numeric\.sketch\.pos\.counts\[0\]: must be >= 0/,
+      ],
+      [
+        bad((p) => ((p.columns as Record<string, unknown>[])[2]!.kind = 'text')),
+        /^columns\[2\]\.kind: must be one of "numeric", "categorical", got "text"$/,
+      ],
+      [
+        bad((p) => ((p.columns as { categorical: { top: unknown[] } }[])[2]!.categorical.top[0] = ['a'])),
+        /^columns\[2\]\.categorical\.top\[0\]: must be a \[value, count\] pair/,
+      ],
+      [
+        bad((p) => ((p.columns as Record<string, unknown>[])[3]!.name = 'income')),
+        /duplicate column 'income'/,
+      ],
+      [
+        bad((p) => ((p.sources as Record<string, unknown>[])[0]!.rows = -1)),
+        /^sources\[0\]\.rows: must be >= 0/,
+      ],
+      [
+        bad((p) => delete (p.columns as Record<string, unknown>[])[2]!.categorical),
+        /^columns\[2\]\.categorical: is required$/,
+      ],
+      [
+        bad((p) =>
+          (
+            p.columns as { numeric: { histogram: { counts: number[] } } }[]
+          )[0]!.numeric.histogram.counts.pop(),
+        ),
+        /^columns\[0\]\.numeric\.histogram\.edges: must have one more entry than counts \(21 vs 19\)$/,
+      ],
+      [
+        bad((p) => ((p.columns as { categorical: { hll: string } }[])[2]!.categorical.hll = 'AAAA')),
+        /^columns\[2\]\.categorical\.hll: HyperLogLog registers must decode to 4096 bytes, got 3$/,
+      ],
+      [
+        bad(
+          (p) => ((p.columns as { numeric: { sketch: { alpha: number } } }[])[0]!.numeric.sketch.alpha = 1),
+        ),
+        /^columns\[0\]\.numeric\.sketch\.alpha: must be < 1$/,
+      ],
+      [
+        bad(
+          (p) => ((p.columns as { categorical: { top: unknown[] } }[])[2]!.categorical.top[0] = ['a', 1, 2]),
+        ),
+        /^columns\[2\]\.categorical\.top\[0\]: must be a \[value, count\] pair$/,
+      ],
+      // JSON.parse reads 1e999 as Infinity.
+      [
+        JSON.parse(JSON.stringify(sampleProfile(2)).replace(/"mean":[^,]+/, '"mean":1e999')),
+        /^columns\[0\]\.numeric\.mean: must be a finite number$/,
+      ],
+      [
+        bad((p) => delete p.kind),
+        /^kind: must be 'modelship.profile' \(is this a modelship profile\?\), got undefined$/,
+      ],
+      [null, /^\(profile\): must be an object$/],
+    ];
+    for (const [doc, message] of cases) {
+      let err: unknown;
+      try {
+        checkProfile(doc, 'baseline.json');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).message).toMatch(message);
+      expect((err as ConfigError).where).toBe('baseline.json');
+    }
+  });
+});

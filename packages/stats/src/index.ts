@@ -1,0 +1,21 @@
+/**
+ * @modelship/stats: the statistics of the steps, with no I/O and no dependencies. Mergeable
+ * sketches (quantiles, distinct counts), the per-column profile accumulators, two-sample tests,
+ * and distances between distributions. Which statistic to apply and what counts as drift is the
+ * callers' policy (see computeDrift in the data package).
+ */
+export * from './sketch.js';
+export * from './hll.js';
+export * from './profile.js';
+export { lnGamma, gammaQ, kolmogorovSurvival } from './special.js';
+export { chiSquarePValue, chiSquareTest, ksPValue, ksFromSamples, ksFromSketches } from './tests.js';
+export {
+  PSI_EPSILON,
+  psi,
+  jsDistance,
+  linfDistance,
+  wassersteinFromSamples,
+  wassersteinFromSketches,
+} from './distances.js';
+export { decileEdges, binShares } from './bins.js';
+export { sum } from './vectors.js';

@@ -193,3 +193,63 @@ describe('the committed example baseline', () => {
     );
   });
 });
+
+describe('modelship CLI: runs sharing one manifest', () => {
+  it('four runs at once all land in the history, and leave no temporary file or lock', async () => {
+    const { spawn } = await import('node:child_process');
+    const { readdirSync } = await import('node:fs');
+    const one = (i: number) =>
+      new Promise<number | null>((resolve) => {
+        const p = spawn(
+          process.execPath,
+          [
+            CLI,
+            'validate-data',
+            '--data',
+            'data/current.csv',
+            '--schema',
+            'churn.schema.json',
+            '--manifest',
+            'shared/m.json',
+            '--write-profile',
+            `p${i}.json`,
+            '--quiet',
+          ],
+          { cwd: ws, stdio: 'ignore', env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+        );
+        p.on('exit', resolve);
+      });
+    expect(await Promise.all([0, 1, 2, 3].map(one))).toEqual([0, 0, 0, 0]);
+    const doc = JSON.parse(readFileSync(join(ws, 'shared/m.json'), 'utf8')) as {
+      history: { step: string }[];
+    };
+    expect(doc.history.map((h) => h.step)).toEqual([
+      'validate-data',
+      'validate-data',
+      'validate-data',
+      'validate-data',
+    ]);
+    expect(readdirSync(join(ws, 'shared')).filter((f) => f.startsWith('m.json'))).toEqual(['m.json']);
+  });
+});
+
+describe('modelship CLI: --quiet', () => {
+  it('prints only the outputs when the step passes, and the verdict when it fails', () => {
+    const ok = cli([
+      'validate-data',
+      '--data',
+      'data/current.csv',
+      '--schema',
+      'churn.schema.json',
+      '--quiet',
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toBe('');
+    expect(JSON.parse(ok.stdout)).toMatchObject({ passed: 'true' });
+    writeFileSync(join(ws, 'bad.csv'), 'customer_id,tenure_months\nx,notanumber\n');
+    const bad = cli(['validate-data', '--data', 'bad.csv', '--schema', 'churn.schema.json', '--quiet']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/✖ validate-data: data failed/);
+    expect(bad.stderr).not.toMatch(/Validating|━━/);
+  });
+});

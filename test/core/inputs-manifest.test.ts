@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import {
+  atomicWrite,
   checkManifest,
   describeError,
   ManifestStore,
@@ -11,7 +12,7 @@ import {
 } from '@modelship/core';
 import { STEPS } from '@modelship/catalog';
 import type { DataSection } from '@modelship/data';
-import { configErrorLine, tempDir } from '../lib/step.js';
+import { configErrorLine, tempDir, type TestManifest } from '../lib/step.js';
 
 const step = {
   name: 'demo',
@@ -112,5 +113,115 @@ describe('manifest', () => {
     expect(
       await configErrorLine(ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS)),
     ).toMatch(/^\.modelship\/manifest\.json: manifest is not valid JSON/);
+  });
+});
+
+describe('manifest: concurrent runs and leftovers', () => {
+  const entry = (i: number) => ({
+    step: `step-${i}`,
+    at: new Date(Date.UTC(2026, 10, 22, 10, 0, i)).toISOString(),
+    ok: true,
+  });
+
+  it('runs that save one manifest at once all land in its history', async () => {
+    const dir = tempDir();
+    const stores = await Promise.all(
+      Array.from({ length: 8 }, () => ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS)),
+    );
+    await Promise.all(stores.map((m, i) => m.save(entry(i), { system: 'local' })));
+    const doc = JSON.parse(readFileSync(join(dir, '.modelship/manifest.json'), 'utf8')) as {
+      history: { step: string }[];
+    };
+    expect(doc.history.map((h) => h.step).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => `step-${i}`).sort(),
+    );
+    expect(readdirSync(join(dir, '.modelship')).sort()).toEqual(['manifest.json']);
+  });
+
+  it("a section set by one run survives another run's save", async () => {
+    const dir = tempDir();
+    const a = await ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS);
+    const b = await ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS);
+    a.set('data', {
+      validatedAt: '2026-11-22T10:00:00.000Z',
+      passed: true,
+      format: 'csv',
+      rows: 3,
+      invalidRows: 0,
+      fingerprint: 'a'.repeat(64),
+      files: [],
+    });
+    await a.save(entry(1), { system: 'local' });
+    await b.save(entry(2), { system: 'local' });
+    const doc = JSON.parse(readFileSync(join(dir, '.modelship/manifest.json'), 'utf8')) as TestManifest;
+    expect(doc.data?.rows).toBe(3);
+    expect(doc.history.map((h) => h.step)).toEqual(['step-1', 'step-2']);
+  });
+
+  it('a failed write leaves no temporary file; one left by a killed process is removed by the next write', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'm.json'));
+    await expect(atomicWrite(join(dir, 'm.json'), '{}')).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['m.json']);
+
+    const other = tempDir();
+    // pid 2^22 + 1 is above Linux's pid_max: no process has it.
+    writeFileSync(join(other, 'm.json.4194305.1.tmp'), '{"half');
+    writeFileSync(join(other, `m.json.${process.pid}.999.tmp`), 'a write of this process in flight');
+    await atomicWrite(join(other, 'm.json'), '{}');
+    expect(readdirSync(other).sort()).toEqual(['m.json', `m.json.${process.pid}.999.tmp`]);
+  });
+});
+
+describe('system errors', () => {
+  it.each([
+    [
+      Object.assign(new Error('EISDIR: illegal operation'), { code: 'EISDIR', path: 'out/report.json' }),
+      'out/report.json: is a directory, where a file was expected (EISDIR)',
+    ],
+    [
+      Object.assign(new Error('EEXIST'), { code: 'EEXIST', path: 'schema.json' }),
+      'schema.json: already exists (EEXIST)',
+    ],
+    [
+      new Error('request failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), {
+          code: 'ECONNREFUSED',
+          address: '127.0.0.1',
+          port: 5999,
+        }),
+      }),
+      '127.0.0.1:5999: connection refused (ECONNREFUSED)',
+    ],
+    [
+      Object.assign(new Error('getaddrinfo ENOTFOUND'), {
+        code: 'ENOTFOUND',
+        hostname: 's3.nowhere.invalid',
+      }),
+      's3.nowhere.invalid: host not found (ENOTFOUND)',
+    ],
+  ])('%s is one line naming the path or endpoint, with a hint', (err, line) => {
+    const d = describeError(err, false);
+    expect(d.line).toBe(line);
+    expect(d.hint).toBeTruthy();
+    expect(d.detail).toBeUndefined();
+  });
+
+  it('an error without a path stays internal', () => {
+    expect(describeError(Object.assign(new Error('x'), { code: 'EISDIR' }), false).line).toMatch(
+      /^internal error: x/,
+    );
+  });
+
+  it('a ConfigError carries its hint apart from its line', () => {
+    const d = describeError(
+      new ConfigError('cannot read', 's3://b/k', { hint: "check the role's s3:GetObject" }),
+      false,
+    );
+    expect(d).toEqual({
+      line: 's3://b/k: cannot read',
+      hint: "check the role's s3:GetObject",
+      detail: undefined,
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
   runHosted,
   StreamLogger,
   type AnyStep,
+  type Logger,
   type StepResult,
 } from '@modelship/core';
 import { parseStepArgs, stepHelp, type ParsedArgs } from './args.js';
@@ -58,7 +59,18 @@ async function runOne(
   args: ParsedArgs,
   signal: AbortSignal,
 ): Promise<StepResult> {
-  const log = new StreamLogger(process.stderr, args.debug);
+  // --quiet: only the outputs (stdout) and what went wrong (warnings, errors, a failed verdict).
+  const stream = new StreamLogger(process.stderr, args.debug);
+  const log: Logger = args.quiet
+    ? {
+        ...stream,
+        info: () => undefined,
+        warn: (m) => stream.warn(m),
+        error: (m) => stream.error(m),
+        debug: (m) => stream.debug(m),
+        group: (_t, fn) => fn(),
+      }
+    : stream;
   const result = await executeStep(step, inputs, {
     steps: STEPS,
     log,
@@ -73,11 +85,12 @@ async function runOne(
     process.stderr.write('\n' + renderForTerminal(result.summary) + '\n');
   }
   for (const a of result.annotations ?? []) {
-    if (a.level === 'notice') continue;
+    if (a.level === 'notice' || (args.quiet && a.level !== 'error')) continue;
     const where = a.file ? `${a.file}${a.line ? `:${a.line}` : ''}: ` : '';
     process.stderr.write(`${a.level}: ${where}${a.message}\n`);
   }
-  process.stderr.write(`${result.ok ? '✔' : '✖'} ${step.name}: ${result.headline}\n`);
+  if (!args.quiet || !result.ok)
+    process.stderr.write(`${result.ok ? '✔' : '✖'} ${step.name}: ${result.headline}\n`);
   return result;
 }
 

@@ -41,12 +41,59 @@ export function describeError(
   if (err instanceof ConfigError) {
     return { line: err.line, hint: err.hint, detail: debug ? stackWithCauses(err) : undefined };
   }
+  const system = systemError(err);
+  if (system) return { ...system, detail: debug ? stackWithCauses(err) : undefined };
   const message = err instanceof Error ? err.message : String(err);
   const line = `internal error: ${message.split('\n')[0]}`;
   return {
     line: debug ? line : `${line} (re-run with debug on for the stack trace)`,
     detail: debug ? stackWithCauses(err) : undefined,
   };
+}
+
+/** What a Node.js system error means to a user, by its code; `{}` codes need a path. */
+const SYSTEM_ERRORS: Record<string, { message: string; hint?: string }> = {
+  ENOENT: { message: 'no such file or directory' },
+  EISDIR: { message: 'is a directory, where a file was expected', hint: 'give the path of a file' },
+  ENOTDIR: { message: 'a parent of this path is not a directory' },
+  EEXIST: { message: 'already exists', hint: 'remove it, or choose another path' },
+  EACCES: { message: 'permission denied', hint: 'check the permissions of the path and its folders' },
+  EPERM: { message: 'operation not permitted', hint: 'check the permissions of the path and its folders' },
+  EROFS: { message: 'is on a read-only file system' },
+  ENOSPC: { message: 'no space left on the device' },
+  ENAMETOOLONG: { message: 'the path is too long' },
+  ECONNREFUSED: {
+    message: 'connection refused',
+    hint: 'is the service running and the endpoint (e.g. AWS_ENDPOINT_URL) right?',
+  },
+  ENOTFOUND: { message: 'host not found', hint: 'check the host name and the network (DNS)' },
+  EAI_AGAIN: { message: 'host name lookup failed for now', hint: 'check the network (DNS), then retry' },
+  ETIMEDOUT: { message: 'connection timed out', hint: 'check the endpoint and the network' },
+  ECONNRESET: { message: 'the connection was reset by the other side', hint: 'retry; check the endpoint' },
+  EHOSTUNREACH: { message: 'host unreachable', hint: 'check the endpoint and the network' },
+};
+
+/**
+ * A Node.js system error (here or in the cause chain) that names what it failed on — a path, or an
+ * address or host — as the one line a user can act on; undefined for anything else.
+ */
+export function systemError(err: unknown): { line: string; hint?: string } | undefined {
+  let cur: unknown = err;
+  for (let depth = 0; cur instanceof Error && depth < 8; depth++, cur = cur.cause) {
+    const e = cur as Error & {
+      code?: string;
+      path?: string;
+      dest?: string;
+      address?: string;
+      port?: number;
+      hostname?: string;
+    };
+    const known = e.code ? SYSTEM_ERRORS[e.code] : undefined;
+    const where =
+      e.path ?? (e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : undefined) ?? e.hostname;
+    if (known && where) return { line: `${where}: ${known.message} (${e.code})`, hint: known.hint };
+  }
+  return undefined;
 }
 
 function stackWithCauses(err: unknown): string {

@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { ConfigError, fileError } from './errors.js';
 import type { Provenance } from './provenance.js';
 import {
@@ -158,25 +159,17 @@ export class ManifestStore {
   /** Read `path` (relative to cwd); a missing file starts a new manifest. */
   static async open(path: string, cwd: string, now: Date, steps: readonly AnyStep[]): Promise<ManifestStore> {
     const abs = resolve(cwd, path);
-    let text: string;
-    try {
-      text = await readFile(abs, 'utf8');
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ENOENT') return ManifestStore.empty(abs, path, now, steps);
-      throw fileError(err, path, 'manifest');
-    }
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (err) {
-      throw new ConfigError(`manifest is not valid JSON (${(err as Error).message})`, path, { cause: err });
-    }
-    return new ManifestStore(abs, path, checkManifest(doc, path, steps), steps);
+    const doc = await readManifest(abs, path, steps);
+    return doc ? new ManifestStore(abs, path, doc, steps) : ManifestStore.empty(abs, path, now, steps);
   }
+
+  /** Sections this run set, re-applied onto the file as it is when saving. */
+  private readonly changed = new Map<string, unknown>();
 
   /** Replace a step's section; checked against its schema when the manifest is saved. */
   set(section: string, value: unknown): void {
     this.doc[section] = value;
+    this.changed.set(section, value);
   }
 
   /**
@@ -187,23 +180,118 @@ export class ManifestStore {
     return this.doc[section] as T | undefined;
   }
 
-  /** Record the step's outcome, stamp provenance, check against the schema and write atomically. */
+  /**
+   * Record the step's outcome, stamp provenance, check against the schema and write atomically.
+   * Runs that share a manifest file take turns: under a lock (`<manifest>.lock`, broken when its
+   * holder died), the file is read again as it is now, this run's sections and history entry are
+   * applied to it, and it is written whole — so two runs saving at once both land in the history.
+   *
+   * @throws ConfigError when the manifest on disk became invalid, or the lock cannot be had.
+   */
   async save(entry: Omit<HistoryEntry, 'source'>, source: Provenance, model?: string): Promise<void> {
     const { system, ...rest } = source;
     const src: Record<string, string> = { system, ...(rest as Record<string, string>) };
-    this.doc.updatedAt = entry.at;
-    if (model && !this.doc.model) this.doc.model = model;
-    this.doc.source ??= src;
-    this.doc.history.push({ ...entry, source: src });
-    checkManifest(this.doc, this.displayPath, this.steps);
-    await atomicWrite(this.path, JSON.stringify(this.doc, null, 2) + '\n');
+    await mkdir(dirname(this.path), { recursive: true });
+    const release = await lockFile(this.path, this.displayPath);
+    try {
+      const latest = (await readManifest(this.path, this.displayPath, this.steps)) ?? this.doc;
+      if (latest !== this.doc) {
+        for (const [section, value] of this.changed) latest[section] = value;
+      }
+      latest.updatedAt = entry.at;
+      if (model && !latest.model) latest.model = model;
+      latest.source ??= src;
+      latest.history.push({ ...entry, source: src });
+      checkManifest(latest, this.displayPath, this.steps);
+      await atomicWrite(this.path, JSON.stringify(latest, null, 2) + '\n');
+      if (latest !== this.doc) Object.assign(this.doc, latest);
+    } finally {
+      await release();
+    }
   }
 }
 
-/** Write a file so that a reader never sees half of it: write a sibling, then rename. */
+/** Read and check a manifest file; undefined when it does not exist. */
+async function readManifest(
+  abs: string,
+  path: string,
+  steps: readonly AnyStep[],
+): Promise<Manifest | undefined> {
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    throw fileError(err, path, 'manifest');
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`manifest is not valid JSON (${(err as Error).message})`, path, { cause: err });
+  }
+  return checkManifest(doc, path, steps);
+}
+
+/** Take the lock of `path` (a `<path>.lock` directory; stale after 10 s without its holder). */
+async function lockFile(path: string, display: string): Promise<() => Promise<void>> {
+  try {
+    return await lock(path, {
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 100, factor: 1.3, minTimeout: 20, maxTimeout: 500 },
+    });
+  } catch (err) {
+    throw new ConfigError('could not lock the manifest to update it', display, {
+      cause: err,
+      hint: `another run holds ${display}.lock; if none is running, delete that folder`,
+    });
+  }
+}
+
+let tmpCounter = 0;
+
+/**
+ * Write a file so that a reader never sees half of it: write a sibling `<name>.<pid>.<n>.tmp`,
+ * then rename it over the file. The sibling is removed when the write fails, and siblings left by
+ * a process that was killed outright (its pid no longer runs) are removed by the next write.
+ */
 export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  await removeOrphanTemps(dir, basename(path));
+  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+async function removeOrphanTemps(dir: string, name: string): Promise<void> {
+  const prefix = `${name}.`;
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const pid = Number(entry.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !processRuns(pid)) await rm(join(dir, entry), { force: true });
+  }
+}
+
+/** Whether a process with this pid exists (signal 0 probes without touching it). */
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
 }

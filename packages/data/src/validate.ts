@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
@@ -230,7 +230,34 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
     : undefined;
 
   await mkdir(opts.outDir, { recursive: true });
-  const errorLog = join(opts.outDir, 'errors.jsonl');
+  // Scratch files (the streamed error logs) live in a folder of this run's own, removed when the
+  // run ends however it ends; runs sharing outDir never touch each other's, and the folder of a
+  // run that was killed outright is removed by the next run.
+  const scratch = await runScratchDir(opts.outDir);
+  try {
+    return await validateInto(sources, opts, deps, { validate, columns, baseline, scratch });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function validateInto(
+  sources: Awaited<ReturnType<typeof resolveSources>>,
+  opts: ValidateOptions,
+  deps: DataDeps,
+  {
+    validate,
+    columns,
+    baseline,
+    scratch,
+  }: {
+    validate: ReturnType<typeof compileRecordSchema>;
+    columns: ReturnType<typeof schemaColumns>;
+    baseline: DatasetProfile | undefined;
+    scratch: string;
+  },
+): Promise<ValidateOutcome> {
+  const errorLog = join(scratch, 'errors.jsonl');
   const proc = new RecordProcessor(validate, columns, { keepErrors: opts.keepErrors, errorLog });
   let files: SourceStats[];
   try {
@@ -243,7 +270,7 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
         schema: opts.schema.doc,
         schemaWhere: opts.schema.path,
         keepErrors: opts.keepErrors,
-        workDir: opts.outDir,
+        workDir: scratch,
         minBytes: opts.splitMinBytes,
         log: deps.log,
       },
@@ -273,8 +300,26 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
     profilePath: opts.profilePath,
   };
   await writeReport(outcome, opts, errorLog);
-  await rm(errorLog, { force: true });
   return outcome;
+}
+
+/** A new `.run-<pid>-XXXXXX` folder in `dir`, after removing those of processes no longer running. */
+async function runScratchDir(dir: string): Promise<string> {
+  for (const name of await readdir(dir)) {
+    const m = /^\.run-(\d+)-/.exec(name);
+    if (m && !processRuns(Number(m[1]))) await rm(join(dir, name), { recursive: true, force: true });
+  }
+  return mkdtemp(join(dir, `.run-${process.pid}-`));
+}
+
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
 }
 
 /** The JSON report: verdict, counts, drift evidence, and every invalid row (streamed, bounded memory). */

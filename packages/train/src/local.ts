@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { atomicWrite, ConfigError, type Logger } from '@modelship/core';
+import { alive, runProcessTree, stopTree, type Ended, type EndReason } from '@modelship/local';
 import { listFiles, packDir } from './archive.js';
 import {
   TERMINAL,
@@ -25,7 +26,6 @@ import {
 } from './local-contract.js';
 import { LineTail } from './logs.js';
 import { MetricScraper } from './metrics.js';
-import { alive, runProcessTree, stopTree, type Ended, type EndReason } from './process-tree.js';
 import type { TrainPlan } from './plan.js';
 import { ProgressPrinter } from './waiter.js';
 

@@ -1,29 +1,51 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
+/**
+ * Process trees for the local backend: a command runs as the leader of a process group of its
+ * own, so ending it ends everything it started (a shell, its children, their children).
+ */
+
+/**
+ * Why a process ended: it exited by itself (`exit`), or this module ended it because the signal
+ * aborted (`aborted`), the deadline passed (`deadline`) or it ran longer than `maxRuntimeMs`.
+ */
 export type EndReason = 'exit' | 'aborted' | 'deadline' | 'max-runtime';
 
 export interface Ended {
   reason: EndReason;
+  /** Exit code, or null when the process was ended by a signal. */
   code: number | null;
+  /** The signal that ended it (`SIGTERM`, `SIGKILL`), or null. */
   signal: NodeJS.Signals | null;
 }
 
 export interface ProcessSpec {
+  /** Program and arguments (no shell). */
   command: string[];
   cwd: string;
+  /** The whole environment of the process (nothing is inherited beyond it). */
   env: Record<string, string | undefined>;
+  /** Each line of stdout and stderr, without its line ending, as it arrives. */
   onLine: (line: string) => void;
-  onSpawn: (pid: number) => void;
+  /** Called once with the process id (the process group id too) once it has started. */
+  onSpawn?: (pid: number) => void;
+  /** Aborting it ends the tree (reason `aborted`). */
   signal: AbortSignal;
-  /** Epoch ms (by `now`) at which to end the process. */
+  /** Epoch ms (by `now`) at which to end the tree (reason `deadline`). */
   deadline?: number;
+  /** Milliseconds after the start at which to end the tree (reason `max-runtime`). */
   maxRuntimeMs?: number;
+  /** The clock `deadline` is measured by, in epoch ms. */
   now: () => number;
-  /** Grace period between SIGTERM and SIGKILL. */
+  /** Grace period between SIGTERM and SIGKILL, in ms. */
   killGraceMs: number;
 }
 
+/**
+ * Whether a process with this id exists (signal 0 probes without touching it). A process owned by
+ * another user counts as alive. `undefined` or 0: false.
+ */
 export function alive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
@@ -34,7 +56,10 @@ export function alive(pid: number | undefined): boolean {
   }
 }
 
-/** Signal a whole process tree: the process leads its own group (it was spawned detached). */
+/**
+ * Send `signal` to a whole process tree: the process leads its own group (it was spawned detached
+ * by {@link runProcessTree}). A process that is already gone is not an error.
+ */
 export function killTree(child: ChildProcess | number, signal: NodeJS.Signals): void {
   const pid = typeof child === 'number' ? child : child.pid;
   if (!pid) return;
@@ -45,7 +70,10 @@ export function killTree(child: ChildProcess | number, signal: NodeJS.Signals): 
   }
 }
 
-/** SIGTERM the tree, wait up to the grace period, then SIGKILL what is left. */
+/**
+ * SIGTERM the tree led by `pid`, wait up to `graceMs` for its leader to exit, then SIGKILL what is
+ * left. Works for a tree started by another process (e.g. a step that was killed), by its pid.
+ */
 export async function stopTree(pid: number, graceMs: number): Promise<void> {
   killTree(pid, 'SIGTERM');
   const until = Date.now() + graceMs;
@@ -88,7 +116,7 @@ export function runProcessTree(spec: ProcessSpec): Promise<Ended> {
       cleanup();
       reject(err);
     });
-    if (child.pid) spec.onSpawn(child.pid);
+    if (child.pid) spec.onSpawn?.(child.pid);
     for (const stream of [child.stdout!, child.stderr!])
       createInterface({ input: stream }).on('line', spec.onLine);
     spec.signal.addEventListener('abort', onAbort, { once: true });

@@ -8,4 +8,3 @@ export * from './manifest.js';
 export * from './provenance.js';
 export * from './run.js';
 export * from './markdown.js';
-export * from './aws.js';

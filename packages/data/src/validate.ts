@@ -3,18 +3,13 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-
+import { createS3Client, isS3Uri, openS3Object, parseS3Uri, s3Error } from '@modelship/aws';
 import {
   atomicWrite,
   compileSchema,
   ConfigError,
   createAjv,
-  createS3Client,
   fileError,
-  isS3Uri,
-  openS3Object,
-  parseS3Uri,
-  s3Error,
   type JsonSchema,
   type StepContext,
   type ValidateFunction,

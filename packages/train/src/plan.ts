@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isS3Uri } from '@modelship/aws';
 import {
   ConfigError,
-  isS3Uri,
   provenanceFromEnv,
   type StepContext,
   type TrainConfig,

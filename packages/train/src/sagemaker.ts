@@ -3,11 +3,20 @@ import {
   DescribeTrainingJobCommand,
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
+  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { ConfigError, openS3Object, type Logger } from '@modelship/core';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  createCloudWatchLogsClient,
+  createS3Client,
+  createSageMakerClient,
+  openS3Object,
+  type AwsEnv,
+} from '@modelship/aws';
+import { ConfigError, type Logger } from '@modelship/core';
 import { sha256OfStream } from './archive.js';
 import type { JobRef, Preview, TrainingBackend, TrainingOutcome, WaitOptions } from './backend.js';
-import type { AwsClients } from './clients.js';
 import { decodeHyperparameters } from './hyperparameters.js';
 import { LineTail, LogFollower } from './logs.js';
 import type { TrainPlan } from './plan.js';
@@ -15,6 +24,21 @@ import { buildTrainingRequest, sourceUri } from './request.js';
 import { withRetry, type RetryOptions, type Sleep } from './schedule.js';
 import { uploadSource } from './source.js';
 import { pollUntilDone, ProgressPrinter, type Snapshot } from './waiter.js';
+
+export interface AwsClients {
+  sagemaker: SageMakerClient;
+  logs: CloudWatchLogsClient;
+  s3: S3Client;
+}
+
+/** The clients the SageMaker backend uses, built from the step's environment. */
+export function createClients(region: string, env: AwsEnv): AwsClients {
+  return {
+    sagemaker: createSageMakerClient(region, env),
+    logs: createCloudWatchLogsClient(region, env),
+    s3: createS3Client(region, env),
+  };
+}
 
 export interface SageMakerDeps {
   clients: AwsClients;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ConfigError, parseS3Uri, s3Error, type Logger } from '@modelship/core';
+import { parseS3Uri, s3Error } from '@modelship/aws';
+import { ConfigError, type Logger } from '@modelship/core';
 import { packDir, SOURCE_EXCLUDES, type PackResult } from './archive.js';
 
 /**

@@ -1,12 +1,6 @@
 import { Readable } from 'node:stream';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
-import { ConfigError } from './errors.js';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { ConfigError } from '@modelship/core';
 
 export interface S3Location {
   bucket: string;
@@ -21,53 +15,6 @@ export function parseS3Uri(uri: string): S3Location {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!m || !m[1]) throw new ConfigError('not an S3 URI (expected s3://bucket/key)', uri);
   return { bucket: m[1], key: m[2] ?? '' };
-}
-
-export interface AwsClientSettings {
-  region: string;
-  maxAttempts: number;
-  retryMode: string;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
-
-/**
- * Settings shared by every AWS client modelship creates: region from config or environment,
- * adaptive retries (jittered backoff on throttling), and — taken from the step's environment,
- * which a host passes explicitly — the endpoint (`AWS_ENDPOINT_URL_<SERVICE>` or
- * `AWS_ENDPOINT_URL`, e.g. an emulator) and static credentials. Without static credentials in
- * that environment the SDK's default chain applies (OIDC web identity, SSO, instance roles).
- */
-export function awsClientConfig(
-  region: string | undefined,
-  env: Record<string, string | undefined> = process.env,
-  service?: string,
-): AwsClientSettings {
-  const endpoint =
-    (service && env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`]) || env.AWS_ENDPOINT_URL || undefined;
-  const out: AwsClientSettings = {
-    region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    maxAttempts: Number(env.MODELSHIP_AWS_MAX_ATTEMPTS ?? 8),
-    retryMode: 'adaptive',
-  };
-  if (endpoint) out.endpoint = endpoint;
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    out.credentials = {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    };
-  }
-  return out;
-}
-
-export function createS3Client(
-  region: string | undefined,
-  env: Record<string, string | undefined> = process.env,
-): S3Client {
-  const cfg: S3ClientConfig = { ...awsClientConfig(region, env, 's3') };
-  if (cfg.endpoint) cfg.forcePathStyle = true;
-  return new S3Client(cfg);
 }
 
 /** Map an S3 error to a user-fixable ConfigError naming the object where that applies. */

@@ -1,0 +1,2 @@
+export * from './clients.js';
+export * from './s3.js';

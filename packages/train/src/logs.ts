@@ -3,7 +3,6 @@ import {
   GetLogEventsCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { withRetry, type RetryOptions } from './schedule.js';
 
 export const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
 
@@ -23,7 +22,8 @@ export class LineTail {
 export interface LogFollowerOptions {
   onLine: (line: string) => void;
   onWarning: (message: string) => void;
-  retry: RetryOptions;
+  /** Aborts the calls in flight; an aborted read is not a warning. */
+  signal?: AbortSignal;
   /** Pages read per stream per poll, so a chatty job cannot starve the status polls. */
   maxPages?: number;
 }
@@ -56,7 +56,7 @@ export class LogFollower {
       for (const stream of streams) lines += await this.drain(stream, streams.length > 1);
       return lines;
     } catch (err) {
-      if (isNotFound(err)) return 0;
+      if (isNotFound(err) || this.opts.signal?.aborted) return 0;
       this.disabled = true;
       this.opts.onWarning(
         `cannot read the job's CloudWatch logs, not streaming them: ${(err as Error).message}`,
@@ -69,16 +69,13 @@ export class LogFollower {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await withRetry(
-        () =>
-          this.client.send(
-            new DescribeLogStreamsCommand({
-              logGroupName: LOG_GROUP,
-              logStreamNamePrefix: `${this.jobName}/`,
-              nextToken,
-            }),
-          ),
-        this.opts.retry,
+      const page = await this.client.send(
+        new DescribeLogStreamsCommand({
+          logGroupName: LOG_GROUP,
+          logStreamNamePrefix: `${this.jobName}/`,
+          nextToken,
+        }),
+        { abortSignal: this.opts.signal },
       );
       for (const s of page.logStreams ?? []) if (s.logStreamName) names.push(s.logStreamName);
       nextToken = page.nextToken;
@@ -91,17 +88,14 @@ export class LogFollower {
     let lines = 0;
     for (let page = 0; page < (this.opts.maxPages ?? 50); page++) {
       const token = this.tokens.get(stream);
-      const out = await withRetry(
-        () =>
-          this.client.send(
-            new GetLogEventsCommand({
-              logGroupName: LOG_GROUP,
-              logStreamName: stream,
-              startFromHead: true,
-              nextToken: token,
-            }),
-          ),
-        this.opts.retry,
+      const out = await this.client.send(
+        new GetLogEventsCommand({
+          logGroupName: LOG_GROUP,
+          logStreamName: stream,
+          startFromHead: true,
+          nextToken: token,
+        }),
+        { abortSignal: this.opts.signal },
       );
       for (const e of out.events ?? []) {
         for (const line of (e.message ?? '').replace(/\r?\n$/, '').split(/\r?\n/))

@@ -21,7 +21,7 @@ import { decodeHyperparameters } from './hyperparameters.js';
 import { LineTail, LogFollower } from './logs.js';
 import type { TrainPlan } from './plan.js';
 import { buildTrainingRequest, sourceUri } from './request.js';
-import { withRetry, type RetryOptions, type Sleep } from './schedule.js';
+import type { Sleep } from './schedule.js';
 import { uploadSource } from './source.js';
 import { pollUntilDone, ProgressPrinter, type Snapshot } from './waiter.js';
 
@@ -44,7 +44,6 @@ export interface SageMakerDeps {
   clients: AwsClients;
   log: Logger;
   sleep: Sleep;
-  random: () => number;
   now: () => number;
   signal: AbortSignal;
   /** Called just before CreateTrainingJob, so cleanup knows which job this step started. */
@@ -186,28 +185,25 @@ export class SageMakerBackend implements TrainingBackend {
 
   constructor(private readonly deps: SageMakerDeps) {}
 
-  private retry(signal: AbortSignal | undefined = this.deps.signal): RetryOptions {
-    return {
-      sleep: this.deps.sleep,
-      random: this.deps.random,
-      signal,
-      onRetry: (err, attempt, ms) =>
-        this.deps.log.debug(`retry ${attempt} in ${ms} ms after ${errorName(err)}`),
-    };
-  }
-
   preview(plan: TrainPlan): Preview {
     return { request: buildTrainingRequest(plan), rows: requestRows(plan) };
   }
 
-  private async describeRaw(name: string, signal?: AbortSignal): Promise<DescribeTrainingJobResponse> {
+  /**
+   * DescribeTrainingJob (the client retries throttling). `signal` aborts the call and its retries;
+   * none for the calls that must finish while the step is being cancelled.
+   */
+  private async describeRaw(
+    name: string,
+    signal: AbortSignal | undefined,
+  ): Promise<DescribeTrainingJobResponse> {
     const cmd = new DescribeTrainingJobCommand({ TrainingJobName: name });
-    return withRetry(() => this.deps.clients.sagemaker.send(cmd), this.retry(signal));
+    return this.deps.clients.sagemaker.send(cmd, { abortSignal: signal });
   }
 
   private async find(name: string): Promise<DescribeTrainingJobResponse | undefined> {
     try {
-      return await this.describeRaw(name);
+      return await this.describeRaw(name, this.deps.signal);
     } catch (err) {
       if (isJobNotFound(err)) return undefined;
       throw err;
@@ -244,10 +240,9 @@ export class SageMakerBackend implements TrainingBackend {
       throw new ConfigError('cancelled before the job was created', `training job ${plan.jobName}`);
     const request = buildTrainingRequest(plan);
     try {
-      const out = await withRetry(
-        () => this.deps.clients.sagemaker.send(new CreateTrainingJobCommand(request)),
-        this.retry(),
-      );
+      const out = await this.deps.clients.sagemaker.send(new CreateTrainingJobCommand(request), {
+        abortSignal: this.deps.signal,
+      });
       this.deps.log.info(`started training job ${plan.jobName} (${out.TrainingJobArn})`);
       return { name: plan.jobName, arn: out.TrainingJobArn, status: 'InProgress', created: true };
     } catch (err) {
@@ -268,7 +263,7 @@ export class SageMakerBackend implements TrainingBackend {
   }
 
   async describe(ref: JobRef): Promise<TrainingOutcome> {
-    return outcomeFromDescription(await this.describeRaw(ref.name));
+    return outcomeFromDescription(await this.describeRaw(ref.name, this.deps.signal));
   }
 
   async wait(ref: JobRef, opts: WaitOptions): Promise<TrainingOutcome> {
@@ -280,7 +275,7 @@ export class SageMakerBackend implements TrainingBackend {
         log.info(line);
       },
       onWarning: (m) => log.warn(m),
-      retry: this.retry(),
+      signal: opts.signal,
     });
     const printer = new ProgressPrinter(log, this.deps.now);
     const { last, stoppedByUs, timedOut } = await log.group(
@@ -335,10 +330,7 @@ export class SageMakerBackend implements TrainingBackend {
 
   private async sendStop(name: string): Promise<void> {
     try {
-      await withRetry(
-        () => this.deps.clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: name })),
-        this.retry(undefined),
-      );
+      await this.deps.clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: name }));
     } catch (err) {
       if (errorName(err) === 'AccessDeniedException') {
         throw new ConfigError(

@@ -1,6 +1,6 @@
 /**
- * Timing: how often the waiter asks SageMaker for the job's status, and how throttled calls are
- * retried. Both are pure functions of their arguments so their budgets can be tested.
+ * Timing: how often the waiter asks SageMaker for the job's status, a pure function of the poll
+ * number so its budget can be tested. (Throttled calls are retried by the AWS clients themselves.)
  */
 
 /** Poll schedule: first poll right away, then 5 s growing ×1.5 up to 50 s. */
@@ -19,37 +19,6 @@ export function describeCallsFor(durationMs: number): number {
   return calls;
 }
 
-/** Retry policy for throttled AWS calls: full-jitter exponential backoff. */
-export const RETRY = { attempts: 8, baseMs: 1_000, maxDelayMs: 30_000 } as const;
-
-/** Backoff before retry `attempt` (1-based), given a random number in [0, 1). */
-export function retryDelayMs(attempt: number, random: number): number {
-  const ceiling = Math.min(RETRY.maxDelayMs, RETRY.baseMs * 2 ** (attempt - 1));
-  return Math.floor(random * ceiling);
-}
-
-const THROTTLE_NAMES = new Set([
-  'ThrottlingException',
-  'ThrottledException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'InternalServerError',
-]);
-
-/** Throttling and transient server errors: worth retrying. */
-export function isRetryable(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
-  if (!e) return false;
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  return THROTTLE_NAMES.has(e.name ?? '') || status === 429 || status >= 500;
-}
-
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** Sleep that ends early (without throwing) when `signal` aborts. */
@@ -64,24 +33,3 @@ export const sleep: Sleep = (ms, signal) =>
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
-
-export interface RetryOptions {
-  sleep: Sleep;
-  random: () => number;
-  signal?: AbortSignal;
-  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
-}
-
-/** Call `fn`, retrying throttling / 5xx errors with jittered backoff; other errors pass through. */
-export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isRetryable(err) || attempt >= RETRY.attempts || opts.signal?.aborted) throw err;
-      const delay = retryDelayMs(attempt, opts.random());
-      opts.onRetry?.(err, attempt, delay);
-      await opts.sleep(delay, opts.signal);
-    }
-  }
-}

@@ -22,7 +22,6 @@ export interface TrainInputs {
 /** Seams for tests: time and the kill grace period. */
 export interface TrainDeps {
   sleep?: Sleep;
-  random?: () => number;
   killGraceMs?: number;
 }
 
@@ -72,7 +71,6 @@ function makeBackend(
     clients: aws(),
     log: ctx.log,
     sleep: deps.sleep ?? realSleep,
-    random: deps.random ?? Math.random,
     now,
     signal: ctx.signal,
     beforeCreate: claim,

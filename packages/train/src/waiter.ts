@@ -20,18 +20,30 @@ export interface LoopOptions {
 
 export type LoopEnd = 'terminal' | 'aborted' | 'deadline';
 
+/** How the loop ended; `last` is the last answer (none when the first poll was aborted). */
+export type LoopResult<T> =
+  { end: 'terminal' | 'deadline'; last: T; calls: number } | { end: 'aborted'; last?: T; calls: number };
+
 /**
  * Poll until the job reaches a terminal status, the signal aborts, or the deadline passes. The
  * delays between polls follow {@link pollDelayMs}; `onSnapshot` runs after every poll (progress
- * lines, log streaming).
+ * lines, log streaming). A poll that fails once the signal has aborted ends the loop as aborted.
  */
 export async function pollUntilDone<T>(
   poll: () => Promise<T>,
   onSnapshot: (s: T) => Promise<void>,
   opts: LoopOptions & { statusOf: (s: T) => string | undefined },
-): Promise<{ last: T; end: LoopEnd; calls: number }> {
+): Promise<LoopResult<T>> {
+  let previous: T | undefined;
   for (let calls = 1; ; calls++) {
-    const last = await poll();
+    let last: T;
+    try {
+      last = await poll();
+    } catch (err) {
+      if (opts.signal.aborted) return { last: previous, end: 'aborted', calls };
+      throw err;
+    }
+    previous = last;
     await onSnapshot(last);
     if (TERMINAL.has(opts.statusOf(last) ?? '')) return { last, end: 'terminal', calls };
     if (opts.signal.aborted) return { last, end: 'aborted', calls };

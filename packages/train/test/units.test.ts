@@ -1,15 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@modelship/core';
 import { trainingJobName, JOB_NAME_MAX, JOB_NAME_PATTERN } from '../src/names.js';
-import {
-  describeCallsFor,
-  isRetryable,
-  pollDelayMs,
-  POLL,
-  retryDelayMs,
-  withRetry,
-  RETRY,
-} from '../src/schedule.js';
+import { describeCallsFor, pollDelayMs, POLL } from '../src/schedule.js';
 import { estimateBilled, estimateCost, ON_DEMAND_USD_PER_HOUR, SPOT_SAVING } from '../src/pricing.js';
 import { compileMetrics, MetricScraper } from '../src/metrics.js';
 import {
@@ -85,47 +77,6 @@ describe('poll schedule', () => {
   it('notices a short job quickly', () => {
     expect(describeCallsFor(0)).toBe(1);
     expect(describeCallsFor(60_000)).toBe(6);
-  });
-});
-
-describe('throttling retries', () => {
-  it('use full jitter under an exponential ceiling', () => {
-    expect(retryDelayMs(1, 0.999)).toBeLessThan(1_000);
-    expect(retryDelayMs(3, 0.5)).toBe(2_000);
-    expect(retryDelayMs(20, 0.999)).toBeLessThan(RETRY.maxDelayMs);
-    expect(retryDelayMs(5, 0)).toBe(0);
-  });
-
-  it('retry throttling and 5xx, not client errors', () => {
-    expect(isRetryable({ name: 'ThrottlingException' })).toBe(true);
-    expect(isRetryable({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(true);
-    expect(isRetryable({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } })).toBe(false);
-  });
-
-  it('withRetry sleeps with jitter and gives up after RETRY.attempts', async () => {
-    const sleeps: number[] = [];
-    let calls = 0;
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    const ok = await withRetry(
-      async () => {
-        if (++calls < 3) throw throttled;
-        return 'done';
-      },
-      { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
-    );
-    expect(ok).toBe('done');
-    expect(sleeps).toEqual([500, 1_000]);
-    calls = 0;
-    await expect(
-      withRetry(
-        async () => {
-          calls++;
-          throw throttled;
-        },
-        { sleep: async () => undefined, random: () => 0.5 },
-      ),
-    ).rejects.toThrow('Rate exceeded');
-    expect(calls).toBe(RETRY.attempts);
   });
 });
 

@@ -2,6 +2,8 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 
+export type { CloudWatchLogsClient, S3Client, SageMakerClient };
+
 /** The environment a step hands over (`ctx.env`): AWS settings are read from it, never from `process.env` directly. */
 export type AwsEnv = Record<string, string | undefined>;
 

@@ -1,2 +1,5 @@
 export * from './clients.js';
+export * from './errors.js';
 export * from './s3.js';
+export * from './documents.js';
+export * from './hash.js';

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@modelship/aws';
 import { atomicWrite, ConfigError, type Logger } from '@modelship/core';
 import { alive, runProcessTree, stopTree, type Ended, type EndReason } from '@modelship/local';
 import { listFiles, packDir } from './archive.js';

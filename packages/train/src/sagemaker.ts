@@ -3,19 +3,18 @@ import {
   DescribeTrainingJobCommand,
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
-  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { S3Client } from '@aws-sdk/client-s3';
 import {
   createCloudWatchLogsClient,
   createS3Client,
   createSageMakerClient,
-  openS3Object,
+  sha256Of,
   type AwsEnv,
+  type CloudWatchLogsClient,
+  type S3Client,
+  type SageMakerClient,
 } from '@modelship/aws';
 import { ConfigError, type Logger } from '@modelship/core';
-import { sha256OfStream } from './archive.js';
 import type { JobRef, Preview, TrainingBackend, TrainingOutcome, WaitOptions } from './backend.js';
 import { decodeHyperparameters } from './hyperparameters.js';
 import { LineTail, LogFollower } from './logs.js';
@@ -312,8 +311,7 @@ export class SageMakerBackend implements TrainingBackend {
   /** sha256 of the model artefact, streamed from S3 (never held in memory). */
   private async digest(uri: string): Promise<string> {
     this.deps.log.info(`computing sha256 of ${uri}`);
-    const stream = await openS3Object(this.deps.clients.s3, uri);
-    return (await sha256OfStream(stream)).sha256;
+    return (await sha256Of(uri, { s3: this.deps.clients.s3 })).sha256;
   }
 
   /** Cancellation: StopTrainingJob, then wait briefly (not abortable) for Stopping/Stopped. */

@@ -3,3 +3,7 @@ export * from './errors.js';
 export * from './s3.js';
 export * from './documents.js';
 export * from './hash.js';
+export * from './poll.js';
+export * from './progress.js';
+export * from './logs.js';
+export * from './names.js';

@@ -1,9 +1,9 @@
+import { formatElapsed } from '@modelship/aws';
 import { formatNumber } from '@modelship/core';
 import { TERMINAL, type TrainingOutcome } from './backend.js';
 import type { TrainPlan } from './plan.js';
 import { estimateBilled, estimateCost } from './pricing.js';
 import type { CostView } from './summary.js';
-import { formatElapsed } from './waiter.js';
 
 export type TrainOutput =
   | 'job-name'

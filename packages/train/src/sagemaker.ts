@@ -8,21 +8,33 @@ import {
   createCloudWatchLogsClient,
   createS3Client,
   createSageMakerClient,
+  jobLogs,
+  LineTail,
+  LogFollower,
+  poll,
+  ProgressPrinter,
   sha256Of,
+  TRAINING_JOB_LOG_GROUP,
   type AwsEnv,
   type CloudWatchLogsClient,
   type S3Client,
   type SageMakerClient,
+  type Sleep,
+  type Snapshot,
 } from '@modelship/aws';
 import { ConfigError, type Logger } from '@modelship/core';
-import type { JobRef, Preview, TrainingBackend, TrainingOutcome, WaitOptions } from './backend.js';
+import {
+  TERMINAL,
+  type JobRef,
+  type Preview,
+  type TrainingBackend,
+  type TrainingOutcome,
+  type WaitOptions,
+} from './backend.js';
 import { decodeHyperparameters } from './hyperparameters.js';
-import { LineTail, LogFollower } from './logs.js';
 import type { TrainPlan } from './plan.js';
 import { buildTrainingRequest, sourceUri } from './request.js';
-import type { Sleep } from './schedule.js';
 import { uploadSource } from './source.js';
-import { pollUntilDone, ProgressPrinter, type Snapshot } from './waiter.js';
 
 export interface AwsClients {
   sagemaker: SageMakerClient;
@@ -268,7 +280,7 @@ export class SageMakerBackend implements TrainingBackend {
   async wait(ref: JobRef, opts: WaitOptions): Promise<TrainingOutcome> {
     const { log } = this.deps;
     const tail = new LineTail();
-    const follower = new LogFollower(this.deps.clients.logs, ref.name, {
+    const follower = new LogFollower(this.deps.clients.logs, jobLogs(TRAINING_JOB_LOG_GROUP, ref.name), {
       onLine: (line) => {
         tail.push(line);
         log.info(line);
@@ -280,20 +292,19 @@ export class SageMakerBackend implements TrainingBackend {
     const { last, stoppedByUs, timedOut } = await log.group(
       `SageMaker training job ${ref.name}`,
       async () => {
-        const loop = await pollUntilDone(
-          () => this.describeRaw(ref.name, opts.signal),
-          async (d) => {
+        const loop = await poll({
+          describe: (signal) => this.describeRaw(ref.name, signal),
+          status: (d) => d.TrainingJobStatus,
+          terminal: TERMINAL,
+          signal: opts.signal,
+          deadline: opts.deadline,
+          sleep: this.deps.sleep,
+          now: this.deps.now,
+          onPoll: async (d) => {
             printer.update(snapshotOf(d));
             await follower.poll();
           },
-          {
-            sleep: this.deps.sleep,
-            now: this.deps.now,
-            signal: opts.signal,
-            deadline: opts.deadline,
-            statusOf: (d) => d.TrainingJobStatus,
-          },
-        );
+        });
         if (loop.end !== 'aborted') {
           if (loop.end === 'terminal') await follower.poll();
           return { last: loop.last, stoppedByUs: false, timedOut: loop.end === 'deadline' };

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
+import { sleep as realSleep, type Sleep } from '@modelship/aws';
 import { defineStep, type StepContext, type StepDefinition, type StepResult } from '@modelship/core';
 import type { JobRef, TrainingBackend, TrainingOutcome } from './backend.js';
 import { LocalBackend } from './local.js';
 import { resolvePlan, type BackendKind, type TrainPlan } from './plan.js';
 import { recordTraining } from './record.js';
 import { createClients, SageMakerBackend, type AwsClients } from './sagemaker.js';
-import { sleep as realSleep, type Sleep } from './schedule.js';
 import { costView, outputs, verdict, type TrainOutput } from './report.js';
 import { renderSummary } from './summary.js';
 

@@ -20,10 +20,10 @@ import {
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
+import { pollCallsFor } from '@modelship/aws';
 import { MemoryState } from '@modelship/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createTrainStep, STATE } from '../src/step.js';
-import { describeCallsFor } from '../src/schedule.js';
 import {
   fakeClock,
   GITHUB_ENV,
@@ -438,7 +438,7 @@ describe('polling budget', () => {
     const { result } = await run();
     expect(result.ok).toBe(true);
     const polls = sm.commandCalls(DescribeTrainingJobCommand).length - 1;
-    expect(polls).toBe(describeCallsFor(3_600_000));
+    expect(polls).toBe(pollCallsFor(3_600_000));
     expect(polls).toBeLessThanOrEqual(80);
   });
 });

@@ -4,7 +4,23 @@ import {
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
 
-export const LOG_GROUP = '/aws/sagemaker/TrainingJobs';
+/** The CloudWatch Logs groups of SageMaker jobs; each job writes streams named `<job>/<host>-<id>`. */
+export const TRAINING_JOB_LOG_GROUP = '/aws/sagemaker/TrainingJobs';
+export const PROCESSING_JOB_LOG_GROUP = '/aws/sagemaker/ProcessingJobs';
+
+/** Which logs to follow: every stream of `logGroup` whose name starts with `streamPrefix`. */
+export interface LogSource {
+  logGroup: string;
+  /** e.g. `<job name>/`; what follows it in a stream name labels that stream's lines. */
+  streamPrefix: string;
+  /** Whose logs, in the warning when they cannot be read (default: group and prefix). */
+  owner?: string;
+}
+
+/** The streams of a SageMaker training or processing job: `<job>/…` in the job type's group. */
+export function jobLogs(logGroup: string, jobName: string): LogSource {
+  return { logGroup, streamPrefix: `${jobName}/`, owner: "the job's" };
+}
 
 /** Keeps the last `size` lines seen (for the failure message). */
 export class LineTail {
@@ -20,7 +36,9 @@ export class LineTail {
 }
 
 export interface LogFollowerOptions {
+  /** Each new line, prefixed `[<host>] ` when the source has more than one stream. */
   onLine: (line: string) => void;
+  /** Once, when the logs cannot be read (they are then no longer read). */
   onWarning: (message: string) => void;
   /** Aborts the calls in flight; an aborted read is not a warning. */
   signal?: AbortSignal;
@@ -33,9 +51,10 @@ function isNotFound(err: unknown): boolean {
 }
 
 /**
- * Streams a training job's CloudWatch Logs: every stream of `/aws/sagemaker/TrainingJobs` named
- * `<job>/…` (one per instance), each read forward with `nextForwardToken` from where the last poll
- * stopped. A stream is drained when a page is empty or the token comes back unchanged.
+ * Follows CloudWatch Logs, e.g. a SageMaker job's: every stream of the source's group whose name
+ * starts with its prefix (one per instance), each read forward with `nextForwardToken` from where
+ * the last poll stopped. A stream is drained when a page is empty or the token comes back
+ * unchanged. Call {@link LogFollower.poll} after each status poll, and once more at the end.
  */
 export class LogFollower {
   private readonly tokens = new Map<string, string | undefined>();
@@ -43,11 +62,15 @@ export class LogFollower {
 
   constructor(
     private readonly client: CloudWatchLogsClient,
-    private readonly jobName: string,
+    private readonly source: LogSource,
     private readonly opts: LogFollowerOptions,
   ) {}
 
-  /** Read what is new; returns the number of lines emitted. Log errors never fail the step. */
+  /**
+   * Read what is new; returns the number of log events read. Never rejects: a group or stream that
+   * does not exist yet reads as nothing, any other error is reported once by `onWarning` and ends
+   * the following.
+   */
   async poll(): Promise<number> {
     if (this.disabled) return 0;
     try {
@@ -59,10 +82,14 @@ export class LogFollower {
       if (isNotFound(err) || this.opts.signal?.aborted) return 0;
       this.disabled = true;
       this.opts.onWarning(
-        `cannot read the job's CloudWatch logs, not streaming them: ${(err as Error).message}`,
+        `cannot read ${this.owner()} CloudWatch logs, not streaming them: ${(err as Error).message}`,
       );
       return 0;
     }
+  }
+
+  private owner(): string {
+    return this.source.owner ?? `the ${this.source.logGroup}/${this.source.streamPrefix}*`;
   }
 
   private async streams(): Promise<string[]> {
@@ -71,8 +98,8 @@ export class LogFollower {
     do {
       const page = await this.client.send(
         new DescribeLogStreamsCommand({
-          logGroupName: LOG_GROUP,
-          logStreamNamePrefix: `${this.jobName}/`,
+          logGroupName: this.source.logGroup,
+          logStreamNamePrefix: this.source.streamPrefix,
           nextToken,
         }),
         { abortSignal: this.opts.signal },
@@ -84,13 +111,13 @@ export class LogFollower {
   }
 
   private async drain(stream: string, showHost: boolean): Promise<number> {
-    const host = showHost ? `[${stream.slice(this.jobName.length + 1)}] ` : '';
+    const host = showHost ? `[${stream.slice(this.source.streamPrefix.length)}] ` : '';
     let lines = 0;
     for (let page = 0; page < (this.opts.maxPages ?? 50); page++) {
       const token = this.tokens.get(stream);
       const out = await this.client.send(
         new GetLogEventsCommand({
-          logGroupName: LOG_GROUP,
+          logGroupName: this.source.logGroup,
           logStreamName: stream,
           startFromHead: true,
           nextToken: token,

@@ -38,6 +38,18 @@ export interface AwsClientSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
+/**
+ * Settings shared by every AWS client modelship creates: region, the one retry policy
+ * ({@link AWS_MAX_ATTEMPTS}), and — taken from the step's environment, which a host passes
+ * explicitly — the endpoint (`AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`, e.g. an
+ * emulator) and static credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+ * `AWS_SESSION_TOKEN`). Without static credentials in that environment the SDK's default chain
+ * applies (OIDC web identity, SSO, instance roles).
+ *
+ * `region`: the config's region, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `us-east-1`.
+ * `service`: the suffix of the service's endpoint variable (`S3`, `SAGEMAKER`, `CLOUDWATCH_LOGS`).
+ * Pass the result to an SDK client's constructor; it never throws.
+ */
 export function awsClientConfig(
   region: string | undefined,
   env: AwsEnv = process.env,

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { AnyStep } from '@modelship/core';
 import { validateDataStep } from '@modelship/data';
 import { startMoto, type Moto } from '../support/moto.js';
+import { denyS3 } from '../lib/aws.js';
 import { breakContracts, churnWorkspace } from '../lib/churn.js';
 import { configErrorLine, runStep } from '../lib/step.js';
 
@@ -100,14 +100,8 @@ describe('validate-data on S3 (moto server over HTTP)', () => {
   });
 
   it('reports an object it may not read as one line (access denied, injected)', async () => {
-    const mock = mockClient(S3Client);
+    const mock = denyS3();
     try {
-      mock.onAnyCommand().rejects(
-        Object.assign(new Error('Access Denied'), {
-          name: 'AccessDenied',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
       const line = await configErrorLine(
         runStep(
           step,

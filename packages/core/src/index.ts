@@ -10,4 +10,3 @@ export * from './provenance.js';
 export * from './run.js';
 export * from './host.js';
 export * from './markdown.js';
-export * from './aws.js';

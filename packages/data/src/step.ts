@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { writeJsonDocument } from '@modelship/aws';
 import {
   ConfigError,
   type Annotation,
@@ -20,7 +21,6 @@ import {
   loadRecordSchema,
   relativeTo,
   validateData,
-  writeJsonDocument,
   DEFAULT_SPLIT_MIN_BYTES,
   type FailOn,
   type ValidateOutcome,

@@ -1,20 +1,19 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import {
-  atomicWrite,
+  createS3Client,
+  isS3Uri,
+  readJsonDocument,
+  readJsonText,
+  writeJsonDocument,
+  type S3Client,
+} from '@modelship/aws';
+import {
   compileSchema,
   ConfigError,
   createAjv,
-  createS3Client,
-  fileError,
-  isS3Uri,
-  openS3Object,
-  parseS3Uri,
-  s3Error,
   type JsonSchema,
   type StepContext,
   type ValidateFunction,
@@ -84,56 +83,8 @@ export interface DataDeps {
   now: () => Date;
 }
 
-/** Read JSON from a local path or an s3:// URI, naming the file in any error; also its text. */
-export async function readJsonText(
-  uri: string,
-  deps: DataDeps,
-  what: string,
-): Promise<{ doc: unknown; text: string }> {
-  let text: string;
-  if (isS3Uri(uri)) {
-    const chunks: Buffer[] = [];
-    try {
-      for await (const c of await openS3Object(deps.s3(), uri, { signal: deps.signal }))
-        chunks.push(c as Buffer);
-    } catch (err) {
-      throw s3Error(err, uri);
-    }
-    text = Buffer.concat(chunks).toString('utf8');
-  } else {
-    try {
-      text = await readFile(resolve(deps.cwd, uri), 'utf8');
-    } catch (err) {
-      throw fileError(err, uri, what);
-    }
-  }
-  try {
-    return { doc: JSON.parse(text) as unknown, text };
-  } catch (err) {
-    throw new ConfigError(`${what} is not valid JSON (${(err as Error).message})`, uri, { cause: err });
-  }
-}
-
-export async function readJsonDocument(uri: string, deps: DataDeps, what: string): Promise<unknown> {
-  return (await readJsonText(uri, deps, what)).doc;
-}
-
-/** Write a JSON document to a local path or an s3:// URI. */
-export async function writeJsonDocument(uri: string, doc: unknown, deps: DataDeps): Promise<void> {
-  const body = JSON.stringify(doc, null, 2) + '\n';
-  if (!isS3Uri(uri)) return atomicWrite(resolve(deps.cwd, uri), body);
-  const { bucket, key } = parseS3Uri(uri);
-  try {
-    await deps
-      .s3()
-      .send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
-  } catch (err) {
-    throw s3Error(err, uri);
-  }
-}
-
 export async function loadRecordSchema(path: string, deps: DataDeps): Promise<ValidateOptions['schema']> {
-  const { doc, text } = await readJsonText(path, deps, 'schema');
+  const { doc, text } = await readJsonText(path, { ...deps, what: 'schema' });
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new ConfigError('a JSON Schema must be a JSON object', path);
   }
@@ -226,7 +177,10 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
   const columns = schemaColumns(opts.schema.doc);
   // Read the baseline first: a bad baseline should fail before a long read.
   const baseline = opts.baseline
-    ? checkProfile(await readJsonDocument(opts.baseline, deps, 'baseline profile'), opts.baseline)
+    ? checkProfile(
+        await readJsonDocument(opts.baseline, { ...deps, what: 'baseline profile' }),
+        opts.baseline,
+      )
     : undefined;
 
   await mkdir(opts.outDir, { recursive: true });

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { sha256Of } from '@modelship/aws';
 import { create } from 'tar';
 
 /** Every entry gets this mtime, so the same files always give the same archive (and sha256). */
@@ -52,18 +50,6 @@ export async function packDir(dir: string, file: string, exclude?: ReadonlySet<s
     { file, cwd: dir, gzip: true, portable: true, mtime: FIXED_MTIME, follow: true, noDirRecurse: true },
     files,
   );
-  const digest = await sha256OfStream(createReadStream(file));
+  const digest = await sha256Of(file);
   return { files: files.length, ...digest };
-}
-
-/** sha256 and size of a stream, read once without holding it in memory. */
-export async function sha256OfStream(stream: Readable): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of stream) {
-    const buf = chunk as Buffer;
-    bytes += buf.length;
-    hash.update(buf);
-  }
-  return { sha256: hash.digest('hex'), bytes };
 }

@@ -1,19 +1,14 @@
+import type { StatusTransition } from '@modelship/aws';
 import type { BackendKind, TrainPlan } from './plan.js';
 
 export type { BackendKind } from './plan.js';
+/** One SecondaryStatusTransition (Starting, Downloading, Training, Uploading, …). */
+export type { StatusTransition } from '@modelship/aws';
 
 /** SageMaker's TrainingJobStatus values; the local backend reports the same ones. */
 export type JobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 
 export const TERMINAL: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);
-
-/** One SecondaryStatusTransition (Starting, Downloading, Training, Uploading, …). */
-export interface StatusTransition {
-  status: string;
-  startTime: string;
-  endTime?: string;
-  message?: string;
-}
 
 /** A job this step started, found, or was told to attach to. */
 export interface JobRef {

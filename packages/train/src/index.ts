@@ -19,8 +19,6 @@ export type {
 } from './backend.js';
 export { LocalBackend } from './local.js';
 export { SageMakerBackend, outcomeFromDescription } from './sagemaker.js';
-export { resolvePlan, checkPlan, REQUIRED_TAGS, type TrainPlan } from './plan.js';
+export { resolvePlan, checkPlan, trainingJobName, REQUIRED_TAGS, type TrainPlan } from './plan.js';
 export { buildTrainingRequest, requestHyperparameters, sourceUri } from './request.js';
-export { trainingJobName, JOB_NAME_MAX, JOB_NAME_PATTERN } from './names.js';
-export { pollDelayMs, describeCallsFor, retryDelayMs, withRetry, POLL, RETRY } from './schedule.js';
 export { estimateCost, ON_DEMAND_USD_PER_HOUR, PRICE_TABLE_DATE, SPOT_SAVING } from './pricing.js';

@@ -3,8 +3,8 @@ import { cp, mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, fileError, isS3Uri, listS3Objects, openS3Object, parseS3Uri } from '@modelship/core';
+import { isS3Uri, listS3Objects, openS3Object, parseS3Uri, type S3Client } from '@modelship/aws';
+import { ConfigError, fileError } from '@modelship/core';
 import { decodeHyperparameters, encodeHyperparameters } from './hyperparameters.js';
 import type { TrainPlan } from './plan.js';
 

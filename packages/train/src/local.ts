@@ -2,8 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { LineTail, ProgressPrinter, type S3Client } from '@modelship/aws';
 import { atomicWrite, ConfigError, type Logger } from '@modelship/core';
+import { alive, runProcessTree, stopTree, type Ended, type EndReason } from '@modelship/local';
 import { listFiles, packDir } from './archive.js';
 import {
   TERMINAL,
@@ -23,11 +24,8 @@ import {
   writeLayout,
   type MlLayout,
 } from './local-contract.js';
-import { LineTail } from './logs.js';
 import { MetricScraper } from './metrics.js';
-import { alive, runProcessTree, stopTree, type Ended, type EndReason } from './process-tree.js';
 import type { TrainPlan } from './plan.js';
-import { ProgressPrinter } from './waiter.js';
 
 export interface LocalDeps {
   /** Directory holding one folder per local job (`.modelship/training`). */

@@ -1,11 +1,20 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { ConfigError, isS3Uri, provenanceFromEnv, type StepContext, type Provenance } from '@modelship/core';
+import { isS3Uri, resourceName } from '@modelship/aws';
+import { ConfigError, provenanceFromEnv, type StepContext, type Provenance } from '@modelship/core';
 import { trainConfig, type TrainConfig } from './definition.js';
 import { parseHyperparameterInput, type HyperParameters } from './hyperparameters.js';
 import { compileMetrics, type MetricDefinition } from './metrics.js';
-import { trainingJobName } from './names.js';
 
 export type BackendKind = 'local' | 'sagemaker';
+
+/**
+ * The deterministic training job name: `<model>-<sha7>-<run id>-<attempt>`, e.g.
+ * `churn-1a2b3c4-9876543210-1` (see `resourceName`: `dev` without a commit, a UTC stamp without a
+ * run id, shortened to SageMaker's 63 characters).
+ */
+export function trainingJobName(model: string, source: Provenance, now: Date): string {
+  return resourceName(model, source, now, { what: 'training job' });
+}
 
 /** Tags every SageMaker job must carry (cost guardrail). */
 export const REQUIRED_TAGS = ['project', 'owner', 'environment'] as const;

@@ -1,10 +1,10 @@
+import { formatElapsed } from '@modelship/aws';
 import { formatNumber } from '@modelship/core';
 import { TERMINAL, type TrainingOutcome } from './backend.js';
 import type { TrainOutput } from './definition.js';
 import type { TrainPlan } from './plan.js';
 import { estimateBilled, estimateCost } from './pricing.js';
 import type { CostView } from './summary.js';
-import { formatElapsed } from './waiter.js';
 
 /**
  * The cost shown and output: a finished job's billable time at the table's price; before that the

@@ -4,23 +4,57 @@ import {
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
-import { ConfigError, openS3Object, type Logger } from '@modelship/core';
-import { sha256OfStream } from './archive.js';
-import type { JobRef, Preview, TrainingBackend, TrainingOutcome, WaitOptions } from './backend.js';
-import type { AwsClients } from './clients.js';
+import {
+  createCloudWatchLogsClient,
+  createS3Client,
+  createSageMakerClient,
+  jobLogs,
+  LineTail,
+  LogFollower,
+  poll,
+  ProgressPrinter,
+  sha256Of,
+  TRAINING_JOB_LOG_GROUP,
+  type AwsEnv,
+  type CloudWatchLogsClient,
+  type S3Client,
+  type SageMakerClient,
+  type Sleep,
+  type Snapshot,
+} from '@modelship/aws';
+import { ConfigError, type Logger } from '@modelship/core';
+import {
+  TERMINAL,
+  type JobRef,
+  type Preview,
+  type TrainingBackend,
+  type TrainingOutcome,
+  type WaitOptions,
+} from './backend.js';
 import { decodeHyperparameters } from './hyperparameters.js';
-import { LineTail, LogFollower } from './logs.js';
 import type { TrainPlan } from './plan.js';
 import { buildTrainingRequest, sourceUri } from './request.js';
-import { withRetry, type RetryOptions, type Sleep } from './schedule.js';
 import { uploadSource } from './source.js';
-import { pollUntilDone, ProgressPrinter, type Snapshot } from './waiter.js';
+
+export interface AwsClients {
+  sagemaker: SageMakerClient;
+  logs: CloudWatchLogsClient;
+  s3: S3Client;
+}
+
+/** The clients the SageMaker backend uses, built from the step's environment. */
+export function createClients(region: string, env: AwsEnv): AwsClients {
+  return {
+    sagemaker: createSageMakerClient(region, env),
+    logs: createCloudWatchLogsClient(region, env),
+    s3: createS3Client(region, env),
+  };
+}
 
 export interface SageMakerDeps {
   clients: AwsClients;
   log: Logger;
   sleep: Sleep;
-  random: () => number;
   now: () => number;
   signal: AbortSignal;
   /** Called just before CreateTrainingJob, so cleanup knows which job this step started. */
@@ -162,28 +196,25 @@ export class SageMakerBackend implements TrainingBackend {
 
   constructor(private readonly deps: SageMakerDeps) {}
 
-  private retry(signal: AbortSignal | undefined = this.deps.signal): RetryOptions {
-    return {
-      sleep: this.deps.sleep,
-      random: this.deps.random,
-      signal,
-      onRetry: (err, attempt, ms) =>
-        this.deps.log.debug(`retry ${attempt} in ${ms} ms after ${errorName(err)}`),
-    };
-  }
-
   preview(plan: TrainPlan): Preview {
     return { request: buildTrainingRequest(plan), rows: requestRows(plan) };
   }
 
-  private async describeRaw(name: string, signal?: AbortSignal): Promise<DescribeTrainingJobResponse> {
+  /**
+   * DescribeTrainingJob (the client retries throttling). `signal` aborts the call and its retries;
+   * none for the calls that must finish while the step is being cancelled.
+   */
+  private async describeRaw(
+    name: string,
+    signal: AbortSignal | undefined,
+  ): Promise<DescribeTrainingJobResponse> {
     const cmd = new DescribeTrainingJobCommand({ TrainingJobName: name });
-    return withRetry(() => this.deps.clients.sagemaker.send(cmd), this.retry(signal));
+    return this.deps.clients.sagemaker.send(cmd, { abortSignal: signal });
   }
 
   private async find(name: string): Promise<DescribeTrainingJobResponse | undefined> {
     try {
-      return await this.describeRaw(name);
+      return await this.describeRaw(name, this.deps.signal);
     } catch (err) {
       if (isJobNotFound(err)) return undefined;
       throw err;
@@ -220,10 +251,9 @@ export class SageMakerBackend implements TrainingBackend {
       throw new ConfigError('cancelled before the job was created', `training job ${plan.jobName}`);
     const request = buildTrainingRequest(plan);
     try {
-      const out = await withRetry(
-        () => this.deps.clients.sagemaker.send(new CreateTrainingJobCommand(request)),
-        this.retry(),
-      );
+      const out = await this.deps.clients.sagemaker.send(new CreateTrainingJobCommand(request), {
+        abortSignal: this.deps.signal,
+      });
       this.deps.log.info(`started training job ${plan.jobName} (${out.TrainingJobArn})`);
       return { name: plan.jobName, arn: out.TrainingJobArn, status: 'InProgress', created: true };
     } catch (err) {
@@ -244,38 +274,37 @@ export class SageMakerBackend implements TrainingBackend {
   }
 
   async describe(ref: JobRef): Promise<TrainingOutcome> {
-    return outcomeFromDescription(await this.describeRaw(ref.name));
+    return outcomeFromDescription(await this.describeRaw(ref.name, this.deps.signal));
   }
 
   async wait(ref: JobRef, opts: WaitOptions): Promise<TrainingOutcome> {
     const { log } = this.deps;
     const tail = new LineTail();
-    const follower = new LogFollower(this.deps.clients.logs, ref.name, {
+    const follower = new LogFollower(this.deps.clients.logs, jobLogs(TRAINING_JOB_LOG_GROUP, ref.name), {
       onLine: (line) => {
         tail.push(line);
         log.info(line);
       },
       onWarning: (m) => log.warn(m),
-      retry: this.retry(),
+      signal: opts.signal,
     });
     const printer = new ProgressPrinter(log, this.deps.now);
     const { last, stoppedByUs, timedOut } = await log.group(
       `SageMaker training job ${ref.name}`,
       async () => {
-        const loop = await pollUntilDone(
-          () => this.describeRaw(ref.name, opts.signal),
-          async (d) => {
+        const loop = await poll({
+          describe: (signal) => this.describeRaw(ref.name, signal),
+          status: (d) => d.TrainingJobStatus,
+          terminal: TERMINAL,
+          signal: opts.signal,
+          deadline: opts.deadline,
+          sleep: this.deps.sleep,
+          now: this.deps.now,
+          onPoll: async (d) => {
             printer.update(snapshotOf(d));
             await follower.poll();
           },
-          {
-            sleep: this.deps.sleep,
-            now: this.deps.now,
-            signal: opts.signal,
-            deadline: opts.deadline,
-            statusOf: (d) => d.TrainingJobStatus,
-          },
-        );
+        });
         if (loop.end !== 'aborted') {
           if (loop.end === 'terminal') await follower.poll();
           return { last: loop.last, stoppedByUs: false, timedOut: loop.end === 'deadline' };
@@ -293,8 +322,7 @@ export class SageMakerBackend implements TrainingBackend {
   /** sha256 of the model artefact, streamed from S3 (never held in memory). */
   private async digest(uri: string): Promise<string> {
     this.deps.log.info(`computing sha256 of ${uri}`);
-    const stream = await openS3Object(this.deps.clients.s3, uri);
-    return (await sha256OfStream(stream)).sha256;
+    return (await sha256Of(uri, { s3: this.deps.clients.s3 })).sha256;
   }
 
   /** Cancellation: StopTrainingJob, then wait briefly (not abortable) for Stopping/Stopped. */
@@ -311,10 +339,7 @@ export class SageMakerBackend implements TrainingBackend {
 
   private async sendStop(name: string): Promise<void> {
     try {
-      await withRetry(
-        () => this.deps.clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: name })),
-        this.retry(undefined),
-      );
+      await this.deps.clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: name }));
     } catch (err) {
       if (errorName(err) === 'AccessDeniedException') {
         throw new ConfigError(

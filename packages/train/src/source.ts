@@ -1,10 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { ConfigError, parseS3Uri, s3Error, type Logger } from '@modelship/core';
+import { uploadS3File, type S3Client } from '@modelship/aws';
+import { ConfigError, type Logger } from '@modelship/core';
 import { packDir, SOURCE_EXCLUDES, type PackResult } from './archive.js';
 
 /**
@@ -30,23 +28,7 @@ export async function uploadSource(
       });
     }
     if (packed.files === 0) throw new ConfigError('the source directory has no files to pack', dir);
-    const { bucket, key } = parseS3Uri(uri);
-    const upload = new Upload({
-      client: s3,
-      params: { Bucket: bucket, Key: key, Body: createReadStream(file), ContentType: 'application/gzip' },
-    });
-    signal?.addEventListener('abort', () => void upload.abort(), { once: true });
-    try {
-      await upload.done();
-    } catch (err) {
-      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'AccessDenied' || e.$metadata?.httpStatusCode === 403) {
-        throw new ConfigError("access denied writing to S3 (check the role's s3:PutObject)", uri, {
-          cause: err,
-        });
-      }
-      throw s3Error(err, uri);
-    }
+    await uploadS3File(s3, file, uri, { contentType: 'application/gzip', signal });
     log.info(
       `packed ${packed.files} source files (${packed.bytes} bytes, sha256 ${packed.sha256.slice(0, 12)}) → ${uri}`,
     );

@@ -1,20 +1,18 @@
 import { resolve } from 'node:path';
+import { sleep as realSleep, type Sleep } from '@modelship/aws';
 import type { StepContext, StepDefinition, StepImpl, StepResult } from '@modelship/core';
 import { trainStep, type TrainInputs, type TrainOutput } from './definition.js';
 import type { JobRef, TrainingBackend, TrainingOutcome } from './backend.js';
-import { createClients, type AwsClients } from './clients.js';
 import { LocalBackend } from './local.js';
 import { resolvePlan, type BackendKind, type TrainPlan } from './plan.js';
 import { recordTraining } from './record.js';
-import { SageMakerBackend } from './sagemaker.js';
-import { sleep as realSleep, type Sleep } from './schedule.js';
+import { createClients, SageMakerBackend, type AwsClients } from './sagemaker.js';
 import { costView, outputs, verdict } from './report.js';
 import { renderSummary } from './summary.js';
 
 /** Seams for tests: time and the kill grace period. */
 export interface TrainDeps {
   sleep?: Sleep;
-  random?: () => number;
   killGraceMs?: number;
 }
 
@@ -64,7 +62,6 @@ function makeBackend(
     clients: aws(),
     log: ctx.log,
     sleep: deps.sleep ?? realSleep,
-    random: deps.random ?? Math.random,
     now,
     signal: ctx.signal,
     beforeCreate: claim,

@@ -1,7 +1,7 @@
+import { formatElapsed } from '@modelship/aws';
 import { formatNumber, table } from '@modelship/core';
 import type { TrainingOutcome } from './backend.js';
 import { ESTIMATE_NOTE, estimateCost } from './pricing.js';
-import { formatElapsed } from './waiter.js';
 
 /** The cost figures shown for a job (all estimates). */
 export interface CostView {

@@ -9,7 +9,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryLogger, MemoryState } from '@modelship/core';
 import { list } from 'tar';
-import { runProcessTree } from '../src/process-tree.js';
 import { trainStep } from '../src/definition.js';
 import { createTrainImpl, createTrainStep, STATE } from '../src/step.js';
 import { makeContext, runStep, workspace, type Workspace } from './helpers.js';
@@ -294,23 +293,6 @@ describe('local backend: cancellation', () => {
     expect(result.headline).toBe('cancelled: stopped training job churn-cafebab-42-1 (Stopped)');
     await until(() => !isAlive(grandchild), 5_000);
     expect(state.get(STATE.settled)).toBe('stopped');
-  });
-
-  it('the maximum runtime ends the process tree (reason max-runtime)', async () => {
-    const lines: string[] = [];
-    const ended = await runProcessTree({
-      command: [NODE, '-e', 'console.log("up"); setInterval(() => {}, 1000)'],
-      cwd: ws.dir,
-      env: {},
-      onLine: (l) => lines.push(l),
-      onSpawn: () => undefined,
-      signal: new AbortController().signal,
-      maxRuntimeMs: 500,
-      now: Date.now,
-      killGraceMs: 1_000,
-    });
-    expect(ended).toEqual({ reason: 'max-runtime', code: null, signal: 'SIGTERM' });
-    expect(lines).toEqual(['up']);
   });
 
   it('timeout-minutes ends a local job (it cannot run on without the step)', async () => {

@@ -20,10 +20,10 @@ import {
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
+import { pollCallsFor } from '@modelship/aws';
 import { MemoryState } from '@modelship/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createTrainStep, STATE } from '../src/step.js';
-import { describeCallsFor } from '../src/schedule.js';
 import {
   fakeClock,
   GITHUB_ENV,
@@ -128,7 +128,7 @@ function job(status: string, extra: Partial<DescribeTrainingJobResponse> = {}): 
 }
 
 function step() {
-  return createTrainStep({ sleep: clock.sleep, random: () => 0.5 });
+  return createTrainStep({ sleep: clock.sleep });
 }
 
 function run(inputs: Record<string, string> = {}, opts: { signal?: AbortSignal; state?: MemoryState } = {}) {
@@ -240,22 +240,20 @@ describe('status sequences', () => {
   });
 });
 
+// The clients retry throttling themselves (packages/aws/test/retry.test.ts); the mock stands in
+// for a client whose retries are spent, so each error below is the one the step finally sees.
 describe('throttling', () => {
-  it('is retried with jittered backoff on create and describe', async () => {
-    sm.on(CreateTrainingJobCommand).rejectsOnce(throttled()).resolves({ TrainingJobArn: ARN });
+  it('is not retried a second time by the step', async () => {
     sm.on(DescribeTrainingJobCommand)
       .rejectsOnce(notFound())
       .rejectsOnce(throttled())
-      .rejectsOnce(throttled())
       .resolves(job('Completed'));
-    const { result } = await run();
-    expect(result.ok).toBe(true);
-    expect(sm.commandCalls(CreateTrainingJobCommand)).toHaveLength(2);
-    // random() = 0.5: half of 1 s, then half of 1 s and of 2 s
-    expect(clock.sleeps).toEqual([500, 500, 1_000]);
+    await expect(run()).rejects.toThrow('Rate exceeded');
+    expect(sm.commandCalls(DescribeTrainingJobCommand)).toHaveLength(2);
+    expect(clock.sleeps).toEqual([]);
   });
 
-  it('gives up after the retry budget with an internal error, leaving the job to be attached', async () => {
+  it('once the retries are spent is an internal error, leaving the job to be attached', async () => {
     sm.on(DescribeTrainingJobCommand).rejectsOnce(notFound()).rejects(throttled());
     const state = new MemoryState();
     await expect(run({}, { state })).rejects.toThrow('Rate exceeded');
@@ -264,25 +262,36 @@ describe('throttling', () => {
 });
 
 describe('cancellation', () => {
-  it('calls StopTrainingJob on abort, waits for Stopping and reports a cancellation', async () => {
-    const ac = new AbortController();
-    let polls = 0;
-    sm.on(DescribeTrainingJobCommand).callsFake(() => {
-      polls++;
-      if (polls === 1) throw notFound();
-      if (sm.commandCalls(StopTrainingJobCommand).length > 0) return job('Stopping');
-      if (polls === 3) ac.abort();
-      return job('InProgress');
-    });
-    sm.on(StopTrainingJobCommand).resolves({});
-    const { result, state, text } = await run({}, { signal: ac.signal });
-    expect(sm.commandCalls(StopTrainingJobCommand)).toHaveLength(1);
-    expect(sm.commandCalls(StopTrainingJobCommand)[0]!.args[0].input).toEqual({ TrainingJobName: JOB_NAME });
-    expect(result.ok).toBe(false);
-    expect(result.headline).toBe(`cancelled: stopped training job ${JOB_NAME} (Stopping)`);
-    expect(text).toContain(`cancelled: stopping training job ${JOB_NAME}`);
-    expect(state.get(STATE.settled)).toBe('stopped');
-  });
+  it.each([
+    ['between two status calls', false],
+    ['during a status call (the call fails aborted)', true],
+  ])(
+    'calls StopTrainingJob on abort %s, waits for Stopping and reports a cancellation',
+    async (_when, inFlight) => {
+      const ac = new AbortController();
+      let polls = 0;
+      sm.on(DescribeTrainingJobCommand).callsFake(() => {
+        polls++;
+        if (polls === 1) throw notFound();
+        if (sm.commandCalls(StopTrainingJobCommand).length > 0) return job('Stopping');
+        if (polls === 3) {
+          ac.abort();
+          if (inFlight) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+        }
+        return job('InProgress');
+      });
+      sm.on(StopTrainingJobCommand).resolves({});
+      const { result, state, text } = await run({}, { signal: ac.signal });
+      expect(sm.commandCalls(StopTrainingJobCommand)).toHaveLength(1);
+      expect(sm.commandCalls(StopTrainingJobCommand)[0]!.args[0].input).toEqual({
+        TrainingJobName: JOB_NAME,
+      });
+      expect(result.ok).toBe(false);
+      expect(result.headline).toBe(`cancelled: stopped training job ${JOB_NAME} (Stopping)`);
+      expect(text).toContain(`cancelled: stopping training job ${JOB_NAME}`);
+      expect(state.get(STATE.settled)).toBe('stopped');
+    },
+  );
 
   it('post stops a job this step started when the step never settled it', async () => {
     const state = new MemoryState();
@@ -432,7 +441,7 @@ describe('polling budget', () => {
     const { result } = await run();
     expect(result.ok).toBe(true);
     const polls = sm.commandCalls(DescribeTrainingJobCommand).length - 1;
-    expect(polls).toBe(describeCallsFor(3_600_000));
+    expect(polls).toBe(pollCallsFor(3_600_000));
     expect(polls).toBeLessThanOrEqual(80);
   });
 });

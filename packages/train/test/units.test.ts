@@ -1,15 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@modelship/core';
-import { trainingJobName, JOB_NAME_MAX, JOB_NAME_PATTERN } from '../src/names.js';
-import {
-  describeCallsFor,
-  isRetryable,
-  pollDelayMs,
-  POLL,
-  retryDelayMs,
-  withRetry,
-  RETRY,
-} from '../src/schedule.js';
+import { trainingJobName } from '../src/plan.js';
 import { estimateBilled, estimateCost, ON_DEMAND_USD_PER_HOUR, SPOT_SAVING } from '../src/pricing.js';
 import { compileMetrics, MetricScraper } from '../src/metrics.js';
 import {
@@ -17,11 +8,10 @@ import {
   encodeHyperparameters,
   parseHyperparameterInput,
 } from '../src/hyperparameters.js';
-import { formatElapsed, pollUntilDone } from '../src/waiter.js';
 import { errorLine, NOW } from './helpers.js';
 
 describe('training job names', () => {
-  it('are model, short sha, run id and attempt', () => {
+  it('are model, short sha, run id and attempt (resourceName)', () => {
     expect(
       trainingJobName(
         'churn',
@@ -29,122 +19,7 @@ describe('training job names', () => {
         NOW,
       ),
     ).toBe('churn-abcdef0-77-2');
-  });
-
-  it('are the same for the same run (deterministic) and differ per attempt', () => {
-    const p = { system: 'github-actions' as const, commit: 'abcdef0123', runId: '77', runAttempt: '1' };
-    expect(trainingJobName('churn', p, NOW)).toBe(trainingJobName('churn', p, new Date()));
-    expect(trainingJobName('churn', { ...p, runAttempt: '2' }, NOW)).not.toBe(
-      trainingJobName('churn', p, NOW),
-    );
-  });
-
-  it('fall back to dev and a UTC stamp on a workstation', () => {
     expect(trainingJobName('churn', { system: 'local' }, NOW)).toBe('churn-dev-20261122t091503');
-  });
-
-  it('shorten the model part to fit 63 characters and keep the pattern', () => {
-    const model = 'a-very-long-model-name-that-goes-on-and-on-and-on';
-    const name = trainingJobName(
-      model,
-      { system: 'codebuild', commit: 'f'.repeat(40), runId: '123456789012', runAttempt: '1' },
-      NOW,
-    );
-    expect(name.length).toBeLessThanOrEqual(JOB_NAME_MAX);
-    expect(name).toMatch(JOB_NAME_PATTERN);
-    expect(name.endsWith('-fffffff-123456789012-1')).toBe(true);
-  });
-
-  it('clean odd characters from every part', () => {
-    const name = trainingJobName(
-      'churn',
-      { system: 'local', commit: 'zz_!x', runId: 'build:42', runAttempt: '1' },
-      NOW,
-    );
-    expect(name).toMatch(JOB_NAME_PATTERN);
-    expect(name).toBe('churn-zz-x-build-42-1');
-  });
-});
-
-describe('poll schedule', () => {
-  it('polls at once, then backs off from 5 s to a 50 s ceiling', () => {
-    expect(pollDelayMs(0)).toBe(0);
-    expect(pollDelayMs(1)).toBe(POLL.firstDelayMs);
-    expect(pollDelayMs(2)).toBe(7_500);
-    const delays = Array.from({ length: 30 }, (_, i) => pollDelayMs(i + 1));
-    expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true);
-    expect(Math.max(...delays)).toBe(POLL.maxDelayMs);
-  });
-
-  it('costs at most about 80 DescribeTrainingJob calls for a one-hour job', () => {
-    const calls = describeCallsFor(3_600_000);
-    expect(calls).toBeLessThanOrEqual(80);
-    expect(calls).toBe(77);
-  });
-
-  it('notices a short job quickly', () => {
-    expect(describeCallsFor(0)).toBe(1);
-    expect(describeCallsFor(60_000)).toBe(6);
-  });
-});
-
-describe('throttling retries', () => {
-  it('use full jitter under an exponential ceiling', () => {
-    expect(retryDelayMs(1, 0.999)).toBeLessThan(1_000);
-    expect(retryDelayMs(3, 0.5)).toBe(2_000);
-    expect(retryDelayMs(20, 0.999)).toBeLessThan(RETRY.maxDelayMs);
-    expect(retryDelayMs(5, 0)).toBe(0);
-  });
-
-  it('retry throttling and 5xx, not client errors', () => {
-    expect(isRetryable({ name: 'ThrottlingException' })).toBe(true);
-    expect(isRetryable({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(true);
-    expect(isRetryable({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } })).toBe(false);
-  });
-
-  it('withRetry sleeps with jitter and gives up after RETRY.attempts', async () => {
-    const sleeps: number[] = [];
-    let calls = 0;
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    const ok = await withRetry(
-      async () => {
-        if (++calls < 3) throw throttled;
-        return 'done';
-      },
-      { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
-    );
-    expect(ok).toBe('done');
-    expect(sleeps).toEqual([500, 1_000]);
-    calls = 0;
-    await expect(
-      withRetry(
-        async () => {
-          calls++;
-          throw throttled;
-        },
-        { sleep: async () => undefined, random: () => 0.5 },
-      ),
-    ).rejects.toThrow('Rate exceeded');
-    expect(calls).toBe(RETRY.attempts);
-  });
-});
-
-describe('pollUntilDone', () => {
-  it('stops waiting at the deadline without waiting past it', async () => {
-    let t = 0;
-    const res = await pollUntilDone(
-      async () => 'InProgress',
-      async () => undefined,
-      {
-        sleep: async (ms) => void (t += ms),
-        now: () => t,
-        signal: new AbortController().signal,
-        deadline: 20_000,
-        statusOf: (s) => s,
-      },
-    );
-    expect(res.end).toBe('deadline');
-    expect(t).toBe(20_000);
   });
 });
 
@@ -207,13 +82,5 @@ describe('hyperparameters', () => {
     expect(
       decodeHyperparameters({ ...encodeHyperparameters(hps, true), sagemaker_program: '"x.py"' }),
     ).toEqual(hps);
-  });
-});
-
-describe('formatElapsed', () => {
-  it('reads like a duration', () => {
-    expect(formatElapsed(7_000)).toBe('7s');
-    expect(formatElapsed(250_000)).toBe('4m10s');
-    expect(formatElapsed(3_725_000)).toBe('1h02m05s');
   });
 });

@@ -5,8 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, fileError, headS3Object, isS3Uri, listS3Objects, openS3Object } from '@modelship/core';
+import { headS3Object, isS3Uri, listS3Objects, openS3Object, type S3Client } from '@modelship/aws';
+import { ConfigError, fileError } from '@modelship/core';
 import { READ_SIZE } from './meter.js';
 import type { DataFormat, DataSource } from './source.js';
 

@@ -1,0 +1,9 @@
+export {
+  alive,
+  killTree,
+  stopTree,
+  runProcessTree,
+  type EndReason,
+  type Ended,
+  type ProcessSpec,
+} from './process-tree.js';

@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/**
+ * Process trees for the local backend: a command runs as the leader of a process group of its
+ * own, so ending it ends everything it started (a shell, its children, their children).
+ */
+
+/**
+ * Why a process ended: it exited by itself (`exit`), or this module ended it because the signal
+ * aborted (`aborted`), the deadline passed (`deadline`) or it ran longer than `maxRuntimeMs`.
+ */
+export type EndReason = 'exit' | 'aborted' | 'deadline' | 'max-runtime';
+
+export interface Ended {
+  reason: EndReason;
+  /** Exit code, or null when the process was ended by a signal. */
+  code: number | null;
+  /** The signal that ended it (`SIGTERM`, `SIGKILL`), or null. */
+  signal: NodeJS.Signals | null;
+}
+
+export interface ProcessSpec {
+  /** Program and arguments (no shell). */
+  command: string[];
+  cwd: string;
+  /** The whole environment of the process (nothing is inherited beyond it). */
+  env: Record<string, string | undefined>;
+  /** Each line of stdout and stderr, without its line ending, as it arrives. */
+  onLine: (line: string) => void;
+  /** Called once with the process id (the process group id too) once it has started. */
+  onSpawn?: (pid: number) => void;
+  /** Aborting it ends the tree (reason `aborted`). */
+  signal: AbortSignal;
+  /** Epoch ms (by `now`) at which to end the tree (reason `deadline`). */
+  deadline?: number;
+  /** Milliseconds after the start at which to end the tree (reason `max-runtime`). */
+  maxRuntimeMs?: number;
+  /** The clock `deadline` is measured by, in epoch ms. */
+  now: () => number;
+  /** Grace period between SIGTERM and SIGKILL, in ms. */
+  killGraceMs: number;
+}
+
+/**
+ * Whether a process with this id exists (signal 0 probes without touching it). A process owned by
+ * another user counts as alive. `undefined` or 0: false.
+ */
+export function alive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * Send `signal` to a whole process tree: the process leads its own group (it was spawned detached
+ * by {@link runProcessTree}). A process that is already gone is not an error.
+ */
+export function killTree(child: ChildProcess | number, signal: NodeJS.Signals): void {
+  const pid = typeof child === 'number' ? child : child.pid;
+  if (!pid) return;
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * SIGTERM the tree led by `pid`, wait up to `graceMs` for its leader to exit, then SIGKILL what is
+ * left. Works for a tree started by another process (e.g. a step that was killed), by its pid.
+ */
+export async function stopTree(pid: number, graceMs: number): Promise<void> {
+  killTree(pid, 'SIGTERM');
+  const until = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) killTree(pid, 'SIGKILL');
+}
+
+/**
+ * Run a command in a process group of its own, line by line to `onLine` (stdout and stderr), and
+ * end the whole tree on abort, at the deadline or at the maximum runtime (SIGTERM, then SIGKILL).
+ * Resolves once the process has exited and its output is read; rejects if it cannot start
+ * (`ENOENT` and the like, as the spawn error).
+ */
+export function runProcessTree(spec: ProcessSpec): Promise<Ended> {
+  const [cmd, ...args] = spec.command;
+  return new Promise<Ended>((resolve, reject) => {
+    const child = spawn(cmd!, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
+    let reason: EndReason = 'exit';
+    const timers: NodeJS.Timeout[] = [];
+    const end = (why: EndReason) => {
+      if (reason !== 'exit') return;
+      reason = why;
+      killTree(child, 'SIGTERM');
+      timers.push(setTimeout(() => killTree(child, 'SIGKILL'), spec.killGraceMs).unref());
+    };
+    const onAbort = () => end('aborted');
+    // If this process exits for any reason, the tree must not outlive it.
+    const onExit = () => killTree(child, 'SIGKILL');
+    const cleanup = () => {
+      timers.forEach(clearTimeout);
+      spec.signal.removeEventListener('abort', onAbort);
+      process.removeListener('exit', onExit);
+    };
+    child.on('error', (err) => {
+      cleanup();
+      reject(err);
+    });
+    if (child.pid) spec.onSpawn?.(child.pid);
+    for (const stream of [child.stdout!, child.stderr!])
+      createInterface({ input: stream }).on('line', spec.onLine);
+    spec.signal.addEventListener('abort', onAbort, { once: true });
+    if (spec.signal.aborted) onAbort();
+    process.on('exit', onExit);
+    if (spec.maxRuntimeMs) timers.push(setTimeout(() => end('max-runtime'), spec.maxRuntimeMs));
+    if (spec.deadline !== undefined) {
+      timers.push(setTimeout(() => end('deadline'), Math.max(0, spec.deadline - spec.now())));
+    }
+    child.on('close', (code, signal) => {
+      cleanup();
+      resolve({ reason, code, signal });
+    });
+  });
+}

@@ -5,10 +5,11 @@
 //
 //   npm run bundle          rebuild dist/
 //   npm run bundle:check    fail when the committed dist/ differs from a fresh build
+//   npm run bundle -- --analyze   also print what each entry loads at start, by package
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { STEPS } from '@modelship/catalog';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -44,17 +45,38 @@ const virtualEntries: Plugin = {
   },
 };
 
+// @actions/core imports its HTTP client (and undici, ~400 KiB) at the top of its OIDC module for
+// getIDToken, which modelship never calls; marked free of side effects, esbuild drops them unless
+// something really uses them, so an action does not parse them at every start.
+const UNUSED_AT_START = /^(@actions\/http-client|undici)(\/|$)/;
+const sideEffectFree: Plugin = {
+  name: 'side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: UNUSED_AT_START }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
+      return r.errors.length ? { errors: r.errors } : { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 // Dependencies written as CommonJS call `require` for Node built-ins; ES modules have none.
 const BANNER = `import { createRequire as __modelshipRequire } from 'node:module';\nconst require = __modelshipRequire(import.meta.url);`;
 
-async function bundle(outdir: string): Promise<void> {
+async function bundle(outdir: string): Promise<Metafile> {
   rmSync(outdir, { recursive: true, force: true });
   const points = Object.entries(entries()).map(([out, src]) => ({
     out,
     in: src.startsWith('virtual:') ? src : join(ROOT, src),
   }));
-  await build({
+  const result = await build({
     absWorkingDir: ROOT,
+    metafile: true,
     entryPoints: points,
     outdir,
     bundle: true,
@@ -68,9 +90,44 @@ async function bundle(outdir: string): Promise<void> {
     legalComments: 'eof',
     mainFields: ['module', 'main'],
     logLevel: 'warning',
-    plugins: [virtualEntries],
+    plugins: [virtualEntries, sideEffectFree],
   });
   writeFileSync(join(outdir, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
+  return result.metafile;
+}
+
+/** The package an input file belongs to (`@aws-sdk/client-s3`, `packages/core`, ...). */
+function packageOf(input: string): string {
+  const nm = input.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const parts = input.slice(nm + 'node_modules/'.length).split('/');
+    return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+  }
+  const ws = /^packages\/([^/]+)\//.exec(input);
+  return ws ? `packages/${ws[1]}` : input;
+}
+
+/** What starting each entry loads before any dynamic import: bytes per package, largest first. */
+function analyze(meta: Metafile, outdir: string): void {
+  const outputs = meta.outputs;
+  const key = (f: string) => relative(ROOT, join(outdir, f));
+  for (const name of Object.keys(entries())) {
+    const seen = new Set<string>();
+    const visit = (out: string): void => {
+      if (seen.has(out)) return;
+      seen.add(out);
+      for (const imp of outputs[out]?.imports ?? []) if (imp.kind === 'import-statement') visit(imp.path);
+    };
+    visit(key(`${name}.js`));
+    const byPackage = new Map<string, number>();
+    for (const out of seen)
+      for (const [input, { bytesInOutput }] of Object.entries(outputs[out]?.inputs ?? {}))
+        byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
+    const total = [...byPackage.values()].reduce((a, b) => a + b, 0);
+    const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log(`${name}: ${(total / 1024).toFixed(0)} KiB loaded at start`);
+    for (const [pkg, bytes] of top) console.log(`  ${(bytes / 1024).toFixed(0).padStart(5)} KiB  ${pkg}`);
+  }
 }
 
 function files(dir: string): string[] {
@@ -106,7 +163,8 @@ if (process.argv.includes('--check')) {
   }
 } else {
   const t0 = Date.now();
-  await bundle(DIST);
+  const meta = await bundle(DIST);
+  if (process.argv.includes('--analyze')) analyze(meta, DIST);
   const all = files(DIST);
   const bytes = all.reduce((n, f) => n + statSync(join(DIST, f)).size, 0);
   console.log(

@@ -1,3 +1,3 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as t}from"../chunks/chunk-6KD4PU3A.js";import"../chunks/chunk-TJ2RHXT7.js";import"../chunks/chunk-LUHZHT6H.js";import"../chunks/chunk-RS75YSRF.js";import"../chunks/chunk-FW62F6XF.js";import"../chunks/chunk-N57BZRVX.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");
+import{b as t}from"../chunks/chunk-UCULGZA5.js";import"../chunks/chunk-KJ5ASYPH.js";import"../chunks/chunk-FPKZ5FFC.js";import"../chunks/chunk-52LULXQ6.js";import"../chunks/chunk-ITJRV6LS.js";import"../chunks/chunk-N57BZRVX.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { composeConfigSchema } from './config-schema.js';
 import { ConfigError, fileError } from './errors.js';
 import {
@@ -59,7 +58,13 @@ function resolveFrom(dir: string): (p: string) => string {
  * @throws ConfigError naming the file (and line) for bad YAML, or the file and field path
  *   (`modelship.yml: train.tags.owner: ...`) for a value the schema refuses.
  */
-export function parseConfig(text: string, file: string, steps: readonly AnyStep[]): ModelshipConfig {
+export async function parseConfig(
+  text: string,
+  file: string,
+  steps: readonly AnyStep[],
+): Promise<ModelshipConfig> {
+  // Loaded here, not at start: a run without a config file never parses YAML.
+  const { LineCounter, parseDocument } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
@@ -97,7 +102,7 @@ export async function loadConfig(
     }
     throw fileError(err, explicitPath || DEFAULT_CONFIG_FILE, 'config file');
   }
-  const values = parseConfig(text, explicitPath || DEFAULT_CONFIG_FILE, steps);
+  const values = await parseConfig(text, explicitPath || DEFAULT_CONFIG_FILE, steps);
   const dir = dirname(path);
   return { path, dir, values, resolvePath: resolveFrom(dir) };
 }

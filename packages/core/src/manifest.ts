@@ -1,6 +1,5 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { lock } from 'proper-lockfile';
 import { ConfigError, fileError } from './errors.js';
 import type { Provenance } from './provenance.js';
 import {
@@ -235,6 +234,8 @@ async function readManifest(
 
 /** Take the lock of `path` (a `<path>.lock` directory; stale after 10 s without its holder). */
 async function lockFile(path: string, display: string): Promise<() => Promise<void>> {
+  // Loaded here, not at start: only a step that ran saves a manifest.
+  const { lock } = await import('proper-lockfile');
   try {
     return await lock(path, {
       realpath: false,

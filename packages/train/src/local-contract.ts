@@ -157,7 +157,7 @@ async function downloadPrefix(
 export async function stageChannels(
   plan: TrainPlan,
   layout: MlLayout,
-  s3: () => S3Client,
+  s3: () => Promise<S3Client>,
   signal?: AbortSignal,
 ): Promise<void> {
   for (const [name, uri] of Object.entries(plan.channels)) {
@@ -169,7 +169,7 @@ export async function stageChannels(
       const taken = new Set<string>();
       for (const f of files) await linkOrCopy(f, join(dest, uniqueName(f, taken)));
     } else if (isS3Uri(uri)) {
-      await downloadPrefix(s3(), uri, dest, signal);
+      await downloadPrefix(await s3(), uri, dest, signal);
     } else {
       await linkLocal(uri, dest, where);
     }

@@ -33,7 +33,7 @@ export interface LocalDeps {
   log: Logger;
   env: Record<string, string | undefined>;
   now: () => number;
-  s3: () => S3Client;
+  s3: () => Promise<S3Client>;
   signal: AbortSignal;
   /** Called with the process id once training runs, so cleanup can find it. */
   onSpawn?: (jobName: string, pid: number) => void;

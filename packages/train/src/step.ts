@@ -6,7 +6,7 @@ import type { JobRef, TrainingBackend, TrainingOutcome } from './backend.js';
 import { LocalBackend } from './local.js';
 import { resolvePlan, type BackendKind, type TrainPlan } from './plan.js';
 import { recordTraining } from './record.js';
-import { createClients, SageMakerBackend, type AwsClients } from './sagemaker.js';
+import type { AwsClients } from './sagemaker.js';
 import { costView, outputs, verdict } from './report.js';
 import { renderSummary } from './summary.js';
 
@@ -30,15 +30,18 @@ export function localRoot(cwd: string): string {
   return resolve(cwd, '.modelship', 'training');
 }
 
-function makeBackend(
+async function makeBackend(
   kind: BackendKind,
   ctx: StepContext,
   region: string,
   root: string,
   deps: TrainDeps,
-): TrainingBackend {
-  let clients: AwsClients | undefined;
-  const aws = () => (clients ??= createClients(region, ctx.env));
+): Promise<TrainingBackend> {
+  // The SageMaker backend and the AWS SDK clients load only when used: a local run that reads
+  // no s3:// channel never loads them.
+  let clients: Promise<AwsClients> | undefined;
+  const aws = () =>
+    (clients ??= import('./sagemaker.js').then(({ createClients }) => createClients(region, ctx.env)));
   const claim = (jobName: string) => {
     ctx.state.save(STATE.job, jobName);
     ctx.state.save(STATE.backend, kind);
@@ -52,14 +55,15 @@ function makeBackend(
       log: ctx.log,
       env: ctx.env,
       now,
-      s3: () => aws().s3,
+      s3: async () => (await aws()).s3,
       signal: ctx.signal,
       onSpawn: claim,
       killGraceMs: deps.killGraceMs,
     });
   }
+  const { SageMakerBackend } = await import('./sagemaker.js');
   return new SageMakerBackend({
-    clients: aws(),
+    clients: await aws(),
     log: ctx.log,
     sleep: deps.sleep ?? realSleep,
     now,
@@ -139,7 +143,7 @@ async function runTrain(
   deps: TrainDeps,
 ): Promise<StepResult<TrainOutput>> {
   const plan = resolvePlan(inputs, ctx, ctx.backend, !inputs.attach);
-  const backend = makeBackend(plan.backend, ctx, plan.region, localRoot(ctx.cwd), deps);
+  const backend = await makeBackend(plan.backend, ctx, plan.region, localRoot(ctx.cwd), deps);
   if (inputs['dry-run']) return dryRun(plan, backend, ctx);
   const ref = inputs.attach ? await backend.attach(inputs.attach) : await backend.start(plan);
   const { outcome, waited } = await follow(backend, ref, inputs, ctx);
@@ -173,7 +177,7 @@ async function cleanup(ctx: StepContext, deps: TrainDeps): Promise<void> {
   const kind = (ctx.state.get(STATE.backend) ?? 'sagemaker') as BackendKind;
   const region = ctx.state.get(STATE.region) ?? ctx.env.AWS_REGION ?? 'us-east-1';
   const root = ctx.state.get(STATE.root) ?? localRoot(ctx.cwd);
-  const status = await makeBackend(kind, ctx, region, root, deps).stop(name);
+  const status = await (await makeBackend(kind, ctx, region, root, deps)).stop(name);
   if (status === 'Stopping' || status === 'Stopped') {
     ctx.log.warn(`train cleanup: the run ended while training job ${name} was running; stopped it`);
   } else {

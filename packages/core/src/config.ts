@@ -10,6 +10,7 @@ import {
   type ValidateFunction,
 } from './schema.js';
 import type { AnyStep } from './step.js';
+import { commonJs } from './modules.js';
 
 /**
  * `modelship.yml` as read: core's keys, and each step's block under its key (typed by the step's
@@ -64,7 +65,7 @@ export async function parseConfig(
   steps: readonly AnyStep[],
 ): Promise<ModelshipConfig> {
   // Loaded here, not at start: a run without a config file never parses YAML.
-  const { LineCounter, parseDocument } = await import('yaml');
+  const { LineCounter, parseDocument } = commonJs(await import('yaml'));
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {

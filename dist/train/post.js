@@ -1,3 +1,3 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as t}from"../chunks/chunk-327UCNG4.js";import"../chunks/chunk-HKHEN4YU.js";import"../chunks/chunk-BWT2IUHI.js";import"../chunks/chunk-6CVTR6B2.js";import"../chunks/chunk-J2UX3RXO.js";import"../chunks/chunk-N57BZRVX.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");
+import{b as t}from"../chunks/chunk-QFMPTKK4.js";import"../chunks/chunk-DPPIENQF.js";import"../chunks/chunk-WY5R5O4P.js";import"../chunks/chunk-PI2TY455.js";import"../chunks/chunk-K77XZLPH.js";import"../chunks/chunk-N57BZRVX.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");

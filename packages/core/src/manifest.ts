@@ -236,10 +236,7 @@ async function readManifest(
 /** Take the lock of `path` (a `<path>.lock` directory; stale after 10 s without its holder). */
 async function lockFile(path: string, display: string): Promise<() => Promise<void>> {
   // Loaded here, not at start: only a step that ran saves a manifest.
-  // A CommonJS module: its functions are named exports under Node, `default`'s under a bundler.
-  const mod: typeof import('proper-lockfile') & { default?: typeof import('proper-lockfile') } =
-    await import('proper-lockfile');
-  const lock = mod.default?.lock ?? mod.lock;
+  const { lock } = commonJs(await import('proper-lockfile'));
   try {
     return await lock(path, {
       realpath: false,

@@ -21,6 +21,7 @@ import {
   type FailOn,
   type ValidateOutcome,
 } from './validate.js';
+import { MAX_ERRORS_PER_ROW } from './processor.js';
 
 export interface ValidateDataInputs {
   data: string;
@@ -45,17 +46,33 @@ function fromInputOrConfig(
   return configured ? relativeTo(ctx.cwd, ctx.config.resolvePath(configured)) : undefined;
 }
 
+/** The first invalid rows' errors, one list per row (a row's errors are consecutive). */
+function byRow(errors: ValidateOutcome['firstErrors']): ValidateOutcome['firstErrors'][] {
+  const rows: ValidateOutcome['firstErrors'][] = [];
+  for (const e of errors) {
+    const last = rows.at(-1)?.[0];
+    if (last && last.file === e.file && last.line === e.line) rows.at(-1)!.push(e);
+    else rows.push([e]);
+  }
+  return rows;
+}
+
+/** One annotation per invalid row, naming each of its errors. */
 function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotation[] {
-  const out: Annotation[] = o.firstErrors.slice(0, max).map((e) => {
-    const local = !e.file.startsWith('s3://');
-    return {
-      level: 'error' as const,
-      title: 'invalid row',
-      message: `${local ? '' : `${e.file}:${e.line}: `}${e.field ? `${e.field}: ` : ''}${e.reason}`,
-      file: local ? e.file : undefined,
-      line: local ? e.line : undefined,
-    };
-  });
+  const out: Annotation[] = byRow(o.firstErrors)
+    .slice(0, max)
+    .map((errs) => {
+      const { file, line } = errs[0]!;
+      const local = !file.startsWith('s3://');
+      const messages = errs.map((e) => `${e.field ? `${e.field}: ` : ''}${e.reason}`).join('; ');
+      return {
+        level: 'error' as const,
+        title: 'invalid row',
+        message: `${local ? '' : `${file}:${line}: `}${messages}`,
+        file: local ? file : undefined,
+        line: local ? line : undefined,
+      };
+    });
   if (o.invalidRows > out.length && out.length > 0) {
     out.push({ level: 'notice', message: `${o.invalidRows - out.length} more invalid rows: see the report` });
   }
@@ -127,7 +144,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
     },
     'max-annotations': {
       type: 'integer',
-      description: 'How many invalid rows become GitHub annotations (all of them go to the report).',
+      description: `How many invalid rows become GitHub annotations (all of them go to the report; each row with up to ${MAX_ERRORS_PER_ROW} of its errors).`,
       default: 10,
       minimum: 0,
       maximum: 50,

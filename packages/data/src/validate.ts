@@ -6,9 +6,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 import {
   atomicWrite,
-  compileSchema,
   ConfigError,
-  createAjv,
   createS3Client,
   fileError,
   isS3Uri,
@@ -31,6 +29,7 @@ import {
   type DataSource,
   type SourceStats,
 } from './readers/source.js';
+import { compileRecordSchema } from './record-schema.js';
 import { localCopy, resolveSources } from './readers/sources.js';
 import { readCsvSplit, type SplitOptions } from './readers/split.js';
 import { computeDrift, type DriftOptions, type DriftReport } from './stats/drift.js';
@@ -141,10 +140,6 @@ export async function loadRecordSchema(path: string, deps: DataDeps): Promise<Va
   return { doc: doc as JsonSchema, path, sha256 };
 }
 
-function compileRecordSchema(schema: ValidateOptions['schema']): ValidateFunction {
-  return compileSchema(createAjv(schema.doc, { allErrors: false }), schema.doc, schema.path);
-}
-
 interface ReadAllOptions {
   maxRecordLength: number;
   signal?: AbortSignal;
@@ -159,19 +154,20 @@ async function readSource(
 ): Promise<SourceStats> {
   const uri = source.workspacePath ?? source.uri;
   proc.file = uri;
+  const read = { maxRecordLength: opts.maxRecordLength, signal: opts.signal };
   switch (source.format) {
     case 'csv': {
-      const split = opts.split && (await readCsvSplit(source, proc, { ...opts.split, ...opts }));
+      const split = opts.split && (await readCsvSplit(source, proc, { ...opts.split, ...read }));
       if (split) return { ...split, uri };
-      const { lines: _lines, quotes: _quotes, ...stats } = await readCsv(source, proc, columns, opts);
+      const { lines: _lines, quotes: _quotes, ...stats } = await readCsv(source, proc, columns, read);
       return { ...stats, uri };
     }
     case 'jsonl':
-      return { ...(await readJsonl(source, proc, opts)), uri };
+      return { ...(await readJsonl(source, proc, read, columns)), uri };
     case 'parquet': {
       const local = await localCopy(source, opts.signal);
       try {
-        return { ...(await readParquet(local, proc, opts)), uri };
+        return { ...(await readParquet(local, proc, read)), uri };
       } finally {
         if (local !== source && local.localPath)
           await rm(dirname(local.localPath), { recursive: true, force: true });
@@ -221,7 +217,7 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
     signal: deps.signal,
     s3: deps.s3,
   });
-  const validate = compileRecordSchema(opts.schema);
+  const validate = compileRecordSchema(opts.schema.doc, opts.schema.path);
   const columns = schemaColumns(opts.schema.doc);
   // Read the baseline first: a bad baseline should fail before a long read.
   const baseline = opts.baseline
@@ -324,8 +320,10 @@ export async function inferSchemaFromData(
 ): Promise<{ schema: JsonSchema; sources: DataSource[] }> {
   const sources = await resolveSources(data, format, { cwd: deps.cwd, signal: deps.signal, s3: deps.s3 });
   const inferrer = new SchemaInferrer();
+  // CSV values arrive as text; JSON Lines and Parquet values have their own types.
+  const csv = new Set(sources.filter((s) => s.format === 'csv').map((s) => s.workspacePath ?? s.uri));
   const observe = ((rec: Record<string, unknown>) => {
-    inferrer.observe(rec);
+    inferrer.observe(rec, csv.has(proc.file));
     return true;
   }) as unknown as ValidateFunction;
   const proc = new RecordProcessor(observe, [], { keepErrors: 0 });

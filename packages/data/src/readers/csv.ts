@@ -59,19 +59,23 @@ export async function readCsv(
   let values: unknown[] = [];
   let coercers: ((raw: string) => unknown)[] = [];
   let accs: ReturnType<RecordProcessor['accumulatorsFor']> = [];
+  // A missing value is null where the schema allows null (so a required nullable column passes),
+  // else absent (undefined).
+  let missing: (null | undefined)[] = [];
   let width = 0;
   let line = (opts.firstLine ?? 1) - 1; // line number of the last row's last physical line
   let rows = 0;
   let fed = 0; // characters handed to the parser so far
   let failure: unknown;
 
-  const typeOf = new Map(columns.map((c) => [c.name, c.type]));
+  const byName = new Map(columns.map((c) => [c.name, c]));
   const useHeader = (h: string[]): void => {
     header = h.map((x) => x.trim());
     build = recordFactory(header);
     width = header.length;
     values = new Array<unknown>(width);
-    coercers = header.map((n) => coercerFor(typeOf.get(n) ?? 'string'));
+    coercers = header.map((n) => coercerFor(byName.get(n)?.type ?? 'string'));
+    missing = header.map((n) => (byName.get(n)?.nullable ? null : undefined));
     accs = proc.accumulatorsFor(header);
   };
   if (opts.header) useHeader(opts.header);
@@ -139,7 +143,7 @@ export async function readCsv(
             for (let j = 0; j < width; j++) {
               const raw = row[j]!;
               if (raw === '') {
-                values[j] = undefined;
+                values[j] = missing[j];
                 accs[j]!.addMissing();
                 continue;
               }

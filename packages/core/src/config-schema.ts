@@ -57,6 +57,17 @@ export const CONFIG_SCHEMA: JsonSchema = {
         'write-profile': nonEmpty,
         'fail-on': { enum: ['error', 'drift', 'never'] },
         'max-record-length': { type: 'integer', minimum: 1024 },
+        delimiter: { enum: [',', ';', '|', '\t', 'tab', '\\t', 'auto'], description: 'CSV field delimiter.' },
+        encoding: {
+          enum: ['utf-8', 'utf8', 'latin1', 'iso-8859-1', 'windows-1252', 'cp1252'],
+          description: 'Text encoding of CSV and JSON Lines files.',
+        },
+        'null-values': {
+          type: ['array', 'string'],
+          items: { type: 'string' },
+          description:
+            'CSV cell values read as missing, besides the empty cell (a list, or comma-separated).',
+        },
         drift: {
           type: 'object',
           additionalProperties: false,

@@ -29,6 +29,9 @@ export interface DataConfig {
   'write-profile'?: string;
   'fail-on'?: 'error' | 'drift' | 'never';
   'max-record-length'?: number;
+  delimiter?: ',' | ';' | '|' | '\t' | 'tab' | '\\t' | 'auto';
+  encoding?: 'utf-8' | 'utf8' | 'latin1' | 'iso-8859-1' | 'windows-1252' | 'cp1252';
+  'null-values'?: string[] | string;
   drift?: DriftConfig;
 }
 

@@ -3,12 +3,14 @@ import {
   ConfigError,
   defineStep,
   type Annotation,
+  type DataConfig,
   type DataSection,
   type StepContext,
   type StepResult,
 } from '@modelship/core';
-import type { DataFormat } from './readers/source.js';
-import { DEFAULT_MAX_RECORD_LENGTH } from './readers/source.js';
+import { ENCODINGS } from './readers/meter.js';
+import type { DataFormat, Delimiter } from './readers/source.js';
+import { DEFAULT_MAX_RECORD_LENGTH, DEFAULT_NULL_VALUES } from './readers/source.js';
 import { renderSummary, renderInferSummary } from './summary.js';
 import {
   defaultDeps,
@@ -19,6 +21,7 @@ import {
   writeJsonDocument,
   DEFAULT_SPLIT_MIN_BYTES,
   type FailOn,
+  type TextReadOptions,
   type ValidateOutcome,
 } from './validate.js';
 import { MAX_ERRORS_PER_ROW } from './processor.js';
@@ -32,6 +35,35 @@ export interface ValidateDataInputs {
   'fail-on'?: FailOn;
   'max-annotations': number;
   'infer-schema'?: string;
+  delimiter?: ',' | ';' | '|' | 'tab' | '\\t' | 'auto';
+  encoding?: 'utf-8' | 'utf8' | 'latin1' | 'iso-8859-1' | 'windows-1252' | 'cp1252';
+  'null-values'?: string;
+}
+
+const DELIMITERS = [',', ';', '|', 'tab', '\\t', 'auto'] as const;
+
+/** `tab` and `\t` (typed as two characters, or a real tab in YAML) all mean a tab. */
+function delimiterOf(v: string | undefined): Delimiter | 'auto' {
+  if (v === undefined) return ',';
+  return v === 'tab' || v === '\\t' ? '\t' : (v as Delimiter | 'auto');
+}
+
+/** Comma-separated (an input) or a list (the config); `none` or an empty string: only empty cells. */
+function nullValuesOf(v: string | readonly string[] | undefined): readonly string[] {
+  if (v === undefined) return DEFAULT_NULL_VALUES;
+  const list = typeof v === 'string' ? v.split(',').map((x) => x.trim()) : v;
+  if (list.length === 1 && list[0] === 'none') return [];
+  return list.filter((x) => x !== '');
+}
+
+/** The text options from the inputs, else the config's `data` block. */
+function textOptions(inputs: ValidateDataInputs, cfg: DataConfig): TextReadOptions {
+  const encoding = inputs.encoding ?? cfg.encoding ?? 'utf-8';
+  return {
+    delimiter: delimiterOf(inputs.delimiter ?? cfg.delimiter),
+    encoding: ENCODINGS[encoding],
+    nullValues: nullValuesOf(inputs['null-values'] ?? cfg['null-values']),
+  };
 }
 
 type Output = 'passed' | 'rows' | 'invalid-rows' | 'drifted-features' | 'drifted' | 'report' | 'profile';
@@ -155,6 +187,22 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
         'Instead of validating, infer a JSON Schema from the data and write it to this path, with a baseline profile (to `write-profile`, default beside the schema).',
       cliAliases: ['infer'],
     },
+    delimiter: {
+      type: 'string',
+      description:
+        "CSV field delimiter: `,`, `;`, `|`, `tab` (or `\\t`), or `auto` to detect it from the first rows. Defaults to the config's `data.delimiter`, else `,`.",
+      enum: DELIMITERS,
+    },
+    encoding: {
+      type: 'string',
+      description:
+        "Text encoding of CSV and JSON Lines files: `utf-8` (bytes that are not UTF-8 stop the run, naming the file and line) or `latin1` (ISO-8859-1, read as its superset `windows-1252`). Defaults to the config's `data.encoding`, else `utf-8`.",
+      enum: Object.keys(ENCODINGS),
+    },
+    'null-values': {
+      type: 'string',
+      description: `Comma-separated CSV cell values read as a missing value, besides the empty cell; \`none\` for only the empty cell. A value a column's schema lists in \`enum\` or \`const\` stays a value in that column. Defaults to the config's \`data.null-values\`, else \`${DEFAULT_NULL_VALUES.join(',')}\`.`,
+    },
   },
   required: ['data'],
   outputs: {
@@ -172,11 +220,19 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
     const outDir = join(dirname(resolve(ctx.cwd, inputs.manifest)), 'validate-data');
     const format = inputs.format !== 'auto' ? inputs.format : (cfg.format ?? 'auto');
     const maxRecordLength = cfg['max-record-length'] ?? DEFAULT_MAX_RECORD_LENGTH;
+    const text = textOptions(inputs, cfg);
 
     if (inputs['infer-schema']) {
       const target = inputs['infer-schema'];
       const { schema, sources } = await ctx.log.group('Inferring a schema', () =>
-        inferSchemaFromData(inputs.data, format, ctx.config.values.model ?? 'record', deps, maxRecordLength),
+        inferSchemaFromData(
+          inputs.data,
+          format,
+          ctx.config.values.model ?? 'record',
+          deps,
+          maxRecordLength,
+          text,
+        ),
       );
       await writeJsonDocument(target, schema, deps);
       ctx.log.info(
@@ -213,6 +269,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, Output>({
           failOn,
           keepErrors: Math.max(inputs['max-annotations'], 20),
           maxRecordLength,
+          text,
           drift: {
             defaultThreshold: drift['default-threshold'],
             alpha: drift.alpha,

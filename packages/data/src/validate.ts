@@ -25,10 +25,13 @@ import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
 import {
   DEFAULT_MAX_RECORD_LENGTH,
+  DEFAULT_NULL_VALUES,
+  type CsvOptions,
   type DataFormat,
   type DataSource,
   type SourceStats,
 } from './readers/source.js';
+import type { TextEncoding } from './readers/meter.js';
 import { compileRecordSchema } from './record-schema.js';
 import { localCopy, resolveSources } from './readers/sources.js';
 import { readCsvSplit, type SplitOptions } from './readers/split.js';
@@ -46,12 +49,19 @@ export interface ValidateOptions {
   failOn: FailOn;
   keepErrors: number;
   maxRecordLength: number;
+  /** How text files are read: encoding, CSV delimiter, missing-value tokens. */
+  text?: TextReadOptions;
   drift: DriftOptions;
   /** Directory for the report, error log and default profile. */
   outDir: string;
   profilePath: string;
   /** CSV files at least this large are read on two threads (see readers/split.ts). */
   splitMinBytes: number;
+}
+
+/** How CSV and JSON Lines files are decoded and split into values. */
+export interface TextReadOptions extends CsvOptions {
+  encoding?: TextEncoding;
 }
 
 /** 32 MiB: below this, starting worker threads costs more than it saves. */
@@ -143,7 +153,19 @@ export async function loadRecordSchema(path: string, deps: DataDeps): Promise<Va
 interface ReadAllOptions {
   maxRecordLength: number;
   signal?: AbortSignal;
+  text?: TextReadOptions;
   split?: Omit<SplitOptions, 'maxRecordLength' | 'signal'>;
+}
+
+/** The two-thread CSV read takes the defaults only: UTF-8, commas, the default missing-value tokens. */
+function splittable(text: TextReadOptions | undefined): boolean {
+  const nulls = text?.nullValues;
+  return (
+    (text?.encoding ?? 'utf-8') === 'utf-8' &&
+    (text?.delimiter ?? ',') === ',' &&
+    (nulls === undefined ||
+      (nulls.length === DEFAULT_NULL_VALUES.length && nulls.every((v, i) => v === DEFAULT_NULL_VALUES[i])))
+  );
 }
 
 async function readSource(
@@ -157,13 +179,21 @@ async function readSource(
   const read = { maxRecordLength: opts.maxRecordLength, signal: opts.signal };
   switch (source.format) {
     case 'csv': {
-      const split = opts.split && (await readCsvSplit(source, proc, { ...opts.split, ...read }));
+      const split =
+        opts.split && splittable(opts.text) && (await readCsvSplit(source, proc, { ...opts.split, ...read }));
       if (split) return { ...split, uri };
-      const { lines: _lines, quotes: _quotes, ...stats } = await readCsv(source, proc, columns, read);
+      const {
+        lines: _lines,
+        quotes: _quotes,
+        ...stats
+      } = await readCsv(source, proc, columns, {
+        ...read,
+        ...opts.text,
+      });
       return { ...stats, uri };
     }
     case 'jsonl':
-      return { ...(await readJsonl(source, proc, read, columns)), uri };
+      return { ...(await readJsonl(source, proc, { ...read, encoding: opts.text?.encoding }, columns)), uri };
     case 'parquet': {
       const local = await localCopy(source, opts.signal);
       try {
@@ -232,6 +262,7 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
     files = await readAll(sources, proc, columns, {
       maxRecordLength: opts.maxRecordLength,
       signal: deps.signal,
+      text: opts.text,
       split: {
         validate,
         columns,
@@ -317,6 +348,7 @@ export async function inferSchemaFromData(
   title: string,
   deps: DataDeps,
   maxRecordLength = DEFAULT_MAX_RECORD_LENGTH,
+  text?: TextReadOptions,
 ): Promise<{ schema: JsonSchema; sources: DataSource[] }> {
   const sources = await resolveSources(data, format, { cwd: deps.cwd, signal: deps.signal, s3: deps.s3 });
   const inferrer = new SchemaInferrer();
@@ -327,7 +359,7 @@ export async function inferSchemaFromData(
     return true;
   }) as unknown as ValidateFunction;
   const proc = new RecordProcessor(observe, [], { keepErrors: 0 });
-  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal });
+  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal, text });
   return { schema: inferrer.schema(title), sources };
 }
 

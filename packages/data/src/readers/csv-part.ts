@@ -8,7 +8,7 @@ import { schemaColumns } from '../columns.js';
 import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
 import { compileRecordSchema } from '../record-schema.js';
 import { readCsv } from './csv.js';
-import { READ_SIZE } from './meter.js';
+import { lineOfByte, READ_SIZE } from './meter.js';
 import type { DataSource } from './source.js';
 
 export const CSV_PART_JOB = 'modelship-csv-part';
@@ -56,6 +56,9 @@ export async function readCsvPart(job: PartJob): Promise<PartResult> {
       header: job.header,
       firstLine: job.firstLine,
       hash: false,
+      // A decoding error's line counts from the start of the file, not of the part.
+      locateLine: (offset) =>
+        lineOfByte(createReadStream(job.path, { end: job.start + offset }), false, job.start + offset),
     });
     const snapshot = proc.snapshot();
     proc.finish();

@@ -1,8 +1,8 @@
 import { ConfigError } from '@modelship/core';
 import { RawToken, type SchemaColumn } from '../columns.js';
 import type { RecordProcessor } from '../processor.js';
-import { emptyFile } from './csv.js';
-import { metered } from './meter.js';
+import { emptyFile, undecodable } from './csv.js';
+import { metered, UndecodableError } from './meter.js';
 import type { DataSource, ReadOptions, SourceStats } from './source.js';
 
 /** Marks a token rewritten into a JSON string so that it parses; no real string starts with NUL. */
@@ -93,9 +93,10 @@ function hasToken(rec: Record<string, unknown>): boolean {
 }
 
 /**
- * Stream JSON Lines: one JSON object per line; a line that is not an object is an invalid row.
- * `NaN`/`Infinity` tokens and integers beyond ±(2^53 − 1) in an integer column make the row
- * invalid, with the value as written.
+ * Stream JSON Lines: one JSON object per line; a line that is not an object is an invalid row. A
+ * `null` is a missing value, like an empty CSV cell: kept where the schema allows null, else the
+ * field counts as absent. `NaN`/`Infinity` tokens and integers beyond ±(2^53 − 1) in an integer
+ * column make the row invalid, with the value as written.
  */
 export async function readJsonl(
   source: DataSource,
@@ -103,9 +104,24 @@ export async function readJsonl(
   opts: ReadOptions,
   columns: readonly SchemaColumn[] = [],
 ): Promise<SourceStats> {
+  try {
+    return await readJsonlText(source, proc, opts, columns);
+  } catch (err) {
+    if (err instanceof UndecodableError) throw await undecodable(source, err);
+    throw err;
+  }
+}
+
+async function readJsonlText(
+  source: DataSource,
+  proc: RecordProcessor,
+  opts: ReadOptions,
+  columns: readonly SchemaColumn[],
+): Promise<SourceStats> {
   const meter = metered(await source.open(opts.signal), {
     gzip: source.gzip,
     where: source.workspacePath ?? source.uri,
+    encoding: opts.encoding,
   });
   const where = source.workspacePath ?? source.uri;
   const byName = new Map(columns.map((c) => [c.name, c]));
@@ -152,6 +168,7 @@ export async function readJsonl(
       return;
     }
     const r = rec as Record<string, unknown>;
+    for (const k in r) if (r[k] === null && !byName.get(k)?.nullable) r[k] = undefined;
     let marked = false;
     if (parsed.marked) {
       unmark(r, byName);

@@ -27,6 +27,9 @@ export interface RowError {
   reason: string;
 }
 
+/** What a record's values are: see {@link RecordProcessor.record}. */
+export type RecordOrigin = 'typed' | 'text' | 'marked';
+
 /** At most this many errors of one row are reported (the row counts once, whatever its errors). */
 export const MAX_ERRORS_PER_ROW = 10;
 
@@ -124,14 +127,16 @@ export class RecordProcessor {
   }
 
   /**
-   * Check one parsed record. Returns whether it is valid. `marked`: the record holds
-   * {@link RawToken}s (values JSON cannot hold), which make it invalid whatever the schema says.
+   * Check one parsed record. Returns whether it is valid. `origin` says what its values are:
+   * - `typed`: JSON or Parquet values; integer columns are checked for integers held exactly.
+   * - `text`: converted from CSV text by the schema's types (which keeps inexact integers as text).
+   * - `marked`: JSON holding {@link RawToken}s (values JSON cannot hold): invalid, whatever the schema.
    */
-  record(rec: Record<string, unknown>, line: number, marked = false): boolean {
+  record(rec: Record<string, unknown>, line: number, origin: RecordOrigin = 'typed'): boolean {
     this.rows++;
     const valid = this.validate(rec);
-    if (valid && !marked && this.exactIntegers(rec)) return true;
-    const issues = this.issues(rec, valid ? [] : (this.validate.errors ?? []), marked);
+    if (valid && (origin === 'text' || (origin === 'typed' && this.exactIntegers(rec)))) return true;
+    const issues = this.issues(rec, valid ? [] : (this.validate.errors ?? []), origin === 'marked');
     if (issues.length === 0) return true;
     this.failRow(issues, line);
     return false;

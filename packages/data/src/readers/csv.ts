@@ -266,7 +266,7 @@ async function readCsvText(
               values[j] = v;
               accs[j]!.add(v);
             }
-            proc.record(build(values), first);
+            proc.record(build(values), first, 'text');
             rows++;
           }
         } catch (err) {

@@ -175,7 +175,7 @@ async function readJsonlText(
       marked = hasToken(r);
     }
     proc.profileObject(r);
-    proc.record(r, line, marked);
+    proc.record(r, line, marked ? 'marked' : 'typed');
   };
 
   try {

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out');
-const CLI = join(ROOT, 'dist', 'cli', 'index.js');
+// BENCH_CLI: another CLI build, e.g. one built from uncommitted sources.
+const CLI = process.env.BENCH_CLI ?? join(ROOT, 'dist', 'cli', 'index.js');
 const sizes = (process.env.BENCH_ROWS ?? '1000000,5000000').split(',').map(Number);
 
 const CATS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
@@ -121,7 +122,7 @@ const RAW_PARSE = `
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  if (!existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run npm run bundle');
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run bundle`);
   writeFileSync(join(OUT, 'schema.json'), JSON.stringify(schema()));
   process.stderr.write('generating the reference sample (100,000 rows) and its baseline profile...\n');
   await generate(join(OUT, 'reference.csv'), 100_000, 7);

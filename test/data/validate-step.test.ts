@@ -226,10 +226,12 @@ describe('validate-data step', () => {
     expect(files[0]!.sha256).toBe(createHash('sha256').update(csv).digest('hex'));
     expect(files[0]!.bytes).toBe(csv.length);
     const report = readJson(join(work, '.modelship/validate-data/report.json'));
+    // Line 1 lacks eight required fields (each reported); line 2 is not JSON.
     expect((report.errors as { file: string; line: number }[]).map((e) => [e.file, e.line])).toEqual([
-      ['gz/part.jsonl.gz', 1],
+      ...Array.from({ length: 8 }, () => ['gz/part.jsonl.gz', 1]),
       ['gz/part.jsonl.gz', 2],
     ]);
+    expect(report.invalidRows).toBe(2);
   });
 
   it('names a file that is not really gzip', async () => {

@@ -1,8 +1,8 @@
 /**
  * The exports of a CommonJS module loaded with a dynamic `import()`: Node exposes them as named
  * exports, a bundler's ES-module output may expose them only under `default` (the
- * `module.exports` object), with named keys left undefined. Use it on `await import('cjs-package')`
- * so the same code runs from sources and from the build.
+ * `module.exports` object), with named keys left undefined. Use it on what a dynamic import of a
+ * CommonJS package resolves to, so the same code runs from sources and from the build.
  */
 export function commonJs<T extends object>(mod: T): T {
   const out: Record<string, unknown> = {};

@@ -9,10 +9,16 @@ import {
   type JsonSchema,
   type LoadedConfig,
 } from '@modelship/core';
-import type { DataFormat } from './readers/source.js';
+import { DEFAULT_NULL_VALUES, MAX_ERRORS_PER_ROW, type DataFormat } from './readers/source.js';
 
 export const DRIFT_METHODS = ['auto', 'psi', 'ks', 'wasserstein', 'js', 'chi-square', 'linf'] as const;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+/** Names of the text encodings CSV and JSON Lines can be read in (see `readers/meter.ts`). */
+export const ENCODING_NAMES = ['utf-8', 'utf8', 'latin1', 'iso-8859-1', 'windows-1252', 'cp1252'] as const;
+export type EncodingName = (typeof ENCODING_NAMES)[number];
+/** CSV field delimiters as written in an input or the config. */
+export const DELIMITERS = [',', ';', '|', 'tab', '\\t', 'auto'] as const;
 
 export interface DriftFeatureConfig {
   method?: DriftMethod;
@@ -37,6 +43,9 @@ export interface DataConfig {
   'write-profile'?: string;
   'fail-on'?: 'error' | 'drift' | 'never';
   'max-record-length'?: number;
+  delimiter?: ',' | ';' | '|' | '\t' | 'tab' | '\\t' | 'auto';
+  encoding?: EncodingName;
+  'null-values'?: string[] | string;
   drift?: DriftConfig;
 }
 
@@ -66,6 +75,13 @@ export const DATA_CONFIG_SCHEMA: JsonSchema = {
     'write-profile': nonEmpty,
     'fail-on': { enum: ['error', 'drift', 'never'] },
     'max-record-length': { type: 'integer', minimum: 1024 },
+    delimiter: { enum: [...DELIMITERS, '\t'], description: 'CSV field delimiter.' },
+    encoding: { enum: [...ENCODING_NAMES], description: 'Text encoding of CSV and JSON Lines files.' },
+    'null-values': {
+      type: ['array', 'string'],
+      items: { type: 'string' },
+      description: 'CSV cell values read as missing, besides the empty cell (a list, or comma-separated).',
+    },
     drift: {
       type: 'object',
       additionalProperties: false,
@@ -160,6 +176,9 @@ export interface ValidateDataInputs {
   'fail-on'?: 'error' | 'drift' | 'never';
   'max-annotations': number;
   'infer-schema'?: string;
+  delimiter?: (typeof DELIMITERS)[number];
+  encoding?: EncodingName;
+  'null-values'?: string;
 }
 
 export type ValidateDataOutput =
@@ -212,7 +231,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, ValidateDataOutpu
     },
     'max-annotations': {
       type: 'integer',
-      description: 'How many invalid rows become GitHub annotations (all of them go to the report).',
+      description: `How many invalid rows become GitHub annotations (all of them go to the report; each row with up to ${MAX_ERRORS_PER_ROW} of its errors).`,
       default: 10,
       minimum: 0,
       maximum: 50,
@@ -222,6 +241,22 @@ export const validateDataStep = defineStep<ValidateDataInputs, ValidateDataOutpu
       description:
         'Instead of validating, infer a JSON Schema from the data and write it to this path, with a baseline profile (to `write-profile`, default beside the schema).',
       cliAliases: ['infer'],
+    },
+    delimiter: {
+      type: 'string',
+      description:
+        "CSV field delimiter: `,`, `;`, `|`, `tab` (or `\\t`), or `auto` to detect it from the first rows. Defaults to the config's `data.delimiter`, else `,`.",
+      enum: DELIMITERS,
+    },
+    encoding: {
+      type: 'string',
+      description:
+        "Text encoding of CSV and JSON Lines files: `utf-8` (bytes that are not UTF-8 stop the run, naming the file and line) or `latin1` (ISO-8859-1, read as its superset `windows-1252`). Defaults to the config's `data.encoding`, else `utf-8`.",
+      enum: ENCODING_NAMES,
+    },
+    'null-values': {
+      type: 'string',
+      description: `Comma-separated CSV cell values read as a missing value, besides the empty cell; \`none\` for only the empty cell. A value a column's schema lists in \`enum\` or \`const\` stays a value in that column. Defaults to the config's \`data.null-values\`, else \`${DEFAULT_NULL_VALUES.join(',')}\`.`,
     },
   },
   required: ['data'],

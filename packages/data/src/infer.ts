@@ -1,4 +1,5 @@
 import type { JsonSchema } from '@modelship/core';
+import { MAX_EXACT_INTEGER, parseDecimal, RawToken } from './columns.js';
 
 interface Observed {
   seen: number;
@@ -12,41 +13,64 @@ const MAX_ENUM = 20;
 const BOOLEAN_TEXT = new Set(['true', 'false', 'TRUE', 'FALSE', 'True', 'False']);
 
 /**
+ * Text that is an identifier rather than a quantity, though made of digits: a leading zero
+ * (`00123`, `-042`) or an integer of more than 15 digits (account numbers, long IDs), which a
+ * number could not hold exactly.
+ */
+export function looksLikeIdentifier(text: string): boolean {
+  const unsigned = text.charCodeAt(0) === 45 || text.charCodeAt(0) === 43 ? text.slice(1) : text;
+  if (/^0\d/.test(unsigned)) return true;
+  return /^\d{16,}$/.test(unsigned);
+}
+
+/**
  * Watches records go by and derives a JSON Schema for them: the narrowest type every value fits
- * (integer ⊂ number; CSV text counts as the type it converts to), `required` for columns never
- * missing, and `enum` for low-cardinality text columns.
+ * (integer ⊂ number; CSV text counts as the type it converts to, by the same decimal grammar the
+ * CSV reader uses), `required` for columns never missing, a nullable type for the others, and
+ * `enum` for low-cardinality text columns.
  */
 export class SchemaInferrer {
   private readonly columns = new Map<string, Observed>();
   private readonly order: string[] = [];
   rows = 0;
 
-  observe(rec: Record<string, unknown>): void {
+  /** Take in one record; `text`: its values are CSV text (else typed JSON / Parquet values). */
+  observe(rec: Record<string, unknown>, text = true): void {
     this.rows++;
     for (const key in rec) {
       const v = rec[key];
-      if (v === undefined || v === null || v === '') continue;
+      // Registered on first sight, missing or not: the schema keeps the data's column order.
       let o = this.columns.get(key);
       if (!o) {
         o = { seen: 0, integer: true, number: true, boolean: true, values: new Set() };
         this.columns.set(key, o);
         this.order.push(key);
       }
+      if (v === undefined || v === null || (text && v === '')) continue;
       o.seen++;
       if (typeof v === 'number') {
         o.boolean = false;
-        if (!Number.isInteger(v)) o.integer = false;
+        o.values = undefined;
+        if (!Number.isInteger(v) || Math.abs(v) > MAX_EXACT_INTEGER) o.integer = false;
       } else if (typeof v === 'boolean') {
         o.integer = o.number = false;
+        o.values = undefined;
       } else if (typeof v === 'string') {
-        const n = +v;
-        if (!(n === n && v.trim() !== '')) o.integer = o.number = false;
-        else if (!Number.isInteger(n)) o.integer = false;
-        if (!BOOLEAN_TEXT.has(v)) o.boolean = false;
+        if (text) {
+          const n = parseDecimal(v);
+          if (n === undefined || looksLikeIdentifier(v)) o.integer = o.number = false;
+          else if (!Number.isInteger(n) || Math.abs(n) > MAX_EXACT_INTEGER) o.integer = false;
+          if (!BOOLEAN_TEXT.has(v)) o.boolean = false;
+        } else o.integer = o.number = o.boolean = false;
         if (o.values) {
           o.values.add(v);
           if (o.values.size > MAX_ENUM) o.values = undefined;
         }
+      } else if (v instanceof RawToken) {
+        // A JSON integer too large to hold exactly, or NaN/Infinity: a number, not an integer (the
+        // check then rejects NaN and Infinity).
+        o.integer = o.boolean = false;
+        o.values = undefined;
       } else {
         o.integer = o.number = o.boolean = false;
         o.values = undefined;
@@ -59,15 +83,21 @@ export class SchemaInferrer {
     const required: string[] = [];
     for (const name of this.order) {
       const o = this.columns.get(name)!;
+      // Missing in some records: not required, and null is a value it may take.
+      const nullable = o.seen < this.rows;
+      const type = (t: string): string | string[] => (nullable ? [t, 'null'] : t);
       let prop: JsonSchema;
-      if (o.integer) prop = { type: 'integer' };
-      else if (o.number) prop = { type: 'number' };
-      else if (o.boolean) prop = { type: 'boolean' };
+      if (o.seen === 0)
+        prop = {}; // never holds a value: nothing to say about its type
+      else if (o.integer) prop = { type: type('integer') };
+      else if (o.number) prop = { type: type('number') };
+      else if (o.boolean) prop = { type: type('boolean') };
       else if (o.values && o.values.size > 0 && o.seen >= 10 * o.values.size) {
-        prop = { type: 'string', enum: [...o.values].sort() };
-      } else prop = { type: 'string' };
+        const values: (string | null)[] = [...o.values].sort();
+        prop = { type: type('string'), enum: nullable ? [...values, null] : values };
+      } else prop = { type: type('string') };
       properties[name] = prop;
-      if (o.seen === this.rows) required.push(name);
+      if (!nullable) required.push(name);
     }
     return {
       $schema: 'http://json-schema.org/draft-07/schema#',

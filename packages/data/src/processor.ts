@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 // Core by subpath: this module also runs in the CSV worker bundle, which should not load AWS clients.
-import { jsonPointerToPath, type ValidateFunction } from '@modelship/core/schema';
+import { jsonPointerToPath, type ErrorObject, type ValidateFunction } from '@modelship/core/schema';
 import {
   accumulatorFromState,
   createAccumulator,
@@ -10,7 +10,15 @@ import {
   type ColumnAccumulator,
   type ColumnProfile,
 } from '@modelship/stats';
-import { kindOf, type SchemaColumn, type ValueType } from './columns.js';
+import {
+  DECIMAL,
+  kindOf,
+  MAX_EXACT_INTEGER,
+  RawToken,
+  type SchemaColumn,
+  type ValueType,
+} from './columns.js';
+import { MAX_ERRORS_PER_ROW } from './readers/source.js';
 
 /** One invalid record: where it is and why. */
 export interface RowError {
@@ -20,8 +28,14 @@ export interface RowError {
   reason: string;
 }
 
+/** What a record's values are: see {@link RecordProcessor.record}. */
+export type RecordOrigin = 'typed' | 'text' | 'marked';
+
+/** At most this many errors of one row are reported (the row counts once, whatever its errors). */
+export { MAX_ERRORS_PER_ROW };
+
 export interface ProcessorOptions {
-  /** How many errors to keep in memory for annotations and the summary. */
+  /** How many invalid rows to keep (with their errors) in memory for annotations and the summary. */
   keepErrors: number;
   /** Where every error is appended (JSON lines); undefined keeps only the first `keepErrors`. */
   errorLog?: string;
@@ -55,7 +69,12 @@ export class RecordProcessor {
   rows = 0;
   invalid = 0;
   file = '';
+  /** The errors of the first `keepErrors` invalid rows, in order (a row may have several). */
   readonly firstErrors: RowError[] = [];
+  private keptRows = 0;
+  /** Columns that must hold exact integers (type `integer`, not `number`). */
+  private readonly integerColumns: string[];
+  private readonly typeOf: Map<string, ValueType>;
   /** Invalid rows counted by `field: reason` (bounded). */
   readonly errorCounts = new Map<
     string,
@@ -72,6 +91,8 @@ export class RecordProcessor {
     private readonly opts: ProcessorOptions,
   ) {
     for (const c of columns) this.accumulator(c.name, c.type);
+    this.integerColumns = columns.filter((c) => c.type === 'integer').map((c) => c.name);
+    this.typeOf = new Map(columns.map((c) => [c.name, c.type]));
     if (opts.errorLog) this.errorFd = openSync(opts.errorLog, 'w');
   }
 
@@ -102,53 +123,127 @@ export class RecordProcessor {
     for (const [name, acc] of this.accumulators) {
       const v = rec[name];
       if (v === undefined || v === null || v === '') acc.addMissing();
-      else acc.add(v);
+      else acc.add(v instanceof RawToken ? v.text : v);
     }
   }
 
-  /** Check one parsed record. Returns whether it is valid. */
-  record(rec: Record<string, unknown>, line: number): boolean {
+  /**
+   * Check one parsed record. Returns whether it is valid. `origin` says what its values are:
+   * - `typed`: JSON or Parquet values; integer columns are checked for integers held exactly.
+   * - `text`: converted from CSV text by the schema's types (which keeps inexact integers as text).
+   * - `marked`: JSON holding {@link RawToken}s (values JSON cannot hold): invalid, whatever the schema.
+   */
+  record(rec: Record<string, unknown>, line: number, origin: RecordOrigin = 'typed'): boolean {
     this.rows++;
-    if (this.validate(rec)) return true;
-    const e = this.validate.errors?.[0];
-    const params = (e?.params ?? {}) as Record<string, unknown>;
-    let field = jsonPointerToPath(e?.instancePath ?? '');
+    const valid = this.validate(rec);
+    if (valid && (origin === 'text' || (origin === 'typed' && this.exactIntegers(rec)))) return true;
+    const issues = this.issues(rec, valid ? [] : (this.validate.errors ?? []), origin === 'marked');
+    if (issues.length === 0) return true;
+    this.failRow(issues, line);
+    return false;
+  }
+
+  /** Integer columns hold integers within ±(2^53 − 1): beyond, a number may have been rounded. */
+  private exactIntegers(rec: Record<string, unknown>): boolean {
+    for (const name of this.integerColumns) if (beyondExact(rec[name])) return false;
+    return true;
+  }
+
+  /** Everything wrong with a record, one entry per field and reason, at most MAX_ERRORS_PER_ROW. */
+  private issues(
+    rec: Record<string, unknown>,
+    errors: readonly ErrorObject[],
+    marked: boolean,
+  ): { field: string; reason: string }[] {
+    const out: { field: string; reason: string }[] = [];
+    const seen = new Set<string>();
+    const fields = new Set<string>();
+    const add = (field: string, reason: string): void => {
+      const key = `${field}\u0000${reason}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      fields.add(field);
+      out.push({ field, reason });
+    };
+    for (const e of collapseBranches(errors)) {
+      const { field, reason } = this.describe(e, rec);
+      add(field, reason);
+    }
+    for (const name of this.integerColumns) {
+      const v = rec[name];
+      if (!fields.has(name) && beyondExact(v)) add(name, `${INEXACT} (got ${preview(v)})`);
+    }
+    if (marked) {
+      for (const name in rec) {
+        const v = rec[name];
+        if (v instanceof RawToken && !fields.has(name))
+          add(name, `${v.kind === 'non-finite' ? 'is not valid JSON' : INEXACT} (got ${v.text})`);
+      }
+    }
+    return out.slice(0, MAX_ERRORS_PER_ROW);
+  }
+
+  /** One ajv error as a field and a reason that shows the value as written. */
+  private describe(e: ErrorObject, rec: Record<string, unknown>): { field: string; reason: string } {
+    const params = e.params as Record<string, unknown>;
+    let field = jsonPointerToPath(e.instancePath);
     if (typeof params.missingProperty === 'string')
       field = field ? `${field}.${params.missingProperty}` : params.missingProperty;
-    if (typeof params.additionalProperty === 'string') field = params.additionalProperty;
-    let reason = e?.message ?? 'is invalid';
-    if (e?.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string')
+      field = field ? `${field}.${params.additionalProperty}` : params.additionalProperty;
+    let reason = e.message ?? 'is invalid';
+    if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) {
       reason = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     }
-    if (e?.keyword === 'additionalProperties') reason = 'is not allowed by the schema';
-    if (field && e?.instancePath) reason = `${reason} (got ${preview(rec[field])})`;
-    this.fail({ file: this.file, line, field, reason });
-    return false;
+    if (e.keyword === 'additionalProperties') reason = 'is not allowed by the schema';
+    if (e.keyword === 'type') {
+      const types = typeList(params.type);
+      reason = `must be ${types.join(' or ')}`;
+      const v = valueAt(rec, e.instancePath);
+      const text = v instanceof RawToken ? v.text : typeof v === 'string' ? v : undefined;
+      if (
+        e.instancePath &&
+        text !== undefined &&
+        types.includes('integer') &&
+        !types.includes('number') &&
+        isInexactInteger(text, this.typeOf.get(field))
+      )
+        reason = INEXACT;
+    }
+    // The value itself, unless the error is about an object's keys (its field names the key).
+    if (e.instancePath && !ABOUT_KEYS.has(e.keyword))
+      reason = `${reason} (got ${preview(valueAt(rec, e.instancePath))})`;
+    return { field, reason };
   }
 
   /** A row the parser could not read (wrong field count, broken quoting, invalid JSON). */
   parseError(line: number, reason: string): void {
     this.rows++;
-    this.fail({ file: this.file, line, field: '', reason });
+    this.failRow([{ field: '', reason }], line);
   }
 
-  private fail(err: RowError): void {
+  private failRow(issues: readonly { field: string; reason: string }[], line: number): void {
     this.invalid++;
-    if (this.firstErrors.length < this.opts.keepErrors) this.firstErrors.push(err);
-    const key = `${err.field}\u0000${err.reason.replace(/ \(got .*\)$/, '')}`;
+    const keep = this.keptRows < this.opts.keepErrors;
+    if (keep) this.keptRows++;
+    for (const { field, reason } of issues) {
+      const err: RowError = { file: this.file, line, field, reason };
+      if (keep) this.firstErrors.push(err);
+      this.tally(err);
+      if (this.errorFd !== undefined) {
+        this.errorBuf += JSON.stringify(err) + '\n';
+        if (this.errorBuf.length >= FLUSH_AT) this.flush();
+      }
+    }
+  }
+
+  private tally(err: RowError): void {
+    const reason = err.reason.replace(/ \(got .*\)$/, '');
+    const key = `${err.field}\u0000${reason}`;
     const agg = this.errorCounts.get(key);
     if (agg) agg.count++;
     else if (this.errorCounts.size < 200) {
-      this.errorCounts.set(key, {
-        field: err.field,
-        reason: err.reason.replace(/ \(got .*\)$/, ''),
-        count: 1,
-        example: err,
-      });
-    }
-    if (this.errorFd !== undefined) {
-      this.errorBuf += JSON.stringify(err) + '\n';
-      if (this.errorBuf.length >= FLUSH_AT) this.flush();
+      this.errorCounts.set(key, { field: err.field, reason, count: 1, example: err });
     }
   }
 
@@ -183,8 +278,13 @@ export class RecordProcessor {
   absorb(other: ProcessorSnapshot, lineOffset: number, errorLog?: string): void {
     this.rows += other.rows;
     this.invalid += other.invalid;
+    let last: RowError | undefined;
     for (const e of other.firstErrors) {
-      if (this.firstErrors.length >= this.opts.keepErrors) break;
+      if (e.line !== last?.line || e.file !== last.file) {
+        if (this.keptRows >= this.opts.keepErrors) break;
+        this.keptRows++;
+      }
+      last = e;
       this.firstErrors.push(withLine(e, lineOffset));
     }
     for (const [key, tally] of other.errorCounts) {
@@ -215,7 +315,87 @@ export class RecordProcessor {
   }
 }
 
+/** A number too large for every integer up to it to be held exactly. */
+function beyondExact(v: unknown): boolean {
+  return typeof v === 'number' && (v > MAX_EXACT_INTEGER || v < -MAX_EXACT_INTEGER);
+}
+
+const INEXACT = `must be integer within ±${MAX_EXACT_INTEGER} to be held exactly`;
+
+/** Text of an integer beyond ±(2^53 − 1): not representable exactly, so not taken as an integer. */
+function isInexactInteger(text: string, column: ValueType | undefined): boolean {
+  if (column !== undefined && column !== 'integer') return false;
+  if (!DECIMAL.test(text)) return false;
+  const n = Math.abs(+text);
+  return Number.isFinite(n) && n > MAX_EXACT_INTEGER && Number.isInteger(n);
+}
+
+function typeList(t: unknown): string[] {
+  return (Array.isArray(t) ? t : String(t).split(',')).map(String);
+}
+
+/** The value a JSON pointer (ajv's `instancePath`) names in a record. */
+function valueAt(rec: Record<string, unknown>, pointer: string): unknown {
+  let v: unknown = rec;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+const WRAPPERS = new Set(['anyOf', 'oneOf']);
+const ABOUT_KEYS = new Set(['required', 'additionalProperties', 'dependencies', 'dependentRequired']);
+
+/**
+ * Where the branch errors of the `anyOf`/`oneOf` error at `at` begin: ajv lists them just before
+ * it, at the same value or inside it, from the branches' schema (or from a schema a branch `$ref`s).
+ */
+function branchStart(list: readonly ErrorObject[], at: number): number {
+  const w = list[at]!;
+  const parent = w.schemaPath.slice(0, w.schemaPath.lastIndexOf('/') + 1);
+  let k = at;
+  while (k > 0) {
+    const e = list[k - 1]!;
+    const inside = e.instancePath === w.instancePath || e.instancePath.startsWith(`${w.instancePath}/`);
+    const fromBranch = e.schemaPath.startsWith(`${w.schemaPath}/`) || !e.schemaPath.startsWith(parent);
+    if (!inside || !fromBranch) break;
+    k--;
+  }
+  return k;
+}
+
+/**
+ * ajv reports a failed `anyOf`/`oneOf` as every branch's own errors, then the wrapper. Turn each
+ * into what a person needs: branches that failed only on their type become one `must be a or b`;
+ * otherwise the branch errors that are not about the type (the branch the value was meant for).
+ * `if` wrappers are dropped (their `then`/`else` errors stand on their own).
+ */
+function collapseBranches(errors: readonly ErrorObject[]): ErrorObject[] {
+  let list = errors.filter((e) => e.keyword !== 'if');
+  for (let i = 0; i < list.length; i++) {
+    const w = list[i]!;
+    if (!WRAPPERS.has(w.keyword)) continue;
+    const start = branchStart(list, i);
+    const branch = list.slice(start, i);
+    if (branch.length === 0) continue;
+    const typeErrors = branch.filter((e) => e.keyword === 'type' && e.instancePath === w.instancePath);
+    let replacement = branch.filter((e) => !typeErrors.includes(e));
+    if (replacement.length === 0) {
+      const types = [...new Set(typeErrors.flatMap((e) => typeList((e.params as { type?: unknown }).type)))];
+      replacement = [
+        { ...w, keyword: 'type', params: { type: types }, message: `must be ${types.join(' or ')}` },
+      ];
+    }
+    list = [...list.slice(0, start), ...replacement, ...list.slice(i + 1)];
+    i = start + replacement.length - 1;
+  }
+  return list;
+}
+
 function preview(v: unknown): string {
+  if (v instanceof RawToken) return v.text;
+  if (v === undefined) return 'nothing';
   const s = typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v));
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

@@ -9,11 +9,14 @@ import {
 } from '@modelship/core';
 import {
   dataConfig,
+  type DataConfig,
   type DataSection,
   type ValidateDataInputs,
   type ValidateDataOutput as Output,
 } from './definition.js';
-import { DEFAULT_MAX_RECORD_LENGTH } from './readers/source.js';
+import { ENCODINGS } from './readers/meter.js';
+import type { Delimiter } from './readers/source.js';
+import { DEFAULT_MAX_RECORD_LENGTH, DEFAULT_NULL_VALUES } from './readers/source.js';
 import { renderSummary, renderInferSummary } from './summary.js';
 import {
   defaultDeps,
@@ -23,8 +26,33 @@ import {
   validateData,
   DEFAULT_SPLIT_MIN_BYTES,
   type FailOn,
+  type TextReadOptions,
   type ValidateOutcome,
 } from './validate.js';
+
+/** `tab` and `\t` (typed as two characters, or a real tab in YAML) all mean a tab. */
+function delimiterOf(v: string | undefined): Delimiter | 'auto' {
+  if (v === undefined) return ',';
+  return v === 'tab' || v === '\\t' ? '\t' : (v as Delimiter | 'auto');
+}
+
+/** Comma-separated (an input) or a list (the config); `none` or an empty string: only empty cells. */
+function nullValuesOf(v: string | readonly string[] | undefined): readonly string[] {
+  if (v === undefined) return DEFAULT_NULL_VALUES;
+  const list = typeof v === 'string' ? v.split(',').map((x) => x.trim()) : v;
+  if (list.length === 1 && list[0] === 'none') return [];
+  return list.filter((x) => x !== '');
+}
+
+/** The text options from the inputs, else the config's `data` block. */
+function textOptions(inputs: ValidateDataInputs, cfg: DataConfig): TextReadOptions {
+  const encoding = inputs.encoding ?? cfg.encoding ?? 'utf-8';
+  return {
+    delimiter: delimiterOf(inputs.delimiter ?? cfg.delimiter),
+    encoding: ENCODINGS[encoding],
+    nullValues: nullValuesOf(inputs['null-values'] ?? cfg['null-values']),
+  };
+}
 
 /** A path from an input resolves against the workspace; one from the config against the config's folder. */
 function fromInputOrConfig(
@@ -36,17 +64,33 @@ function fromInputOrConfig(
   return configured ? relativeTo(ctx.cwd, ctx.config.resolvePath(configured)) : undefined;
 }
 
+/** The first invalid rows' errors, one list per row (a row's errors are consecutive). */
+function byRow(errors: ValidateOutcome['firstErrors']): ValidateOutcome['firstErrors'][] {
+  const rows: ValidateOutcome['firstErrors'][] = [];
+  for (const e of errors) {
+    const last = rows.at(-1)?.[0];
+    if (last && last.file === e.file && last.line === e.line) rows.at(-1)!.push(e);
+    else rows.push([e]);
+  }
+  return rows;
+}
+
+/** One annotation per invalid row, naming each of its errors. */
 function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotation[] {
-  const out: Annotation[] = o.firstErrors.slice(0, max).map((e) => {
-    const local = !e.file.startsWith('s3://');
-    return {
-      level: 'error' as const,
-      title: 'invalid row',
-      message: `${local ? '' : `${e.file}:${e.line}: `}${e.field ? `${e.field}: ` : ''}${e.reason}`,
-      file: local ? e.file : undefined,
-      line: local ? e.line : undefined,
-    };
-  });
+  const out: Annotation[] = byRow(o.firstErrors)
+    .slice(0, max)
+    .map((errs) => {
+      const { file, line } = errs[0]!;
+      const local = !file.startsWith('s3://');
+      const messages = errs.map((e) => `${e.field ? `${e.field}: ` : ''}${e.reason}`).join('; ');
+      return {
+        level: 'error' as const,
+        title: 'invalid row',
+        message: `${local ? '' : `${file}:${line}: `}${messages}`,
+        file: local ? file : undefined,
+        line: local ? line : undefined,
+      };
+    });
   if (o.invalidRows > out.length && out.length > 0) {
     out.push({ level: 'notice', message: `${o.invalidRows - out.length} more invalid rows: see the report` });
   }
@@ -86,11 +130,19 @@ export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
     const outDir = join(dirname(resolve(ctx.cwd, inputs.manifest)), 'validate-data');
     const format = inputs.format !== 'auto' ? inputs.format : (cfg.format ?? 'auto');
     const maxRecordLength = cfg['max-record-length'] ?? DEFAULT_MAX_RECORD_LENGTH;
+    const text = textOptions(inputs, cfg);
 
     if (inputs['infer-schema']) {
       const target = inputs['infer-schema'];
       const { schema, sources } = await ctx.log.group('Inferring a schema', () =>
-        inferSchemaFromData(inputs.data, format, ctx.config.values.model ?? 'record', deps, maxRecordLength),
+        inferSchemaFromData(
+          inputs.data,
+          format,
+          ctx.config.values.model ?? 'record',
+          deps,
+          maxRecordLength,
+          text,
+        ),
       );
       await writeJsonDocument(target, schema, deps);
       ctx.log.info(
@@ -127,6 +179,7 @@ export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
           failOn,
           keepErrors: Math.max(inputs['max-annotations'], 20),
           maxRecordLength,
+          text,
           drift: {
             defaultThreshold: drift['default-threshold'],
             alpha: drift.alpha,

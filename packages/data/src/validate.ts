@@ -10,14 +10,7 @@ import {
   writeJsonDocument,
   type S3Client,
 } from '@modelship/aws';
-import {
-  compileSchema,
-  ConfigError,
-  createAjv,
-  type JsonSchema,
-  type StepContext,
-  type ValidateFunction,
-} from '@modelship/core';
+import { ConfigError, type JsonSchema, type StepContext, type ValidateFunction } from '@modelship/core';
 import type { DatasetProfile } from '@modelship/stats';
 import { checkProfile } from './baseline.js';
 import { schemaColumns, type SchemaColumn } from './columns.js';
@@ -29,10 +22,14 @@ import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
 import {
   DEFAULT_MAX_RECORD_LENGTH,
+  DEFAULT_NULL_VALUES,
+  type CsvOptions,
   type DataFormat,
   type DataSource,
   type SourceStats,
 } from './readers/source.js';
+import type { TextEncoding } from './readers/meter.js';
+import { compileRecordSchema } from './record-schema.js';
 import { localCopy, resolveSources } from './readers/sources.js';
 import { readCsvSplit, type SplitOptions } from './readers/split.js';
 
@@ -47,12 +44,19 @@ export interface ValidateOptions {
   failOn: FailOn;
   keepErrors: number;
   maxRecordLength: number;
+  /** How text files are read: encoding, CSV delimiter, missing-value tokens. */
+  text?: TextReadOptions;
   drift: DriftOptions;
   /** Directory for the report, error log and default profile. */
   outDir: string;
   profilePath: string;
   /** CSV files at least this large are read on two threads (see readers/split.ts). */
   splitMinBytes: number;
+}
+
+/** How CSV and JSON Lines files are decoded and split into values. */
+export interface TextReadOptions extends CsvOptions {
+  encoding?: TextEncoding;
 }
 
 /** 32 MiB: below this, starting worker threads costs more than it saves. */
@@ -93,14 +97,22 @@ export async function loadRecordSchema(path: string, deps: DataDeps): Promise<Va
   return { doc: doc as JsonSchema, path, sha256 };
 }
 
-function compileRecordSchema(schema: ValidateOptions['schema']): ValidateFunction {
-  return compileSchema(createAjv(schema.doc, { allErrors: false }), schema.doc, schema.path);
-}
-
 interface ReadAllOptions {
   maxRecordLength: number;
   signal?: AbortSignal;
+  text?: TextReadOptions;
   split?: Omit<SplitOptions, 'maxRecordLength' | 'signal'>;
+}
+
+/** The two-thread CSV read takes the defaults only: UTF-8, commas, the default missing-value tokens. */
+function splittable(text: TextReadOptions | undefined): boolean {
+  const nulls = text?.nullValues;
+  return (
+    (text?.encoding ?? 'utf-8') === 'utf-8' &&
+    (text?.delimiter ?? ',') === ',' &&
+    (nulls === undefined ||
+      (nulls.length === DEFAULT_NULL_VALUES.length && nulls.every((v, i) => v === DEFAULT_NULL_VALUES[i])))
+  );
 }
 
 async function readSource(
@@ -111,19 +123,28 @@ async function readSource(
 ): Promise<SourceStats> {
   const uri = source.workspacePath ?? source.uri;
   proc.file = uri;
+  const read = { maxRecordLength: opts.maxRecordLength, signal: opts.signal };
   switch (source.format) {
     case 'csv': {
-      const split = opts.split && (await readCsvSplit(source, proc, { ...opts.split, ...opts }));
+      const split =
+        opts.split && splittable(opts.text) && (await readCsvSplit(source, proc, { ...opts.split, ...read }));
       if (split) return { ...split, uri };
-      const { lines: _lines, quotes: _quotes, ...stats } = await readCsv(source, proc, columns, opts);
+      const {
+        lines: _lines,
+        quotes: _quotes,
+        ...stats
+      } = await readCsv(source, proc, columns, {
+        ...read,
+        ...opts.text,
+      });
       return { ...stats, uri };
     }
     case 'jsonl':
-      return { ...(await readJsonl(source, proc, opts)), uri };
+      return { ...(await readJsonl(source, proc, { ...read, encoding: opts.text?.encoding }, columns)), uri };
     case 'parquet': {
       const local = await localCopy(source, opts.signal);
       try {
-        return { ...(await readParquet(local, proc, opts)), uri };
+        return { ...(await readParquet(local, proc, read)), uri };
       } finally {
         if (local !== source && local.localPath)
           await rm(dirname(local.localPath), { recursive: true, force: true });
@@ -173,7 +194,7 @@ export async function validateData(opts: ValidateOptions, deps: DataDeps): Promi
     signal: deps.signal,
     s3: deps.s3,
   });
-  const validate = compileRecordSchema(opts.schema);
+  const validate = compileRecordSchema(opts.schema.doc, opts.schema.path);
   const columns = schemaColumns(opts.schema.doc);
   // Read the baseline first: a bad baseline should fail before a long read.
   const baseline = opts.baseline
@@ -218,6 +239,7 @@ async function validateInto(
     files = await readAll(sources, proc, columns, {
       maxRecordLength: opts.maxRecordLength,
       signal: deps.signal,
+      text: opts.text,
       split: {
         validate,
         columns,
@@ -321,15 +343,18 @@ export async function inferSchemaFromData(
   title: string,
   deps: DataDeps,
   maxRecordLength = DEFAULT_MAX_RECORD_LENGTH,
+  text?: TextReadOptions,
 ): Promise<{ schema: JsonSchema; sources: DataSource[] }> {
   const sources = await resolveSources(data, format, { cwd: deps.cwd, signal: deps.signal, s3: deps.s3 });
   const inferrer = new SchemaInferrer();
+  // CSV values arrive as text; JSON Lines and Parquet values have their own types.
+  const csv = new Set(sources.filter((s) => s.format === 'csv').map((s) => s.workspacePath ?? s.uri));
   const observe = ((rec: Record<string, unknown>) => {
-    inferrer.observe(rec);
+    inferrer.observe(rec, csv.has(proc.file));
     return true;
   }) as unknown as ValidateFunction;
   const proc = new RecordProcessor(observe, [], { keepErrors: 0 });
-  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal });
+  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal, text });
   return { schema: inferrer.schema(title), sources };
 }
 

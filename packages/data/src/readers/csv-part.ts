@@ -3,11 +3,12 @@
 // core by subpath: no AWS clients to load in the worker.
 import { createReadStream } from 'node:fs';
 import { ConfigError } from '@modelship/core/errors';
-import { compileSchema, createAjv, type JsonSchema } from '@modelship/core/schema';
+import type { JsonSchema } from '@modelship/core/schema';
 import { schemaColumns } from '../columns.js';
 import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
+import { compileRecordSchema } from '../record-schema.js';
 import { readCsv } from './csv.js';
-import { READ_SIZE } from './meter.js';
+import { lineOfByte, READ_SIZE } from './meter.js';
 import type { DataSource } from './source.js';
 
 export const CSV_PART_JOB = 'modelship-csv-part';
@@ -35,7 +36,7 @@ export type PartResult =
 export async function readCsvPart(job: PartJob): Promise<PartResult> {
   try {
     const columns = schemaColumns(job.schema);
-    const validate = compileSchema(createAjv(job.schema, { allErrors: false }), job.schema, job.schemaWhere);
+    const validate = compileRecordSchema(job.schema, job.schemaWhere);
     const proc = new RecordProcessor(validate, columns, {
       keepErrors: job.keepErrors,
       errorLog: job.errorLog,
@@ -55,6 +56,9 @@ export async function readCsvPart(job: PartJob): Promise<PartResult> {
       header: job.header,
       firstLine: job.firstLine,
       hash: false,
+      // A decoding error's line counts from the start of the file, not of the part.
+      locateLine: (offset) =>
+        lineOfByte(createReadStream(job.path, { end: job.start + offset }), false, job.start + offset),
     });
     const snapshot = proc.snapshot();
     proc.finish();

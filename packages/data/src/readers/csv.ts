@@ -2,8 +2,15 @@ import Papa from 'papaparse';
 import { ConfigError } from '@modelship/core/errors';
 import { coercerFor, recordFactory, type RecordFactory, type SchemaColumn } from '../columns.js';
 import type { RecordProcessor } from '../processor.js';
-import { metered } from './meter.js';
-import type { DataSource, ReadOptions, SourceStats } from './source.js';
+import { lineOfByte, metered, UndecodableError } from './meter.js';
+import {
+  DEFAULT_NULL_VALUES,
+  type CsvOptions,
+  type DataSource,
+  type Delimiter,
+  type ReadOptions,
+  type SourceStats,
+} from './source.js';
 
 function countNewlines(s: string): number {
   let n = 0;
@@ -22,6 +29,81 @@ export function emptyFile(source: DataSource): ConfigError {
   return new ConfigError('file is empty', source.workspacePath ?? source.uri);
 }
 
+/** A delimiter as a person writes it in the delimiter input. */
+function delimiterName(d: string): string {
+  return d === '\t' ? 'tab' : d;
+}
+
+/**
+ * Bytes that are not UTF-8, as a one-line error naming the file and line (found by reading the
+ * source again up to the byte; `locate` overrides how, for a part of a file).
+ */
+export async function undecodable(
+  source: DataSource,
+  err: UndecodableError,
+  locate?: (offset: number) => Promise<number>,
+): Promise<ConfigError> {
+  const line = locate
+    ? await locate(err.offset)
+    : await lineOfByte(await source.open(), source.gzip, err.offset);
+  const hex = `0x${err.bytes[0]!.toString(16).toUpperCase().padStart(2, '0')}`;
+  return new ConfigError(
+    `line ${line} is not valid UTF-8 (byte ${hex}): if the file is Latin-1 or Windows-1252, set the encoding input (or data.encoding) to latin1`,
+    source.workspacePath ?? source.uri,
+  );
+}
+
+const CANDIDATES: Delimiter[] = [',', ';', '\t', '|'];
+
+/** Check a header: no name twice; one column holding another delimiter means the wrong delimiter. */
+function checkHeader(names: readonly string[], delimiter: string, where: string): void {
+  const first = new Map<string, number>();
+  names.forEach((n, j) => {
+    const before = first.get(n);
+    if (before === undefined) first.set(n, j);
+    else
+      throw new ConfigError(
+        n === ''
+          ? `the header has no name for columns ${before + 1} and ${j + 1}: every column needs a distinct name`
+          : `the header names column '${n}' twice (columns ${before + 1} and ${j + 1}): every column needs a distinct name`,
+        where,
+      );
+  });
+  if (names.length === 1) {
+    const other = CANDIDATES.find((d) => d !== delimiter && names[0]!.includes(d));
+    if (other) {
+      throw new ConfigError(
+        `the header is one column (${JSON.stringify(names[0]!.slice(0, 60))}): if its delimiter is '${delimiterName(other)}', set the delimiter input (or data.delimiter) to '${delimiterName(other)}' or 'auto'`,
+        where,
+      );
+    }
+  }
+}
+
+/**
+ * Per column, the cell values that mean "missing": the null-value tokens minus the strings the
+ * column's schema lists as values. Returns a first-character filter, so most cells are ruled out by
+ * one length check and one table look-up, without hashing.
+ */
+function missingTokens(
+  header: readonly string[],
+  columns: ReadonlyMap<string, SchemaColumn>,
+  tokens: readonly string[],
+): { sets: Set<string>[]; first: Uint8Array; maxLength: number } {
+  const first = new Uint8Array(65536);
+  let maxLength = 0;
+  for (const t of tokens) {
+    if (t === '') continue;
+    first[t.charCodeAt(0)] = 1;
+    maxLength = Math.max(maxLength, t.length);
+  }
+  const sets = header.map((name) => {
+    const literals = new Set(columns.get(name)?.literals ?? []);
+    return new Set(tokens.filter((t) => t !== '' && !literals.has(t)));
+  });
+  return { sets, first, maxLength };
+}
+
 /**
  * Stream a CSV file (header row first) through the processor in one pass. Values are coerced to the
  * schema's types; a row with the wrong number of fields or broken quoting is an invalid row with its
@@ -34,6 +116,8 @@ export interface CsvPartOptions {
   firstLine?: number;
   /** Skip the fingerprint (whoever split the file hashes it whole). */
   hash?: boolean;
+  /** The line number of a byte of the stream, for a decoding error (default: read the source again). */
+  locateLine?: (offset: number) => Promise<number>;
 }
 
 export interface CsvStats extends SourceStats {
@@ -47,34 +131,64 @@ export async function readCsv(
   source: DataSource,
   proc: RecordProcessor,
   columns: readonly SchemaColumn[],
-  opts: ReadOptions & CsvPartOptions,
+  opts: ReadOptions & CsvOptions & CsvPartOptions,
 ): Promise<CsvStats> {
+  try {
+    return await readCsvText(source, proc, columns, opts);
+  } catch (err) {
+    if (err instanceof UndecodableError) throw await undecodable(source, err, opts.locateLine);
+    throw err;
+  }
+}
+
+async function readCsvText(
+  source: DataSource,
+  proc: RecordProcessor,
+  columns: readonly SchemaColumn[],
+  opts: ReadOptions & CsvOptions & CsvPartOptions,
+): Promise<CsvStats> {
+  const where = source.workspacePath ?? source.uri;
   const meter = metered(await source.open(opts.signal), {
     hash: opts.hash ?? true,
     gzip: source.gzip,
-    where: source.workspacePath ?? source.uri,
+    where,
+    encoding: opts.encoding,
   });
   let header: string[] | undefined;
   let build: RecordFactory = recordFactory([]);
   let values: unknown[] = [];
   let coercers: ((raw: string) => unknown)[] = [];
   let accs: ReturnType<RecordProcessor['accumulatorsFor']> = [];
+  // A missing value is null where the schema allows null (so a required nullable column passes),
+  // else absent (undefined).
+  let missing: (null | undefined)[] = [];
+  let nulls: Set<string>[] = [];
+  let nullFirst: Uint8Array = new Uint8Array(0);
+  let nullMax = 0;
   let width = 0;
   let line = (opts.firstLine ?? 1) - 1; // line number of the last row's last physical line
   let rows = 0;
   let fed = 0; // characters handed to the parser so far
   let failure: unknown;
 
-  const typeOf = new Map(columns.map((c) => [c.name, c.type]));
-  const useHeader = (h: string[]): void => {
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const delimiter = opts.delimiter ?? ',';
+  const useHeader = (h: string[], used: string): void => {
     header = h.map((x) => x.trim());
+    checkHeader(header, used, where);
     build = recordFactory(header);
     width = header.length;
     values = new Array<unknown>(width);
-    coercers = header.map((n) => coercerFor(typeOf.get(n) ?? 'string'));
+    coercers = header.map((n) => coercerFor(byName.get(n)?.type ?? 'string'));
+    missing = header.map((n) => (byName.get(n)?.nullable ? null : undefined));
+    ({
+      sets: nulls,
+      first: nullFirst,
+      maxLength: nullMax,
+    } = missingTokens(header, byName, opts.nullValues ?? DEFAULT_NULL_VALUES));
     accs = proc.accumulatorsFor(header);
   };
-  if (opts.header) useHeader(opts.header);
+  if (opts.header) useHeader(opts.header, delimiter === 'auto' ? ',' : delimiter);
 
   await new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
@@ -97,7 +211,9 @@ export async function readCsv(
       header: false,
       dynamicTyping: false,
       skipEmptyLines: false,
-      delimiter: ',',
+      // '' = detect it (from the first rows) among the delimiters we take.
+      delimiter: delimiter === 'auto' ? '' : delimiter,
+      delimitersToGuess: CANDIDATES,
       chunk(results, parser) {
         try {
           const data = results.data;
@@ -114,7 +230,7 @@ export async function readCsv(
           if (!header) {
             const h = data[0]!;
             if (h.every((x) => x.trim() === '')) throw emptyFile(source);
-            useHeader(h);
+            useHeader(h, results.meta.delimiter);
             line += 1 + (quoted ? countNewlines(h.join('')) : 0);
             start = 1;
           }
@@ -138,8 +254,11 @@ export async function readCsv(
             }
             for (let j = 0; j < width; j++) {
               const raw = row[j]!;
-              if (raw === '') {
-                values[j] = undefined;
+              if (
+                raw === '' ||
+                (raw.length <= nullMax && nullFirst[raw.charCodeAt(0)] === 1 && nulls[j]!.has(raw))
+              ) {
+                values[j] = missing[j];
                 accs[j]!.addMissing();
                 continue;
               }
@@ -147,7 +266,7 @@ export async function readCsv(
               values[j] = v;
               accs[j]!.add(v);
             }
-            proc.record(build(values), first);
+            proc.record(build(values), first, 'text');
             rows++;
           }
         } catch (err) {

@@ -253,3 +253,40 @@ describe('modelship CLI: --quiet', () => {
     expect(bad.stderr).not.toMatch(/Validating|━━/);
   });
 });
+
+describe('modelship CLI: --infer keeps what exists', () => {
+  it('refuses to overwrite a schema or baseline without --force, and overwrites with it', () => {
+    writeFileSync(join(ws, 'keep.schema.json'), '{"edited": "by hand"}\n');
+    const refused = cli(['validate-data', '--data', 'data/current.csv', '--infer', 'keep.schema.json']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'error: keep.schema.json: schema already exists; inferring would overwrite it\nhint: pass force (--force)',
+    );
+    expect(readFileSync(join(ws, 'keep.schema.json'), 'utf8')).toBe('{"edited": "by hand"}\n');
+
+    writeFileSync(join(ws, 'mine-profile.json'), '{}\n');
+    const profile = cli([
+      'validate-data',
+      '--data',
+      'data/current.csv',
+      '--infer',
+      'fresh.schema.json',
+      '--write-profile',
+      'mine-profile.json',
+    ]);
+    expect(profile.code).toBe(1);
+    expect(profile.stderr).toContain('error: mine-profile.json: baseline profile already exists');
+
+    const forced = cli([
+      'validate-data',
+      '--data',
+      'data/current.csv',
+      '--infer',
+      'keep.schema.json',
+      '--force',
+      '--quiet',
+    ]);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(ws, 'keep.schema.json'), 'utf8')).properties).toBeDefined();
+  });
+});

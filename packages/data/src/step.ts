@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { headS3Object, isS3Uri } from '@modelship/aws';
 import { writeJsonDocument } from '@modelship/aws';
 import {
   ConfigError,
@@ -25,6 +27,7 @@ import {
   relativeTo,
   validateData,
   DEFAULT_SPLIT_MIN_BYTES,
+  type DataDeps,
   type FailOn,
   type TextReadOptions,
   type ValidateOutcome,
@@ -73,6 +76,18 @@ function byRow(errors: ValidateOutcome['firstErrors']): ValidateOutcome['firstEr
     else rows.push([e]);
   }
   return rows;
+}
+
+/** Whether a file or `s3://` object is there. */
+async function documentExists(path: string, deps: DataDeps): Promise<boolean> {
+  if (isS3Uri(path)) return (await headS3Object(deps.s3(), path)) !== undefined;
+  try {
+    await stat(resolve(deps.cwd, path));
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return false;
+    throw err;
+  }
 }
 
 /** One annotation per invalid row, naming each of its errors. */
@@ -134,6 +149,20 @@ export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
 
     if (inputs['infer-schema']) {
       const target = inputs['infer-schema'];
+      const profileTarget = inputs['write-profile'] ?? join(dirname(target), 'baseline-profile.json');
+      // Inference writes two files a person may have edited since: never replace them unasked.
+      if (!inputs.force) {
+        for (const [path, what] of [
+          [target, 'schema'],
+          [profileTarget, 'baseline profile'],
+        ] as const) {
+          if (await documentExists(path, deps)) {
+            throw new ConfigError(`${what} already exists; inferring would overwrite it`, path, {
+              hint: 'pass force (--force) to overwrite it, or infer to another path',
+            });
+          }
+        }
+      }
       const { schema, sources } = await ctx.log.group('Inferring a schema', () =>
         inferSchemaFromData(
           inputs.data,
@@ -148,8 +177,7 @@ export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
       ctx.log.info(
         `wrote schema ${target} (${Object.keys(schema.properties as object).length} columns from ${sources.length} file(s))`,
       );
-      inputs = { ...inputs, schema: target, baseline: undefined };
-      inputs['write-profile'] ??= join(dirname(target), 'baseline-profile.json');
+      inputs = { ...inputs, schema: target, baseline: undefined, 'write-profile': profileTarget };
     }
 
     const schemaPath = fromInputOrConfig(ctx, inputs.schema, cfg.schema);

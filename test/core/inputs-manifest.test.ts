@@ -225,3 +225,20 @@ describe('system errors', () => {
     });
   });
 });
+
+describe('job summary size', () => {
+  it('a summary over the limit is cut at a line and says how much was left out', async () => {
+    const { fitSummary } = await import('@modelship/github/summary');
+    const big = Array.from({ length: 5000 }, (_, i) => `| row ${i} | ${'x'.repeat(300)} |`).join('\n');
+    const fitted = fitSummary(big, 100_000);
+    expect(Buffer.byteLength(fitted)).toBeLessThanOrEqual(100_000);
+    expect(fitted).toMatch(/\*\*Summary cut\*\*: [\d,]+ of [\d,]+ bytes left out/);
+    expect(
+      fitted
+        .split('\n')
+        .filter((l) => l.startsWith('| row'))
+        .every((l) => l.endsWith('|')),
+    ).toBe(true);
+    expect(fitSummary('small', 100_000)).toBe('small');
+  });
+});

@@ -234,6 +234,12 @@ describe('modelship CLI: runs sharing one manifest', () => {
 });
 
 describe('modelship CLI: --quiet', () => {
+  it('run --quiet prints no banners when the main job passes', () => {
+    const r = cli(['run', '--manifest', '.modelship/quiet.json', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(Object.keys(JSON.parse(r.stdout))).toContain('validate-data');
+  });
+
   it('prints only the outputs when the step passes, and the verdict when it fails', () => {
     const ok = cli([
       'validate-data',

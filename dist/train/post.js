@@ -1,3 +1,3 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as t}from"../chunks/chunk-U3ACBKBD.js";import"../chunks/chunk-4AE23AHH.js";import"../chunks/chunk-WY5R5O4P.js";import"../chunks/chunk-YHXU327C.js";import"../chunks/chunk-K77XZLPH.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-N57BZRVX.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");
+import{b as t}from"../chunks/chunk-P3VZT5DG.js";import"../chunks/chunk-BSNHU3EW.js";import"../chunks/chunk-7IVP4MIS.js";import"../chunks/chunk-4ELNGVGA.js";import"../chunks/chunk-3JMLGSYS.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-XEMODLNP.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");

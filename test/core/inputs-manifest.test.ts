@@ -116,13 +116,13 @@ describe('manifest', () => {
   });
 });
 
-describe('manifest: concurrent runs and leftovers', () => {
-  const entry = (i: number) => ({
-    step: `step-${i}`,
-    at: new Date(Date.UTC(2026, 10, 22, 10, 0, i)).toISOString(),
-    ok: true,
-  });
+const entry = (i: number) => ({
+  step: `step-${i}`,
+  at: new Date(Date.UTC(2026, 10, 22, 10, 0, i)).toISOString(),
+  ok: true,
+});
 
+describe('manifest: concurrent runs and leftovers', () => {
   it('runs that save one manifest at once all land in its history', async () => {
     const dir = tempDir();
     const stores = await Promise.all(
@@ -240,5 +240,33 @@ describe('job summary size', () => {
         .every((l) => l.endsWith('|')),
     ).toBe(true);
     expect(fitSummary('small', 100_000)).toBe('small');
+  });
+});
+
+describe('manifest: forward compatible', () => {
+  it('keeps a section this release does not know (a newer release or a step not installed here)', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.modelship'));
+    const doc = {
+      schemaVersion: 1,
+      kind: 'modelship.manifest',
+      createdAt: '2026-11-22T10:00:00.000Z',
+      updatedAt: '2026-11-22T10:00:00.000Z',
+      history: [],
+      evaluation: { verdict: 'pass', checks: [] },
+    };
+    writeFileSync(join(dir, '.modelship/manifest.json'), JSON.stringify(doc));
+    const m = await ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS);
+    await m.save(entry(1), { system: 'local' });
+    const saved = JSON.parse(readFileSync(join(dir, '.modelship/manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(saved.evaluation).toEqual({ verdict: 'pass', checks: [] });
+    // A known section is still checked against its step's schema.
+    writeFileSync(join(dir, '.modelship/manifest.json'), JSON.stringify({ ...doc, data: { rows: 'many' } }));
+    expect(
+      await configErrorLine(ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS)),
+    ).toMatch(/^\.modelship\/manifest\.json: not a valid modelship manifest: data/);
   });
 });

@@ -60,7 +60,9 @@ export function composeManifestSchema(steps: readonly Pick<AnyStep, 'name' | 'ma
     description: 'What a model candidate is and where it came from; each step reads and extends it.',
     type: 'object',
     required: ['schemaVersion', 'kind', 'createdAt', 'updatedAt', 'history'],
-    additionalProperties: false,
+    // A section this release does not know (written by a newer release, or a step not installed
+    // here) is kept as it is: manifests travel between jobs that may pin different versions.
+    additionalProperties: { type: 'object' },
     properties: {
       schemaVersion: { const: MANIFEST_VERSION },
       kind: { const: 'modelship.manifest' },

@@ -78,6 +78,11 @@ function byRow(errors: ValidateOutcome['firstErrors']): ValidateOutcome['firstEr
   return rows;
 }
 
+/** `1 row`, `2,000 rows`. */
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Whether a file or `s3://` object is there. */
 async function documentExists(path: string, deps: DataDeps): Promise<boolean> {
   if (isS3Uri(path)) return (await headS3Object(deps.s3(), path)) !== undefined;
@@ -99,7 +104,8 @@ function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotatio
       const local = !file.startsWith('s3://');
       const messages = errs.map((e) => `${e.field ? `${e.field}: ` : ''}${e.reason}`).join('; ');
       return {
-        level: 'error' as const,
+        // With fail-on: never the step passes, so an invalid row is a warning, not an error.
+        level: failOn === 'never' ? ('warning' as const) : ('error' as const),
         title: 'invalid row',
         message: `${local ? '' : `${file}:${line}: `}${messages}`,
         file: local ? file : undefined,
@@ -121,15 +127,12 @@ function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotatio
 }
 
 function headline(o: ValidateOutcome, failOn: FailOn): string {
-  const parts = [
-    `${o.rows.toLocaleString('en-US')} rows`,
-    `${o.invalidRows.toLocaleString('en-US')} invalid`,
-  ];
+  const parts = [count(o.rows, 'row'), `${o.invalidRows.toLocaleString('en-US')} invalid`];
   if (o.drift) {
     parts.push(
       o.drift.drifted.length
         ? `${o.drift.drifted.length} of ${o.drift.checked} features drifted (${o.drift.drifted.join(', ')})`
-        : `no drift in ${o.drift.checked} features`,
+        : `no drift in ${count(o.drift.checked, 'feature')}`,
     );
   }
   const verdict = o.passed ? 'data passed' : 'data failed';
@@ -246,7 +249,7 @@ export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
     return {
       ok: o.passed,
       headline: inputs['infer-schema']
-        ? `inferred ${schemaPath} and baseline ${o.profilePath} from ${o.rows.toLocaleString('en-US')} rows`
+        ? `inferred ${schemaPath} and baseline ${o.profilePath} from ${count(o.rows, 'row')}`
         : headline(o, failOn),
       outputs: {
         passed: String(o.passed),

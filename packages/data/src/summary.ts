@@ -58,7 +58,7 @@ export function renderSummary(
     [
       'records parse',
       icon(!o.errorCounts.some((e) => !e.field)),
-      `${formatNumber(o.rows)} records in ${o.files.length} file(s)`,
+      `${formatNumber(o.rows)} ${o.rows === 1 ? 'record' : 'records'} in ${o.files.length} ${o.files.length === 1 ? 'file' : 'files'}`,
     ],
     [
       'schema',

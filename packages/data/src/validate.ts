@@ -156,7 +156,9 @@ async function readSource(
 /** sha256 over the sorted per-file digests: one fingerprint for the whole dataset. */
 export function datasetFingerprint(files: readonly SourceStats[]): string {
   const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => a.uri.localeCompare(b.uri))) h.update(`${f.sha256}  ${f.uri}\n`);
+  // The content, not where it was read from: the same files give the same fingerprint whatever
+  // the working directory or the path spelling.
+  for (const digest of files.map((f) => f.sha256).sort()) h.update(`${digest}\n`);
   return h.digest('hex');
 }
 

@@ -27,8 +27,8 @@ const step = {
 };
 
 describe('step inputs', () => {
-  it('coerces strings to the schema types and applies defaults; empty means unset', () => {
-    const v = parseInputs<{ data: string; count: number; wait: boolean; mode?: string }>(step, {
+  it('coerces strings to the schema types and applies defaults; empty means unset', async () => {
+    const v = await parseInputs<{ data: string; count: number; wait: boolean; mode?: string }>(step, {
       data: ' x.csv ',
       count: '',
       wait: 'false',
@@ -96,7 +96,7 @@ describe('manifest', () => {
     expect(doc.model).toBe('churn');
     expect(doc.history).toHaveLength(1);
     expect(doc.source).toEqual({ system: 'github-actions', commit: 'c'.repeat(40), runId: '7' });
-    expect(() => checkManifest(doc, 'm.json', STEPS)).not.toThrow();
+    await expect(checkManifest(doc, 'm.json', STEPS)).resolves.toBeDefined();
 
     const again = await ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS);
     expect(again.get<DataSection>('data')?.rows).toBe(3);

@@ -324,18 +324,25 @@ async function writeReport(o: ValidateOutcome, opts: ValidateOptions, errorLog: 
       first: example,
     })),
   };
-  const tmp = `${o.reportPath}.tmp`;
-  const fd = openSync(tmp, 'w');
+  // Written beside the report under a name of this run's own, then renamed over it: runs sharing
+  // the folder never write into each other's file, and a failed write leaves nothing behind.
+  const tmp = `${o.reportPath}.${process.pid}.${Date.now()}.tmp`;
   try {
-    const text = JSON.stringify(head, null, 2);
-    // The head object without its closing brace, then the errors array streamed from the log.
-    writeSync(fd, `${text.slice(0, -2)},\n  "errors": [`);
-    appendErrorLogAsJsonArray(errorLog, fd);
-    writeSync(fd, '\n  ]\n}\n');
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      const text = JSON.stringify(head, null, 2);
+      // The head object without its closing brace, then the errors array streamed from the log.
+      writeSync(fd, `${text.slice(0, -2)},\n  "errors": [`);
+      appendErrorLogAsJsonArray(errorLog, fd);
+      writeSync(fd, '\n  ]\n}\n');
+    } finally {
+      closeSync(fd);
+    }
+    await rename(tmp, o.reportPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
   }
-  await rename(tmp, o.reportPath);
 }
 
 /** Infer a record schema from the data (first pass), then profile it against that schema (second pass). */

@@ -163,7 +163,7 @@ async function readSource(
     case 'csv': {
       const split = opts.split && (await readCsvSplit(source, proc, { ...opts.split, ...opts }));
       if (split) return { ...split, uri };
-      const { lines: _lines, quotes: _quotes, ...stats } = await readCsv(source, proc, columns, opts);
+      const { lines: _lines, end: _end, ...stats } = await readCsv(source, proc, columns, opts);
       return { ...stats, uri };
     }
     case 'jsonl':

@@ -6,7 +6,7 @@ import { ConfigError } from '@modelship/core/errors';
 import { compileSchema, createAjv, type JsonSchema } from '@modelship/core/schema';
 import { schemaColumns } from '../columns.js';
 import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
-import { readCsv } from './csv.js';
+import { readCsv, type CsvEnd } from './csv.js';
 import { READ_SIZE } from './meter.js';
 import type { DataSource } from './source.js';
 
@@ -28,7 +28,7 @@ export interface PartJob {
 }
 
 export type PartResult =
-  | { ok: true; snapshot: ProcessorSnapshot; lines: number; quotes: number; rows: number }
+  | { ok: true; snapshot: ProcessorSnapshot; lines: number; end: CsvEnd; rows: number }
   | { ok: false; message: string; where?: string; config: boolean };
 
 /** Read bytes [start, end) of a CSV file (header given) and hand back everything learned. */
@@ -58,7 +58,7 @@ export async function readCsvPart(job: PartJob): Promise<PartResult> {
     });
     const snapshot = proc.snapshot();
     proc.finish();
-    return { ok: true, snapshot, lines: stats.lines, quotes: stats.quotes, rows: stats.rows };
+    return { ok: true, snapshot, lines: stats.lines, end: stats.end, rows: stats.rows };
   } catch (err) {
     const config = err instanceof ConfigError;
     return { ok: false, message: (err as Error).message, where: config ? err.where : undefined, config };

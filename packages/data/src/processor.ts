@@ -86,6 +86,11 @@ export class RecordProcessor {
     return acc;
   }
 
+  /** The names of the columns profiled so far, in order. */
+  get columnNames(): readonly string[] {
+    return this.order;
+  }
+
   /** Accumulators aligned with a CSV header. */
   accumulatorsFor(header: readonly string[]): ColumnAccumulator[] {
     return header.map((h) => this.accumulator(h, this.columns.find((c) => c.name === h)?.type));
@@ -121,7 +126,8 @@ export class RecordProcessor {
       reason = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     }
     if (e?.keyword === 'additionalProperties') reason = 'is not allowed by the schema';
-    if (field && e?.instancePath) reason = `${reason} (got ${preview(rec[field])})`;
+    if (e?.instancePath && e.keyword !== 'required' && e.keyword !== 'additionalProperties')
+      reason = `${reason} (got ${preview(valueAt(rec, e.instancePath))})`;
     this.fail({ file: this.file, line, field, reason });
     return false;
   }
@@ -213,6 +219,16 @@ export class RecordProcessor {
   profiles(): ColumnProfile[] {
     return this.order.map((name) => this.accumulators.get(name)!.toJSON());
   }
+}
+
+/** The value a JSON pointer (`/l/0`) points at in a record. */
+function valueAt(rec: unknown, pointer: string): unknown {
+  let v = rec;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
 }
 
 function preview(v: unknown): string {

@@ -25,6 +25,7 @@ import { appendErrorLogAsJsonArray, RecordProcessor, type RowError } from './pro
 import { readCsv } from './readers/csv.js';
 import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
+import { ParquetTypes } from './readers/parquet-schema.js';
 import {
   DEFAULT_MAX_RECORD_LENGTH,
   type DataFormat,
@@ -149,6 +150,8 @@ interface ReadAllOptions {
   maxRecordLength: number;
   signal?: AbortSignal;
   split?: Omit<SplitOptions, 'maxRecordLength' | 'signal'>;
+  /** Learns the column types of Parquet files (schema inference). */
+  parquetTypes?: ParquetTypes;
 }
 
 async function readSource(
@@ -171,7 +174,7 @@ async function readSource(
     case 'parquet': {
       const local = await localCopy(source, opts.signal);
       try {
-        return { ...(await readParquet(local, proc, opts)), uri };
+        return { ...(await readParquet(local, proc, opts, opts.parquetTypes)), uri };
       } finally {
         if (local !== source && local.localPath)
           await rm(dirname(local.localPath), { recursive: true, force: true });
@@ -329,8 +332,10 @@ export async function inferSchemaFromData(
     return true;
   }) as unknown as ValidateFunction;
   const proc = new RecordProcessor(observe, [], { keepErrors: 0 });
-  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal });
-  return { schema: inferrer.schema(title), sources };
+  // Parquet files say what their columns are: their types refine what the values suggest.
+  const parquetTypes = new ParquetTypes();
+  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal, parquetTypes });
+  return { schema: parquetTypes.refine(inferrer.schema(title)), sources };
 }
 
 export function defaultDeps(ctx: StepContext): DataDeps {

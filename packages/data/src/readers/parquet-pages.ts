@@ -1,0 +1,275 @@
+// Reading a Parquet column chunk one page at a time, in bounded memory: the bytes are read from
+// disk as the pages are needed, and each page is decoded by hyparquet's page decoder (decompression,
+// encodings, dictionary, definition/repetition levels) into the rows it holds. A reader of the
+// whole file (parquet.ts) keeps one page per column in memory, not one row group.
+import type { FileHandle } from 'node:fs/promises';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
+import type { ColumnMetaData, Compressors, DecodedArray, ParquetParsers, SchemaTree } from 'hyparquet';
+import { parquetHeader, readPage } from 'hyparquet/src/column.js';
+import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import type { PageHeader } from 'hyparquet';
+import { leafKind, type Convert } from './parquet-values.js';
+
+type ColumnDecoder = Parameters<typeof readPage>[2];
+
+/** Bytes read from disk at a time for one column (more when a page is larger). */
+const READ = 1 << 18;
+
+/** Parsers that hand over the raw value: parquet-values.ts formats dates and times itself. */
+const RAW: ParquetParsers = {
+  ...DEFAULT_PARSERS,
+  timestampFromMilliseconds: (v: bigint) => v as unknown as Date,
+  timestampFromMicroseconds: (v: bigint) => v as unknown as Date,
+  timestampFromNanoseconds: (v: bigint) => v as unknown as Date,
+  dateFromDays: (v: number) => v as unknown as Date,
+};
+
+type ZstdZlib = { zstdDecompressSync?: (b: Uint8Array) => Buffer };
+const zstd = (zlib as unknown as ZstdZlib).zstdDecompressSync;
+
+/** Codecs beyond hyparquet's own (snappy, uncompressed), from Node's zlib where it has them. */
+export const COMPRESSORS: Compressors = {
+  GZIP: (input) => gunzipSync(input),
+  BROTLI: (input) => brotliDecompressSync(input),
+  ...(zstd ? { ZSTD: (input: Uint8Array) => zstd(input) } : {}),
+};
+
+/**
+ * How hyparquet should decode a leaf column: raw dates and times (see RAW), and DECIMAL as the
+ * unscaled integer or bytes (its own conversion goes through a double and loses digits).
+ */
+export function decoderFor(column: ColumnMetaData, schemaPath: SchemaTree[]): ColumnDecoder {
+  let element = schemaPath[schemaPath.length - 1]!.element;
+  let utf8 = true;
+  if (element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL') {
+    const { converted_type: _c, logical_type: _l, ...plain } = element;
+    element = plain;
+    // A BYTE_ARRAY decimal is bytes, not text.
+    utf8 = false;
+  }
+  return {
+    pathInSchema: column.path_in_schema,
+    type: column.type,
+    element,
+    schemaPath,
+    codec: column.codec,
+    parsers: RAW,
+    compressors: COMPRESSORS,
+    utf8,
+  };
+}
+
+/**
+ * A flat column's dictionary, converted once and copied out of the page bytes (plain numbers are
+ * views of them): numbers as a Float64Array (a million boxed numbers in an array would be 16 MB).
+ */
+function flatDictionary(dict: DecodedArray, conv: Convert | undefined): DecodedArray {
+  const values = Array.from(dict as ArrayLike<unknown>, conv ?? ((v: unknown) => v));
+  return values.every((v) => typeof v === 'number') ? Float64Array.from(values as number[]) : values;
+}
+
+/**
+ * The rows of a column chunk, one page at a time. A flat (top-level primitive) column hands out its
+ * values one by one with `take()`, straight from the decoded page; a nested one holds its page's
+ * assembled rows in `page`.
+ */
+export class PageStream {
+  /** Row index (in the row group) of the current page's first row. */
+  pageStart = 0;
+  /** Row index just past the last complete row of the current page. */
+  end = 0;
+  /** No more pages. */
+  done = false;
+  /** A nested column's rows: `page[0]` is row `pageStart`. */
+  page: DecodedArray = [];
+  /** The leaf's path in the schema, dotted. */
+  readonly path: string;
+  /** A top-level primitive column: decoded here without hyparquet's general assembly. */
+  readonly flat: boolean;
+
+  /** Rows in the current page. */
+  private rows = 0;
+  // A flat page: definition levels (none when the column is required), the non-null values, the
+  // dictionary they index when dictionary-encoded, and the cursor.
+  private levels: ArrayLike<number> | undefined;
+  private values: ArrayLike<unknown> = [];
+  private dict: ArrayLike<unknown> | undefined;
+  private conv: Convert | undefined;
+  private row = 0;
+  private value = 0;
+
+  private buf = new Uint8Array(0);
+  private bufStart = 0;
+  private bufLength = 0;
+  /**
+   * The buffer can be refilled in place: a flat column's values are converted (copied out of the
+   * page bytes) as they are taken, before the next page is read.
+   */
+  private readonly reuse: boolean;
+  private pos: number;
+  private readonly stop: number;
+  private dictionary: DecodedArray | undefined;
+  private readonly repeated: boolean;
+
+  /**
+   * @param convertFlat converts the values of a flat column page by page (and its dictionary once);
+   *   nested columns are converted after assembly instead.
+   */
+  constructor(
+    private readonly fh: FileHandle,
+    column: ColumnMetaData,
+    private readonly decoder: ColumnDecoder,
+    private readonly convertFlat: Convert | undefined,
+  ) {
+    this.path = column.path_in_schema.join('.');
+    const start = Number(column.dictionary_page_offset || column.data_page_offset);
+    this.pos = start;
+    this.stop = start + Number(column.total_compressed_size);
+    this.repeated = decoder.schemaPath.some((s) => s.element.repetition_type === 'REPEATED');
+    this.flat = decoder.schemaPath.length === 2 && !this.repeated;
+    this.reuse = this.flat && leafKind(decoder.element).kind !== 'other';
+  }
+
+  /** Make sure bytes [pos, pos + n) are in the buffer (fewer at the end of the chunk). */
+  private async ensure(n: number): Promise<void> {
+    const have = Math.max(0, this.bufStart + this.bufLength - this.pos);
+    const want = Math.min(n, this.stop - this.pos);
+    if (have >= want) return;
+    const size = Math.min(Math.max(want, READ), this.stop - this.pos);
+    const from = Math.max(0, this.pos - this.bufStart);
+    let buf = this.buf;
+    if (this.reuse && buf.length >= size) buf.copyWithin(0, from, from + have);
+    else {
+      // A fresh buffer when the decoded values of a page may still view the old one.
+      buf = new Uint8Array(this.reuse ? Math.max(size, READ) : size);
+      buf.set(this.buf.subarray(from, from + have));
+    }
+    for (let got = have; got < size;) {
+      const { bytesRead } = await this.fh.read(buf, got, size - got, this.pos + got);
+      if (bytesRead === 0) throw new Error('the file ends inside a column chunk');
+      got += bytesRead;
+    }
+    this.buf = buf;
+    this.bufStart = this.pos;
+    this.bufLength = size;
+  }
+
+  private view(): DataView {
+    const off = this.pos - this.bufStart;
+    return new DataView(this.buf.buffer, this.buf.byteOffset + off, this.bufLength - off);
+  }
+
+  /** Read the next page header, growing the buffer until it holds the whole header. */
+  private async header(): Promise<{ header: PageHeader; length: number }> {
+    for (let n = 1 << 12; ; n *= 4) {
+      await this.ensure(n);
+      const reader = { view: this.view(), offset: 0 };
+      try {
+        const header = parquetHeader(reader);
+        if (reader.offset <= reader.view.byteLength) return { header, length: reader.offset };
+      } catch (err) {
+        if (!(err instanceof RangeError) || this.bufStart + this.bufLength >= this.stop) throw err;
+      }
+    }
+  }
+
+  /** Advance to the next data page. */
+  async next(): Promise<void> {
+    for (;;) {
+      if (this.pos >= this.stop) {
+        // The last row of a repeated column is complete once the chunk ends.
+        this.end = this.pageStart + this.rows;
+        this.done = true;
+        return;
+      }
+      const { header, length } = await this.header();
+      await this.ensure(length + header.compressed_page_size);
+      const reader = { view: this.view(), offset: 0 };
+      parquetHeader(reader);
+      this.pos += length + header.compressed_page_size;
+      if (header.type === 'DICTIONARY_PAGE') {
+        const { data } = readPage(reader, header, this.decoder, undefined, undefined, 0);
+        if (data) {
+          const dict = convert(data, this.decoder);
+          this.dictionary = this.flat ? flatDictionary(dict, this.convertFlat) : dict;
+        }
+        continue;
+      }
+      if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue; // index pages
+      if (this.flat) {
+        this.pageStart += this.rows;
+        this.rows = this.flatPage(reader, header);
+        this.end = this.pageStart + this.rows;
+      } else {
+        // A repeated column's last row may go on in the next page: hold it back until then.
+        const held = this.repeated && this.rows > 0 ? this.page[this.rows - 1] : undefined;
+        const start = this.repeated ? this.end : this.pageStart + this.rows;
+        const { data } = readPage(
+          reader,
+          header,
+          this.decoder,
+          this.dictionary,
+          held === undefined ? [] : [held],
+          0,
+        );
+        this.page = data ?? [];
+        this.rows = this.page.length;
+        this.pageStart = start;
+        this.end = start + this.rows - (this.repeated ? 1 : 0);
+      }
+      if (this.pos >= this.stop) {
+        this.end = this.pageStart + this.rows;
+        this.done = true;
+      }
+      if (this.rows > 0) return;
+    }
+  }
+
+  /** Decode a page of a flat column for `take()`; returns its number of rows. */
+  private flatPage(reader: { view: DataView; offset: number }, header: PageHeader): number {
+    const { decoder } = this;
+    const bytes = new Uint8Array(
+      reader.view.buffer,
+      reader.view.byteOffset + reader.offset,
+      header.compressed_page_size,
+    );
+    let page: { definitionLevels?: number[]; dataPage: DecodedArray };
+    let encoding: string;
+    if (header.type === 'DATA_PAGE') {
+      const daph = header.data_page_header!;
+      const raw = decompressPage(
+        bytes,
+        Number(header.uncompressed_page_size),
+        decoder.codec,
+        decoder.compressors,
+      );
+      page = readDataPage(raw, daph, decoder);
+      encoding = daph.encoding;
+    } else {
+      page = readDataPageV2(bytes, header, decoder);
+      encoding = header.data_page_header_v2!.encoding;
+    }
+    const dictionaryEncoded = encoding.endsWith('_DICTIONARY');
+    if (dictionaryEncoded && !this.dictionary)
+      throw new Error('a dictionary-encoded page without a dictionary');
+    const levels = page.definitionLevels;
+    this.levels = levels && levels.length > 0 ? levels : undefined;
+    this.dict = dictionaryEncoded ? this.dictionary : undefined;
+    // Values are copied out as they are taken, so views of the page bytes are safe until then.
+    this.values = dictionaryEncoded ? page.dataPage : convert(page.dataPage, decoder);
+    this.conv = dictionaryEncoded ? undefined : this.convertFlat;
+    this.row = 0;
+    this.value = 0;
+    return this.levels ? this.levels.length : this.values.length;
+  }
+
+  /** The next row's value of a flat column (undefined for null), converted. */
+  take(): unknown {
+    if (this.levels !== undefined && this.levels[this.row++] === 0) return undefined;
+    const v = this.values[this.value++];
+    if (this.dict !== undefined) return this.dict[v as number];
+    return this.conv === undefined ? v : this.conv(v);
+  }
+}

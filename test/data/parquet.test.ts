@@ -22,7 +22,10 @@ beforeAll(() => {
 }, 120_000);
 
 /** Every record of a Parquet file, as the processor receives it (missing values left out). */
-async function records(file: string): Promise<Record<string, unknown>[]> {
+async function records(
+  file: string,
+  rows?: { start: number; end: number },
+): Promise<Record<string, unknown>[]> {
   const path = join(dir, file);
   const out: Record<string, unknown>[] = [];
   const keep = ((rec: Record<string, unknown>) => {
@@ -37,7 +40,7 @@ async function records(file: string): Promise<Record<string, unknown>[]> {
     localPath: path,
     open: () => Promise.reject(new Error('read by ranges')),
   };
-  await readParquet(source, proc, { maxRecordLength: 1 << 20 });
+  await readParquet(source, proc, { maxRecordLength: 1 << 20, rows });
   return out;
 }
 
@@ -111,6 +114,22 @@ describe('Parquet values arrive as what they mean', () => {
     const expected = JSON.parse(readFileSync(join(dir, 'pages.json'), 'utf8')) as unknown[];
     expect(await records('pages.parquet')).toEqual(expected);
     expect(await records('pages-v2.parquet')).toEqual(expected);
+  });
+
+  it('reads any range of rows, pages before it skipped (how a second thread reads its half)', async () => {
+    const expected = JSON.parse(readFileSync(join(dir, 'pages.json'), 'utf8')) as unknown[];
+    for (const file of ['pages.parquet', 'pages-v2.parquet'])
+      for (const [start, end] of [
+        [1234, 4321],
+        [1700, 3400],
+        [4999, 5000],
+        [0, 1],
+      ] as const)
+        expect({ file, start, rows: await records(file, { start, end }) }).toEqual({
+          file,
+          start,
+          rows: expected.slice(start, end),
+        });
   });
 
   it('reads uncompressed, snappy, gzip and brotli files; zstd where Node has it', async () => {

@@ -2,19 +2,24 @@ import { execFileSync } from 'node:child_process';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { FileMetaData } from 'hyparquet';
 import { compileSchema, createAjv, type JsonSchema } from '@modelship/core';
 import { schemaColumns } from '../../packages/data/src/columns.js';
 import { RecordProcessor, type RowError } from '../../packages/data/src/processor.js';
 import { readCsv } from '../../packages/data/src/readers/csv.js';
 import type { DataSource } from '../../packages/data/src/readers/source.js';
+import { readParquet } from '../../packages/data/src/readers/parquet.js';
+import { cutRow, readParquetSplit } from '../../packages/data/src/readers/parquet-split.js';
 import { cutHolds, readCsvSplit } from '../../packages/data/src/readers/split.js';
+import { paths } from '../support/tools.js';
 import { tempDir } from '../lib/step.js';
 
-// The two-thread read of one CSV file must give exactly the one-thread answer on every file. Random
+// The two-thread read of one file must give exactly the one-thread answer on every file. Random
 // CSV files, with quotes where people really put them (a stray `"` inside an unquoted field, quoted
 // fields holding commas, doubled quotes and line breaks, CRLF line ends, short rows, blank lines),
 // are read both ways from the sources, the second half on a worker running a bundle of
-// csv-worker.ts built like the shipped one, and everything is compared.
+// csv-worker.ts built like the shipped one, and everything is compared; so are Parquet files written
+// by pyarrow.
 
 const ROOT = process.cwd();
 let dir: string;
@@ -31,7 +36,6 @@ const schema: JsonSchema = {
   required: ['id'],
   additionalProperties: false,
 };
-const columns = schemaColumns(schema);
 const validate = compileSchema(createAjv(schema, { allErrors: false }), schema, 'schema.json');
 
 /** A small seeded generator (xorshift32), so a failing case can be replayed from its seed. */
@@ -99,27 +103,54 @@ interface Answer {
   profile: unknown;
 }
 
+const parquetSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    i: { type: 'integer', minimum: 0 },
+    f: { type: 'number', maximum: 9e5 },
+    s: { type: 'string', enum: ['red', 'green', 'blue'] },
+    l: { type: 'array', maxItems: 50, items: { type: ['integer', 'null'] } },
+    st: { type: 'object', required: ['a'] },
+    ll: { type: 'array' },
+  },
+  required: ['i', 'l'],
+  additionalProperties: false,
+};
+
 /** Read a file as validate-data does: two threads when the split takes, else one. */
-async function read(path: string, two: boolean, tag: string): Promise<Answer> {
-  const src = source(path, readFileSync(path).length);
+async function read(
+  path: string,
+  two: boolean,
+  tag: string,
+  format: 'csv' | 'parquet' = 'csv',
+): Promise<Answer> {
+  const src = { ...source(path, readFileSync(path).length), format };
   const errorLog = join(dir, `${tag}.errors.jsonl`);
-  const proc = new RecordProcessor(validate, columns, { keepErrors: 0, errorLog });
-  proc.file = 'data.csv';
+  const contract = format === 'csv' ? schema : parquetSchema;
+  const check =
+    format === 'csv' ? validate : compileSchema(createAjv(contract, { allErrors: false }), contract, 's');
+  const cols = schemaColumns(contract);
+  const proc = new RecordProcessor(check, cols, { keepErrors: 0, errorLog });
+  proc.file = src.workspacePath!;
   const opts = { maxRecordLength: 1 << 20 };
-  const split = two
-    ? await readCsvSplit(src, proc, {
-        schema,
-        validate,
-        columns,
-        schemaWhere: 'schema.json',
-        keepErrors: 0,
-        maxRecordLength: opts.maxRecordLength,
-        workDir: dir,
-        minBytes: 1,
-        workerScript: worker,
-      })
-    : undefined;
-  const stats = split ?? (await readCsv(src, proc, columns, opts));
+  const splitOptions = {
+    schema: contract,
+    validate: check,
+    columns: cols,
+    schemaWhere: 'schema.json',
+    keepErrors: 0,
+    maxRecordLength: opts.maxRecordLength,
+    workDir: dir,
+    minBytes: 1,
+    workerScript: worker,
+  };
+  const split = !two
+    ? undefined
+    : format === 'csv'
+      ? await readCsvSplit(src, proc, splitOptions)
+      : await readParquetSplit(src, proc, splitOptions);
+  const stats =
+    split ?? (format === 'csv' ? await readCsv(src, proc, cols, opts) : await readParquet(src, proc, opts));
   proc.finish();
   const errors = readFileSync(errorLog, 'utf8')
     .split('\n')
@@ -174,6 +205,7 @@ beforeAll(() => {
     { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   worker = join(dir, 'csv-worker', 'index.js');
+  execFileSync(paths.python, [join(ROOT, 'test/data/fixtures/parquet_fixtures.py'), dir]);
 }, 120_000);
 
 describe('two threads give the one-thread answer', () => {
@@ -244,6 +276,30 @@ describe('two threads give the one-thread answer', () => {
       expect(two.split).toBe(false);
       expectSame(two, one);
     }
+  });
+});
+
+describe('a Parquet file on two threads gives the one-thread answer', () => {
+  it('many row groups and pages, nested columns, errors in both halves', async () => {
+    for (const file of ['pages.parquet', 'pages-v2.parquet', 'types.parquet']) {
+      const one = await read(join(dir, file), false, `${file}-one`, 'parquet');
+      const two = await read(join(dir, file), true, `${file}-two`, 'parquet');
+      expect({ file, split: two.split }).toEqual({ file, split: true });
+      expect(one.invalid).toBeGreaterThan(0);
+      expectSame(two, one);
+    }
+  });
+
+  it('cuts at the row group boundary nearest the middle, else at the middle row', () => {
+    const groups = (...rows: number[]) =>
+      ({
+        num_rows: BigInt(rows.reduce((a, b) => a + b, 0)),
+        row_groups: rows.map((n) => ({ num_rows: BigInt(n) })),
+      }) as unknown as FileMetaData;
+    expect(cutRow(groups(1000000))).toBe(500000);
+    expect(cutRow(groups(1700, 1700, 1600))).toBe(2500);
+    expect(cutRow(groups(2400, 2600))).toBe(2400);
+    expect(cutRow(groups(900, 100))).toBe(500);
   });
 });
 

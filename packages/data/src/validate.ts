@@ -26,6 +26,7 @@ import { readCsv } from './readers/csv.js';
 import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
 import { ParquetTypes } from './readers/parquet-schema.js';
+import { readParquetSplit } from './readers/parquet-split.js';
 import {
   DEFAULT_MAX_RECORD_LENGTH,
   type DataFormat,
@@ -174,7 +175,14 @@ async function readSource(
     case 'parquet': {
       const local = await localCopy(source, opts.signal);
       try {
-        return { ...(await readParquet(local, proc, opts, opts.parquetTypes)), uri };
+        const { maxRecordLength, signal, parquetTypes: types } = opts;
+        // Inference reads on one thread: the column types are learned on it.
+        const split =
+          !types &&
+          opts.split &&
+          (await readParquetSplit(local, proc, { ...opts.split, maxRecordLength, signal }));
+        if (split) return { ...split, uri };
+        return { ...(await readParquet(local, proc, { maxRecordLength, signal, types })), uri };
       } finally {
         if (local !== source && local.localPath)
           await rm(dirname(local.localPath), { recursive: true, force: true });

@@ -8,6 +8,8 @@ import * as zlib from 'node:zlib';
 import type { ColumnMetaData, Compressors, DecodedArray, ParquetParsers, SchemaTree } from 'hyparquet';
 import { parquetHeader, readPage } from 'hyparquet/src/column.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
+import { readPlain } from 'hyparquet/src/plain.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import type { PageHeader } from 'hyparquet';
 import { leafKind, type Convert } from './parquet-values.js';
@@ -61,6 +63,11 @@ export function decoderFor(column: ColumnMetaData, schemaPath: SchemaTree[]): Co
   };
 }
 
+/** `buf`, or a larger one when it holds fewer than `n` values. */
+function grown(buf: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  return buf.length >= n ? buf : new Int32Array(Math.max(n, buf.length * 2));
+}
+
 /**
  * A flat column's dictionary, converted once and copied out of the page bytes (plain numbers are
  * views of them): numbers as a Float64Array (a million boxed numbers in an array would be 16 MB).
@@ -99,6 +106,8 @@ export class PageStream {
   private conv: Convert | undefined;
   private row = 0;
   private value = 0;
+  private levelBuffer = new Int32Array(0);
+  private indexBuffer = new Int32Array(0);
 
   private buf = new Uint8Array(0);
   private bufStart = 0;
@@ -175,8 +184,19 @@ export class PageStream {
     }
   }
 
-  /** Advance to the next data page. */
-  async next(): Promise<void> {
+  /** Make `row` (of the row group) the next one `take()` hands out, or the first of `page`. */
+  async skipTo(row: number): Promise<void> {
+    while (this.end <= row && !this.done) await this.next(row);
+    if (!this.flat) return;
+    // Into the page: past `row - pageStart` rows, null or not.
+    for (let i = this.pageStart; i < row; i++) {
+      if (this.levels !== undefined && this.levels[this.row++] === 0) continue;
+      this.value++;
+    }
+  }
+
+  /** Advance to the next data page; a flat column's pages wholly before `skipBelow` are not decoded. */
+  async next(skipBelow = 0): Promise<void> {
     for (;;) {
       if (this.pos >= this.stop) {
         // The last row of a repeated column is complete once the chunk ends.
@@ -200,7 +220,12 @@ export class PageStream {
       if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue; // index pages
       if (this.flat) {
         this.pageStart += this.rows;
-        this.rows = this.flatPage(reader, header);
+        const rows = header.data_page_header?.num_values ?? header.data_page_header_v2?.num_rows ?? 0;
+        if (this.pageStart + rows <= skipBelow) {
+          this.rows = rows;
+          this.levels = undefined;
+          this.values = [];
+        } else this.rows = this.flatPage(reader, header);
         this.end = this.pageStart + this.rows;
       } else {
         // A repeated column's last row may go on in the next page: hold it back until then.
@@ -235,17 +260,17 @@ export class PageStream {
       reader.view.byteOffset + reader.offset,
       header.compressed_page_size,
     );
-    let page: { definitionLevels?: number[]; dataPage: DecodedArray };
+    let page: { definitionLevels?: ArrayLike<number>; dataPage: DecodedArray };
     let encoding: string;
-    if (header.type === 'DATA_PAGE') {
-      const daph = header.data_page_header!;
+    const daph = header.data_page_header;
+    if (daph) {
       const raw = decompressPage(
         bytes,
         Number(header.uncompressed_page_size),
         decoder.codec,
         decoder.compressors,
       );
-      page = readDataPage(raw, daph, decoder);
+      page = this.commonPage(raw, daph) ?? readDataPage(raw, daph, decoder);
       encoding = daph.encoding;
     } else {
       page = readDataPageV2(bytes, header, decoder);
@@ -263,6 +288,41 @@ export class PageStream {
     this.row = 0;
     this.value = 0;
     return this.levels ? this.levels.length : this.values.length;
+  }
+
+  /**
+   * A version 1 data page as most writers write it (levels run-length encoded, values plain or
+   * dictionary indices), decoded into this stream's reused arrays: the general decoder allocates
+   * two arrays per page, which outlive the young heap and fill the old one. Undefined for others.
+   */
+  private commonPage(
+    raw: Uint8Array,
+    daph: NonNullable<PageHeader['data_page_header']>,
+  ): { definitionLevels?: Int32Array; dataPage: DecodedArray } | undefined {
+    const plain = daph.encoding === 'PLAIN';
+    const indexed = daph.encoding === 'PLAIN_DICTIONARY' || daph.encoding === 'RLE_DICTIONARY';
+    const optional = this.decoder.element.repetition_type === 'OPTIONAL';
+    if (!(plain || indexed) || (optional && daph.definition_level_encoding !== 'RLE')) return undefined;
+    const reader = { view: new DataView(raw.buffer, raw.byteOffset, raw.byteLength), offset: 0 };
+    const n = daph.num_values;
+    let levels: Int32Array | undefined;
+    let present = n;
+    if (optional) {
+      levels = (this.levelBuffer = grown(this.levelBuffer, n)).subarray(0, n);
+      readRleBitPackedHybrid(reader, 1, levels);
+      present = 0;
+      for (let i = 0; i < n; i++) present += levels[i]!;
+      if (present === n) levels = undefined;
+    }
+    let values: DecodedArray;
+    if (plain) values = readPlain(reader, this.decoder.type, present, this.decoder.element.type_length);
+    else {
+      values = (this.indexBuffer = grown(this.indexBuffer, present)).subarray(0, present);
+      const width = reader.view.getUint8(reader.offset++);
+      if (width) readRleBitPackedHybrid(reader, width, values, raw.byteLength - reader.offset);
+      else values.fill(0);
+    }
+    return { definitionLevels: levels, dataPage: values };
   }
 
   /** The next row's value of a flat column (undefined for null), converted. */

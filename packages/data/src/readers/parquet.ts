@@ -13,7 +13,7 @@ import {
 import { assembleNested } from 'hyparquet/src/assemble.js';
 import { DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { getTreePath } from 'hyparquet/src/schema.js';
-import { ConfigError } from '@modelship/core';
+import { ConfigError } from '@modelship/core/errors';
 import { recordFactory } from '../columns.js';
 import type { RecordProcessor } from '../processor.js';
 import type { ColumnAccumulator } from '../stats/profile.js';
@@ -57,33 +57,47 @@ function unreadable(where: string, err: unknown): ConfigError {
   return new ConfigError(`not a readable Parquet file: ${message}`, where, { cause: err });
 }
 
+export interface ParquetReadOptions extends ReadOptions {
+  /** Learns the columns' types (schema inference). */
+  types?: ParquetTypes;
+  /** Read only these rows, [start, end) of the file (row numbers stay those of the file). */
+  rows?: { start: number; end: number };
+  /** Skip the fingerprint (whoever split the file hashes it). */
+  hash?: boolean;
+}
+
+/** The footer of a Parquet file, or a ConfigError naming the file. */
+export async function parquetFooter(path: string, where: string): Promise<FileMetaData> {
+  try {
+    return await parquetMetadataAsync(await asyncBufferFromFile(path));
+  } catch (err) {
+    throw unreadable(where, err);
+  }
+}
+
 /**
- * Read a Parquet file into the processor, in bounded memory: row groups one after another, each
- * page by page. `types`, when given, learns the columns' types (for schema inference).
+ * Read a Parquet file (or some of its rows) into the processor, in bounded memory: row groups one
+ * after another, each page by page.
  */
 export async function readParquet(
   source: DataSource,
   proc: RecordProcessor,
-  opts: ReadOptions,
-  types?: ParquetTypes,
+  opts: ParquetReadOptions,
 ): Promise<SourceStats> {
   const where = source.workspacePath ?? source.uri;
   if (!source.localPath) throw new Error(`parquet source ${source.uri} has no local copy`);
   if (source.size === 0) throw emptyFile(source);
-  const { sha256, bytes } = await fingerprintFile(source.localPath, opts.signal);
-  let metadata: FileMetaData;
-  try {
-    metadata = await parquetMetadataAsync(await asyncBufferFromFile(source.localPath));
-  } catch (err) {
-    throw unreadable(where, err);
-  }
+  const { sha256, bytes } =
+    opts.hash === false
+      ? { sha256: '', bytes: source.size }
+      : await fingerprintFile(source.localPath, opts.signal);
+  const metadata = await parquetFooter(source.localPath, where);
   const { tree, columns } = columnsOf(metadata);
   const names = columns.map((c) => c.name);
   // One record object, refilled for every row: the schema check and the profile keep none of it,
   // and a million short-lived records would push the pages they are read from into the old heap.
-  const values = new Array<unknown>(names.length);
-  const rec = recordFactory(names)(values);
-  const fill = recordFiller(names);
+  const rec = recordFactory(names)([]);
+  const fill = rowFiller(names);
   // Numeric columns outside the schema are profiled as numbers.
   const accs: ColumnAccumulator[] = columns.map((c) =>
     proc.accumulator(
@@ -99,9 +113,16 @@ export async function readParquet(
   const nested = new Array<unknown[] | undefined>(columns.length);
   const fh = await open(source.localPath, 'r');
   let rowStart = 0;
+  let read = 0;
   try {
     for (const group of metadata.row_groups) {
       const groupRows = Number(group.num_rows);
+      const first = opts.rows ? Math.max(0, opts.rows.start - rowStart) : 0;
+      const last = opts.rows ? Math.min(groupRows, opts.rows.end - rowStart) : groupRows;
+      if (last <= first) {
+        rowStart += groupRows;
+        continue;
+      }
       for (const c of columns) c.leaves = [];
       for (const chunk of group.columns) {
         const meta = chunk.meta_data;
@@ -111,14 +132,15 @@ export async function readParquet(
         const convertFlat = column.flat ? leafConverter(column.shape.leaf!, column.shape.notes) : undefined;
         column.leaves.push(new PageStream(fh, meta, decoderFor(meta, schemaPath), convertFlat));
       }
-      let pos = 0;
-      while (pos < groupRows) {
+      let pos = first;
+      while (pos < last) {
         if (opts.signal?.aborted) throw new Error('cancelled');
         // Every leaf holds the row at `pos`; the window is what they all hold.
-        let end = groupRows;
+        let end = last;
         for (const c of columns) {
           for (const leaf of c.leaves) {
             try {
+              if (pos === first && first > 0) await leaf.skipTo(first);
               while (leaf.end <= pos && !leaf.done) await leaf.next();
             } catch (err) {
               throw unreadable(where, err);
@@ -135,16 +157,11 @@ export async function readParquet(
         }
         const n = end - pos;
         for (let i = 0; i < n; i++) {
-          for (let j = 0; j < columns.length; j++) {
-            const v = flat[j] !== undefined ? flat[j]!.take() : nested[j]![i];
-            values[j] = v;
-            if (v === undefined) accs[j]!.addMissing();
-            else accs[j]!.add(v);
-          }
+          fill(rec, flat, nested, accs, i);
           for (const acc of absent) acc.addMissing();
-          fill(rec, values);
           proc.record(rec, rowStart + pos + i + 1);
         }
+        read += end - pos;
         pos = end;
       }
       rowStart += groupRows;
@@ -152,16 +169,40 @@ export async function readParquet(
   } finally {
     await fh.close();
   }
-  types?.add(columns.map((c) => c.shape));
-  return { uri: source.uri, sha256, bytes, rows: rowStart };
+  opts.types?.add(columns.map((c) => c.shape));
+  return { uri: source.uri, sha256, bytes, rows: read };
 }
 
-/** Sets a record's fields from values aligned with `names` (generated, as recordFactory does). */
-function recordFiller(names: readonly string[]): (rec: Record<string, unknown>, values: unknown[]) => void {
+/** Fills a record with row `i` of the window, profiling each value on the way. */
+type RowFill = (
+  rec: Record<string, unknown>,
+  flat: readonly (PageStream | undefined)[],
+  nested: readonly (unknown[] | undefined)[],
+  accs: readonly ColumnAccumulator[],
+  i: number,
+) => void;
+
+/**
+ * The row filler of a file's columns, generated (as recordFactory is) so that each value goes
+ * straight into its field: no array of values in between, no number boxed on the way.
+ */
+function rowFiller(names: readonly string[]): RowFill {
   if (names.some((n) => n === '__proto__') || new Set(names).size !== names.length || names.length > 500)
-    return (rec, values) => names.forEach((n, j) => (rec[n] = values[j]));
-  const body = names.map((n, j) => `r[${JSON.stringify(n)}] = v[${j}];`).join(' ');
-  return new Function('r', 'v', body) as (rec: Record<string, unknown>, values: unknown[]) => void;
+    return (rec, flat, nested, accs, i) =>
+      names.forEach((name, j) => {
+        const v = flat[j] !== undefined ? flat[j].take() : nested[j]![i];
+        rec[name] = v;
+        if (v === undefined) accs[j]!.addMissing();
+        else accs[j]!.add(v);
+      });
+  const body = names
+    .map(
+      (name, j) =>
+        `v = f[${j}] !== undefined ? f[${j}].take() : n[${j}][i]; r[${JSON.stringify(name)}] = v; ` +
+        `if (v === undefined) a[${j}].addMissing(); else a[${j}].add(v);`,
+    )
+    .join('\n');
+  return new Function('r', 'f', 'n', 'a', 'i', `let v;\n${body}`) as RowFill;
 }
 
 /** A nested column's values for rows [pos, end) of the row group (undefined for null), converted. */

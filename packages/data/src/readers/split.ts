@@ -19,7 +19,7 @@ import { ConfigError, type JsonSchema, type ValidateFunction } from '@modelship/
 import type { SchemaColumn } from '../columns.js';
 import { RecordProcessor } from '../processor.js';
 import { readCsv, type CsvEnd } from './csv.js';
-import { CSV_PART_JOB, type PartJob, type PartResult } from './csv-part.js';
+import { CSV_PART_JOB, type PartFailure, type PartJob, type PartResult } from './csv-part.js';
 import { fingerprintFile, READ_SIZE } from './meter.js';
 import type { DataSource, SourceStats } from './source.js';
 
@@ -46,19 +46,34 @@ export interface SplitOptions {
 }
 
 /** The worker bundle beside the bundle this code runs from (absent when running from sources). */
-function workerScript(): string | undefined {
+export function workerScript(): string | undefined {
   const url = import.meta.url;
   if (!url.startsWith('file:') || !url.endsWith('.js')) return undefined;
   const script = join(dirname(fileURLToPath(url)), 'csv-worker', 'index.js');
   return existsSync(script) ? script : undefined;
 }
 
+/**
+ * The worker bundle and the file's path, when this file is one to read on two threads: local, not
+ * gzip-compressed, large enough, on a machine with two cores, from a bundle.
+ */
+export function splitWorker(
+  source: DataSource,
+  opts: Pick<SplitOptions, 'workerScript' | 'minBytes'>,
+): { script: string; path: string } | undefined {
+  const script = opts.workerScript ?? workerScript();
+  const path = source.localPath;
+  if (!script || !path || source.gzip || source.size < opts.minBytes || availableParallelism() < 2)
+    return undefined;
+  return { script, path };
+}
+
 /** Run the worker on one part; `stop` ends it early. */
-function runPart(
+export function runPart<R extends { ok: boolean }>(
   script: string,
-  job: PartJob,
+  job: object,
   stop: AbortSignal,
-): Promise<Extract<PartResult, { ok: true }>> {
+): Promise<Extract<R | PartFailure, { ok: true }>> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, {
       workerData: job,
@@ -68,11 +83,14 @@ function runPart(
     });
     const onStop = (): void => void worker.terminate();
     stop.addEventListener('abort', onStop, { once: true });
-    worker.once('message', (r: PartResult) => {
+    worker.once('message', (r: R | PartFailure) => {
       stop.removeEventListener('abort', onStop);
       void worker.terminate();
-      if (r.ok) resolve(r);
-      else reject(r.config ? new ConfigError(r.message, r.where) : new Error(r.message));
+      if (r.ok) resolve(r as Extract<R | PartFailure, { ok: true }>);
+      else {
+        const f = r as PartFailure;
+        reject(f.config ? new ConfigError(f.message, f.where) : new Error(f.message));
+      }
     });
     worker.once('error', (err) => reject(err));
     worker.once('exit', (code) => {
@@ -136,10 +154,9 @@ export async function readCsvSplit(
   proc: RecordProcessor,
   opts: SplitOptions,
 ): Promise<SourceStats | undefined> {
-  const script = opts.workerScript ?? workerScript();
-  const path = source.localPath;
-  if (!script || !path || source.gzip || source.size < opts.minBytes || availableParallelism() < 2)
-    return undefined;
+  const worker = splitWorker(source, opts);
+  if (!worker) return undefined;
+  const { script, path } = worker;
   const cut = await plan(path, source.size);
   if (!cut) return undefined;
   const file = source.workspacePath ?? source.uri;
@@ -175,7 +192,7 @@ export async function readCsvSplit(
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const part = runPart(script, second, stop.signal);
+  const part = runPart<PartResult>(script, second, stop.signal);
   const hash = fingerprintFile(path, stop.signal);
   // Settled below only when they are needed; no unhandled rejection meanwhile.
   part.catch(() => undefined);

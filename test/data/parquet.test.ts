@@ -110,6 +110,34 @@ describe('Parquet values arrive as what they mean', () => {
     });
   });
 
+  it('more of the same kinds: decimals stored as integers, INT96, zoned and second timestamps, values in lists', async () => {
+    expect(await records('more.parquet')).toEqual([
+      {
+        dint32: 12.34,
+        dint64: 123456789012.345,
+        dec256: 1.23,
+        ny: '2024-01-15T10:30:00.000Z',
+        sec: '2024-01-01T01:02:03.000',
+        d64: '2024-03-01',
+        f32: 'NaN',
+        lnan: [1, 'NaN'],
+        lbig: ['1152921504606846976'],
+        lts: ['2024-01-01T00:00:00.000000000Z'],
+        deep: { a: { b: [1, 2] } },
+      },
+      {
+        dint32: -0.05,
+        dec256: '-12345678901234567890123456789012345678.90',
+        f32: 1.5,
+        lnan: ['-Infinity'],
+        lbig: [1],
+        lts: [],
+        deep: {},
+      },
+    ]);
+    expect(await records('int96.parquet')).toEqual([{ ts: '2024-01-15T10:30:00.123456000' }, {}]);
+  });
+
   it('many pages and row groups, lists across pages, data page v2: the rows pyarrow reads', async () => {
     const expected = JSON.parse(readFileSync(join(dir, 'pages.json'), 'utf8')) as unknown[];
     expect(await records('pages.parquet')).toEqual(expected);
@@ -214,7 +242,7 @@ describe('validate-data on Parquet', () => {
   });
 
   it('--infer writes a schema its own data passes, typed as the file declares', async () => {
-    for (const file of ['types.parquet', 'pages.parquet']) {
+    for (const file of ['types.parquet', 'more.parquet', 'pages.parquet']) {
       const cwd = tempDir();
       execFileSync('cp', [join(dir, file), cwd]);
       const run = await runStep(step, { data: file, 'infer-schema': 'inferred.json' }, { cwd });

@@ -141,12 +141,12 @@ export class PageStream {
     this.reuse = this.flat && leafKind(decoder.element).kind !== 'other';
   }
 
-  /** Make sure bytes [pos, pos + n) are in the buffer (fewer at the end of the chunk). */
-  private async ensure(n: number): Promise<void> {
+  /** Make sure bytes [pos, pos + n) are in the buffer (fewer at the end of the chunk), reading `read` at least. */
+  private async ensure(n: number, read = READ): Promise<void> {
     const have = Math.max(0, this.bufStart + this.bufLength - this.pos);
     const want = Math.min(n, this.stop - this.pos);
     if (have >= want) return;
-    const size = Math.min(Math.max(want, READ), this.stop - this.pos);
+    const size = Math.min(Math.max(want, read), this.stop - this.pos);
     const from = Math.max(0, this.pos - this.bufStart);
     let buf = this.buf;
     if (this.reuse && buf.length >= size) buf.copyWithin(0, from, from + have);
@@ -171,9 +171,10 @@ export class PageStream {
   }
 
   /** Read the next page header, growing the buffer until it holds the whole header. */
-  private async header(): Promise<{ header: PageHeader; length: number }> {
+  private async header(skipping: boolean): Promise<{ header: PageHeader; length: number }> {
     for (let n = 1 << 12; ; n *= 4) {
-      await this.ensure(n);
+      // Only the header when the page may well be skipped.
+      await this.ensure(n, skipping ? n : READ);
       const reader = { view: this.view(), offset: 0 };
       try {
         const header = parquetHeader(reader);
@@ -204,7 +205,20 @@ export class PageStream {
         this.done = true;
         return;
       }
-      const { header, length } = await this.header();
+      const { header, length } = await this.header(this.flat && skipBelow > 0);
+      if (this.flat && header.type !== 'DICTIONARY_PAGE' && skipBelow > 0) {
+        const rows = header.data_page_header?.num_values ?? header.data_page_header_v2?.num_rows ?? 0;
+        if (this.pageStart + this.rows + rows <= skipBelow) {
+          // Wholly before the rows wanted: not even read.
+          this.pos += length + header.compressed_page_size;
+          this.pageStart += this.rows;
+          this.rows = rows;
+          this.levels = undefined;
+          this.values = [];
+          this.end = this.pageStart + rows;
+          continue;
+        }
+      }
       await this.ensure(length + header.compressed_page_size);
       const reader = { view: this.view(), offset: 0 };
       parquetHeader(reader);
@@ -220,12 +234,7 @@ export class PageStream {
       if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') continue; // index pages
       if (this.flat) {
         this.pageStart += this.rows;
-        const rows = header.data_page_header?.num_values ?? header.data_page_header_v2?.num_rows ?? 0;
-        if (this.pageStart + rows <= skipBelow) {
-          this.rows = rows;
-          this.levels = undefined;
-          this.values = [];
-        } else this.rows = this.flatPage(reader, header);
+        this.rows = this.flatPage(reader, header);
         this.end = this.pageStart + this.rows;
       } else {
         // A repeated column's last row may go on in the next page: hold it back until then.

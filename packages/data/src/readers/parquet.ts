@@ -29,7 +29,7 @@ interface Column {
   name: string;
   shape: Shape;
   flat: boolean;
-  /** Converts an assembled nested value (flat columns are converted page by page). */
+  /** Converts an assembled nested value (a flat column's values are converted as they are taken). */
   convert: (v: unknown) => unknown;
   leaves: PageStream[];
 }

@@ -20,6 +20,8 @@ import { appendErrorLogAsJsonArray, RecordProcessor, type RowError } from './pro
 import { readCsv } from './readers/csv.js';
 import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
+import { ParquetTypes } from './readers/parquet-schema.js';
+import { readParquetSplit } from './readers/parquet-split.js';
 import {
   DEFAULT_MAX_RECORD_LENGTH,
   DEFAULT_NULL_VALUES,
@@ -102,6 +104,8 @@ interface ReadAllOptions {
   signal?: AbortSignal;
   text?: TextReadOptions;
   split?: Omit<SplitOptions, 'maxRecordLength' | 'signal'>;
+  /** Learns the column types of Parquet files (schema inference). */
+  parquetTypes?: ParquetTypes;
 }
 
 /** The two-thread CSV read takes the defaults only: UTF-8, commas, the default missing-value tokens. */
@@ -131,12 +135,9 @@ async function readSource(
       if (split) return { ...split, uri };
       const {
         lines: _lines,
-        quotes: _quotes,
+        end: _end,
         ...stats
-      } = await readCsv(source, proc, columns, {
-        ...read,
-        ...opts.text,
-      });
+      } = await readCsv(source, proc, columns, { ...read, ...opts.text });
       return { ...stats, uri };
     }
     case 'jsonl':
@@ -144,7 +145,14 @@ async function readSource(
     case 'parquet': {
       const local = await localCopy(source, opts.signal);
       try {
-        return { ...(await readParquet(local, proc, read)), uri };
+        const { maxRecordLength, signal, parquetTypes: types } = opts;
+        // Inference reads on one thread: the column types are learned on it.
+        const split =
+          !types &&
+          opts.split &&
+          (await readParquetSplit(local, proc, { ...opts.split, maxRecordLength, signal }));
+        if (split) return { ...split, uri };
+        return { ...(await readParquet(local, proc, { maxRecordLength, signal, types })), uri };
       } finally {
         if (local !== source && local.localPath)
           await rm(dirname(local.localPath), { recursive: true, force: true });
@@ -363,8 +371,10 @@ export async function inferSchemaFromData(
     return true;
   }) as unknown as ValidateFunction;
   const proc = new RecordProcessor(observe, [], { keepErrors: 0 });
-  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal, text });
-  return { schema: inferrer.schema(title), sources };
+  // Parquet files say what their columns are: their types refine what the values suggest.
+  const parquetTypes = new ParquetTypes();
+  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal, text, parquetTypes });
+  return { schema: parquetTypes.refine(inferrer.schema(title)), sources };
 }
 
 export function defaultDeps(ctx: StepContext): DataDeps {

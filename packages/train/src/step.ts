@@ -142,7 +142,7 @@ async function runTrain(
   ctx: StepContext,
   deps: TrainDeps,
 ): Promise<StepResult<TrainOutput>> {
-  const plan = resolvePlan(inputs, ctx, ctx.backend, !inputs.attach);
+  const plan = await resolvePlan(inputs, ctx, ctx.backend, !inputs.attach);
   const backend = await makeBackend(plan.backend, ctx, plan.region, localRoot(ctx.cwd), deps);
   if (inputs['dry-run']) return dryRun(plan, backend, ctx);
   const ref = inputs.attach ? await backend.attach(inputs.attach) : await backend.start(plan);

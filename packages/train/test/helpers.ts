@@ -29,7 +29,8 @@ export const GITHUB_ENV = {
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',
 };
-export const JOB_NAME = 'churn-1a2b3c4-9876543210-1';
+/** The job name SAGEMAKER_YAML gets in GITHUB_ENV's run: model, commit, run, attempt, request digest. */
+export const JOB_NAME = 'churn-1a2b3c4-9876543210-1-2a1730f2';
 
 export interface Workspace {
   dir: string;

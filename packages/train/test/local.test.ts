@@ -61,6 +61,9 @@ function run(
   });
 }
 
+/** The job name in this run: model, commit, run id, attempt and the request digest. */
+const JOB = /^churn-cafebab-42-1-[0-9a-f]{8}$/;
+
 const CHURN = () => `  entrypoint: ${yamlList([NODE, join(REPO, 'examples', 'churn', 'train.mjs')])}
   channels: { train: ${join(data, 'train.csv')}, validation: ${join(data, 'validation.csv')} }
   hyperparameters: { c: 1.0, max_iter: 100 }
@@ -75,7 +78,8 @@ describe('local backend: the churn example end to end', () => {
     const { result, text } = await run();
     expect(result.ok).toBe(true);
     const o = result.outputs;
-    expect(o['job-name']).toBe('churn-cafebab-42-1');
+    const job = o['job-name']!;
+    expect(job).toMatch(JOB);
     expect(o.status).toBe('Completed');
     expect(o['job-arn']).toBe('');
     expect(o['estimated-cost-usd']).toBe('0.00');
@@ -85,7 +89,7 @@ describe('local backend: the churn example end to end', () => {
     expect(Number(o['billable-seconds'])).toBeGreaterThanOrEqual(1);
 
     const file = fileURLToPath(o['model-artifact']!);
-    expect(file).toBe(join(ws.dir, '.modelship', 'training', 'churn-cafebab-42-1', 'model.tar.gz'));
+    expect(file).toBe(join(ws.dir, '.modelship', 'training', job, 'model.tar.gz'));
     expect(o['model-sha256']).toBe(
       createHash('sha256')
         .update(await readFile(file))
@@ -95,12 +99,12 @@ describe('local backend: the churn example end to end', () => {
     await list({ file, onReadEntry: (e) => void entries.push(e.path) });
     expect(entries).toEqual(['model.json']);
 
-    expect(text).toContain('>> local training job churn-cafebab-42-1');
+    expect(text).toContain(`>> local training job ${job}`);
     expect(text).toMatch(/validation:auc=0\.\d+/);
     const manifest = JSON.parse(await readFile(join(ws.dir, '.modelship', 'manifest.json'), 'utf8'));
     expect(manifest.training).toMatchObject({
       backend: 'local',
-      jobName: 'churn-cafebab-42-1',
+      jobName: job,
       status: 'Completed',
       modelArtifact: o['model-artifact'],
       modelSha256: o['model-sha256'],
@@ -123,8 +127,39 @@ describe('local backend: the churn example end to end', () => {
     expect(again.text).toContain('already ran (Completed): reusing its result');
     expect(again.result.outputs['model-sha256']).toBe(first.result.outputs['model-sha256']);
     const other = await run({}, { env: { GITHUB_RUN_ID: '43' } });
-    expect(other.result.outputs['job-name']).toBe('churn-cafebab-43-1');
+    expect(other.result.outputs['job-name']).toBe(
+      first.result.outputs['job-name']!.replace('-42-1-', '-43-1-'),
+    );
     expect(other.result.outputs['model-sha256']).toBe(first.result.outputs['model-sha256']);
+  });
+});
+
+describe('local backend: one job per request', () => {
+  it('a second train with other hyperparameters in the same run trains anew; its re-run reuses it', async () => {
+    await config(CHURN());
+    const first = await run();
+    const second = await run({ hyperparameters: '{"c": 0.05}' });
+    const name = second.result.outputs['job-name']!;
+    expect(name).toMatch(JOB);
+    expect(name).not.toBe(first.result.outputs['job-name']);
+    expect(second.text).not.toContain('reusing its result');
+    expect(second.result.outputs['model-sha256']).not.toBe(first.result.outputs['model-sha256']);
+    expect(second.manifest().training?.hyperparameters).toEqual({ c: '0.05', max_iter: '100' });
+    const again = await run({ hyperparameters: '{"c": 0.05}' });
+    expect(again.text).toContain(`local training job ${name} already ran (Completed): reusing its result`);
+    expect(again.result.outputs['model-sha256']).toBe(second.result.outputs['model-sha256']);
+  });
+
+  it('train v1 then v2 (another script) in the same run are two jobs', async () => {
+    const v2 = join(ws.dir, 'train-v2.mjs');
+    await writeFile(v2, await readFile(join(REPO, 'examples', 'churn', 'train.mjs')));
+    await config(CHURN());
+    const v1run = await run();
+    await config(CHURN().replace(join(REPO, 'examples', 'churn', 'train.mjs'), v2));
+    const v2run = await run();
+    expect(v2run.result.outputs['job-name']).not.toBe(v1run.result.outputs['job-name']);
+    expect(v2run.text).not.toContain('reusing its result');
+    expect(v2run.manifest().training?.command).toEqual([NODE, v2]);
   });
 });
 
@@ -154,9 +189,11 @@ console.log('score=0.75');
     const { result, text } = await run();
     expect(result.ok).toBe(true);
     const env = JSON.parse(/ENV (.*)/.exec(text)![1]!) as Record<string, string>;
-    const ml = join(ws.dir, '.modelship', 'training', 'churn-cafebab-42-1', 'ml');
+    const job = result.outputs['job-name']!;
+    expect(job).toMatch(JOB);
+    const ml = join(ws.dir, '.modelship', 'training', job, 'ml');
     expect(env).toMatchObject({
-      TRAINING_JOB_NAME: 'churn-cafebab-42-1',
+      TRAINING_JOB_NAME: job,
       SM_MODEL_DIR: join(ml, 'model'),
       SM_CHANNEL_TRAIN: join(ml, 'input', 'data', 'train'),
       SM_CHANNELS: '["train"]',
@@ -223,7 +260,7 @@ describe('local backend: failures', () => {
     expect(result.ok).toBe(false);
     expect(result.outputs.status).toBe('Failed');
     expect(result.headline).toBe(
-      `training job churn-cafebab-42-1 failed: AlgorithmError: ${NODE} ${bad} exited with code 3`,
+      `training job ${result.outputs['job-name']} failed: AlgorithmError: ${NODE} ${bad} exited with code 3`,
     );
     expect(result.summary).toContain('boom: bad column');
     expect(result.summary).not.toContain('line 5\n');
@@ -237,7 +274,7 @@ describe('local backend: failures', () => {
     );
     await config(`  entrypoint: ${yamlList([NODE, bad])}\n`);
     const { result } = await run();
-    expect(result.headline).toBe('training job churn-cafebab-42-1 failed: ValueError: no rows');
+    expect(result.headline).toBe(`training job ${result.outputs['job-name']} failed: ValueError: no rows`);
   });
 
   it('an empty model directory fails the job', async () => {
@@ -285,12 +322,12 @@ describe('local backend: cancellation', () => {
     let grandchild = 0;
     await until(() => (grandchild = Number(/grandchild (\d+)/.exec(log.lines.join('\n'))?.[1] ?? 0)) > 0);
     expect(isAlive(grandchild)).toBe(true);
-    expect(state.get(STATE.job)).toBe('churn-cafebab-42-1');
+    expect(state.get(STATE.job)).toMatch(JOB);
     ac.abort();
     const { result } = await pending;
     expect(result.ok).toBe(false);
     expect(result.outputs.status).toBe('Stopped');
-    expect(result.headline).toBe('cancelled: stopped training job churn-cafebab-42-1 (Stopped)');
+    expect(result.headline).toBe(`cancelled: stopped training job ${state.get(STATE.job)} (Stopped)`);
     await until(() => !isAlive(grandchild), 5_000);
     expect(state.get(STATE.settled)).toBe('stopped');
   });

@@ -469,11 +469,15 @@ describe('dry run, script mode, request errors', () => {
     sm.on(DescribeTrainingJobCommand).rejectsOnce(notFound()).resolves(job('Completed'));
     const { result } = await run();
     expect(result.ok).toBe(true);
+    // the source is part of the request, so the name differs from the job without it
+    const name = sm.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input.TrainingJobName!;
+    expect(name).toMatch(/^churn-1a2b3c4-9876543210-1-[0-9a-f]{8}$/);
+    expect(name).not.toBe(JOB_NAME);
     const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(put).toMatchObject({ Bucket: 'acme-ml', Key: `churn/models/${JOB_NAME}/source/sourcedir.tar.gz` });
+    expect(put).toMatchObject({ Bucket: 'acme-ml', Key: `churn/models/${name}/source/sourcedir.tar.gz` });
     const hps = sm.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input.HyperParameters!;
     expect(JSON.parse(hps.sagemaker_submit_directory!)).toBe(
-      `s3://acme-ml/churn/models/${JOB_NAME}/source/sourcedir.tar.gz`,
+      `s3://acme-ml/churn/models/${name}/source/sourcedir.tar.gz`,
     );
     expect(JSON.parse(hps.sagemaker_program!)).toBe('train.py');
   });

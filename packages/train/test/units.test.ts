@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@modelship/core';
-import { trainingJobName } from '../src/plan.js';
+import { requestDigest } from '@modelship/aws';
+import { trainingJobName, type TrainingRequest } from '../src/plan.js';
 import { estimateBilled, estimateCost, ON_DEMAND_USD_PER_HOUR, SPOT_SAVING } from '../src/pricing.js';
 import { compileMetrics, MetricScraper } from '../src/metrics.js';
 import {
@@ -11,15 +12,39 @@ import {
 import { errorLine, NOW } from './helpers.js';
 
 describe('training job names', () => {
-  it('are model, short sha, run id and attempt (resourceName)', () => {
-    expect(
-      trainingJobName(
-        'churn',
-        { system: 'github-actions', commit: 'abcdef0123456789', runId: '77', runAttempt: '2' },
-        NOW,
-      ),
-    ).toBe('churn-abcdef0-77-2');
-    expect(trainingJobName('churn', { system: 'local' }, NOW)).toBe('churn-dev-20261122t091503');
+  const request: TrainingRequest = {
+    backend: 'local',
+    model: 'churn',
+    train: { entrypoint: ['node', 'train.mjs'] },
+    hyperparameters: { c: 1 },
+    channels: { train: '/data/train.csv' },
+    channelFiles: {},
+  };
+  const ci = { system: 'github-actions' as const, commit: 'abcdef0123456789', runId: '77', runAttempt: '2' };
+
+  it('are model, short sha, run id, attempt and the request digest (resourceName)', () => {
+    const r8 = requestDigest(request).slice(0, 8);
+    expect(trainingJobName('churn', ci, NOW, request)).toBe(`churn-abcdef0-77-2-${r8}`);
+    expect(trainingJobName('churn', { system: 'local' }, NOW, request)).toBe(
+      `churn-dev-20261122t091503-${r8}`,
+    );
+  });
+
+  it('differ in one run attempt when anything of the request differs', () => {
+    const name = trainingJobName('churn', ci, NOW, request);
+    for (const other of [
+      { ...request, hyperparameters: { c: 0.5 } },
+      { ...request, hyperparameters: { c: '1' } },
+      { ...request, channels: { train: '/data/other.csv' } },
+      { ...request, train: { entrypoint: ['node', 'train-v2.mjs'] } },
+      { ...request, train: { ...request.train, metrics: [{ name: 'auc', regex: 'auc=([0-9.]+)' }] } },
+      { ...request, train: { ...request.train, environment: { SEED: '2' } } },
+      { ...request, source: { program: 'train.py', sha256: 'a'.repeat(64) } },
+      { ...request, source: { program: 'train.py', sha256: 'b'.repeat(64) } },
+    ]) {
+      expect(trainingJobName('churn', ci, NOW, other)).not.toBe(name);
+    }
+    expect(trainingJobName('churn', ci, NOW, { ...request, hyperparameters: { c: 1.0 } })).toBe(name);
   });
 });
 

@@ -2,7 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineTail, ProgressPrinter, type S3Client } from '@modelship/aws';
+import {
+  describeDifferences,
+  LineTail,
+  ProgressPrinter,
+  requestDifferences,
+  type S3Client,
+} from '@modelship/aws';
 import { atomicWrite, ConfigError, type Logger } from '@modelship/core';
 import { alive, runProcessTree, stopTree, type Ended, type EndReason } from '@modelship/local';
 import { listFiles, packDir } from './archive.js';
@@ -25,7 +31,7 @@ import {
   type MlLayout,
 } from './local-contract.js';
 import { MetricScraper } from './metrics.js';
-import type { TrainPlan } from './plan.js';
+import type { TrainingRequest, TrainPlan } from './plan.js';
 
 export interface LocalDeps {
   /** Directory holding one folder per local job (`.modelship/training`). */
@@ -41,11 +47,14 @@ export interface LocalDeps {
   killGraceMs?: number;
 }
 
-/** What `job.json` records: the outcome plus how to find the process while it runs. */
+/** What `job.json` records: the outcome, the request it ran, and how to find the process while it runs. */
 interface JobRecord extends TrainingOutcome {
   pid?: number;
   command: string[];
   cwd: string;
+  /** What defined the job, and its sha256 (part of the job's name). */
+  request?: TrainingRequest;
+  requestSha256?: string;
 }
 
 interface Prepared {
@@ -147,8 +156,21 @@ export class LocalBackend implements TrainingBackend {
     };
   }
 
+  /** A job of this name must have run this very request; anything else is not ours to reuse. */
+  private sameRequest(record: JobRecord, plan: TrainPlan): void {
+    if (record.requestSha256 === plan.requestSha256) return;
+    const diffs = requestDifferences(plan.request, record.request ?? {});
+    const what = diffs.length
+      ? describeDifferences(diffs)
+      : `request sha256 ${record.requestSha256 ?? 'not recorded'}`;
+    throw new ConfigError(`exists with a different request: ${what}`, `local training job ${plan.jobName}`, {
+      hint: `a job name is reused only for the same request; remove ${this.jobDir(plan.jobName)} to train anew, or follow that job as it is with \`attach: ${plan.jobName}\``,
+    });
+  }
+
   async start(plan: TrainPlan): Promise<JobRef> {
     const existing = await this.read(plan.jobName);
+    if (existing) this.sameRequest(existing, plan);
     if (existing) this.stillRunning(existing, this.jobDir(plan.jobName));
     if (existing && TERMINAL.has(existing.status)) {
       this.deps.log.info(
@@ -184,6 +206,8 @@ export class LocalBackend implements TrainingBackend {
       hyperparameters: plainHyperparameters(plan.hyperparameters),
       channels: { ...plan.channels },
       ...this.command(plan),
+      request: plan.request,
+      requestSha256: plan.requestSha256,
     };
   }
 

@@ -150,6 +150,25 @@ describe('local backend: one job per request', () => {
     expect(again.result.outputs['model-sha256']).toBe(second.result.outputs['model-sha256']);
   });
 
+  it('a job record of this name with another request is a one-line error naming what differs', async () => {
+    await config(CHURN());
+    const first = await run();
+    const name = first.result.outputs['job-name']!;
+    const file = join(ws.dir, '.modelship', 'training', name, 'job.json');
+    const record = JSON.parse(await readFile(file, 'utf8'));
+    record.request.hyperparameters.c = 2;
+    record.request.train.metrics = [];
+    record.requestSha256 = 'f'.repeat(64);
+    await writeFile(file, JSON.stringify(record));
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      line:
+        `local training job ${name}: exists with a different request: hyperparameters.c (1 here, 2 there), ` +
+        'train.metrics ([{"name":"auc","regex":"validation:auc=… here, [] there)',
+      hint: expect.stringContaining(`remove ${join(ws.dir, '.modelship', 'training', name)} to train anew`),
+    });
+  });
+
   it('train v1 then v2 (another script) in the same run are two jobs', async () => {
     const v2 = join(ws.dir, 'train-v2.mjs');
     await writeFile(v2, await readFile(join(REPO, 'examples', 'churn', 'train.mjs')));

@@ -8,6 +8,7 @@ import {
   GITHUB_ENV,
   JOB_NAME,
   makeContext,
+  REQUEST_SHA256,
   SAGEMAKER_YAML,
   workspace,
   type Workspace,
@@ -86,6 +87,7 @@ describe('the CreateTrainingJob request', () => {
         { Key: 'environment', Value: 'test' },
         { Key: 'modelship:commit', Value: GITHUB_ENV.GITHUB_SHA },
         { Key: 'modelship:run', Value: '9876543210/1' },
+        { Key: 'modelship:request-sha256', Value: REQUEST_SHA256 },
       ]),
     );
   });

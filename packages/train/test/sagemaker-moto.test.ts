@@ -16,14 +16,17 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
+  CreateTrainingJobCommand,
   DescribeTrainingJobCommand,
   ListTagsCommand,
   ListTrainingJobsCommand,
   SageMakerClient,
+  type CreateTrainingJobRequest,
 } from '@aws-sdk/client-sagemaker';
 import { list } from 'tar';
 import { startMoto, type Moto } from '../../../test/support/moto.js';
 import { trainStep } from '../src/definition.js';
+import { configErrorLine } from '../../../test/lib/step.js';
 import { GITHUB_ENV, runStep, SAGEMAKER_YAML, workspace, type Workspace } from './helpers.js';
 
 let moto: Moto;
@@ -172,6 +175,25 @@ describe('train on SageMaker (moto)', () => {
     const d = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: other }));
     expect(d.HyperParameters?.c).toBe('0.5');
     expect(second.manifest().training?.hyperparameters).toMatchObject({ c: '0.5' });
+  });
+
+  it('a job of the same name made with another request is an error, not reused', async () => {
+    const dry = await run({ 'dry-run': 'true' });
+    const request = JSON.parse(/\{[\s\S]*\}/.exec(dry.text)![0]) as CreateTrainingJobRequest;
+    await sm.send(
+      new CreateTrainingJobCommand({
+        ...request,
+        HyperParameters: { ...request.HyperParameters, c: '2' },
+        Tags: [{ Key: 'project', Value: 'churn' }],
+      }),
+    );
+    const sha = request.Tags!.find((t) => t.Key === 'modelship:request-sha256')!.Value!;
+    expect(await configErrorLine(run())).toBe(
+      `training job ${JOB_NAME}: exists with a different request: hyperparameters.c ("1" here, "2" there), ` +
+        `tag modelship:request-sha256 ("${sha.slice(0, 38)}… here, absent there)`,
+    );
+    const jobs = await sm.send(new ListTrainingJobsCommand({}));
+    expect(jobs.TrainingJobSummaries).toHaveLength(1);
   });
 
   it('wait: false in one job, attach in a later one', async () => {

@@ -26,6 +26,7 @@ import {
   contractEnv,
   localHyperparameters,
   mlLayout,
+  scriptArguments,
   stageChannels,
   writeLayout,
   type MlLayout,
@@ -96,10 +97,15 @@ export class LocalBackend implements TrainingBackend {
     return join(this.deps.root, name);
   }
 
-  /** The entrypoint runs from the config's directory; a script-mode default from the source dir, as in the container. */
+  /**
+   * The entrypoint runs from the config's directory; a script-mode default from the source dir, as
+   * in the container. In script mode the hyperparameters follow as arguments, as the framework
+   * containers pass them (see {@link scriptArguments}).
+   */
   private command(plan: TrainPlan): { command: string[]; cwd: string } {
     const cwd = plan.script && !plan.train.entrypoint ? plan.script.dir : plan.dir;
-    return { command: plan.entrypoint!, cwd };
+    const args = plan.script ? scriptArguments(plan.hyperparameters) : [];
+    return { command: [...plan.entrypoint!, ...args], cwd };
   }
 
   preview(plan: TrainPlan): Preview {

@@ -268,6 +268,116 @@ writeFileSync(process.env.SM_MODEL_DIR + '/m', 'm');\n`,
   });
 });
 
+/** An argparse script as SageMaker examples write them: hyperparameters only from the command line. */
+const ARGPARSE = `import argparse, json, os
+p = argparse.ArgumentParser()
+p.add_argument("--epochs", type=int, required=True)
+p.add_argument("--learning-rate", type=float, required=True)
+p.add_argument("-c", type=float, required=True)
+p.add_argument("--warm-start", type=lambda s: s == "True", required=True)
+p.add_argument("--solver", required=True)
+p.add_argument("--tol", type=float, required=True)
+args = p.parse_args()
+print("ARGS " + json.dumps(vars(args), sort_keys=True))
+print("USER_ARGS " + os.environ["SM_USER_ARGS"])
+with open(os.path.join(os.environ["SM_MODEL_DIR"], "model.txt"), "w") as f:
+    f.write(str(args.epochs))
+print("validation:auc=%.2f" % (0.5 + args.learning_rate))
+`;
+
+describe('local backend: script mode passes hyperparameters as arguments', () => {
+  const HPS = `{ epochs: 3, learning-rate: 0.05, c: 0.5, warm-start: true, solver: lbfgs, tol: 0.00001 }`;
+  const ARGS = ['-c', '0.5', '--epochs', '3', '--learning-rate', '0.05', '--solver', 'lbfgs'];
+  const ALL_ARGS = [...ARGS, '--tol', '1e-05', '--warm-start', 'True'];
+
+  async function source(): Promise<string> {
+    await mkdir(join(ws.dir, 'src'));
+    await writeFile(join(ws.dir, 'src', 'train.py'), ARGPARSE);
+    return join(ws.dir, 'src', 'train.py');
+  }
+
+  it('an argparse script trains with them, as the training toolkit passes them', async () => {
+    const program = await source();
+    await config(
+      `  source: src\n  program: train.py\n  hyperparameters: ${HPS}\n  metrics: [{ name: auc, regex: "auc=([0-9.]+)" }]\n`,
+    );
+    const { result, text, manifest } = await run();
+    expect(result.ok).toBe(true);
+    expect(JSON.parse(/ARGS (.*)/.exec(text)![1]!)).toEqual({
+      c: 0.5,
+      epochs: 3,
+      learning_rate: 0.05,
+      solver: 'lbfgs',
+      tol: 1e-5,
+      warm_start: true,
+    });
+    expect(JSON.parse(/USER_ARGS (.*)/.exec(text)![1]!)).toEqual(ALL_ARGS);
+    expect(JSON.parse(result.outputs.metrics!)).toEqual({ auc: 0.55 });
+    expect(manifest().training?.command).toEqual(['python3', program, ...ALL_ARGS]);
+  });
+
+  it('the hyperparameters input reaches the arguments, and so does an explicit entrypoint', async () => {
+    await source();
+    await config(
+      `  source: src\n  program: train.py\n  entrypoint: [python3, src/train.py]\n  hyperparameters: ${HPS}\n`,
+    );
+    const { result, text, manifest } = await run({ hyperparameters: '{"epochs": 7, "warm-start": false}' });
+    expect(result.ok).toBe(true);
+    expect(JSON.parse(/ARGS (.*)/.exec(text)![1]!)).toMatchObject({ epochs: 7, warm_start: false });
+    expect(manifest().training?.command).toEqual([
+      'python3',
+      'src/train.py',
+      ...ARGS.map((a) => (a === '3' ? '7' : a)),
+      '--tol',
+      '1e-05',
+      '--warm-start',
+      'False',
+    ]);
+  });
+
+  it('the Node example reads them from its arguments too', async () => {
+    await mkdir(join(ws.dir, 'src'));
+    await writeFile(
+      join(ws.dir, 'src', 'train.mjs'),
+      await readFile(join(REPO, 'examples', 'churn', 'train.mjs')),
+    );
+    await config(`  source: src
+  program: train.mjs
+  channels: { train: ${join(data, 'train.csv')}, validation: ${join(data, 'validation.csv')} }
+  hyperparameters: { c: 0.5, max_iter: 40 }
+  metrics: [{ name: auc, regex: "validation:auc=([0-9.]+)" }]
+`);
+    const { result, text, manifest } = await run();
+    expect(result.ok).toBe(true);
+    expect(text).toContain('hyperparameters {"c":0.5,"maxIter":40,"learningRate":0.5}');
+    expect(manifest().training?.command).toEqual([
+      'node',
+      join(ws.dir, 'src', 'train.mjs'),
+      '-c',
+      '0.5',
+      '--max_iter',
+      '40',
+    ]);
+  });
+
+  it('the Node example takes its arguments over SM_HPS', () => {
+    const out = execFileSync(
+      NODE,
+      [join(REPO, 'examples', 'churn', 'train.mjs'), '-c', '2', '--max_iter', '7'],
+      {
+        env: {
+          SM_HPS: '{"c": 1, "max_iter": 300}',
+          SM_CHANNEL_TRAIN: data,
+          SM_MODEL_DIR: join(ws.dir, 'model'),
+          SM_OUTPUT_DATA_DIR: join(ws.dir, 'out'),
+        },
+        encoding: 'utf8',
+      },
+    );
+    expect(out).toContain('hyperparameters {"c":2,"maxIter":7,"learningRate":0.5}');
+  });
+});
+
 describe('local backend: failures', () => {
   it('a non-zero exit fails with the reason and the last lines of output', async () => {
     const bad = await script(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { ConfigError } from '@modelship/core';
 import { requestDigest } from '@modelship/aws';
 import { trainingJobName, type TrainingRequest } from '../src/plan.js';
@@ -9,6 +10,7 @@ import {
   encodeHyperparameters,
   parseHyperparameterInput,
 } from '../src/hyperparameters.js';
+import { scriptArguments } from '../src/local-contract.js';
 import { errorLine, NOW } from './helpers.js';
 
 describe('training job names', () => {
@@ -107,5 +109,70 @@ describe('hyperparameters', () => {
     expect(
       decodeHyperparameters({ ...encodeHyperparameters(hps, true), sagemaker_program: '"x.py"' }),
     ).toEqual(hps);
+  });
+});
+
+/**
+ * What the training toolkit does with hyperparameters.json in script mode, restated in Python: each
+ * value JSON-decoded, then the names sorted, `--name` (`-n` for one letter), Python's str() of the
+ * value.
+ */
+const TOOLKIT_ARGS = `import json, sys
+hps = {k: json.loads(v) for k, v in json.load(sys.stdin).items()}
+args = []
+for k in sorted(hps):
+    args += [("--" if len(k) > 1 else "-") + k, str(hps[k])]
+print(json.dumps(args))
+`;
+
+describe('script-mode arguments', () => {
+  it('are what the training toolkit makes of the same hyperparameters.json (checked with Python)', () => {
+    const hps = {
+      epochs: 3,
+      'learning-rate': 0.05,
+      c: 0.5,
+      tol: 0.00001,
+      tiny: 1.5e-7,
+      small: 0.0001,
+      huge: 1e21,
+      big: 1e16,
+      mid: 123456789.125,
+      neg: -2.5,
+      zero: -0,
+      sum: 0.1 + 0.2,
+      on: true,
+      off: false,
+      solver: 'lbfgs',
+      spaced: 'a b',
+      empty: '',
+      looks_like_json: '[1, 2]',
+      quoted: '"x"',
+    };
+    const python = execFileSync('python3', ['-c', TOOLKIT_ARGS], {
+      input: JSON.stringify(encodeHyperparameters(hps, true)),
+      encoding: 'utf8',
+    });
+    const args = scriptArguments(hps);
+    expect(args).toEqual(JSON.parse(python));
+    const pairs = Object.fromEntries(args.flatMap((a, i) => (i % 2 ? [] : [[a, args[i + 1]]])));
+    expect(pairs).toMatchObject({
+      '-c': '0.5',
+      '--tol': '1e-05',
+      '--tiny': '1.5e-07',
+      '--on': 'True',
+      '--huge': '1e+21',
+      '--big': '10000000000000000',
+      '--zero': '0',
+    });
+  });
+
+  it('are --name value pairs sorted by name, the value as written', () => {
+    expect(scriptArguments({ 'learning-rate': 0.05, epochs: 3 })).toEqual([
+      '--epochs',
+      '3',
+      '--learning-rate',
+      '0.05',
+    ]);
+    expect(scriptArguments({})).toEqual([]);
   });
 });

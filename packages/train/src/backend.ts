@@ -1,4 +1,5 @@
 import type { StatusTransition } from '@modelship/aws';
+import type { MetricDefinition } from './metrics.js';
 import type { BackendKind, TrainPlan } from './plan.js';
 
 export type { BackendKind } from './plan.js';
@@ -65,6 +66,11 @@ export interface WaitOptions {
   deadline?: number;
   /** Aborted on cancellation: the backend stops the job and returns. */
   signal: AbortSignal;
+  /**
+   * The metric definitions the job was given: the local backend scrapes its metrics with them;
+   * both warn when one captures something that is not a number in the log.
+   */
+  metrics: readonly MetricDefinition[];
 }
 
 /** The contract both backends implement. */

@@ -254,7 +254,7 @@ export class LocalBackend implements TrainingBackend {
         createdAt: p.record.createdAt,
         transitions: timeline.transitions,
       });
-    const scraper = new MetricScraper(p.plan.metrics);
+    const scraper = new MetricScraper(opts.metrics, (m) => log.warn(m));
     const tail = new LineTail();
     const logFile = createWriteStream(join(this.jobDir(p.plan.jobName), 'training.log'));
     timeline.begin('Training', `running ${p.record.command.join(' ')}`);

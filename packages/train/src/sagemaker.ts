@@ -36,6 +36,7 @@ import {
   type WaitOptions,
 } from './backend.js';
 import { decodeHyperparameters } from './hyperparameters.js';
+import { MetricScraper } from './metrics.js';
 import type { TrainPlan } from './plan.js';
 import { buildTrainingRequest, comparableFields, REQUEST_TAG, sourceUri } from './request.js';
 import { uploadSource } from './source.js';
@@ -129,7 +130,7 @@ function snapshotOf(d: DescribeTrainingJobResponse): Snapshot {
   };
 }
 
-/** A DescribeTrainingJob answer in the shape both backends share. */
+/** A DescribeTrainingJob answer in the shape both backends share (final metrics that are not finite numbers left out). */
 export function outcomeFromDescription(d: DescribeTrainingJobResponse): TrainingOutcome {
   const snap = snapshotOf(d);
   const submit = d.HyperParameters?.sagemaker_submit_directory;
@@ -143,7 +144,7 @@ export function outcomeFromDescription(d: DescribeTrainingJobResponse): Training
     modelArtifact: snap.status === 'Completed' ? d.ModelArtifacts?.S3ModelArtifacts : undefined,
     metrics: Object.fromEntries(
       (d.FinalMetricDataList ?? [])
-        .filter((m) => m.MetricName && m.Value !== undefined)
+        .filter((m) => m.MetricName && Number.isFinite(m.Value))
         .map((m) => [m.MetricName!, m.Value!]),
     ),
     billableSeconds: d.BillableTimeInSeconds,
@@ -337,10 +338,14 @@ export class SageMakerBackend implements TrainingBackend {
   async wait(ref: JobRef, opts: WaitOptions): Promise<TrainingOutcome> {
     const { log } = this.deps;
     const tail = new LineTail();
+    // SageMaker scrapes the metrics itself (FinalMetricDataList is the result); the same regexes
+    // over the followed log warn here about captures that are not numbers, which would go unseen.
+    const scraper = new MetricScraper(opts.metrics, (m) => log.warn(m));
     const follower = new LogFollower(this.deps.clients.logs, jobLogs(TRAINING_JOB_LOG_GROUP, ref.name), {
       onLine: (line) => {
         tail.push(line);
         log.info(line);
+        scraper.push(line);
       },
       onWarning: (m) => log.warn(m),
       signal: opts.signal,
@@ -371,6 +376,10 @@ export class SageMakerBackend implements TrainingBackend {
         return { last: stopped, stoppedByUs: true, timedOut: false };
       },
     );
+    for (const m of last.FinalMetricDataList ?? []) {
+      if (m.MetricName && m.Value !== undefined && !Number.isFinite(m.Value))
+        log.warn(`metric ${m.MetricName}: SageMaker reported ${m.Value}, not a number; it is left out`);
+    }
     const outcome = { ...outcomeFromDescription(last), lastLines: tail.get(), stoppedByUs, timedOut };
     if (outcome.modelArtifact) outcome.modelSha256 = await this.digest(outcome.modelArtifact);
     return outcome;

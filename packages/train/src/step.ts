@@ -100,6 +100,7 @@ async function dryRun(
 async function follow(
   backend: TrainingBackend,
   ref: JobRef,
+  plan: TrainPlan,
   inputs: TrainInputs,
   ctx: StepContext,
 ): Promise<{ outcome: TrainingOutcome; waited: boolean }> {
@@ -115,7 +116,7 @@ async function follow(
   const minutes = inputs['timeout-minutes'];
   const deadline = minutes ? ctx.now().getTime() + minutes * 60_000 : undefined;
   try {
-    const outcome = await backend.wait(ref, { deadline, signal: ctx.signal });
+    const outcome = await backend.wait(ref, { deadline, signal: ctx.signal, metrics: plan.metrics });
     if (ref.created && (outcome.status !== 'InProgress' || outcome.stoppedByUs || outcome.timedOut)) {
       ctx.state.save(
         STATE.settled,
@@ -146,7 +147,7 @@ async function runTrain(
   const backend = await makeBackend(plan.backend, ctx, plan.region, localRoot(ctx.cwd), deps);
   if (inputs['dry-run']) return dryRun(plan, backend, ctx);
   const ref = inputs.attach ? await backend.attach(inputs.attach) : await backend.start(plan);
-  const { outcome, waited } = await follow(backend, ref, inputs, ctx);
+  const { outcome, waited } = await follow(backend, ref, plan, inputs, ctx);
   const cost = costView(plan, outcome);
   const { ok, headline } = verdict(outcome, waited, inputs['timeout-minutes']);
   reportFailure(outcome, ok, ctx);

@@ -232,6 +232,32 @@ console.log('score=0.75');
     expect(JSON.parse(result.outputs.metrics!)).toEqual({ score: 0.75 });
   });
 
+  it('warns when a metric regex captures something that is not a number, and leaves it out', async () => {
+    const probe = await script(
+      'probe.mjs',
+      `import { writeFileSync } from 'node:fs';
+console.log('validation:auc=n/a');
+console.log('validation:accuracy=0.75');
+console.log('validation:accuracy=0.8.');
+writeFileSync(process.env.SM_MODEL_DIR + '/m', 'm');
+`,
+    );
+    await config(`  entrypoint: ${yamlList([NODE, probe])}
+  metrics:
+    - { name: auc, regex: 'validation:auc=(\\S+)' }
+    - { name: accuracy, regex: "validation:accuracy=([0-9.]+)" }
+`);
+    const { result, text } = await run();
+    expect(result.ok).toBe(true);
+    expect(JSON.parse(result.outputs.metrics!)).toEqual({ accuracy: 0.75 });
+    expect(text).toContain(
+      'warning: metric auc: its regex "validation:auc=(\\\\S+)" captured "n/a", which is not a number (line: "validation:auc=n/a")',
+    );
+    expect(text).toContain(
+      'warning: metric accuracy: its regex "validation:accuracy=([0-9.]+)" captured "0.8."',
+    );
+  });
+
   it('defaults the train channel to the data validated earlier (manifest data section)', async () => {
     const probe = await script(
       'probe.mjs',

@@ -475,6 +475,31 @@ describe('CloudWatch logs', () => {
     });
   });
 
+  it('warns about metric captures that are not numbers, and drops final metrics that are not finite', async () => {
+    sm.on(DescribeTrainingJobCommand)
+      .rejectsOnce(notFound())
+      .resolves(
+        job('Completed', {
+          FinalMetricDataList: [
+            { MetricName: 'auc', Value: 0.84, Timestamp: at(290) },
+            { MetricName: 'loss', Value: NaN, Timestamp: at(290) },
+          ],
+        }),
+      );
+    logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ logStreamName: `${JOB_NAME}/algo-1-1` }] });
+    logs
+      .on(GetLogEventsCommand)
+      .resolvesOnce({ events: [{ message: 'validation:auc=0.84.' }], nextForwardToken: 'f/1' })
+      .resolves({ events: [], nextForwardToken: 'f/1' });
+    const { result, text } = await run();
+    expect(result.ok).toBe(true);
+    expect(result.outputs.metrics).toBe('{"auc":0.84}');
+    expect(text).toContain(
+      'warning: metric auc: its regex "validation:auc=([0-9.]+)" captured "0.84.", which is not a number (line: "validation:auc=0.84.")',
+    );
+    expect(text).toContain('warning: metric loss: SageMaker reported NaN, not a number; it is left out');
+  });
+
   it('a log access error is a warning, not a failure', async () => {
     sm.on(DescribeTrainingJobCommand).rejectsOnce(notFound()).resolves(job('Completed'));
     logs

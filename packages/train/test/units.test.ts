@@ -4,7 +4,7 @@ import { ConfigError } from '@modelship/core';
 import { requestDigest } from '@modelship/aws';
 import { trainingJobName, type TrainingRequest } from '../src/plan.js';
 import { estimateBilled, estimateCost, ON_DEMAND_USD_PER_HOUR, SPOT_SAVING } from '../src/pricing.js';
-import { compileMetrics, MetricScraper } from '../src/metrics.js';
+import { compileMetrics, metricValue, MetricScraper } from '../src/metrics.js';
 import {
   decodeHyperparameters,
   encodeHyperparameters,
@@ -75,6 +75,61 @@ describe('metrics', () => {
     ])
       s.push(line);
     expect(s.final()).toEqual({ auc: 0.83, loss: 0.4 });
+  });
+
+  it('take only decimal numbers as values', () => {
+    for (const [text, value] of [
+      ['0.83', 0.83],
+      [' 12 ', 12],
+      ['-1', -1],
+      ['.5', 0.5],
+      ['1e-3', 0.001],
+      ['2.', 2],
+    ] as const)
+      expect(metricValue(text)).toBe(value);
+    for (const text of [
+      '',
+      '.',
+      '0.83.',
+      'n/a',
+      'nan',
+      'NaN',
+      'inf',
+      'Infinity',
+      '1,234',
+      '0x10',
+      '1e999',
+      undefined,
+    ])
+      expect(metricValue(text)).toBeUndefined();
+  });
+
+  it('warn, once per metric, naming it and what it captured, when that is not a number', () => {
+    const warnings: string[] = [];
+    const s = new MetricScraper(
+      [
+        { name: 'auc', regex: 'validation:auc=([0-9.]+)' },
+        { name: 'loss', regex: 'loss=([^ ]*)' },
+        { name: 'f1', regex: 'f1(?:=([0-9.]+))?' },
+      ],
+      (m) => warnings.push(m),
+    );
+    for (const line of [
+      'validation:auc=0.71',
+      'validation:auc=0.83.',
+      'validation:auc=0.9.',
+      'loss=',
+      'loss=nan',
+      'f1 not computed',
+    ])
+      s.push(line);
+    // the last number seen wins; an empty capture is no longer a 0
+    expect(s.final()).toEqual({ auc: 0.71 });
+    expect(warnings).toEqual([
+      'metric auc: its regex "validation:auc=([0-9.]+)" captured "0.83.", which is not a number (line: "validation:auc=0.83."); the value is left out, and later ones like it are not reported',
+      'metric loss: its regex "loss=([^ ]*)" captured "", which is not a number (line: "loss="); the value is left out, and later ones like it are not reported',
+      'metric f1: its regex "f1(?:=([0-9.]+))?" captured nothing, which is not a number (line: "f1 not computed"); the value is left out, and later ones like it are not reported',
+    ]);
   });
 
   it('reject a bad regex or one without a capture group, naming the field', async () => {

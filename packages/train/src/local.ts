@@ -10,13 +10,14 @@ import {
   type S3Client,
 } from '@modelship/aws';
 import { atomicWrite, ConfigError, type Logger } from '@modelship/core';
-import { alive, runProcessTree, stopTree, type Ended, type EndReason } from '@modelship/local';
+import { alive, runProcessTree, stopTree, treeAlive, type Ended, type EndReason } from '@modelship/local';
 import { listFiles, packDir } from './archive.js';
 import {
   TERMINAL,
   type JobRef,
   type Preview,
   type StatusTransition,
+  type StopOutcome,
   type TrainingBackend,
   type TrainingOutcome,
   type WaitOptions,
@@ -386,11 +387,20 @@ export class LocalBackend implements TrainingBackend {
     this.deps.onSpawn?.(p.plan.jobName, pid);
   }
 
-  async stop(name: string): Promise<string> {
+  /**
+   * Cleanup after the step was killed: end whatever still runs of the job's process tree (the
+   * group `opts.pid` leads, else the one job.json recorded), whatever the job's last recorded
+   * status, even when the script itself has exited and left processes behind. A job recorded
+   * InProgress is then recorded Stopped.
+   */
+  async stop(name: string, opts: { pid?: number } = {}): Promise<StopOutcome> {
     const record = await this.read(name);
-    if (!record) return 'NotFound';
-    if (record.status !== 'InProgress' || !alive(record.pid)) return this.settleInterrupted(record).status;
-    await stopTree(record.pid!, this.deps.killGraceMs ?? 5_000);
+    const pid = opts.pid ?? record?.pid;
+    const running = treeAlive(pid);
+    if (running) await stopTree(pid!, this.deps.killGraceMs ?? 5_000);
+    if (!record) return { status: running ? 'Stopped' : 'NotFound', stopped: running };
+    if (record.status !== 'InProgress') return { status: record.status, stopped: running };
+    if (!running) return { status: this.settleInterrupted(record).status, stopped: false };
     const { pid: _pid, ...rest } = record;
     await this.write({
       ...rest,
@@ -398,6 +408,6 @@ export class LocalBackend implements TrainingBackend {
       secondaryStatus: 'Stopped',
       failureReason: 'stopped by cleanup: the run ended first',
     });
-    return 'Stopped';
+    return { status: 'Stopped', stopped: true };
   }
 }

@@ -31,6 +31,7 @@ import {
   TERMINAL,
   type JobRef,
   type Preview,
+  type StopOutcome,
   type TrainingBackend,
   type TrainingOutcome,
   type WaitOptions,
@@ -422,11 +423,12 @@ export class SageMakerBackend implements TrainingBackend {
     }
   }
 
-  async stop(name: string): Promise<string> {
+  async stop(name: string): Promise<StopOutcome> {
     const d = await this.find(name);
-    if (!d) return 'NotFound';
-    if (d.TrainingJobStatus !== 'InProgress') return d.TrainingJobStatus ?? 'Unknown';
+    if (!d) return { status: 'NotFound', stopped: false };
+    if (d.TrainingJobStatus !== 'InProgress')
+      return { status: d.TrainingJobStatus ?? 'Unknown', stopped: false };
     await this.sendStop(name);
-    return 'Stopping';
+    return { status: 'Stopping', stopped: true };
   }
 }

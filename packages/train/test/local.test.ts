@@ -534,6 +534,69 @@ describe('local backend: cancellation', () => {
   });
 });
 
+describe('local backend: cleanup after the step was killed', () => {
+  /** A detached tree as a killed step leaves it: a leader that started a grandchild, then exited. */
+  async function orphanedTree(): Promise<{ leader: number; grandchild: number }> {
+    const proc = spawn(
+      NODE,
+      [
+        '-e',
+        `const { spawn } = require('node:child_process');
+const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+console.log(c.pid);
+c.unref();`,
+      ],
+      { detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let grandchild = 0;
+    proc.stdout.on('data', (b: Buffer) => (grandchild = Number(String(b).trim())));
+    await until(() => grandchild > 0 && !isAlive(proc.pid!));
+    return { leader: proc.pid!, grandchild };
+  }
+
+  it.each(['InProgress', 'Completed', 'Failed'])(
+    'post ends what still runs of the tree, the job last recorded %s',
+    async (status) => {
+      const { leader, grandchild } = await orphanedTree();
+      const root = join(ws.dir, '.modelship', 'training');
+      const job = 'churn-x-1-1-0123abcd';
+      await mkdir(join(root, job), { recursive: true });
+      // as written before the process started: no pid in it
+      const record = { backend: 'local', jobName: job, status, metrics: {}, transitions: [], lastLines: [] };
+      await writeFile(
+        join(root, job, 'job.json'),
+        JSON.stringify({ ...record, hyperparameters: {}, channels: {} }),
+      );
+      const state = new MemoryState();
+      state.save(STATE.job, job);
+      state.save(STATE.backend, 'local');
+      state.save(STATE.root, root);
+      state.save(STATE.pid, String(leader));
+      try {
+        const { ctx, log } = await makeContext(ws.dir, { state });
+        await createTrainImpl({ killGraceMs: 1_000 }).post!(ctx);
+        expect(isAlive(grandchild)).toBe(false);
+        expect(log.lines.join('\n')).toContain(`training job ${job} was running; stopped it`);
+        const after = JSON.parse(await readFile(join(root, job, 'job.json'), 'utf8'));
+        expect(after.status).toBe(status === 'InProgress' ? 'Stopped' : status);
+      } finally {
+        if (isAlive(grandchild)) process.kill(grandchild, 'SIGKILL');
+      }
+    },
+  );
+
+  it('post says there is nothing to stop when the tree is gone', async () => {
+    const state = new MemoryState();
+    state.save(STATE.job, 'churn-x-1-1-0123abcd');
+    state.save(STATE.backend, 'local');
+    state.save(STATE.root, join(ws.dir, '.modelship', 'training'));
+    state.save(STATE.pid, '999999999');
+    const { ctx, log } = await makeContext(ws.dir, { state });
+    await createTrainImpl().post!(ctx);
+    expect(log.lines.join('\n')).toContain('training job churn-x-1-1-0123abcd is NotFound; nothing to stop');
+  });
+});
+
 describe('local backend: dry run', () => {
   it('prints the command and contract environment and runs nothing', async () => {
     await config(CHURN());

@@ -103,7 +103,7 @@ export interface ResourceNameOptions {
 /**
  * A deterministic SageMaker resource name from what the resource is for:
  * `<base>[-<tag>]-<sha7>-<run id>-<attempt>-<request8>`, e.g.
- * `churn-1a2b3c4-9876543210-1-5d0e7a91`.
+ * `churn-1a2b3c4-9876543210-1-2a1730f2`.
  *
  * - `sha7`, `run id`, `attempt` come from `source`: a re-run of the same CI attempt gives the same
  *   name. Without a commit the sha part is `dev`; without a run id (a workstation) the run part is

@@ -16,7 +16,7 @@ export type BackendKind = 'local' | 'sagemaker';
 
 /**
  * The deterministic training job name: `<model>-<sha7>-<run id>-<attempt>-<request8>`, e.g.
- * `churn-1a2b3c4-9876543210-1-5d0e7a91`, where `request8` starts the sha256 of the resolved
+ * `churn-1a2b3c4-9876543210-1-2a1730f2`, where `request8` starts the sha256 of the resolved
  * request (see {@link TrainingRequest} and `resourceName`: `dev` without a commit, a UTC stamp
  * without a run id, shortened to SageMaker's 63 characters).
  */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { sha256Of } from '@modelship/aws';
@@ -52,4 +53,17 @@ export async function packDir(dir: string, file: string, exclude?: ReadonlySet<s
   );
   const digest = await sha256Of(file);
   return { files: files.length, ...digest };
+}
+
+/**
+ * sha256 (hex) of the files under `dir` (paths and contents, in path order, names in `exclude`
+ * skipped): the same tree always gives the same digest, wherever it lies and whatever its mtimes.
+ * Rejects with the file-system error when `dir` cannot be read.
+ */
+export async function treeDigest(dir: string, exclude?: ReadonlySet<string>): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listFiles(dir, exclude)) {
+    hash.update(`${file}\0${(await sha256Of(join(dir, file))).sha256}\n`);
+  }
+  return hash.digest('hex');
 }

@@ -32,7 +32,7 @@ export function entries(): Record<string, string> {
   const out: Record<string, string> = {
     index: `virtual:${PRE}import { runRootAction } from '@modelship/github';\nawait runRootAction('main');\n`,
     post: `virtual:${PRE}import { runRootAction } from '@modelship/github';\nawait runRootAction('post');\n`,
-    'cli/index': `virtual:${PRE}import './packages/cli/src/main.ts';\n`,
+    'cli/index': `virtual:#!/usr/bin/env node\n${PRE}import './packages/cli/src/main.ts';\n`,
   };
   for (const step of STEPS) {
     out[`${step.name}/index`] =

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { sha256Of } from '@modelship/aws';
-import { create } from 'tar';
 
 /** Every entry gets this mtime, so the same files always give the same archive (and sha256). */
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
@@ -47,6 +46,8 @@ export interface PackResult {
  */
 export async function packDir(dir: string, file: string, exclude?: ReadonlySet<string>): Promise<PackResult> {
   const files = await listFiles(dir, exclude);
+  // tar loads when a model or source archive is packed, not when the step starts.
+  const { create } = await import('tar');
   await create(
     { file, cwd: dir, gzip: true, portable: true, mtime: FIXED_MTIME, follow: true, noDirRecurse: true },
     files,

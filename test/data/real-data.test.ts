@@ -321,12 +321,28 @@ describe('CSV headers', () => {
     [';', 'id;amount;count\nA;1;2\nB;3;4\n', 'auto'],
     ['\t', 'id\tamount\tcount\nA\t1\t2\nB\t3\t4\n', 'auto'],
     [',', 'id,amount,count\nA,1,2\nB,3,4\n', 'auto'],
+    // auto decides from the header line, so short files and quoted delimiters do not fool it
+    ['|', 'id|amount|count\nA|1|2\nB|3|4\n', 'auto'],
+    [';', 'id;"amount, in EUR";count\nA;1;2\nB;3;4\n', 'auto'],
+    ['\t', 'id\tamount\tcount\r\nA\t1\t2\r\nB\t3\t4\r\n', 'auto'],
   ])('reads %j-delimited text with delimiter %j', async (_d, text, delimiter) => {
     const dir = workspace({ 'schema.json': numbers, 'data.csv': text });
     const { report, column } = await validate(dir, { data: 'data.csv', delimiter });
     expect(report.rows).toBe(2);
     expect(column('count').count).toBe(2);
     expect(column('id').count).toBe(2);
+  });
+
+  it.each([
+    ['a;b\n1;2\n', ';'],
+    ['a\tb\n1\t2\n', '\t'],
+    ['a|b\n1|2', '|'],
+    ['a\n1\n', ','],
+  ])('auto reads a file of one or two lines: %j', async (text, expected) => {
+    const dir = workspace({ 'schema.json': { type: 'object' }, 'data.csv': text });
+    const { report, profile } = await validate(dir, { data: 'data.csv', delimiter: 'auto' });
+    expect(report.invalidRows).toBe(0);
+    expect(profile.columns.map((c) => c.name)).toEqual(expected === ',' ? ['a'] : ['a', 'b']);
   });
 
   it('takes the delimiter, encoding and missing-value tokens from modelship.yml', async () => {

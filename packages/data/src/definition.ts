@@ -252,7 +252,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, ValidateDataOutpu
     delimiter: {
       type: 'string',
       description:
-        "CSV field delimiter: `,`, `;`, `|`, `tab` (or `\\t`), or `auto` to detect it from the first rows. Defaults to the config's `data.delimiter`, else `,`.",
+        "CSV field delimiter: `,`, `;`, `|`, `tab` (or `\\t`), or `auto` to take the one that splits the header line into the most columns. Defaults to the config's `data.delimiter`, else `,`.",
       enum: DELIMITERS,
     },
     encoding: {

@@ -287,8 +287,8 @@ async function removeOrphanTemps(dir: string, name: string): Promise<void> {
   }
 }
 
-/** Whether a process with this pid exists (signal 0 probes without touching it). */
-function processRuns(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 probes without touching it; EPERM: it does). */
+export function processRuns(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -10,7 +10,13 @@ import {
   writeJsonDocument,
   type S3Client,
 } from '@modelship/aws';
-import { ConfigError, type JsonSchema, type StepContext, type ValidateFunction } from '@modelship/core';
+import {
+  ConfigError,
+  processRuns,
+  type JsonSchema,
+  type StepContext,
+  type ValidateFunction,
+} from '@modelship/core';
 import type { DatasetProfile } from '@modelship/stats';
 import { checkProfile } from './baseline.js';
 import { schemaColumns, type SchemaColumn } from './columns.js';
@@ -294,16 +300,6 @@ async function runScratchDir(dir: string): Promise<string> {
     if (m && !processRuns(Number(m[1]))) await rm(join(dir, name), { recursive: true, force: true });
   }
   return mkdtemp(join(dir, `.run-${process.pid}-`));
-}
-
-function processRuns(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
 }
 
 /** The JSON report: verdict, counts, drift evidence, and every invalid row (streamed, bounded memory). */

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   createS3Client,
-  isS3Uri,
   readJsonDocument,
   readJsonText,
   writeJsonDocument,
@@ -380,10 +379,4 @@ export function defaultDeps(ctx: StepContext): DataDeps {
     s3: () => (client ??= createS3Client(ctx.config.values.region, ctx.env)),
     log: (m) => ctx.log.debug(m),
   };
-}
-
-export function relativeTo(cwd: string, p: string): string {
-  if (isS3Uri(p)) return p;
-  const rel = relative(cwd, p);
-  return rel.startsWith('..') ? p : rel;
 }

@@ -64,7 +64,6 @@ async function runOne(
   const stream = new StreamLogger(process.stderr, args.debug);
   const log: Logger = args.quiet
     ? {
-        ...stream,
         info: () => undefined,
         warn: (m) => stream.warn(m),
         error: (m) => stream.error(m),

@@ -43,6 +43,15 @@ export async function undecodable(
   err: UndecodableError,
   locate?: (offset: number) => Promise<number>,
 ): Promise<ConfigError> {
+  // 1f 8b opens every gzip stream: a compressed file whose name does not say so.
+  if (!source.gzip && err.offset === 1 && err.bytes[0] === 0x8b)
+    return new ConfigError(
+      'is gzip-compressed, but its name does not end in .gz',
+      source.workspacePath ?? source.uri,
+      {
+        hint: 'rename it to end in .gz (e.g. data.csv.gz) so it is decompressed as it is read',
+      },
+    );
   const line = locate
     ? await locate(err.offset)
     : await lineOfByte(await source.open(), source.gzip, err.offset);

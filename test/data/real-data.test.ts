@@ -672,3 +672,22 @@ describe('a gzip file not named .gz', () => {
     expect(line).toBe('data.csv: is gzip-compressed, but its name does not end in .gz');
   });
 });
+
+describe('--infer on JSON Lines', () => {
+  it('types arrays, objects and mixed columns as the data holds them, so the data passes its own schema', async () => {
+    const dir = workspace({
+      'data.jsonl':
+        '{"a":[1,2],"b":{"x":1},"c":1,"d":"t","e":true}\n{"a":[3],"b":{"y":2},"c":2.5,"d":"u","e":1}\n{"a":[],"b":{},"c":"3","d":null,"e":false}\n',
+    });
+    const schema = await infer(dir, 'data.jsonl');
+    expect(schema.properties).toEqual({
+      a: { type: 'array' },
+      b: { type: 'object' },
+      c: { type: ['number', 'string'] },
+      d: { type: ['string', 'null'] },
+      e: { type: ['boolean', 'number'] },
+    });
+    const { report } = await validate(dir, { data: 'data.jsonl', schema: 'inferred.json' });
+    expect(report.invalidRows).toBe(0);
+  });
+});

@@ -152,18 +152,22 @@ function changeRow(
     row.reason = `no value to compare (${nums.candidate === undefined ? 'candidate' : 'champion'} ${check.metric} missing)`;
     return row;
   }
-  const better = check.direction === 'lower' ? 'lower' : 'higher';
+  // Judged on the direction-adjusted difference; said in the metric's own units: for a metric
+  // where lower is better, the upper bound of candidate − champion must be below −threshold.
+  const lower = check.direction === 'lower';
+  const limit = lower ? -threshold : threshold;
+  const side = lower ? 'below' : 'above';
+  const tail = lower ? ' (lower is better)' : '';
   if (iv) {
-    const low = sign > 0 ? iv.low : -iv.high;
     const pct = Math.round(iv.confidence * 100);
-    const ok = low > threshold;
+    const bound = lower ? iv.high : iv.low;
+    const ok = sign * bound > threshold;
     row.status = ok ? 'pass' : 'fail';
-    row.reason = `lower ${pct}% bound of the improvement (${better} is better) is ${fmt(low)}: ${ok ? 'above' : 'not above'} ${fmt(threshold)}`;
+    row.reason = `${lower ? 'upper' : 'lower'} ${pct}% bound of Δ ${check.metric} (${fmt(bound)}) is ${ok ? '' : 'not '}${side} ${fmt(limit)}${tail}`;
   } else {
-    const adj = sign * row.delta;
-    const ok = adj > threshold;
+    const ok = sign * row.delta > threshold;
     row.status = ok ? 'pass' : 'fail';
-    row.reason = `point values only (no interval): improvement ${fmt(adj)} (${better} is better) is ${ok ? 'above' : 'not above'} ${fmt(threshold)}`;
+    row.reason = `point values only, no interval: Δ ${check.metric} ${fmt(row.delta)} is ${ok ? '' : 'not '}${side} ${fmt(limit)}${tail}`;
   }
   return row;
 }

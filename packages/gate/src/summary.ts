@@ -14,12 +14,11 @@ function thresholdText(r: CheckResult): string {
     case 'max':
       return `≤ ${fmt(r.threshold)}`;
     default: {
-      const written = r.thresholdAsWritten
-        ? ` (${r.condition === 'max-regression' ? '−' : '+'}${r.thresholdAsWritten})`
-        : '';
-      const bound =
-        r.test === 'point' ? 'Δ' : `Δ lower ${Math.round((r.interval?.confidence ?? 0.95) * 100)}%`;
-      return `${bound} > ${fmt(r.threshold)}${written}`;
+      const written = r.thresholdAsWritten ? ` (${r.thresholdAsWritten} of the champion)` : '';
+      const lower = r.direction === 'lower';
+      const pct = Math.round((r.interval?.confidence ?? 0.95) * 100);
+      const bound = r.test === 'point' ? 'Δ' : `Δ ${lower ? 'upper' : 'lower'} ${pct}%`;
+      return `${bound} ${lower ? '<' : '>'} ${fmt(lower ? -r.threshold : r.threshold)}${written}`;
     }
   }
 }
@@ -27,7 +26,12 @@ function thresholdText(r: CheckResult): string {
 function deltaText(r: CheckResult): string {
   if (r.delta === undefined) return '–';
   const iv = r.interval ? ` [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : '';
-  const p = r.pValue !== undefined ? ` p=${fmt(r.pValue)}` : '';
+  const p =
+    r.pValue === undefined
+      ? ''
+      : r.pValue === 0 && r.resamples
+        ? ` p<${fmt(1 / r.resamples)}`
+        : ` p=${fmt(r.pValue)}`;
   return `${r.delta >= 0 ? '+' : ''}${fmt(r.delta)}${iv}${p}`;
 }
 

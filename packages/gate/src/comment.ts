@@ -71,7 +71,8 @@ export async function upsertComment(opts: {
 }): Promise<CommentOutcome> {
   const { run, log } = opts;
   const skip = (why: string, warn: boolean): CommentOutcome => {
-    (warn ? log.warn : log.info)(`pull-request comment: ${why}`);
+    if (warn) log.warn(`pull-request comment: ${why}`);
+    else log.info(`pull-request comment: ${why}`);
     return { action: 'skipped', why };
   };
   if (!run) return skip('not running in GitHub Actions; no comment', false);

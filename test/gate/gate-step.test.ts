@@ -21,7 +21,7 @@ gate:
 
 function workspace(
   config = CONFIG,
-  rows = predictionRows({ n: 600, candidate: 0.3, champion: 0.1 }),
+  rows: readonly object[] = predictionRows({ n: 600, candidate: 0.3, champion: 0.1 }),
 ): string {
   const dir = tempDir('modelship-gate-step-');
   writeFileSync(join(dir, 'modelship.yml'), config);
@@ -95,7 +95,7 @@ describe('evaluate-gate step', () => {
       label,
       score,
     }));
-    const run = await runStep(step, { predictions: 'preds.csv' }, { cwd: workspace(CONFIG, rows as never) });
+    const run = await runStep(step, { predictions: 'preds.csv' }, { cwd: workspace(CONFIG, rows) });
     expect(run.result.ok).toBe(true);
     expect(run.log.lines.join('\n')).toContain(
       "baseline 'registry': this release has no registry champion lookup yet",

@@ -48,14 +48,13 @@ export function predictionRows(opts: {
   });
 }
 
-export function toCsv(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
+export function toCsv(rows: readonly object[], columns?: readonly string[]): string {
   const cols = columns ?? Object.keys(rows[0] ?? {});
-  return (
-    [cols.join(','), ...rows.map((r) => cols.map((c) => String(r[c] ?? '')).join(','))].join('\n') + '\n'
-  );
+  const cell = (r: object, c: string) => String((r as Record<string, unknown>)[c] ?? '');
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r, c)).join(','))].join('\n') + '\n';
 }
 
-export function toJsonl(rows: readonly Record<string, unknown>[]): string {
+export function toJsonl(rows: readonly object[]): string {
   return rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 }
 

@@ -115,6 +115,8 @@ function jsonLines(text: string, path: string, sha256: string): Table {
   return { path, columns, rows, lines, sha256 };
 }
 
+const rowsText = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
+
 function numberOf(v: Cell): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
@@ -202,7 +204,7 @@ function align(cand: Table, champ: Table, id: string): Table {
   if (!byId) {
     if (cand.rows.length !== champ.rows.length)
       throw new ConfigError(
-        `has ${champ.rows.length} rows and ${cand.path} has ${cand.rows.length}: predictions paired by row order need the same rows`,
+        `has ${rowsText(champ.rows.length)} and ${cand.path} has ${rowsText(cand.rows.length)}: predictions paired by row order need the same rows`,
         champ.path,
         { hint: `add an '${id}' column to both files to pair them by id` },
       );

@@ -1,6 +1,6 @@
 // Fixtures of the evaluate-gate tests: predictions made from a seeded generator (the same bytes on
 // every run), and a stand-in of GitHub's REST API for issue comments on 127.0.0.1.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 function prng(seed: number): () => number {
@@ -88,7 +88,7 @@ export async function startGitHubStandIn(repo = 'acme/churn'): Promise<GitHubSta
     requests: [],
     close: () => new Promise((res) => server.close(() => res())),
   };
-  const send = (res: import('node:http').ServerResponse, status: number, value: unknown) => {
+  const send = (res: ServerResponse, status: number, value: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(value));
   };

@@ -56,7 +56,7 @@ describe('predictions', () => {
       { 'c.csv': toCsv(ROWS, ['label', 'score']), 'h.csv': toCsv(ROWS.slice(1), ['label', 'score']) },
       'c.csv',
       'h.csv',
-      'h.csv: has 39 rows and c.csv has 40: predictions paired by row order need the same rows',
+      'h.csv: has 39 rows and c.csv has 40 rows: predictions paired by row order need the same rows',
     ],
     [
       'a missing label column',

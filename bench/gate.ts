@@ -5,7 +5,7 @@
  * (paired=True, percentile, batch=5) with fewer resamples, scaled to 2,000, and a NumPy fast DeLong.
  * Prints wall seconds (and this process's CPU seconds: the machine may be shared).
  *
- *   npm run bench:gate [-- --rows 1000000 --peer-resamples 20]
+ *   npm run bench:gate [-- --rows 1000000 --peer-resamples 20]   (BENCH_PYTHON overrides the Python)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { mulberry32, normal } from '../packages/stats/test/prng.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out', 'gate');
-const PYTHON = join(ROOT, '.cache', 'venv', 'bin', 'python');
+const PYTHON = process.env['BENCH_PYTHON'] ?? join(ROOT, '.cache', 'venv', 'bin', 'python');
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;

@@ -1,0 +1,2 @@
+export * from './evaluate-config.js';
+export * from './evaluate.js';

@@ -174,7 +174,7 @@ export interface EvaluationResult {
   test: string;
   /** The run was found done (same request) and its result reused. */
   reused: boolean;
-  /** The local job directory (local backend) . */
+  /** The local job directory (local backend). */
   jobDir?: string;
   createdAt?: string;
   endedAt?: string;

@@ -19,3 +19,5 @@ export { resolveBaseline, metricValues } from './baseline.js';
 export { qualityStatistics } from './quality.js';
 export { renderVerdict, intervalChart, orderedRows } from './summary.js';
 export { upsertComment, commentMarker } from './comment.js';
+export * from './evaluate-config.js';
+export * from './evaluate.js';

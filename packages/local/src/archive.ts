@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { sha256Of } from '@modelship/aws';
+
+/**
+ * Archives of file trees, as SageMaker knows them: `model.tar.gz` (what training leaves, what
+ * evaluation and serving read) and `sourcedir.tar.gz` (script mode). Packing is deterministic;
+ * `tar` loads only when an archive is packed or extracted.
+ */
 
 /** Every entry gets this mtime, so the same files always give the same archive (and sha256). */
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
@@ -16,6 +22,17 @@ export const SOURCE_EXCLUDES: ReadonlySet<string> = new Set([
   '.ipynb_checkpoints',
   '.DS_Store',
 ]);
+
+/** sha256 (hex) and size of a local file, streamed. */
+export async function fileSha256(file: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(file)) {
+    bytes += (chunk as Buffer).length;
+    hash.update(chunk as Buffer);
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
 
 /** Relative (posix) paths of the files under `dir`, sorted, skipping names in `exclude`. */
 export async function listFiles(dir: string, exclude: ReadonlySet<string> = new Set()): Promise<string[]> {
@@ -46,14 +63,34 @@ export interface PackResult {
  */
 export async function packDir(dir: string, file: string, exclude?: ReadonlySet<string>): Promise<PackResult> {
   const files = await listFiles(dir, exclude);
-  // tar loads when a model or source archive is packed, not when the step starts.
   const { create } = await import('tar');
   await create(
     { file, cwd: dir, gzip: true, portable: true, mtime: FIXED_MTIME, follow: true, noDirRecurse: true },
     files,
   );
-  const digest = await sha256Of(file);
+  const digest = await fileSha256(file);
   return { files: files.length, ...digest };
+}
+
+/**
+ * Extract the gzip'd (or plain) tar `file` into `dir` (created if needed), as SageMaker unpacks a
+ * model.tar.gz: entries keep their paths below `dir`; absolute paths and `..` are refused by tar
+ * (their leading parts stripped), so nothing lands outside `dir`. Resolves with the number of
+ * files extracted; rejects with tar's error for a file that is not an archive.
+ */
+export async function extractArchive(file: string, dir: string): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const { extract } = await import('tar');
+  let files = 0;
+  await extract({
+    file,
+    cwd: dir,
+    strict: true,
+    onReadEntry: (e) => {
+      if (e.type === 'File' || e.type === 'OldFile') files++;
+    },
+  });
+  return files;
 }
 
 /**
@@ -64,7 +101,7 @@ export async function packDir(dir: string, file: string, exclude?: ReadonlySet<s
 export async function treeDigest(dir: string, exclude?: ReadonlySet<string>): Promise<string> {
   const hash = createHash('sha256');
   for (const file of await listFiles(dir, exclude)) {
-    hash.update(`${file}\0${(await sha256Of(join(dir, file))).sha256}\n`);
+    hash.update(`${file}\0${(await fileSha256(join(dir, file))).sha256}\n`);
   }
   return hash.digest('hex');
 }

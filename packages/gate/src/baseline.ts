@@ -9,22 +9,23 @@ export type Baseline =
   | { kind: 'registry' }
   | { kind: 'none' }
   | { kind: 'metrics'; path: string; values: Record<string, number>; sha256: string }
-  | { kind: 'predictions'; path: string };
+  | { kind: 'predictions'; path: string }
+  | { kind: 'model'; uri: string };
 
 /** What the user said in `baseline` (`registry` when empty). */
 export async function resolveBaseline(input: string | undefined, cwd: string): Promise<Baseline> {
   const v = input?.trim() ?? '';
   if (v === '' || v === 'registry') return { kind: 'registry' };
   if (v === 'none') return { kind: 'none' };
+  // A model artefact: the champion is scored by the evaluation run (the `evaluate` block).
+  if (/\.(tar\.gz|tgz)$/i.test(v)) return { kind: 'model', uri: v };
   if (v.startsWith('s3://'))
-    throw new ConfigError('a champion on S3 is not read by this release', `input 'baseline'`, {
-      hint: 'copy its metrics or predictions file into the workspace first and give its path',
-    });
-  if (/\.(tar\.gz|tgz)$/i.test(v))
     throw new ConfigError(
-      'is a model artefact: scoring it needs an evaluation run, which this release does not do',
+      'a champion metrics or predictions file on S3 is not read by this release',
       `input 'baseline'`,
-      { hint: "give the champion's predictions (CSV / JSON Lines) or metrics (JSON) file instead" },
+      {
+        hint: "copy it into the workspace first and give its path, or give the champion's model.tar.gz (s3:// or a path) with an evaluate block",
+      },
     );
   if (isPredictionsPath(v)) return { kind: 'predictions', path: v };
   const { values, sha256 } = await readMetricsFile(v, cwd, 'champion metrics file');

@@ -8,7 +8,7 @@ import {
   type GateConfig,
   type GateTest,
 } from './definition.js';
-import type { MetricName } from './stats-pending.js';
+import type { MetricName } from '@modelship/stats';
 
 /** A threshold on the difference: absolute, or a percentage of the champion's value. */
 export interface Bound {

@@ -8,6 +8,7 @@ import {
   type JsonSchema,
   type LoadedConfig,
 } from '@modelship/core';
+import { EVALUATE_CONFIG_SCHEMA } from './evaluate-config.js';
 
 /** Metrics the gate computes from predictions (the same code for candidate and champion). */
 export const METRICS = [
@@ -364,7 +365,10 @@ export const gateStep = defineStep<GateInputs, GateOutput>({
   },
   // The gate's own block. The evaluation run's block (`evaluate`) is declared beside it, in the
   // same list, when that part lands: a step may own several blocks of modelship.yml.
-  config: [{ key: 'gate', schema: GATE_CONFIG_SCHEMA }],
+  config: [
+    { key: 'gate', schema: GATE_CONFIG_SCHEMA },
+    { key: 'evaluate', schema: EVALUATE_CONFIG_SCHEMA },
+  ],
   manifest: { key: 'evaluation', schema: EVALUATION_SECTION_SCHEMA },
   fromConfig: (config) => (gateConfig(config) ? {} : undefined),
   load: async () => (await import('./step.js')).createGateImpl(),

@@ -13,7 +13,7 @@ import {
   type IntervalResult,
   type MetricName,
   type PredictionColumns,
-} from './stats-pending.js';
+} from '@modelship/stats';
 
 /** The champion as the gate knows it. */
 export type Champion =

@@ -3,7 +3,7 @@
 // points to), so register can attach it: each metric `{value, standard_deviation}`, the standard
 // deviation from a bootstrap of the candidate's rows.
 import type { Paired } from './predictions.js';
-import { computeMetric, type MetricName, type PredictionColumns } from './stats-pending.js';
+import { computeMetric, type MetricName, type PredictionColumns } from '@modelship/stats';
 
 const BINARY: [string, MetricName][] = [
   ['accuracy', 'accuracy'],

@@ -23,6 +23,7 @@ import {
   type GateOutput,
 } from './definition.js';
 import { blocks, judge, rowName, type Champion, type Evidence } from './judge.js';
+import { runEvaluation } from './evaluate.js';
 import { readPredictions, type Paired } from './predictions.js';
 import { qualityStatistics } from './quality.js';
 import { renderVerdict } from './summary.js';
@@ -63,6 +64,8 @@ function championOf(
       return { kind: 'metrics', identity: b.path, values: b.values };
     case 'none':
       return { kind: 'none', why: why.none };
+    case 'model':
+      return { kind: 'predictions', identity: `${b.uri} (scored by the evaluation run)` };
     case 'registry':
       return paired?.champion
         ? { kind: 'columns', identity: `${paired.files[0]!.path} (champion columns)` }
@@ -108,6 +111,59 @@ async function gather(
       candidateSource: `predictions ${inputs.predictions}`,
     };
   }
+  if (ctx.config.values.evaluate !== undefined) {
+    // Evaluation runs: the candidate (train's model) and the champion (a model artefact) are scored
+    // by the same script on the same test data, so their predictions pair row by row.
+    const training = ctx.manifest.get<{ modelArtifact?: string; modelSha256?: string }>('training');
+    if (!training?.modelArtifact)
+      throw new ConfigError(
+        'the evaluate block needs a trained model: the manifest records none',
+        'evaluate',
+        {
+          hint: 'run train first (modelship run runs it before evaluate-gate), or give predictions',
+        },
+      );
+    const candidate = await runEvaluation({
+      ctx,
+      role: 'candidate',
+      model: training.modelArtifact,
+      modelSha256: training.modelSha256,
+    });
+    const champion =
+      baseline.kind === 'model'
+        ? await runEvaluation({ ctx, role: 'champion', model: baseline.uri })
+        : undefined;
+    const paired = await readPredictions(relativeTo(ctx.cwd, candidate.predictions), {
+      cwd: ctx.cwd,
+      columns,
+      championPath: champion
+        ? relativeTo(ctx.cwd, champion.predictions)
+        : baseline.kind === 'predictions'
+          ? baseline.path
+          : undefined,
+      useChampionColumns: false,
+      binary: checks.some((c) => c.known && isClassification(c.known)),
+      slices: sliceColumns(checks),
+    });
+    const champ = championOf(baseline, paired, why);
+    if (baseline.kind === 'registry') ctx.log.warn(REGISTRY_WARNING);
+    return {
+      evidence: {
+        mode: 'predictions',
+        paired,
+        champion: champ,
+        predictionsFile: relativeTo(ctx.cwd, candidate.predictions),
+      },
+      baseline,
+      candidateSource: `evaluation run ${candidate.jobName}`,
+    };
+  }
+  if (baseline.kind === 'model')
+    throw new ConfigError(
+      'is a model artefact: scoring it needs an evaluation run, and modelship.yml has no evaluate block',
+      `input 'baseline'`,
+      { hint: "add an evaluate block (docs/gate.md), or give the champion's predictions or metrics file" },
+    );
   if (baseline.kind === 'predictions')
     throw new ConfigError(
       "is a predictions file, but the candidate has none: pairing needs both models' predictions",

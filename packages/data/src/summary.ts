@@ -9,20 +9,24 @@ function icon(ok: boolean, warn = false): string {
 }
 
 function driftTable(features: readonly FeatureDrift[]): string {
-  const rows = features.map((f) => [
-    f.feature,
-    f.kind,
-    f.status === 'skipped' ? '–' : f.method,
-    f.status === 'skipped' ? '–' : formatNumber(f.statistic),
-    f.status === 'skipped'
-      ? '–'
-      : f.pValue !== undefined
-        ? `p < ${formatNumber(f.threshold)}`
-        : `≥ ${formatNumber(f.threshold)}`,
-    f.pValue !== undefined ? formatNumber(f.pValue) : '–',
-    `${formatNumber(f.nBaseline)} / ${formatNumber(f.nCurrent)}`,
-    f.status === 'drift' ? '⚠️ drift' : f.status === 'skipped' ? `skipped: ${f.reason}` : 'ok',
-  ]);
+  const rows = features.map((f) => {
+    const measured = f.pValue !== undefined || f.statistic !== 0;
+    const floor = f.effectFloor !== undefined ? ` and effect ≥ ${formatNumber(f.effectFloor)}` : '';
+    return [
+      f.feature,
+      f.kind,
+      f.status === 'ignored' ? '–' : f.method,
+      measured ? formatNumber(f.statistic) : '–',
+      !measured
+        ? '–'
+        : f.pValue !== undefined
+          ? `p < ${formatNumber(f.threshold)}${floor}`
+          : `≥ ${formatNumber(f.threshold)}`,
+      f.pValue !== undefined ? formatNumber(f.pValue) : '–',
+      `${formatNumber(f.nBaseline)} / ${formatNumber(f.nCurrent)}`,
+      `${f.status === 'drift' ? '⚠️ drift' : f.status}: ${f.reason}`,
+    ];
+  });
   return table(
     ['feature', 'type', 'method', 'statistic', 'drift when', 'p-value', 'n (baseline / current)', 'result'],
     rows,
@@ -71,9 +75,10 @@ export function renderSummary(
       ? [
           'drift',
           icon(!(drifted.length && opts.failOn === 'drift'), drifted.length > 0),
-          drifted.length
+          (drifted.length
             ? `${drifted.length} of ${o.drift.checked} features drifted`
-            : `no drift in ${o.drift.checked} features`,
+            : `no drift in ${o.drift.checked} features`) +
+            (o.drift.insufficient.length ? `; insufficient data: ${o.drift.insufficient.join(', ')}` : ''),
         ]
       : ['drift', '➖', 'no baseline given'],
   ];

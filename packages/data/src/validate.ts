@@ -11,7 +11,7 @@ import {
   type S3Client,
 } from '@modelship/aws';
 import { ConfigError, type JsonSchema, type StepContext, type ValidateFunction } from '@modelship/core';
-import type { DatasetProfile } from '@modelship/stats';
+import { PROFILE_SCHEMA_VERSION, type DatasetProfile } from '@modelship/stats';
 import { checkProfile } from './baseline.js';
 import { schemaColumns, type SchemaColumn } from './columns.js';
 import { computeDrift, type DriftOptions, type DriftReport } from './drift.js';
@@ -179,7 +179,7 @@ async function readAll(
 function buildProfile(proc: RecordProcessor, files: SourceStats[], now: Date): DatasetProfile {
   return {
     kind: 'modelship.profile',
-    schemaVersion: 1,
+    schemaVersion: PROFILE_SCHEMA_VERSION,
     createdAt: now.toISOString(),
     rows: proc.rows,
     sources: files.map((f) => ({ uri: f.uri, sha256: f.sha256, rows: f.rows })),

@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@modelship/core';
-import {
-  createAccumulator,
-  profileFromAccumulators,
-  QuantileSketch,
-  type DatasetProfile,
-} from '@modelship/stats';
+import { createAccumulator, profileFromAccumulators, KllSketch, type DatasetProfile } from '@modelship/stats';
 
 import { checkProfile } from '../src/baseline.js';
 import { categorical, mulberry32, normal } from '../../stats/test/prng.js';
@@ -36,7 +31,7 @@ describe('profile JSON', () => {
     const back = checkProfile(JSON.parse(JSON.stringify(p)), 'baseline.json');
     expect(back).toEqual(p);
     const income = back.columns[0]!.numeric!;
-    const sketch = QuantileSketch.fromJSON(income.sketch);
+    const sketch = KllSketch.fromJSON(income.sketch);
     expect(sketch.count).toBe(2000);
     expect(sketch.quantile(0.5)).toBe(income.quantiles.p50);
     expect(back.columns[1]).toMatchObject({ count: 1960, missing: 40, types: { integer: 1960 } });
@@ -51,7 +46,7 @@ describe('profile JSON', () => {
     };
     const cases: [unknown, RegExp][] = [
       [bad((p) => (p.kind = 'something')), /^kind: must be 'modelship.profile'/],
-      [bad((p) => (p.schemaVersion = 2)), /^schemaVersion: unsupported profile schema version 2/],
+      [bad((p) => (p.schemaVersion = 3)), /^schemaVersion: an unsupported profile version 3/],
       [bad((p) => delete p.columns), /^columns: is required$/],
       [bad((p) => (p.columns = {})), /^columns: must be an array$/],
       [
@@ -63,10 +58,10 @@ describe('profile JSON', () => {
       ],
       [
         bad((p) => {
-          const cols = p.columns as { numeric: { sketch: { pos: { counts: unknown[] } } } }[];
-          cols[0]!.numeric.sketch.pos.counts[0] = -1;
+          const cols = p.columns as { numeric: { sketch: { levels: unknown[][] } } }[];
+          cols[0]!.numeric.sketch.levels[0]![0] = 'x';
         }),
-        /^columns\[0\]\.numeric\.sketch\.pos\.counts\[0\]: must be >= 0/,
+        /^columns\[0\]\.numeric\.sketch\.levels\[0\]\[0\]: must be a finite number/,
       ],
       [
         bad((p) => ((p.columns as Record<string, unknown>[])[2]!.kind = 'text')),
@@ -101,10 +96,32 @@ describe('profile JSON', () => {
         /^columns\[2\]\.categorical\.hll: HyperLogLog registers must decode to 4096 bytes, got 3$/,
       ],
       [
+        bad((p) => ((p.columns as { numeric: { sketch: { k: number } } }[])[0]!.numeric.sketch.k = 4)),
+        /^columns\[0\]\.numeric\.sketch\.k: must be >= 16$/,
+      ],
+      // Internal consistency: counts that contradict each other.
+      [
+        bad((p) => ((p.columns as { numeric: { sketch: { n: number } } }[])[0]!.numeric.sketch.n += 1)),
+        /^columns\[0\]\.numeric\.sketch: sketch items weigh \d+, but n is \d+ .*: the counts contradict each other$/,
+      ],
+      [
         bad(
-          (p) => ((p.columns as { numeric: { sketch: { alpha: number } } }[])[0]!.numeric.sketch.alpha = 1),
+          (p) => ((p.columns as { categorical: { otherCount: number } }[])[2]!.categorical.otherCount += 5),
         ),
-        /^columns\[0\]\.numeric\.sketch\.alpha: must be < 1$/,
+        /^columns\[2\]\.categorical\.otherCount: top \(\d+\) \+ otherCount \(\d+\) is not the \d+ values tallied in types/,
+      ],
+      [
+        bad((p) => ((p.columns as { count: number }[])[0]!.count += 1)),
+        /^columns\[0\]\.types: tally \d+ values, but count is \d+/,
+      ],
+      [
+        bad(
+          (p) =>
+            ((
+              p.columns as { numeric: { histogram: { counts: number[] } } }[]
+            )[0]!.numeric.histogram.counts[0]! += 1),
+        ),
+        /^columns\[0\]\.numeric\.histogram\.counts: sum to \d+, but the sketch holds \d+ values/,
       ],
       [
         bad(
@@ -122,6 +139,10 @@ describe('profile JSON', () => {
         /^kind: must be 'modelship.profile' \(is this a modelship profile\?\), got undefined$/,
       ],
       [null, /^\(profile\): must be an object$/],
+      [
+        bad((p) => (p.schemaVersion = 1)),
+        /^schemaVersion: an older profile version 1 \(this modelship reads version 2\)$/,
+      ],
     ];
     for (const [doc, message] of cases) {
       let err: unknown;
@@ -130,9 +151,13 @@ describe('profile JSON', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(ConfigError);
+      expect([String(message), err]).toEqual([String(message), expect.any(ConfigError)]);
       expect((err as ConfigError).message).toMatch(message);
       expect((err as ConfigError).where).toBe('baseline.json');
+      if (/schemaVersion/.test((err as ConfigError).message))
+        expect((err as ConfigError).hint).toMatch(
+          /modelship validate-data --data <reference data> --schema <schema> --write-profile <path>/,
+        );
     }
   });
 });

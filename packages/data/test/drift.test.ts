@@ -54,7 +54,7 @@ function byName(features: FeatureDrift[]): Record<string, FeatureDrift> {
 }
 
 describe('computeDrift: the two key properties', () => {
-  it('does not flag two samples of the same distribution (large baseline: PSI and JS)', () => {
+  it('does not flag two samples of the same distribution (larger samples)', () => {
     for (const [s1, s2] of [
       [1, 2],
       [3, 4],
@@ -63,17 +63,16 @@ describe('computeDrift: the two key properties', () => {
       const r = computeDrift(makeProfile(s1, 4000), makeProfile(s2, 3000));
       expect(r.drifted).toEqual([]);
       const f = byName(r.features);
-      expect(f.score).toMatchObject({ method: 'psi', status: 'ok', threshold: 0.2 });
+      expect(f.score).toMatchObject({ method: 'ks', status: 'no drift', effectFloor: 0.05 });
       expect(f.score!.statistic).toBeLessThan(0.05);
-      expect(f.plan).toMatchObject({ method: 'js', status: 'ok', threshold: 0.1 });
-      expect(f.plan!.statistic).toBeLessThan(0.05);
-      expect(f.customer).toMatchObject({ status: 'skipped', drifted: false });
+      expect(f.plan).toMatchObject({ method: 'chi-square', status: 'no drift' });
+      expect(f.customer).toMatchObject({ status: 'insufficient data', drifted: false });
       expect(f.customer!.reason).toMatch(/identifier-like/);
-      expect(r.checked).toBe(7);
+      expect(r.checked).toBe(8);
     }
   });
 
-  it('does not flag two samples of the same distribution (small baseline: KS and chi-square)', () => {
+  it('does not flag two samples of the same distribution (smaller samples)', () => {
     for (const [s1, s2] of [
       [11, 12],
       [13, 14],
@@ -82,17 +81,17 @@ describe('computeDrift: the two key properties', () => {
       const r = computeDrift(makeProfile(s1, 800), makeProfile(s2, 600));
       expect(r.drifted).toEqual([]);
       const f = byName(r.features);
-      expect(f.score).toMatchObject({ method: 'ks', status: 'ok' });
-      expect(f.region).toMatchObject({ method: 'chi-square', status: 'ok' });
-      // Bonferroni over the tests: 4 numeric KS + 3 categorical chi-square.
-      expect(f.score!.threshold).toBeCloseTo(0.05 / 7, 12);
+      expect(f.score).toMatchObject({ method: 'ks', status: 'no drift' });
+      expect(f.region).toMatchObject({ method: 'chi-square', status: 'no drift' });
+      // Bonferroni over the tests: a distribution and a missing-rate test for each of 8 features.
+      expect(f.score!.threshold).toBeCloseTo(0.05 / 16, 12);
       expect(f.score!.pValue).toBeGreaterThan(f.score!.threshold);
     }
   });
 
   it('flags a half-standard-deviation mean shift and a 30% -> 50% category share, and nothing else', () => {
     for (const [rows, numeric, cat] of [
-      [4000, 'psi', 'js'],
+      [4000, 'ks', 'chi-square'],
       [800, 'ks', 'chi-square'],
     ] as const) {
       const r = computeDrift(makeProfile(21, rows), makeProfile(22, rows, { score: 0.5, plan: true }));
@@ -100,7 +99,7 @@ describe('computeDrift: the two key properties', () => {
       const f = byName(r.features);
       expect(f.score).toMatchObject({ method: numeric, status: 'drift', drifted: true });
       expect(f.plan).toMatchObject({ method: cat, status: 'drift', drifted: true });
-      expect(f.score!.reason).toMatch(numeric === 'psi' ? /^PSI 0\.\d+ >= 0\.2$/ : /^KS .*, p = .* < /);
+      expect(f.score!.reason).toMatch(/^KS .*, p = .* < .*, D 0\.\d+ >= floor 0\.05/);
     }
   });
 });
@@ -116,7 +115,7 @@ describe('computeDrift: methods and thresholds', () => {
     // A half-std shift is a normed Wasserstein distance of about 0.5.
     expect(f.score!.statistic).toBeGreaterThan(0.4);
     expect(f.score!.statistic).toBeLessThan(0.6);
-    expect(f.income).toMatchObject({ method: 'wasserstein', status: 'ok' });
+    expect(f.income).toMatchObject({ method: 'wasserstein', status: 'no drift' });
     expect(f.plan).toMatchObject({ method: 'linf', threshold: 0.1, status: 'drift' });
     expect(f.plan!.statistic).toBeCloseTo(0.2, 1);
     expect(r.method).toMatch(/normed Wasserstein >= 0\.1/);
@@ -126,29 +125,31 @@ describe('computeDrift: methods and thresholds', () => {
   it('lets defaultThreshold replace the distance defaults and a feature threshold win over both', () => {
     const options: DriftOptions = {
       defaultThreshold: 0.9,
+      numeric: 'psi',
+      categorical: 'js',
       features: { plan: { threshold: 0.01 }, income: { method: 'js' }, visits: { ignore: true } },
     };
     const f = byName(computeDrift(base, cur, options).features);
-    expect(f.score).toMatchObject({ method: 'psi', threshold: 0.9, status: 'ok' });
+    expect(f.score).toMatchObject({ method: 'psi', threshold: 0.9, status: 'no drift' });
     expect(f.plan).toMatchObject({ method: 'js', threshold: 0.01, status: 'drift' });
-    expect(f.income).toMatchObject({ method: 'js', threshold: 0.9, status: 'ok' });
-    expect(f.visits).toMatchObject({ status: 'skipped', reason: 'ignored by configuration', drifted: false });
+    expect(f.income).toMatchObject({ method: 'js', threshold: 0.9, status: 'no drift' });
+    expect(f.visits).toMatchObject({ status: 'ignored', reason: 'ignored by configuration', drifted: false });
   });
 
   it('runs p-value methods on large samples too, with alpha and the Bonferroni correction', () => {
     const r = computeDrift(base, cur, { numeric: 'ks', categorical: 'chi-square', alpha: 0.01 });
     const f = byName(r.features);
     expect(f.score).toMatchObject({ method: 'ks', status: 'drift' });
-    expect(f.score!.threshold).toBeCloseTo(0.01 / 7, 12);
+    expect(f.score!.threshold).toBeCloseTo(0.01 / 16, 12);
     expect(f.plan).toMatchObject({ method: 'chi-square', status: 'drift' });
-    expect(f.income).toMatchObject({ method: 'ks', status: 'ok' });
-    expect(r.method).toMatch(/p < 0\.01 \/ 7 tests \(Bonferroni\)/);
+    expect(f.income).toMatchObject({ method: 'ks', status: 'no drift' });
+    expect(r.method).toMatch(/p < 0\.01 \/ 16 tests \(Bonferroni\)/);
   });
 
   it('bins numeric features on baseline deciles for share methods', () => {
     const f = byName(computeDrift(base, cur, { numeric: 'chi-square' }).features);
     expect(f.score).toMatchObject({ method: 'chi-square', status: 'drift' });
-    expect(f.visits).toMatchObject({ method: 'chi-square', status: 'ok' });
+    expect(f.visits).toMatchObject({ method: 'chi-square', status: 'no drift' });
     const g = byName(computeDrift(base, cur, { numeric: 'linf' }).features);
     expect(g.score).toMatchObject({ method: 'linf', status: 'drift' });
   });
@@ -188,16 +189,22 @@ describe('computeDrift: skipped features', () => {
 
     const r = computeDrift(base, { ...cur, columns: curCols });
     const f = byName(r.features);
-    expect(f.income).toMatchObject({ status: 'skipped', reason: 'missing from current data', nCurrent: 0 });
-    expect(f.visits).toMatchObject({
-      status: 'skipped',
-      reason: 'kind changed: numeric in baseline, categorical in current data',
+    expect(f.income).toMatchObject({
+      status: 'drift',
+      method: 'schema',
+      reason: 'schema: missing from the current data',
+      nCurrent: 0,
     });
-    expect(f.balance).toMatchObject({ status: 'skipped', reason: 'no values in the current data' });
-    expect(f.extra).toMatchObject({ status: 'skipped', reason: 'not in the baseline profile' });
-    expect(f.customer!.reason).toBe('identifier-like (2,000 distinct in 2,000 values)');
-    for (const s of r.features.filter((x) => x.status === 'skipped')) expect(s.drifted).toBe(false);
-    expect(r.checked).toBe(r.features.filter((x) => x.status !== 'skipped').length);
+    expect(f.visits).toMatchObject({
+      status: 'drift',
+      reason: 'schema: kind changed (numeric in baseline, categorical in current data)',
+    });
+    expect(f.balance).toMatchObject({ status: 'drift', drifted: true });
+    expect(f.balance!.reason).toMatch(/^schema: no usable values in the current data \(1 missing/);
+    expect(f.extra).toMatchObject({ status: 'insufficient data', reason: 'not in the baseline profile' });
+    expect(f.customer).toMatchObject({ status: 'insufficient data', drifted: false });
+    expect(f.customer!.reason).toMatch(/^identifier-like \(all 2,000 baseline values distinct\)/);
+    expect(r.drifted.sort()).toEqual(['balance', 'income', 'visits']);
     expect(r.features.map((x) => x.feature)).toEqual([...base.columns.map((c) => c.name), 'extra']);
   });
 });
@@ -233,7 +240,7 @@ describe('computeDrift: evidence', () => {
 
   it('records n, statistic, threshold and a reason for every judged feature', () => {
     const r = computeDrift(makeProfile(71, 500), makeProfile(72, 400));
-    for (const f of r.features.filter((x) => x.status !== 'skipped')) {
+    for (const f of r.features.filter((x) => x.status !== 'ignored')) {
       expect(f.nBaseline).toBeGreaterThan(0);
       expect(f.nCurrent).toBeGreaterThan(0);
       expect(Number.isFinite(f.statistic)).toBe(true);

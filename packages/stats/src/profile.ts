@@ -2,14 +2,21 @@
  * Per-column accumulators and the dataset profile JSON contract.
  *
  * A profile is built in one streaming pass with bounded memory: numeric columns keep exact
- * count/min/max/mean/std and a {@link QuantileSketch}; categorical columns keep exact counts for up to
- * `maxTracked` distinct values and a {@link HyperLogLog} for the rest. Accumulators merge, so a profile
+ * count/min/max/mean/std and a {@link KllSketch} (rank error a bounded share of n); categorical columns
+ * keep exact counts for up to `maxTracked` distinct values and a {@link HyperLogLog} for the rest, and
+ * list up to `topK` (default 1,000) of them with their exact counts. Accumulators merge, so a profile
  * can be built in parts. The JSON written here is what a later run reads back as its drift baseline.
  */
 import { HyperLogLog } from './hll.js';
-import { QuantileSketch, type SketchJSON } from './sketch.js';
+import { KllSketch, type KllJSON } from './kll.js';
 
 export type ColumnKind = 'numeric' | 'categorical';
+
+/**
+ * Version of the profile JSON. 2: numeric sketches are KLL (`sketch.k`, `sketch.levels`), replacing
+ * version 1's relative-error buckets; categorical profiles list up to 1,000 values.
+ */
+export const PROFILE_SCHEMA_VERSION = 2;
 
 /** The quantiles a numeric summary lists: p01 is the 1st percentile, and so on. */
 export const QUANTILE_KEYS = ['p01', 'p05', 'p25', 'p50', 'p75', 'p95', 'p99'] as const;
@@ -34,9 +41,13 @@ export interface NumericSummary {
   /** Sample standard deviation (n - 1 in the denominator; 0 for a single value). */
   std: number;
   quantiles: Record<QuantileKey, number>;
-  /** Equal-width bins between min and max (`edges.length === counts.length + 1`), from the sketch. */
+  /**
+   * Equal-width bins between min and max (`edges.length === counts.length + 1`), from the sketch:
+   * bin i counts the values in (edges[i], edges[i + 1]] (the first bin includes min), so tied values
+   * are never split across an edge. Counts sum to the number of finite values.
+   */
   histogram: { edges: number[]; counts: number[] };
-  sketch: SketchJSON;
+  sketch: KllJSON;
 }
 
 export interface CategoricalSummary {
@@ -74,7 +85,7 @@ export interface ColumnProfile {
 
 export interface DatasetProfile {
   kind: 'modelship.profile';
-  schemaVersion: 1;
+  schemaVersion: typeof PROFILE_SCHEMA_VERSION;
   createdAt: string;
   rows: number;
   sources: { uri: string; sha256: string; rows: number }[];
@@ -100,12 +111,12 @@ export interface ColumnAccumulator {
 }
 
 export interface AccumulatorOptions {
-  /** How many most frequent values a categorical profile lists (default 50). */
+  /** How many most frequent values a categorical profile lists with exact counts (default 1,000). */
   topK?: number;
   /** Distinct values counted exactly before falling back to HyperLogLog (default 10,000). */
   maxTracked?: number;
-  /** Relative accuracy of the numeric quantile sketch (default 0.005). */
-  alpha?: number;
+  /** Top-level capacity k of the numeric KLL sketch (default {@link DEFAULT_KLL_K}). */
+  sketchK?: number;
 }
 
 /** An accumulator's complete state; {@link accumulatorFromState} rebuilds it. */
@@ -113,7 +124,7 @@ export type AccumulatorState =
   | {
       kind: 'numeric';
       name: string;
-      sketch: SketchJSON;
+      sketch: KllJSON;
       n: number;
       mean: number;
       m2: number;
@@ -147,7 +158,7 @@ export function accumulatorFromState(state: AccumulatorState): ColumnAccumulator
     : CategoricalAccumulator.fromState(state);
 }
 
-export const DEFAULT_TOP_K = 50;
+export const DEFAULT_TOP_K = 1000;
 export const DEFAULT_MAX_TRACKED = 10_000;
 
 /**
@@ -159,7 +170,7 @@ export function createAccumulator(
   kind: ColumnKind,
   opts: AccumulatorOptions = {},
 ): ColumnAccumulator {
-  if (kind === 'numeric') return new NumericAccumulator(name, opts.alpha);
+  if (kind === 'numeric') return new NumericAccumulator(name, opts.sketchK);
   return new CategoricalAccumulator(name, opts.topK ?? DEFAULT_TOP_K, opts.maxTracked ?? DEFAULT_MAX_TRACKED);
 }
 
@@ -170,7 +181,7 @@ export function profileFromAccumulators(
 ): DatasetProfile {
   return {
     kind: 'modelship.profile',
-    schemaVersion: 1,
+    schemaVersion: PROFILE_SCHEMA_VERSION,
     createdAt: info.createdAt ?? new Date().toISOString(),
     rows: info.rows,
     sources: info.sources,
@@ -191,7 +202,7 @@ function addTo(types: Record<string, number>, key: string, n: number): void {
 
 class NumericAccumulator implements ColumnAccumulator {
   readonly kind = 'numeric' as const;
-  readonly sketch: QuantileSketch;
+  readonly sketch: KllSketch;
   private n = 0;
   private mean = 0;
   private m2 = 0;
@@ -203,9 +214,9 @@ class NumericAccumulator implements ColumnAccumulator {
 
   constructor(
     readonly name: string,
-    alpha?: number,
+    sketchK?: number,
   ) {
-    this.sketch = new QuantileSketch(alpha);
+    this.sketch = new KllSketch(sketchK);
   }
 
   add(value: unknown): void {
@@ -268,8 +279,8 @@ class NumericAccumulator implements ColumnAccumulator {
   }
 
   static fromState(st: Extract<AccumulatorState, { kind: 'numeric' }>): NumericAccumulator {
-    const acc = new NumericAccumulator(st.name, st.sketch.alpha);
-    acc.sketch.merge(QuantileSketch.fromJSON(st.sketch));
+    const acc = new NumericAccumulator(st.name, st.sketch.k);
+    acc.sketch.merge(KllSketch.fromJSON(st.sketch));
     Object.assign(acc, { n: st.n, mean: st.mean, m2: st.m2, integers: st.integers, missing: st.missing });
     acc.others = { ...st.others };
     acc.otherCount = st.otherCount;
@@ -310,8 +321,11 @@ class NumericAccumulator implements ColumnAccumulator {
   }
 }
 
-/** Equal-width histogram between min and max from the sketch's CDF (counts sum to the sketch count). */
-function histogram(s: QuantileSketch, min: number, max: number): { edges: number[]; counts: number[] } {
+/**
+ * Equal-width histogram between min and max from the sketch's CDF (a step function at the values
+ * held, so each value falls wholly in one bin). Counts sum to the sketch count.
+ */
+function histogram(s: KllSketch, min: number, max: number): { edges: number[]; counts: number[] } {
   const n = s.count;
   if (!(max > min)) return { edges: [min, max], counts: [n] };
   const edges: number[] = [];
@@ -320,7 +334,7 @@ function histogram(s: QuantileSketch, min: number, max: number): { edges: number
   const counts: number[] = [];
   let prev = 0;
   for (let i = 1; i <= HISTOGRAM_BINS; i++) {
-    const cum = i === HISTOGRAM_BINS ? n : Math.round(n * s.cdf(edges[i]!));
+    const cum = i === HISTOGRAM_BINS ? n : s.rank(edges[i]!);
     counts.push(Math.max(0, cum - prev));
     prev = Math.max(prev, cum);
   }

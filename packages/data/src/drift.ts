@@ -382,11 +382,11 @@ function distribution(p: Plan, threshold: number): Check {
     return onCounts(p.method, bs, cs);
   }
   const v = categoryVectors(base.categorical!, cur.categorical!);
-  return onCounts(p.method, v.baseline, v.current);
+  return onCounts(p.method, v.baseline, v.current, v.labels);
 }
 
 /** A share-based method on counts per bin / category (chi-square pools rare ones first). */
-function onCounts(method: Method, b: number[], c: number[]): Check {
+function onCounts(method: Method, b: number[], c: number[], labels?: readonly string[]): Check {
   switch (method) {
     case 'psi':
       return { statistic: psi(b, c) };
@@ -395,7 +395,7 @@ function onCounts(method: Method, b: number[], c: number[]): Check {
     case 'linf':
       return { statistic: linfDistance(b, c) };
     case 'chi-square': {
-      const pooled = poolRare(b, c, DRIFT_DEFAULTS.minExpected);
+      const pooled = poolRare(b, c, DRIFT_DEFAULTS.minExpected, labels);
       if (pooled.baseline.length < 2) {
         return {
           statistic: 0,
@@ -425,7 +425,9 @@ export function totalVariation(b: readonly number[], c: readonly number[]): numb
  * homogeneity (Cochran's rule for the chi-square approximation): categories are taken in order of
  * their total count (both sides), smallest first, and merged until the group's expected count on
  * the smaller side reaches `minExpected`; a short last group joins the previous one. Pooling on the
- * totals (the table's margins) keeps the test's null distribution.
+ * totals (the table's margins) and labels keeps the test's null distribution.
+ *
+ * @param labels category names, to order ties (give them whenever positions depend on the side).
  *
  * @returns counts per group, baseline and current (fewer than 2 groups: the test cannot be made).
  */
@@ -433,6 +435,7 @@ export function poolRare(
   b: readonly number[],
   c: readonly number[],
   minExpected: number,
+  labels?: readonly string[],
 ): { baseline: number[]; current: number[] } {
   const nb = sum(b);
   const nc = sum(c);
@@ -440,7 +443,11 @@ export function poolRare(
   if (!(nb > 0 && nc > 0)) return { baseline: [], current: [] };
   const small = Math.min(nb, nc);
   const order = b.map((_, i) => i).filter((i) => b[i]! + c[i]! > 0);
-  order.sort((x, y) => b[x]! + c[x]! - (b[y]! + c[y]!) || x - y);
+  // Ties by label (never by position: positions tell which side listed a value first, and grouping
+  // on that would group by side).
+  const tie = (x: number, y: number): number =>
+    labels ? (labels[x]! < labels[y]! ? -1 : labels[x]! > labels[y]! ? 1 : 0) : x - y;
+  order.sort((x, y) => b[x]! + c[x]! - (b[y]! + c[y]!) || tie(x, y));
   const gb: number[] = [];
   const gc: number[] = [];
   let ab = 0;

@@ -299,3 +299,61 @@ describe('categoryVectors', () => {
     expect(v).toEqual({ labels: ['a', '(other)'], baseline: [50, 50], current: [40, 60] });
   });
 });
+
+describe('computeDrift: the issue cases', () => {
+  const LEVELS = Array.from({ length: 200 }, (_, i) => `l${i}`);
+  const WEIGHTS = LEVELS.map((_, i) => 1 / (i + 1));
+  function catProfile(values: readonly (string | number)[], kind: 'categorical' | 'numeric'): DatasetProfile {
+    const a = createAccumulator('x', kind);
+    for (const v of values) a.add(v);
+    return profileFromAccumulators([a], { rows: values.length, sources: [], createdAt: 'now' });
+  }
+
+  it('does not flag unchanged 200-level samples of 500 rows (pooling never groups by side)', () => {
+    let flagged = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const rand = mulberry32(seed);
+      const draw = (n: number): string[] =>
+        Array.from({ length: n }, () => categorical(rand, LEVELS, WEIGHTS));
+      if (
+        computeDrift(catProfile(draw(500), 'categorical'), catProfile(draw(500), 'categorical')).drifted
+          .length
+      )
+        flagged++;
+    }
+    expect(flagged).toBeLessThanOrEqual(3);
+  });
+
+  it('a single typical row against a large baseline is insufficient data, not drift', () => {
+    const rand = mulberry32(3);
+    const base = Array.from({ length: 5000 }, () => normal(rand));
+    const r = computeDrift(catProfile(base, 'numeric'), catProfile([0.1], 'numeric'));
+    expect(r.features[0]).toMatchObject({ status: 'insufficient data', drifted: false });
+    const c = computeDrift(
+      catProfile(
+        Array.from({ length: 5000 }, () => categorical(rand, LEVELS, WEIGHTS)),
+        'categorical',
+      ),
+      catProfile(['l0'], 'categorical'),
+    );
+    expect(c.features[0]).toMatchObject({ status: 'insufficient data', drifted: false });
+  });
+
+  it('judges a real 101-level categorical in 201 rows and sees it collapse to one level', () => {
+    const base = Array.from({ length: 201 }, (_, i) => `v${i % 101}`);
+    const r = computeDrift(
+      catProfile(base, 'categorical'),
+      catProfile(new Array(201).fill('v0'), 'categorical'),
+    );
+    expect(r.features[0]).toMatchObject({ status: 'drift', method: 'chi-square' });
+  });
+
+  it('one extreme value changes no verdict: 1..10 + 1e12 vs 1..10 is no drift, vs 101..110 + 1e12 drift', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => i + 1);
+    const base = catProfile([...ten, 1e12], 'numeric');
+    expect(computeDrift(base, catProfile(ten, 'numeric')).features[0]!.status).toBe('no drift');
+    const moved = computeDrift(base, catProfile([...ten.map((x) => x + 100), 1e12], 'numeric')).features[0]!;
+    expect(moved.status).toBe('drift');
+    expect(moved.statistic).toBeCloseTo(10 / 11, 12);
+  });
+});

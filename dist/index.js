@@ -1,3 +1,3 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{a as o}from"./chunks/chunk-E33PLDHC.js";import"./chunks/chunk-UMQL5GJ7.js";import"./chunks/chunk-WY5R5O4P.js";import"./chunks/chunk-P26QVDMN.js";import"./chunks/chunk-K77XZLPH.js";import"./chunks/chunk-53JQGKRV.js";import"./chunks/chunk-N57BZRVX.js";import"./chunks/chunk-3VGBAVFI.js";await o("main");
+import{a as o}from"./chunks/chunk-HNBF22WC.js";import"./chunks/chunk-R327EQVN.js";import"./chunks/chunk-6VJGKI7B.js";import"./chunks/chunk-DSTTDUJL.js";import"./chunks/chunk-32T6GPRZ.js";import"./chunks/chunk-53JQGKRV.js";import"./chunks/chunk-4FYBBODW.js";import"./chunks/chunk-P4IJG5VI.js";import"./chunks/chunk-3VGBAVFI.js";await o("main");

@@ -10,23 +10,36 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { createRequire } from 'node:module';
 import { STEPS } from '@modelship/catalog';
+import {
+  composeConfigSchema,
+  composeManifestSchema,
+  inputSchema,
+  validatorOptions,
+  type JsonSchema,
+  type ValidatorMode,
+} from '@modelship/core';
+import { createAjv } from '@modelship/core/schema';
 
 export const ROOT = join(import.meta.dirname, '..');
+
+// Every host entry first registers the validators compiled ahead of time (see below).
+const PRE = `import 'precompiled:validators';\n`;
 
 /** Entry name (path under dist/, no extension) → source: a file, or generated code (`virtual:`). */
 export function entries(): Record<string, string> {
   const out: Record<string, string> = {
-    index: `virtual:import { runRootAction } from '@modelship/github';\nawait runRootAction('main');\n`,
-    post: `virtual:import { runRootAction } from '@modelship/github';\nawait runRootAction('post');\n`,
-    'cli/index': 'packages/cli/src/main.ts',
+    index: `virtual:${PRE}import { runRootAction } from '@modelship/github';\nawait runRootAction('main');\n`,
+    post: `virtual:${PRE}import { runRootAction } from '@modelship/github';\nawait runRootAction('post');\n`,
+    'cli/index': `virtual:#!/usr/bin/env node\n${PRE}import './packages/cli/src/main.ts';\n`,
   };
   for (const step of STEPS) {
     out[`${step.name}/index`] =
-      `virtual:import { runNamedAction } from '@modelship/github';\nawait runNamedAction(${JSON.stringify(step.name)}, 'main');\n`;
+      `virtual:${PRE}import { runNamedAction } from '@modelship/github';\nawait runNamedAction(${JSON.stringify(step.name)}, 'main');\n`;
     if (step.post)
       out[`${step.name}/post`] =
-        `virtual:import { runNamedAction } from '@modelship/github';\nawait runNamedAction(${JSON.stringify(step.name)}, 'post');\n`;
+        `virtual:${PRE}import { runNamedAction } from '@modelship/github';\nawait runNamedAction(${JSON.stringify(step.name)}, 'post');\n`;
     for (const w of step.workers ?? []) out[`workers/${w.name}`] = w.source;
   }
   return out;
@@ -42,6 +55,55 @@ const virtualEntries: Plugin = {
       loader: 'ts',
       resolveDir: ROOT,
     }));
+  },
+};
+
+// The schemas core checks on every run — each step's inputs, modelship.yml and the manifest, as
+// composed from the catalogue — compiled ahead of time to ajv's standalone code and registered
+// with core (`registerValidators`), so a start does not load ajv or compile a schema.
+function precompiledSchemas(): { schema: JsonSchema; mode: ValidatorMode }[] {
+  return [
+    ...STEPS.map((step) => ({ schema: inputSchema(step), mode: 'inputs' as const })),
+    { schema: composeConfigSchema(STEPS), mode: 'document' },
+    { schema: composeManifestSchema(STEPS), mode: 'document' },
+  ];
+}
+
+const CORE_DIR = join(ROOT, 'packages', 'core');
+const requireFromCore = createRequire(join(CORE_DIR, 'package.json'));
+const standaloneCode = (
+  requireFromCore('ajv/dist/standalone') as { default: (ajv: unknown, validate: unknown) => string }
+).default;
+// How the generated code reaches ajv-formats' checks, written with core's own ajv code template
+// (ajv-formats would write it with the template class of the ajv it resolves, which can differ).
+const { _: code } = requireFromCore('ajv/dist/compile/codegen') as {
+  _: (strings: TemplateStringsArray, ...values: unknown[]) => unknown;
+};
+const FORMATS = code`require("ajv-formats/dist/formats").fullFormats`;
+
+const precompiledValidators: Plugin = {
+  name: 'precompiled-validators',
+  setup(b) {
+    const schemas = precompiledSchemas();
+    b.onResolve({ filter: /^precompiled:/ }, (args) => ({ path: args.path, namespace: 'precompiled' }));
+    b.onLoad({ filter: /.*/, namespace: 'precompiled' }, (args) => {
+      if (args.path === 'precompiled:validators') {
+        const lines = schemas.map((_, i) => `import v${i} from 'precompiled:validator/${i}';`);
+        const ids = schemas.map((s, i) => `  ${JSON.stringify(s.schema.$id)}: v${i},`);
+        return {
+          contents: `${lines.join('\n')}\nimport { registerValidators } from '@modelship/core';\nregisterValidators({\n${ids.join('\n')}\n});\n`,
+          loader: 'js',
+          resolveDir: ROOT,
+        };
+      }
+      const { schema, mode } = schemas[Number(args.path.split('/').pop())]!;
+      const ajv = createAjv(schema, {
+        ...validatorOptions(mode),
+        code: { source: true, esm: true, formats: FORMATS as never },
+      });
+      // Resolved from core, whose ajv (and ajv-formats) compiled it.
+      return { contents: standaloneCode(ajv, ajv.compile(schema)), loader: 'js', resolveDir: CORE_DIR };
+    });
   },
 };
 
@@ -90,7 +152,7 @@ async function bundle(outdir: string): Promise<Metafile> {
     legalComments: 'eof',
     mainFields: ['module', 'main'],
     logLevel: 'warning',
-    plugins: [virtualEntries, sideEffectFree],
+    plugins: [virtualEntries, sideEffectFree, precompiledValidators],
   });
   writeFileSync(join(outdir, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
   return result.metafile;

@@ -234,6 +234,12 @@ describe('modelship CLI: runs sharing one manifest', () => {
 });
 
 describe('modelship CLI: --quiet', () => {
+  it('run --quiet prints no banners when the main job passes', () => {
+    const r = cli(['run', '--manifest', '.modelship/quiet.json', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(Object.keys(JSON.parse(r.stdout))).toContain('validate-data');
+  });
+
   it('prints only the outputs when the step passes, and the verdict when it fails', () => {
     const ok = cli([
       'validate-data',
@@ -251,5 +257,42 @@ describe('modelship CLI: --quiet', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/✖ validate-data: data failed/);
     expect(bad.stderr).not.toMatch(/Validating|━━/);
+  });
+});
+
+describe('modelship CLI: --infer keeps what exists', () => {
+  it('refuses to overwrite a schema or baseline without --force, and overwrites with it', () => {
+    writeFileSync(join(ws, 'keep.schema.json'), '{"edited": "by hand"}\n');
+    const refused = cli(['validate-data', '--data', 'data/current.csv', '--infer', 'keep.schema.json']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'error: keep.schema.json: schema already exists; inferring would overwrite it\nhint: pass force (--force)',
+    );
+    expect(readFileSync(join(ws, 'keep.schema.json'), 'utf8')).toBe('{"edited": "by hand"}\n');
+
+    writeFileSync(join(ws, 'mine-profile.json'), '{}\n');
+    const profile = cli([
+      'validate-data',
+      '--data',
+      'data/current.csv',
+      '--infer',
+      'fresh.schema.json',
+      '--write-profile',
+      'mine-profile.json',
+    ]);
+    expect(profile.code).toBe(1);
+    expect(profile.stderr).toContain('error: mine-profile.json: baseline profile already exists');
+
+    const forced = cli([
+      'validate-data',
+      '--data',
+      'data/current.csv',
+      '--infer',
+      'keep.schema.json',
+      '--force',
+      '--quiet',
+    ]);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(ws, 'keep.schema.json'), 'utf8')).properties).toBeDefined();
   });
 });

@@ -1,3 +1,3 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{D as r}from"../chunks/chunk-45MSBWTV.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-N57BZRVX.js";import"../chunks/chunk-3VGBAVFI.js";import{parentPort as o,workerData as a}from"node:worker_threads";r(a).then(t=>o?.postMessage(t));
+import{F as o}from"../chunks/chunk-R537AF5J.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-VPQ74YDB.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";import{parentPort as e,workerData as a}from"node:worker_threads";var r=a;r.kind==="modelship-parquet-part"?import("../chunks/parquet-part-BCGIK6RK.js").then(({readParquetPart:t})=>t(r)).then(t=>e?.postMessage(t)):o(r).then(t=>e?.postMessage(t));

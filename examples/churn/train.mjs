@@ -8,7 +8,8 @@
 //   SM_CHANNEL_TRAIN       directory with the training CSV file(s)
 //   SM_CHANNEL_VALIDATION  optional; without it every 5th training row is held out
 //   SM_HPS                 JSON hyperparameters: c (inverse regularisation, default 1.0),
-//                          max_iter (default 300), learning_rate (default 0.5)
+//                          max_iter (default 300), learning_rate (default 0.5); in script mode
+//                          the same arrive as arguments (`-c 0.5 --max_iter 300`), which win
 //   SM_MODEL_DIR           where model.json is written
 //   SM_OUTPUT_DATA_DIR     where validation predictions are written
 // Metrics are printed as `validation:auc=0.8123` lines for the config's metric regexes.
@@ -34,8 +35,22 @@ function env(name) {
   return v;
 }
 
+/** `--name value` / `-n value` / `--name=value` arguments, as script mode passes hyperparameters. */
+function argumentHyperparameters(argv) {
+  const hps = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) throw new Error(`unexpected argument ${argv[i]} (expected --name value)`);
+    hps[m[1]] = m[2] ?? argv[++i];
+  }
+  return hps;
+}
+
 function hyperparameters() {
-  const hps = JSON.parse(process.env.SM_HPS || '{}');
+  const hps = {
+    ...JSON.parse(process.env.SM_HPS || '{}'),
+    ...argumentHyperparameters(process.argv.slice(2)),
+  };
   const num = (key, dflt) => {
     const v = hps[key] ?? hps[key.replace(/_/g, '-')];
     if (v === undefined) return dflt;

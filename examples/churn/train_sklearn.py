@@ -3,8 +3,9 @@
 The same file runs unchanged
   * in SageMaker's scikit-learn container (script mode: hyperparameters arrive as command-line
     arguments, data under /opt/ml/input/data/<channel>, the model goes to /opt/ml/model), and
-  * on modelship's local backend (`backend: local`), which lays out the same tree and sets the
-    same SM_* variables; there hyperparameters come from SM_HPS.
+  * on modelship's local backend (`backend: local`), which lays out the same tree, sets the same
+    SM_* variables and, in script mode (`source` and `program`), passes the same arguments; run
+    from a plain `entrypoint`, hyperparameters come from SM_HPS.
 
 Metrics are printed as `validation:auc=0.8123` lines; SageMaker's MetricDefinitions (and the local
 backend) scrape them with the regexes in modelship.yml. `model_fn` lets the scikit-learn serving
@@ -27,10 +28,14 @@ MODEL_FILE = "model.joblib"
 
 
 def parse_args(argv):
-    """Command-line arguments (SageMaker script mode) over SM_HPS (local backend) over defaults."""
+    """Command-line arguments (script mode) over SM_HPS over defaults.
+
+    The training toolkit passes a one-letter hyperparameter with one dash (`-c 0.5`), longer
+    ones with two (`--max_iter 200`).
+    """
     hps = json.loads(os.environ.get("SM_HPS", "{}"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=float(hps.get("c", 1.0)))
+    parser.add_argument("-c", "--c", type=float, default=float(hps.get("c", 1.0)))
     parser.add_argument("--max_iter", type=int, default=int(hps.get("max_iter", 500)))
     parser.add_argument("--model-dir", default=os.environ.get("SM_MODEL_DIR", "/opt/ml/model"))
     parser.add_argument("--train", default=os.environ.get("SM_CHANNEL_TRAIN"))

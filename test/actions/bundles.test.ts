@@ -42,6 +42,8 @@ describe.each(actions)('action %s', (action, extra) => {
       `input 'backend': must be one of "local", "sagemaker"`,
     ]);
     expect(run.stderr).toBe('');
+    // A failed step still leaves a job summary saying why.
+    expect(run.summary).toContain(`input 'backend': must be one of "local", "sagemaker"`);
   });
 });
 

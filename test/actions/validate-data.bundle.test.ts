@@ -105,6 +105,15 @@ describe('root action', () => {
     expect(run.outputs).toMatchObject({ passed: 'true', rows: '1000' });
   });
 
+  it('says the step input is required when it is missing, in the log and the job summary', async () => {
+    const run = await runActionBundle('.', { cwd: ws, inputs: {} });
+    expect(run.code).toBe(1);
+    expect(run.commands.find((c) => c.command === 'error')!.message).toBe(
+      "input 'step': is required (one of validate-data, train)",
+    );
+    expect(run.summary).toContain("input 'step': is required");
+  });
+
   it('names the valid steps when the step input is wrong', async () => {
     const run = await runActionBundle('.', { cwd: ws, inputs: { step: 'deploy-everything' } });
     expect(run.code).toBe(1);

@@ -27,8 +27,8 @@ const step = {
 };
 
 describe('step inputs', () => {
-  it('coerces strings to the schema types and applies defaults; empty means unset', () => {
-    const v = parseInputs<{ data: string; count: number; wait: boolean; mode?: string }>(step, {
+  it('coerces strings to the schema types and applies defaults; empty means unset', async () => {
+    const v = await parseInputs<{ data: string; count: number; wait: boolean; mode?: string }>(step, {
       data: ' x.csv ',
       count: '',
       wait: 'false',
@@ -96,7 +96,7 @@ describe('manifest', () => {
     expect(doc.model).toBe('churn');
     expect(doc.history).toHaveLength(1);
     expect(doc.source).toEqual({ system: 'github-actions', commit: 'c'.repeat(40), runId: '7' });
-    expect(() => checkManifest(doc, 'm.json', STEPS)).not.toThrow();
+    await expect(checkManifest(doc, 'm.json', STEPS)).resolves.toBeDefined();
 
     const again = await ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS);
     expect(again.get<DataSection>('data')?.rows).toBe(3);
@@ -116,13 +116,13 @@ describe('manifest', () => {
   });
 });
 
-describe('manifest: concurrent runs and leftovers', () => {
-  const entry = (i: number) => ({
-    step: `step-${i}`,
-    at: new Date(Date.UTC(2026, 10, 22, 10, 0, i)).toISOString(),
-    ok: true,
-  });
+const entry = (i: number) => ({
+  step: `step-${i}`,
+  at: new Date(Date.UTC(2026, 10, 22, 10, 0, i)).toISOString(),
+  ok: true,
+});
 
+describe('manifest: concurrent runs and leftovers', () => {
   it('runs that save one manifest at once all land in its history', async () => {
     const dir = tempDir();
     const stores = await Promise.all(
@@ -223,5 +223,50 @@ describe('system errors', () => {
       hint: "check the role's s3:GetObject",
       detail: undefined,
     });
+  });
+});
+
+describe('job summary size', () => {
+  it('a summary over the limit is cut at a line and says how much was left out', async () => {
+    const { fitSummary } = await import('@modelship/github/summary');
+    const big = Array.from({ length: 5000 }, (_, i) => `| row ${i} | ${'x'.repeat(300)} |`).join('\n');
+    const fitted = fitSummary(big, 100_000);
+    expect(Buffer.byteLength(fitted)).toBeLessThanOrEqual(100_000);
+    expect(fitted).toMatch(/\*\*Summary cut\*\*: [\d,]+ of [\d,]+ bytes left out/);
+    expect(
+      fitted
+        .split('\n')
+        .filter((l) => l.startsWith('| row'))
+        .every((l) => l.endsWith('|')),
+    ).toBe(true);
+    expect(fitSummary('small', 100_000)).toBe('small');
+  });
+});
+
+describe('manifest: forward compatible', () => {
+  it('keeps a section this release does not know (a newer release or a step not installed here)', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.modelship'));
+    const doc = {
+      schemaVersion: 1,
+      kind: 'modelship.manifest',
+      createdAt: '2026-11-22T10:00:00.000Z',
+      updatedAt: '2026-11-22T10:00:00.000Z',
+      history: [],
+      evaluation: { verdict: 'pass', checks: [] },
+    };
+    writeFileSync(join(dir, '.modelship/manifest.json'), JSON.stringify(doc));
+    const m = await ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS);
+    await m.save(entry(1), { system: 'local' });
+    const saved = JSON.parse(readFileSync(join(dir, '.modelship/manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(saved.evaluation).toEqual({ verdict: 'pass', checks: [] });
+    // A known section is still checked against its step's schema.
+    writeFileSync(join(dir, '.modelship/manifest.json'), JSON.stringify({ ...doc, data: { rows: 'many' } }));
+    expect(
+      await configErrorLine(ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS)),
+    ).toMatch(/^\.modelship\/manifest\.json: not a valid modelship manifest: data/);
   });
 });

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { createAjv, type JsonSchema } from '@modelship/core';
+import type { JsonSchema } from '@modelship/core';
+import { createAjv } from '@modelship/core/schema';
 import { RecordProcessor, readCsv, resolveSources, schemaColumns } from '@modelship/data';
 import { configErrorLine, tempDir } from '../lib/step.js';
 

@@ -54,7 +54,7 @@ async function validate(dir: string, inputs: Record<string, string>) {
 }
 
 async function infer(dir: string, data: string, inputs: Record<string, string> = {}) {
-  await runStep(step, { data, 'infer-schema': 'inferred.json', ...inputs }, { cwd: dir });
+  await runStep(step, { data, 'infer-schema': 'inferred.json', force: 'true', ...inputs }, { cwd: dir });
   return JSON.parse(readFileSync(join(dir, 'inferred.json'), 'utf8')) as {
     properties: Record<string, { type?: string | string[]; enum?: unknown[] }>;
     required: string[];

@@ -324,3 +324,52 @@ describe('validate-data step', () => {
     ).toMatch(/^not-json\.json: schema is not valid JSON/);
   });
 });
+
+describe('validate-data fingerprint and fail-on: never', () => {
+  it('the same files give the same fingerprint whatever the path they are read by', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', 'x.csv'), 'id\n1\n');
+    writeFileSync(
+      join(dir, 's.json'),
+      JSON.stringify({ type: 'object', properties: { id: { type: 'integer' } } }),
+    );
+    const one = await runStep(step, { data: 'a/x.csv', schema: 's.json' }, { cwd: dir });
+    const two = await runStep(step, { data: 'x.csv', schema: '../s.json' }, { cwd: join(dir, 'a') });
+    expect(one.manifest().data!.fingerprint).toBe(two.manifest().data!.fingerprint);
+  });
+
+  it('fail-on: never reports invalid rows as warnings, since the step passes', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x.csv'), 'id\nnope\n');
+    writeFileSync(
+      join(dir, 's.json'),
+      JSON.stringify({ type: 'object', properties: { id: { type: 'integer' } } }),
+    );
+    const run = await runStep(step, { data: 'x.csv', schema: 's.json', 'fail-on': 'never' }, { cwd: dir });
+    expect(run.result.ok).toBe(true);
+    expect(run.result.annotations?.filter((a) => a.title === 'invalid row').map((a) => a.level)).toEqual([
+      'warning',
+    ]);
+  });
+});
+
+describe('validate-data job summary', () => {
+  it('lists at most 200 files, says how many more the report holds, and stays far under 1 MiB', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'parts'));
+    for (let i = 0; i < 1200; i++)
+      writeFileSync(join(dir, 'parts', `part-${String(i).padStart(5, '0')}.csv`), `id,amount\n${i},1.5\n`);
+    writeFileSync(
+      join(dir, 's.json'),
+      JSON.stringify({ type: 'object', properties: { id: { type: 'integer' }, amount: { type: 'number' } } }),
+    );
+    const run = await runStep(step, { data: 'parts', schema: 's.json' }, { cwd: dir });
+    expect(run.result.ok).toBe(true);
+    expect(run.result.summary).toContain('1,000 more files: every file is listed in the report.');
+    expect(run.result.summary.match(/part-\d{5}\.csv/g)).toHaveLength(200);
+    expect(Buffer.byteLength(run.result.summary)).toBeLessThan(100_000);
+    const report = readJson(join(dir, run.result.outputs.report!)) as { files: unknown[] };
+    expect(report.files).toHaveLength(1200);
+  });
+});

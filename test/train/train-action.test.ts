@@ -20,8 +20,8 @@ import { isAlive, until } from '../lib/process.js';
 // action.yml and runs `runs.main` / `runs.post` (which point into the one build, dist/).
 const MAIN = 'actions/train';
 const POST = 'actions/train';
-/** The job name the runner's GITHUB_SHA / GITHUB_RUN_ID / GITHUB_RUN_ATTEMPT give. */
-const JOB = 'churn-a3f1c2d-4242424242-1';
+/** The job names the runner's GITHUB_SHA / GITHUB_RUN_ID / GITHUB_RUN_ATTEMPT give, with the request digest. */
+const JOB = /^churn-a3f1c2d-4242424242-1-[0-9a-f]{8}$/;
 const NODE = process.execPath;
 
 let ws: string;
@@ -63,7 +63,8 @@ describe('train bundle, local backend', () => {
       const run = await runActionBundle(MAIN, { cwd });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(run.outputs['job-name']).toBe(JOB);
+      const job = run.outputs['job-name']!;
+      expect(job).toMatch(JOB);
       expect(run.outputs.status).toBe('Completed');
       expect(JSON.parse(run.outputs.metrics!).auc).toBeGreaterThan(0.7);
       const file = fileURLToPath(run.outputs['model-artifact']!);
@@ -73,10 +74,10 @@ describe('train bundle, local backend', () => {
           .digest('hex'),
       );
       expect(
-        run.commands.some((c) => c.command === 'group' && c.message === `local training job ${JOB}`),
+        run.commands.some((c) => c.command === 'group' && c.message === `local training job ${job}`),
       ).toBe(true);
-      expect(run.summary).toContain(`### Train: \`${JOB}\``);
-      expect(run.state).toMatchObject({ 'job-name': JOB, 'job-backend': 'local', 'job-settled': 'finished' });
+      expect(run.summary).toContain(`### Train: \`${job}\``);
+      expect(run.state).toMatchObject({ 'job-name': job, 'job-backend': 'local', 'job-settled': 'finished' });
       const manifest = JSON.parse(await readFile(join(cwd, '.modelship', 'manifest.json'), 'utf8'));
       expect(manifest.training.modelSha256).toBe(run.outputs['model-sha256']);
 
@@ -120,8 +121,9 @@ setInterval(() => {}, 1000);
       const run = await runActionBundle(MAIN, { cwd, signal: 'SIGINT', signalAfterMs: 2_500 });
       expect(run.code).toBe(1);
       expect(run.outputs.status).toBe('Stopped');
+      expect(run.state['job-name']).toMatch(JOB);
       expect(run.commands.find((c) => c.command === 'error')?.message).toBe(
-        `cancelled: stopped training job ${JOB} (Stopped)`,
+        `cancelled: stopped training job ${run.state['job-name']} (Stopped)`,
       );
       const grandchild = Number(/grandchild (\d+)/.exec(run.stdout)?.[1]);
       expect(grandchild).toBeGreaterThan(0);
@@ -133,6 +135,7 @@ setInterval(() => {}, 1000);
   });
 
   it('post stops a local job the main step could not settle (killed)', async () => {
+    const JOB = 'churn-a3f1c2d-4242424242-1-0123abcd';
     const cwd = await workspace(localYaml([NODE, 'x.mjs']));
     const proc = spawn(NODE, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
     proc.unref();
@@ -183,11 +186,6 @@ describe('train bundle, SageMaker backend (moto)', () => {
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
     await s3.send(new CreateBucketCommand({ Bucket: 'acme-ml' }));
-    const body = Buffer.from('a model');
-    await s3.send(
-      new PutObjectCommand({ Bucket: 'acme-ml', Key: `churn/models/${JOB}/output/model.tar.gz`, Body: body }),
-    );
-    s3.destroy();
     const cwd = await workspace(`model: churn
 backend: sagemaker
 train:
@@ -200,6 +198,18 @@ train:
   tags: { project: churn, owner: ml-platform, environment: ci }
 `);
     try {
+      // the dry run names the job the real run starts: put the model moto will report for it
+      const dry = await runActionBundle(MAIN, { cwd, env: moto.env, inputs: { 'dry-run': 'true' } });
+      const JOB = dry.outputs['job-name']!;
+      expect(JOB).toMatch(/^churn-a3f1c2d-4242424242-1-[0-9a-f]{8}$/);
+      const body = Buffer.from('a model');
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'acme-ml',
+          Key: `churn/models/${JOB}/output/model.tar.gz`,
+          Body: body,
+        }),
+      );
       const run = await runActionBundle(MAIN, { cwd, env: moto.env });
       expect(run.code).toBe(0);
       expect(run.outputs).toMatchObject({
@@ -217,6 +227,7 @@ train:
       expect(post.code).toBe(0);
       expect(post.stdout).toContain('nothing to stop');
     } finally {
+      s3.destroy();
       await rm(cwd, { recursive: true, force: true });
     }
   });

@@ -46,7 +46,9 @@ export async function readJsonText(
   try {
     return { doc: JSON.parse(text) as unknown, text };
   } catch (err) {
-    throw new ConfigError(`${what} is not valid JSON (${(err as Error).message})`, uri, { cause: err });
+    // JSON.parse quotes the text around the fault, newlines and all: keep the message to one line.
+    const why = (err as Error).message.replace(/\s+/g, ' ');
+    throw new ConfigError(`${what} is not valid JSON (${why})`, uri, { cause: err });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@modelship/core';
+import { ConfigError, systemError } from '@modelship/core';
 
 /** Whether a call reads or writes the resource: the wording of an access-denied message. */
 export type AwsAccess = 'read' | 'write';
@@ -78,26 +78,32 @@ export function awsError(err: unknown, resource: string, ctx: AwsErrorContext): 
   const status = e.$metadata?.httpStatusCode;
   const prefix = ctx.action.split(':')[0] ?? '';
   const service = ctx.service ?? SERVICES[prefix] ?? (prefix || 'AWS');
-  const fail = (message: string) => new ConfigError(message, resource, { cause: err });
+  const fail = (message: string, hint?: string) => new ConfigError(message, resource, { cause: err, hint });
   if (name === 'CredentialsProviderError') {
     return fail(
-      'no AWS credentials found (configure credentials, e.g. aws-actions/configure-aws-credentials)',
+      'no AWS credentials found',
+      'configure credentials: in GitHub Actions aws-actions/configure-aws-credentials (OIDC), in CodeBuild the project role, locally AWS_PROFILE or the AWS_* variables',
     );
   }
   if (BAD_CREDENTIALS.has(name)) {
-    return fail(`AWS rejected the credentials (${name}): check that they are valid and not expired`);
+    return fail(`AWS rejected the credentials (${name})`, 'check that they are valid and not expired');
   }
-  if (name === 'NoSuchBucket') return fail('S3 bucket does not exist');
+  if (name === 'NoSuchBucket')
+    return fail('S3 bucket does not exist', 'check the bucket name and the region');
   if (NOT_FOUND.has(name) || status === 404) return fail(`${ctx.kind ?? `${service} resource`} not found`);
   if (ACCESS_DENIED.has(name) || status === 403) {
     const doing = ctx.access === 'write' ? 'writing to' : 'reading from';
-    return fail(`access denied ${doing} ${service} (check the role's ${ctx.action})`);
+    return fail(`access denied ${doing} ${service}`, `check that the role allows ${ctx.action}`);
   }
   if (THROTTLED.has(name) || status === 429) {
     const attempts = e.$metadata?.attempts;
     return fail(
-      `${service} throttled the requests${attempts ? ` (still after ${attempts} attempts)` : ''}: retry later, or ask AWS for a higher request quota`,
+      `${service} throttled the requests${attempts ? ` (still after ${attempts} attempts)` : ''}`,
+      'retry later, or ask AWS for a higher request quota',
     );
   }
+  // The endpoint could not be reached at all: name the resource asked for and the endpoint tried.
+  const network = systemError(err);
+  if (network) return fail(`cannot reach ${service}: ${network.line}`, network.hint);
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -6,7 +6,7 @@ import { sdkError } from '../../../test/lib/aws.js';
 
 function line(err: Error): string {
   if (!(err instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${err.name}`);
-  return err.line;
+  return err.hint ? `${err.line} [hint: ${err.hint}]` : err.line;
 }
 
 describe('awsError', () => {
@@ -15,10 +15,10 @@ describe('awsError', () => {
 
   it('names the resource and the action to check, for a read and for a write', () => {
     expect(line(awsError(sdkError('AccessDenied', 403), 's3://b/k', put))).toBe(
-      "s3://b/k: access denied writing to S3 (check the role's s3:PutObject)",
+      's3://b/k: access denied writing to S3 [hint: check that the role allows s3:PutObject]',
     );
     expect(line(awsError(sdkError('AccessDenied', 403), 's3://b/k', get))).toBe(
-      "s3://b/k: access denied reading from S3 (check the role's s3:GetObject)",
+      's3://b/k: access denied reading from S3 [hint: check that the role allows s3:GetObject]',
     );
     expect(
       line(
@@ -27,7 +27,9 @@ describe('awsError', () => {
           access: 'write',
         }),
       ),
-    ).toBe("training job j: access denied writing to SageMaker (check the role's sagemaker:StopTrainingJob)");
+    ).toBe(
+      'training job j: access denied writing to SageMaker [hint: check that the role allows sagemaker:StopTrainingJob]',
+    );
   });
 
   it('maps not found by name or status, with the kind of resource', () => {
@@ -46,7 +48,7 @@ describe('awsError', () => {
       'x: CloudWatch Logs resource not found',
     );
     expect(line(awsError(sdkError('NoSuchBucket', 404), 's3://nope/k', get))).toBe(
-      's3://nope/k: S3 bucket does not exist',
+      's3://nope/k: S3 bucket does not exist [hint: check the bucket name and the region]',
     );
   });
 
@@ -56,13 +58,24 @@ describe('awsError', () => {
         awsError(sdkError('ThrottlingException', 400, 8), 'r', { action: 'sagemaker:DescribeTrainingJob' }),
       ),
     ).toBe(
-      'r: SageMaker throttled the requests (still after 8 attempts): retry later, or ask AWS for a higher request quota',
+      'r: SageMaker throttled the requests (still after 8 attempts) [hint: retry later, or ask AWS for a higher request quota]',
     );
     expect(line(awsError(sdkError('CredentialsProviderError'), 'r', get))).toMatch(
       /^r: no AWS credentials found/,
     );
     expect(line(awsError(sdkError('ExpiredToken', 400), 'r', get))).toBe(
-      'r: AWS rejected the credentials (ExpiredToken): check that they are valid and not expired',
+      'r: AWS rejected the credentials (ExpiredToken) [hint: check that they are valid and not expired]',
+    );
+  });
+
+  it('names the resource and the endpoint when the endpoint cannot be reached', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+      code: 'ECONNREFUSED',
+      address: '127.0.0.1',
+      port: 9,
+    });
+    expect(line(awsError(refused, 's3://b/k', get))).toBe(
+      's3://b/k: cannot reach S3: 127.0.0.1:9: connection refused (ECONNREFUSED) [hint: is the service running and the endpoint (e.g. AWS_ENDPOINT_URL) right?]',
     );
   });
 
@@ -81,11 +94,11 @@ describe('s3Error', () => {
   it('hints at the action of each S3 call', () => {
     const denied = sdkError('AccessDenied', 403);
     expect(line(s3Error(denied, 's3://b/', 'list'))).toMatch(
-      /reading from S3 \(check the role's s3:ListBucket\)$/,
+      /reading from S3 \[hint: check that the role allows s3:ListBucket\]$/,
     );
-    expect(line(s3Error(denied, 's3://b/k', 'head'))).toMatch(/s3:GetObject \/ s3:ListBucket\)$/);
+    expect(line(s3Error(denied, 's3://b/k', 'head'))).toMatch(/s3:GetObject \/ s3:ListBucket\]$/);
     expect(line(s3Error(denied, 's3://b/k', 'put'))).toBe(
-      "s3://b/k: access denied writing to S3 (check the role's s3:PutObject)",
+      's3://b/k: access denied writing to S3 [hint: check that the role allows s3:PutObject]',
     );
   });
 });

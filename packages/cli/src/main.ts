@@ -101,7 +101,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     process.stdout.write((step ? stepHelp(step) : USAGE) + '\n');
     return 0;
   }
-  if (command === '--version') {
+  if (command === '--version' || command === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
@@ -127,7 +127,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     const flat: Record<string, string> = {};
     let ok = true;
     for (const { step, inputs } of jobs) {
-      process.stderr.write(`━━ ${step.name} ━━\n`);
+      if (!args.quiet) process.stderr.write(`━━ ${step.name} ━━\n`);
       const r = await runOne(step, { ...inputs, ...args.inputs }, args, signal);
       all[step.name] = r.outputs;
       for (const [k, v] of Object.entries(r.outputs)) flat[`${step.name}-${k}`] = v;
@@ -137,7 +137,8 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       }
     }
     await writeOutputs(all, flat, args);
-    process.stderr.write(`main job: ${ok ? 'passed' : 'failed'} (${Object.keys(all).join(', ')})\n`);
+    if (!args.quiet || !ok)
+      process.stderr.write(`main job: ${ok ? 'passed' : 'failed'} (${Object.keys(all).join(', ')})\n`);
     return ok ? 0 : 1;
   }
   const step = findStep(command);

@@ -2,13 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { composeConfigSchema } from './config-schema.js';
 import { ConfigError, fileError } from './errors.js';
-import {
-  compileSchema,
-  createAjv,
-  firstUsefulError,
-  formatAjvError,
-  type ValidateFunction,
-} from './schema.js';
+import { firstUsefulError, formatAjvError } from './schema-errors.js';
+import { validatorFor, type Validator } from './validators.js';
 import type { AnyStep } from './step.js';
 import { commonJs } from './modules.js';
 
@@ -36,13 +31,12 @@ export interface LoadedConfig {
 
 export const DEFAULT_CONFIG_FILE = 'modelship.yml';
 
-const validators = new WeakMap<readonly AnyStep[], ValidateFunction>();
+const validators = new WeakMap<readonly AnyStep[], Promise<Validator>>();
 
-function validatorFor(steps: readonly AnyStep[]): ValidateFunction {
+function validatorOf(steps: readonly AnyStep[]): Promise<Validator> {
   let v = validators.get(steps);
   if (!v) {
-    const schema = composeConfigSchema(steps);
-    v = compileSchema(createAjv(schema), schema, 'modelship.schema.json');
+    v = validatorFor(composeConfigSchema(steps), 'document', 'modelship.schema.json');
     validators.set(steps, v);
   }
   return v;
@@ -77,7 +71,7 @@ export async function parseConfig(
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw new ConfigError('must be a YAML mapping (key: value)', file);
   }
-  const validate = validatorFor(steps);
+  const validate = await validatorOf(steps);
   if (!validate(values)) {
     throw new ConfigError(formatAjvError(firstUsefulError(validate.errors)!), file);
   }

@@ -1,6 +1,9 @@
 // The core barrel loads no AWS SDK and no step: hosts, the catalogue and every step import it.
 export * from './errors.js';
-export * from './schema.js';
+// ajv is loaded by the step that needs it (`@modelship/core/schema`), not by the barrel.
+export { firstUsefulError, formatAjvError, jsonPointerToPath, type JsonSchema } from './schema-errors.js';
+export type { ErrorObject, ValidateFunction } from './schema.js';
+export * from './validators.js';
 export * from './logger.js';
 export * from './step.js';
 export * from './config.js';

@@ -2,14 +2,8 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, fileError } from './errors.js';
 import type { Provenance } from './provenance.js';
-import {
-  compileSchema,
-  createAjv,
-  firstUsefulError,
-  formatAjvError,
-  type JsonSchema,
-  type ValidateFunction,
-} from './schema.js';
+import { firstUsefulError, formatAjvError, type JsonSchema } from './schema-errors.js';
+import { validatorFor, type Validator } from './validators.js';
 import type { AnyStep } from './step.js';
 import { commonJs } from './modules.js';
 
@@ -60,7 +54,9 @@ export function composeManifestSchema(steps: readonly Pick<AnyStep, 'name' | 'ma
     description: 'What a model candidate is and where it came from; each step reads and extends it.',
     type: 'object',
     required: ['schemaVersion', 'kind', 'createdAt', 'updatedAt', 'history'],
-    additionalProperties: false,
+    // A section this release does not know (written by a newer release, or a step not installed
+    // here) is kept as it is: manifests travel between jobs that may pin different versions.
+    additionalProperties: { type: 'object' },
     properties: {
       schemaVersion: { const: MANIFEST_VERSION },
       kind: { const: 'modelship.manifest' },
@@ -108,20 +104,24 @@ export interface Manifest {
   [section: string]: unknown;
 }
 
-const validators = new WeakMap<readonly AnyStep[], ValidateFunction>();
+const validators = new WeakMap<readonly AnyStep[], Promise<Validator>>();
 
 /**
  * Check a parsed manifest against the schema composed from `steps`.
  *
  * @throws ConfigError naming `where` and the first offending field.
  */
-export function checkManifest(doc: unknown, where: string, steps: readonly AnyStep[]): Manifest {
-  let validate = validators.get(steps);
-  if (!validate) {
-    const schema = composeManifestSchema(steps);
-    validate = compileSchema(createAjv(schema), schema, 'manifest.schema.json');
-    validators.set(steps, validate);
+export async function checkManifest(
+  doc: unknown,
+  where: string,
+  steps: readonly AnyStep[],
+): Promise<Manifest> {
+  let pending = validators.get(steps);
+  if (!pending) {
+    pending = validatorFor(composeManifestSchema(steps), 'document', 'manifest.schema.json');
+    validators.set(steps, pending);
   }
+  const validate = await pending;
   if (!validate(doc)) {
     throw new ConfigError(
       `not a valid modelship manifest: ${formatAjvError(firstUsefulError(validate.errors)!)}`,
@@ -202,7 +202,7 @@ export class ManifestStore {
       if (model && !latest.model) latest.model = model;
       latest.source ??= src;
       latest.history.push({ ...entry, source: src });
-      checkManifest(latest, this.displayPath, this.steps);
+      await checkManifest(latest, this.displayPath, this.steps);
       await atomicWrite(this.path, JSON.stringify(latest, null, 2) + '\n');
       if (latest !== this.doc) Object.assign(this.doc, latest);
     } finally {
@@ -230,7 +230,7 @@ async function readManifest(
   } catch (err) {
     throw new ConfigError(`manifest is not valid JSON (${(err as Error).message})`, path, { cause: err });
   }
-  return checkManifest(doc, path, steps);
+  return await checkManifest(doc, path, steps);
 }
 
 /** Take the lock of `path` (a `<path>.lock` directory; stale after 10 s without its holder). */

@@ -3,7 +3,8 @@ import { ConfigError } from './errors.js';
 import type { Logger } from './logger.js';
 import { ManifestStore } from './manifest.js';
 import { provenanceFromEnv } from './provenance.js';
-import { createAjv, firstUsefulError, formatAjvError, jsonPointerToPath } from './schema.js';
+import { firstUsefulError, formatAjvError, jsonPointerToPath } from './schema-errors.js';
+import { validatorFor } from './validators.js';
 import {
   inputSchema,
   type AnyStep,
@@ -30,23 +31,18 @@ export interface HostBindings {
   inputLabel?: (name: string) => string;
 }
 
-const validators = new WeakMap<object, ReturnType<ReturnType<typeof createAjv>['compile']>>();
-
 /**
  * Check raw string inputs against the step's schema and turn them into typed values.
  * Empty strings mean "not given" (GitHub passes '' for inputs without a value).
+ *
+ * @throws ConfigError naming the input (`input 'data'`, or `--data` on the CLI).
  */
-export function parseInputs<I>(
+export async function parseInputs<I>(
   step: Pick<StepDefinition, 'name' | 'title' | 'inputs' | 'required'>,
   raw: Record<string, string | undefined>,
   label: (name: string) => string = (n) => `input '${n}'`,
-): I & CommonInputs {
-  let validate = validators.get(step);
-  if (!validate) {
-    const schema = inputSchema(step);
-    validate = createAjv(schema, { coerceTypes: true, useDefaults: true, allErrors: false }).compile(schema);
-    validators.set(step, validate);
-  }
+): Promise<I & CommonInputs> {
+  const validate = await validatorFor(inputSchema(step), 'inputs', `${step.name} inputs`);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== undefined && v.trim() !== '') values[k] = v.trim();
   if (!validate(values)) {
@@ -71,7 +67,7 @@ export async function prepareStep(
   hb: HostBindings,
 ): Promise<{ inputs: Record<string, unknown> & CommonInputs; ctx: StepContext }> {
   const now = hb.now ?? (() => new Date());
-  const inputs = parseInputs<Record<string, unknown>>(step, raw, hb.inputLabel);
+  const inputs = await parseInputs<Record<string, unknown>>(step, raw, hb.inputLabel);
   const config = await loadConfig(inputs.config, hb.cwd, hb.steps);
   const backend = inputs.backend ?? config.values.backend ?? 'local';
   const manifest = await ManifestStore.open(inputs.manifest, hb.cwd, now(), hb.steps);

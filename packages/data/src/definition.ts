@@ -176,6 +176,7 @@ export interface ValidateDataInputs {
   'fail-on'?: 'error' | 'drift' | 'never';
   'max-annotations': number;
   'infer-schema'?: string;
+  force: boolean;
   delimiter?: (typeof DELIMITERS)[number];
   encoding?: EncodingName;
   'null-values'?: string;
@@ -241,6 +242,12 @@ export const validateDataStep = defineStep<ValidateDataInputs, ValidateDataOutpu
       description:
         'Instead of validating, infer a JSON Schema from the data and write it to this path, with a baseline profile (to `write-profile`, default beside the schema).',
       cliAliases: ['infer'],
+    },
+    force: {
+      type: 'boolean',
+      default: false,
+      description:
+        'With `infer-schema`: overwrite an existing schema or baseline profile (without it, inference refuses to replace them).',
     },
     delimiter: {
       type: 'string',

@@ -107,6 +107,11 @@ export class RecordProcessor {
     return acc;
   }
 
+  /** The names of the columns profiled so far, in order. */
+  get columnNames(): readonly string[] {
+    return this.order;
+  }
+
   /** Accumulators aligned with a CSV header. */
   accumulatorsFor(header: readonly string[]): ColumnAccumulator[] {
     return header.map((h) => this.accumulator(h, this.columns.find((c) => c.name === h)?.type));

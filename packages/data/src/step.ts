@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { headS3Object, isS3Uri } from '@modelship/aws';
 import { writeJsonDocument } from '@modelship/aws';
 import {
   ConfigError,
@@ -25,6 +27,7 @@ import {
   relativeTo,
   validateData,
   DEFAULT_SPLIT_MIN_BYTES,
+  type DataDeps,
   type FailOn,
   type TextReadOptions,
   type ValidateOutcome,
@@ -75,6 +78,23 @@ function byRow(errors: ValidateOutcome['firstErrors']): ValidateOutcome['firstEr
   return rows;
 }
 
+/** `1 row`, `2,000 rows`. */
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Whether a file or `s3://` object is there. */
+async function documentExists(path: string, deps: DataDeps): Promise<boolean> {
+  if (isS3Uri(path)) return (await headS3Object(deps.s3(), path)) !== undefined;
+  try {
+    await stat(resolve(deps.cwd, path));
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
 /** One annotation per invalid row, naming each of its errors. */
 function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotation[] {
   const out: Annotation[] = byRow(o.firstErrors)
@@ -84,7 +104,8 @@ function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotatio
       const local = !file.startsWith('s3://');
       const messages = errs.map((e) => `${e.field ? `${e.field}: ` : ''}${e.reason}`).join('; ');
       return {
-        level: 'error' as const,
+        // With fail-on: never the step passes, so an invalid row is a warning, not an error.
+        level: failOn === 'never' ? ('warning' as const) : ('error' as const),
         title: 'invalid row',
         message: `${local ? '' : `${file}:${line}: `}${messages}`,
         file: local ? file : undefined,
@@ -106,15 +127,12 @@ function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotatio
 }
 
 function headline(o: ValidateOutcome, failOn: FailOn): string {
-  const parts = [
-    `${o.rows.toLocaleString('en-US')} rows`,
-    `${o.invalidRows.toLocaleString('en-US')} invalid`,
-  ];
+  const parts = [count(o.rows, 'row'), `${o.invalidRows.toLocaleString('en-US')} invalid`];
   if (o.drift) {
     parts.push(
       o.drift.drifted.length
         ? `${o.drift.drifted.length} of ${o.drift.checked} features drifted (${o.drift.drifted.join(', ')})`
-        : `no drift in ${o.drift.checked} features`,
+        : `no drift in ${count(o.drift.checked, 'feature')}`,
     );
   }
   const verdict = o.passed ? 'data passed' : 'data failed';
@@ -134,6 +152,20 @@ export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
 
     if (inputs['infer-schema']) {
       const target = inputs['infer-schema'];
+      const profileTarget = inputs['write-profile'] ?? join(dirname(target), 'baseline-profile.json');
+      // Inference writes two files a person may have edited since: never replace them unasked.
+      if (!inputs.force) {
+        for (const [path, what] of [
+          [target, 'schema'],
+          [profileTarget, 'baseline profile'],
+        ] as const) {
+          if (await documentExists(path, deps)) {
+            throw new ConfigError(`${what} already exists; inferring would overwrite it`, path, {
+              hint: 'pass force (--force) to overwrite it, or infer to another path',
+            });
+          }
+        }
+      }
       const { schema, sources } = await ctx.log.group('Inferring a schema', () =>
         inferSchemaFromData(
           inputs.data,
@@ -148,8 +180,7 @@ export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
       ctx.log.info(
         `wrote schema ${target} (${Object.keys(schema.properties as object).length} columns from ${sources.length} file(s))`,
       );
-      inputs = { ...inputs, schema: target, baseline: undefined };
-      inputs['write-profile'] ??= join(dirname(target), 'baseline-profile.json');
+      inputs = { ...inputs, schema: target, baseline: undefined, 'write-profile': profileTarget };
     }
 
     const schemaPath = fromInputOrConfig(ctx, inputs.schema, cfg.schema);
@@ -218,7 +249,7 @@ export const validateDataImpl: StepImpl<ValidateDataInputs, Output> = {
     return {
       ok: o.passed,
       headline: inputs['infer-schema']
-        ? `inferred ${schemaPath} and baseline ${o.profilePath} from ${o.rows.toLocaleString('en-US')} rows`
+        ? `inferred ${schemaPath} and baseline ${o.profilePath} from ${count(o.rows, 'row')}`
         : headline(o, failOn),
       outputs: {
         passed: String(o.passed),

@@ -62,7 +62,7 @@ export function renderSummary(
     [
       'records parse',
       icon(!o.errorCounts.some((e) => !e.field)),
-      `${formatNumber(o.rows)} records in ${o.files.length} file(s)`,
+      `${formatNumber(o.rows)} ${o.rows === 1 ? 'record' : 'records'} in ${o.files.length} ${o.files.length === 1 ? 'file' : 'files'}`,
     ],
     [
       'schema',
@@ -125,13 +125,16 @@ export function renderSummary(
     '',
     table(
       ['file', 'rows', 'bytes', 'sha256'],
-      o.files.map((f) => [
-        f.uri,
-        formatNumber(f.rows),
-        formatNumber(f.bytes),
-        `\`${f.sha256.slice(0, 16)}…\``,
-      ]),
+      o.files
+        .slice(0, MAX_FILE_ROWS)
+        .map((f) => [f.uri, formatNumber(f.rows), formatNumber(f.bytes), `\`${f.sha256.slice(0, 16)}…\``]),
     ),
+    ...(o.files.length > MAX_FILE_ROWS
+      ? [
+          '',
+          `${formatNumber(o.files.length - MAX_FILE_ROWS)} more files: every file is listed in the report.`,
+        ]
+      : []),
     '',
     '</details>',
     '',
@@ -139,6 +142,9 @@ export function renderSummary(
   );
   return lines.join('\n') + '\n';
 }
+
+/** Files listed in the job summary (GitHub drops a summary over 1 MiB; the report lists them all). */
+export const MAX_FILE_ROWS = 200;
 
 export function renderInferSummary(o: ValidateOutcome, schemaPath: string): string {
   const cols = o.profile.columns.map((c) => [

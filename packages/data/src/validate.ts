@@ -20,6 +20,8 @@ import { appendErrorLogAsJsonArray, RecordProcessor, type RowError } from './pro
 import { readCsv } from './readers/csv.js';
 import { readJsonl } from './readers/jsonl.js';
 import { readParquet } from './readers/parquet.js';
+import { ParquetTypes } from './readers/parquet-schema.js';
+import { readParquetSplit } from './readers/parquet-split.js';
 import {
   DEFAULT_MAX_RECORD_LENGTH,
   DEFAULT_NULL_VALUES,
@@ -102,6 +104,8 @@ interface ReadAllOptions {
   signal?: AbortSignal;
   text?: TextReadOptions;
   split?: Omit<SplitOptions, 'maxRecordLength' | 'signal'>;
+  /** Learns the column types of Parquet files (schema inference). */
+  parquetTypes?: ParquetTypes;
 }
 
 /** The two-thread CSV read takes the defaults only: UTF-8, commas, the default missing-value tokens. */
@@ -131,12 +135,9 @@ async function readSource(
       if (split) return { ...split, uri };
       const {
         lines: _lines,
-        quotes: _quotes,
+        end: _end,
         ...stats
-      } = await readCsv(source, proc, columns, {
-        ...read,
-        ...opts.text,
-      });
+      } = await readCsv(source, proc, columns, { ...read, ...opts.text });
       return { ...stats, uri };
     }
     case 'jsonl':
@@ -144,7 +145,14 @@ async function readSource(
     case 'parquet': {
       const local = await localCopy(source, opts.signal);
       try {
-        return { ...(await readParquet(local, proc, read)), uri };
+        const { maxRecordLength, signal, parquetTypes: types } = opts;
+        // Inference reads on one thread: the column types are learned on it.
+        const split =
+          !types &&
+          opts.split &&
+          (await readParquetSplit(local, proc, { ...opts.split, maxRecordLength, signal }));
+        if (split) return { ...split, uri };
+        return { ...(await readParquet(local, proc, { maxRecordLength, signal, types })), uri };
       } finally {
         if (local !== source && local.localPath)
           await rm(dirname(local.localPath), { recursive: true, force: true });
@@ -156,7 +164,9 @@ async function readSource(
 /** sha256 over the sorted per-file digests: one fingerprint for the whole dataset. */
 export function datasetFingerprint(files: readonly SourceStats[]): string {
   const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => a.uri.localeCompare(b.uri))) h.update(`${f.sha256}  ${f.uri}\n`);
+  // The content, not where it was read from: the same files give the same fingerprint whatever
+  // the working directory or the path spelling.
+  for (const digest of files.map((f) => f.sha256).sort()) h.update(`${digest}\n`);
   return h.digest('hex');
 }
 
@@ -322,18 +332,25 @@ async function writeReport(o: ValidateOutcome, opts: ValidateOptions, errorLog: 
       first: example,
     })),
   };
-  const tmp = `${o.reportPath}.tmp`;
-  const fd = openSync(tmp, 'w');
+  // Written beside the report under a name of this run's own, then renamed over it: runs sharing
+  // the folder never write into each other's file, and a failed write leaves nothing behind.
+  const tmp = `${o.reportPath}.${process.pid}.${Date.now()}.tmp`;
   try {
-    const text = JSON.stringify(head, null, 2);
-    // The head object without its closing brace, then the errors array streamed from the log.
-    writeSync(fd, `${text.slice(0, -2)},\n  "errors": [`);
-    appendErrorLogAsJsonArray(errorLog, fd);
-    writeSync(fd, '\n  ]\n}\n');
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      const text = JSON.stringify(head, null, 2);
+      // The head object without its closing brace, then the errors array streamed from the log.
+      writeSync(fd, `${text.slice(0, -2)},\n  "errors": [`);
+      appendErrorLogAsJsonArray(errorLog, fd);
+      writeSync(fd, '\n  ]\n}\n');
+    } finally {
+      closeSync(fd);
+    }
+    await rename(tmp, o.reportPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
   }
-  await rename(tmp, o.reportPath);
 }
 
 /** Infer a record schema from the data (first pass), then profile it against that schema (second pass). */
@@ -354,8 +371,10 @@ export async function inferSchemaFromData(
     return true;
   }) as unknown as ValidateFunction;
   const proc = new RecordProcessor(observe, [], { keepErrors: 0 });
-  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal, text });
-  return { schema: inferrer.schema(title), sources };
+  // Parquet files say what their columns are: their types refine what the values suggest.
+  const parquetTypes = new ParquetTypes();
+  await readAll(sources, proc, [], { maxRecordLength, signal: deps.signal, text, parquetTypes });
+  return { schema: parquetTypes.refine(inferrer.schema(title)), sources };
 }
 
 export function defaultDeps(ctx: StepContext): DataDeps {

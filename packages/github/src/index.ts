@@ -59,14 +59,22 @@ async function report(result: StepResult): Promise<void> {
 }
 
 /** The main step fails with one `::error::` line; the hint (what to do next) follows as a notice. */
-const mainOutput: HostOutput = {
+const mainOutput = (stepName: string): HostOutput => ({
   fail(line, hint, detail) {
     if (detail) core.debug(detail);
     core.setFailed(line);
     if (hint) core.notice(hint, { title: 'how to fix' });
+    // The job summary says it too, so a failed step is never a blank page.
+    if (process.env.GITHUB_STEP_SUMMARY) {
+      const md = `### ❌ ${stepName} failed\n\n${line}\n${hint ? `\n**How to fix:** ${hint}\n` : ''}`;
+      void core.summary
+        .addRaw(md, true)
+        .write()
+        .catch(() => undefined);
+    }
   },
   cancelling: (m) => core.warning(m),
-};
+});
 
 /** A failing cleanup must be visible but must not hide the main step's outcome: a warning. */
 const postOutput: HostOutput = {
@@ -91,7 +99,7 @@ function bindings(signal: AbortSignal): HostBindings {
 
 /** Run a step as its action's main entry: INPUT_* in, GITHUB_OUTPUT / job summary / annotations out. */
 export async function runAction(step: AnyStep): Promise<void> {
-  await runHosted(mainOutput, { debug: isDebug() }, async (signal) => {
+  await runHosted(mainOutput(step.name), { debug: isDebug() }, async (signal) => {
     await report(await executeStep(step, readInputs(step), bindings(signal)));
   });
 }
@@ -110,8 +118,12 @@ export async function runRootAction(phase: 'main' | 'post'): Promise<void> {
   const step = findStep(name);
   if (!step) {
     if (phase === 'post') return;
-    const e = new ConfigError(`must be one of ${STEPS.map((s) => s.name).join(', ')}`, `input 'step'`);
-    core.setFailed(e.line);
+    const names = STEPS.map((s) => s.name).join(', ');
+    const e = new ConfigError(
+      name ? `must be one of ${names}` : `is required (one of ${names})`,
+      `input 'step'`,
+    );
+    mainOutput('modelship').fail(e.line, undefined, undefined);
     return;
   }
   await (phase === 'main' ? runAction(step) : runPost(step));

@@ -1,5 +1,6 @@
 export {
   alive,
+  treeAlive,
   killTree,
   stopTree,
   runProcessTree,

@@ -57,6 +57,22 @@ export function alive(pid: number | undefined): boolean {
 }
 
 /**
+ * Whether anything of the tree led by `pid` is still running: any process of its process group,
+ * even when the leader itself has exited (a grandchild left behind). On Windows, where there are
+ * no process groups, whether the process itself is. `undefined` or 0: false.
+ */
+export function treeAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  if (process.platform === 'win32') return alive(pid);
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
  * Send `signal` to a whole process tree: the process leads its own group (it was spawned detached
  * by {@link runProcessTree}). A process that is already gone is not an error.
  */
@@ -71,21 +87,29 @@ export function killTree(child: ChildProcess | number, signal: NodeJS.Signals): 
 }
 
 /**
- * SIGTERM the tree led by `pid`, wait up to `graceMs` for its leader to exit, then SIGKILL what is
- * left. Works for a tree started by another process (e.g. a step that was killed), by its pid.
+ * SIGTERM the tree led by `pid`, wait up to `graceMs` (ms) for all of it to exit, then SIGKILL
+ * what is left, and wait (up to 5 s more) until nothing of it runs. Works for a tree started by
+ * another process (e.g. a step that was killed), by its pid alone, and when its leader has exited
+ * already but processes it started have not.
  */
 export async function stopTree(pid: number, graceMs: number): Promise<void> {
+  const settle = async (ms: number) => {
+    const until = Date.now() + ms;
+    while (treeAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  };
   killTree(pid, 'SIGTERM');
-  const until = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) killTree(pid, 'SIGKILL');
+  await settle(graceMs);
+  if (!treeAlive(pid)) return;
+  killTree(pid, 'SIGKILL');
+  await settle(5_000);
 }
 
 /**
  * Run a command in a process group of its own, line by line to `onLine` (stdout and stderr), and
  * end the whole tree on abort, at the deadline or at the maximum runtime (SIGTERM, then SIGKILL).
- * Resolves once the process has exited and its output is read; rejects if it cannot start
- * (`ENOENT` and the like, as the spawn error).
+ * When the command itself exits, whatever it left running in its group is killed (SIGKILL), as
+ * when a container's main process ends. Resolves once the process has exited and its output is
+ * read; rejects if it cannot start (`ENOENT` and the like, as the spawn error).
  */
 export function runProcessTree(spec: ProcessSpec): Promise<Ended> {
   const [cmd, ...args] = spec.command;
@@ -126,6 +150,8 @@ export function runProcessTree(spec: ProcessSpec): Promise<Ended> {
     if (spec.deadline !== undefined) {
       timers.push(setTimeout(() => end('deadline'), Math.max(0, spec.deadline - spec.now())));
     }
+    // The leader is gone: nothing it started may outlive it (nor hold its output open).
+    child.on('exit', () => killTree(child, 'SIGKILL'));
     child.on('close', (code, signal) => {
       cleanup();
       resolve({ reason, code, signal });

@@ -3,10 +3,15 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, runProcessTree, stopTree, type ProcessSpec } from '../src/process-tree.js';
+import { alive, runProcessTree, stopTree, treeAlive, type ProcessSpec } from '../src/process-tree.js';
 import { isAlive, until } from '../../../test/lib/process.js';
 
 const NODE = process.execPath;
+/** A program that starts a grandchild holding its stdout, prints its pid and exits at once. */
+const LEAVES = `const { spawn } = require('node:child_process');
+const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: ['ignore', 'inherit', 'ignore'] });
+console.log('grandchild ' + child.pid);
+child.unref();`;
 /** A program that starts a grandchild, prints its pid and never ends by itself. */
 const HANGS = `const { spawn } = require('node:child_process');
 const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -108,6 +113,20 @@ describe('runProcessTree', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(600);
   });
 
+  it('kills what the command left running when it exits, and does not wait for it', async () => {
+    let grandchild = 0;
+    const t0 = Date.now();
+    const ended = await runProcessTree(
+      spec([NODE, '-e', LEAVES], {
+        onLine: (l) => (grandchild = Number(/grandchild (\d+)/.exec(l)?.[1] ?? grandchild)),
+      }),
+    );
+    expect(ended).toEqual({ reason: 'exit', code: 0, signal: null });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(grandchild).toBeGreaterThan(0);
+    await until(() => !isAlive(grandchild), 5_000);
+  });
+
   it('rejects with the spawn error when the command does not exist', async () => {
     await expect(runProcessTree(spec(['modelship-no-such-command']))).rejects.toMatchObject({
       code: 'ENOENT',
@@ -129,7 +148,38 @@ describe('alive and stopTree', () => {
     await until(() => !alive(proc.pid) && !alive(grandchild), 5_000);
   });
 
-  it('alive is false without a pid', () => {
+  it('find and stop what a tree left behind after its leader exited, by the leader pid', async () => {
+    const proc = spawn(NODE, ['-e', LEAVES.replace("'inherit'", "'ignore'")], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let grandchild = 0;
+    proc.stdout.on(
+      'data',
+      (b: Buffer) => (grandchild = Number(/grandchild (\d+)/.exec(String(b))?.[1] ?? 0)),
+    );
+    await until(() => grandchild > 0 && !alive(proc.pid));
+    expect(isAlive(grandchild)).toBe(true);
+    expect(treeAlive(proc.pid)).toBe(true);
+    await stopTree(proc.pid!, 1_000);
+    expect(treeAlive(proc.pid)).toBe(false);
+    expect(isAlive(grandchild)).toBe(false);
+  });
+
+  it('SIGKILL what ignores SIGTERM after the grace period', async () => {
+    const proc = spawn(NODE, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    await until(() => alive(proc.pid));
+    await new Promise((r) => setTimeout(r, 200));
+    await stopTree(proc.pid!, 300);
+    expect(treeAlive(proc.pid)).toBe(false);
+  });
+
+  it('alive and treeAlive are false without a pid', () => {
+    expect(treeAlive(undefined)).toBe(false);
+    expect(treeAlive(0)).toBe(false);
     expect(alive(undefined)).toBe(false);
     expect(alive(0)).toBe(false);
   });

@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { sha256Of } from '@modelship/aws';
-import { create } from 'tar';
 
 /** Every entry gets this mtime, so the same files always give the same archive (and sha256). */
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
@@ -46,10 +46,25 @@ export interface PackResult {
  */
 export async function packDir(dir: string, file: string, exclude?: ReadonlySet<string>): Promise<PackResult> {
   const files = await listFiles(dir, exclude);
+  // tar loads when a model or source archive is packed, not when the step starts.
+  const { create } = await import('tar');
   await create(
     { file, cwd: dir, gzip: true, portable: true, mtime: FIXED_MTIME, follow: true, noDirRecurse: true },
     files,
   );
   const digest = await sha256Of(file);
   return { files: files.length, ...digest };
+}
+
+/**
+ * sha256 (hex) of the files under `dir` (paths and contents, in path order, names in `exclude`
+ * skipped): the same tree always gives the same digest, wherever it lies and whatever its mtimes.
+ * Rejects with the file-system error when `dir` cannot be read.
+ */
+export async function treeDigest(dir: string, exclude?: ReadonlySet<string>): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listFiles(dir, exclude)) {
+    hash.update(`${file}\0${(await sha256Of(join(dir, file))).sha256}\n`);
+  }
+  return hash.digest('hex');
 }

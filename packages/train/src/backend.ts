@@ -1,4 +1,5 @@
 import type { StatusTransition } from '@modelship/aws';
+import type { MetricDefinition } from './metrics.js';
 import type { BackendKind, TrainPlan } from './plan.js';
 
 export type { BackendKind } from './plan.js';
@@ -65,6 +66,11 @@ export interface WaitOptions {
   deadline?: number;
   /** Aborted on cancellation: the backend stops the job and returns. */
   signal: AbortSignal;
+  /**
+   * The metric definitions the job was given: the local backend scrapes its metrics with them;
+   * both warn when one captures something that is not a number in the log.
+   */
+  metrics: readonly MetricDefinition[];
 }
 
 /** The contract both backends implement. */
@@ -79,6 +85,16 @@ export interface TrainingBackend {
   describe(ref: JobRef): Promise<TrainingOutcome>;
   /** Follow the job to its end, streaming its log; on abort stop it; at the deadline let it run. */
   wait(ref: JobRef, opts: WaitOptions): Promise<TrainingOutcome>;
-  /** Stop a job (used by cleanup after a cancelled run); returns its status afterwards. */
-  stop(name: string): Promise<string>;
+  /**
+   * Stop a job this step started and never settled (cleanup after the step was killed), whatever
+   * status it last recorded. `pid`: the local backend's process group, as saved when it started
+   * (its job.json may not have it yet).
+   */
+  stop(name: string, opts?: { pid?: number }): Promise<StopOutcome>;
+}
+
+/** What cleanup's stop found: the job's status afterwards, and whether anything was stopped. */
+export interface StopOutcome {
+  status: string;
+  stopped: boolean;
 }

@@ -203,7 +203,7 @@ export const trainStep = defineStep<TrainInputs, TrainOutput>({
     },
   },
   outputs: {
-    'job-name': 'Name of the training job (deterministic from model, commit and run).',
+    'job-name': 'Name of the training job (deterministic from model, commit, run and the request).',
     'job-arn': 'ARN of the SageMaker training job (empty on the local backend).',
     status:
       'Final job status: Completed, Failed or Stopped; InProgress with `wait: false`; DryRun for a dry run.',

@@ -5,7 +5,12 @@ import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isS3Uri, listS3Objects, openS3Object, parseS3Uri, type S3Client } from '@modelship/aws';
 import { ConfigError, fileError } from '@modelship/core';
-import { decodeHyperparameters, encodeHyperparameters } from './hyperparameters.js';
+import {
+  decodeHyperparameters,
+  encodeHyperparameters,
+  type HyperParameters,
+  type HyperValue,
+} from './hyperparameters.js';
 import type { TrainPlan } from './plan.js';
 
 /** The `/opt/ml`-like tree of one local job. */
@@ -40,6 +45,40 @@ export function localHyperparameters(plan: TrainPlan): Record<string, string> {
   return encodeHyperparameters(plan.hyperparameters, plan.script !== undefined);
 }
 
+/**
+ * A number as Python's `str()` writes it after the training toolkit JSON-decodes it: an integer
+ * (JSON without `.` or exponent) in digits, a float as Python's shortest repr, in exponent form
+ * below 1e-4 and from 1e16 (`1e-05`, `1.5e+300`); not finite (JSON `null`, Python `None`): empty.
+ */
+function pythonNumber(n: number): string {
+  if (!Number.isFinite(n)) return '';
+  const json = JSON.stringify(n);
+  if (!/[.eE]/.test(json)) return json;
+  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  if (e >= -4 && e < 16) return String(n);
+  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+/** A hyperparameter value as the toolkit puts it on the command line: Python's `str()` of it. */
+function pythonStr(v: HyperValue): string {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return typeof v === 'number' ? pythonNumber(v) : v;
+}
+
+/**
+ * The command-line arguments a framework container's training toolkit gives the script-mode
+ * program (`mapping.to_cmd_args` of sagemaker-training-toolkit): the user's hyperparameters
+ * sorted by name, each as `--<name> <value>` (`-<name>` for a one-character name, as the toolkit
+ * does), the value as Python prints the JSON-decoded value: `3`, `0.05`, `1e-05`, `True`,
+ * `lbfgs`. E.g. `{epochs: 3, "learning-rate": 0.05, c: 1}` → `-c 1 --epochs 3 --learning-rate 0.05`.
+ */
+export function scriptArguments(hps: HyperParameters): string[] {
+  return Object.keys(hps)
+    .sort()
+    .flatMap((k) => [k.length > 1 ? `--${k}` : `-${k}`, pythonStr(hps[k]!)]);
+}
+
 /** The SM_* variables of the SageMaker training contract, pointing into `layout`. */
 export function contractEnv(
   plan: TrainPlan,
@@ -69,6 +108,7 @@ export function contractEnv(
   if (plan.script) {
     env.SM_USER_ENTRY_POINT = plan.script.program;
     env.SM_MODULE_DIR = plan.script.dir;
+    env.SM_USER_ARGS = JSON.stringify(scriptArguments(plan.hyperparameters));
   }
   for (const c of channels) env[`SM_CHANNEL_${c.toUpperCase()}`] = join(layout.inputData, c);
   for (const [k, v] of Object.entries(hps))

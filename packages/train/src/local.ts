@@ -2,15 +2,22 @@ import { createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineTail, ProgressPrinter, type S3Client } from '@modelship/aws';
+import {
+  describeDifferences,
+  LineTail,
+  ProgressPrinter,
+  requestDifferences,
+  type S3Client,
+} from '@modelship/aws';
 import { atomicWrite, ConfigError, type Logger } from '@modelship/core';
-import { alive, runProcessTree, stopTree, type Ended, type EndReason } from '@modelship/local';
+import { alive, runProcessTree, stopTree, treeAlive, type Ended, type EndReason } from '@modelship/local';
 import { listFiles, packDir } from './archive.js';
 import {
   TERMINAL,
   type JobRef,
   type Preview,
   type StatusTransition,
+  type StopOutcome,
   type TrainingBackend,
   type TrainingOutcome,
   type WaitOptions,
@@ -20,12 +27,13 @@ import {
   contractEnv,
   localHyperparameters,
   mlLayout,
+  scriptArguments,
   stageChannels,
   writeLayout,
   type MlLayout,
 } from './local-contract.js';
 import { MetricScraper } from './metrics.js';
-import type { TrainPlan } from './plan.js';
+import type { TrainingRequest, TrainPlan } from './plan.js';
 
 export interface LocalDeps {
   /** Directory holding one folder per local job (`.modelship/training`). */
@@ -41,11 +49,14 @@ export interface LocalDeps {
   killGraceMs?: number;
 }
 
-/** What `job.json` records: the outcome plus how to find the process while it runs. */
+/** What `job.json` records: the outcome, the request it ran, and how to find the process while it runs. */
 interface JobRecord extends TrainingOutcome {
   pid?: number;
   command: string[];
   cwd: string;
+  /** What defined the job, and its sha256 (part of the job's name). */
+  request?: TrainingRequest;
+  requestSha256?: string;
 }
 
 interface Prepared {
@@ -87,10 +98,15 @@ export class LocalBackend implements TrainingBackend {
     return join(this.deps.root, name);
   }
 
-  /** The entrypoint runs from the config's directory; a script-mode default from the source dir, as in the container. */
+  /**
+   * The entrypoint runs from the config's directory; a script-mode default from the source dir, as
+   * in the container. In script mode the hyperparameters follow as arguments, as the framework
+   * containers pass them (see {@link scriptArguments}).
+   */
   private command(plan: TrainPlan): { command: string[]; cwd: string } {
     const cwd = plan.script && !plan.train.entrypoint ? plan.script.dir : plan.dir;
-    return { command: plan.entrypoint!, cwd };
+    const args = plan.script ? scriptArguments(plan.hyperparameters) : [];
+    return { command: [...plan.entrypoint!, ...args], cwd };
   }
 
   preview(plan: TrainPlan): Preview {
@@ -147,8 +163,21 @@ export class LocalBackend implements TrainingBackend {
     };
   }
 
+  /** A job of this name must have run this very request; anything else is not ours to reuse. */
+  private sameRequest(record: JobRecord, plan: TrainPlan): void {
+    if (record.requestSha256 === plan.requestSha256) return;
+    const diffs = requestDifferences(plan.request, record.request ?? {});
+    const what = diffs.length
+      ? describeDifferences(diffs)
+      : `request sha256 ${record.requestSha256 ?? 'not recorded'}`;
+    throw new ConfigError(`exists with a different request: ${what}`, `local training job ${plan.jobName}`, {
+      hint: `a job name is reused only for the same request; remove ${this.jobDir(plan.jobName)} to train anew, or follow that job as it is with \`attach: ${plan.jobName}\``,
+    });
+  }
+
   async start(plan: TrainPlan): Promise<JobRef> {
     const existing = await this.read(plan.jobName);
+    if (existing) this.sameRequest(existing, plan);
     if (existing) this.stillRunning(existing, this.jobDir(plan.jobName));
     if (existing && TERMINAL.has(existing.status)) {
       this.deps.log.info(
@@ -184,6 +213,8 @@ export class LocalBackend implements TrainingBackend {
       hyperparameters: plainHyperparameters(plan.hyperparameters),
       channels: { ...plan.channels },
       ...this.command(plan),
+      request: plan.request,
+      requestSha256: plan.requestSha256,
     };
   }
 
@@ -224,7 +255,7 @@ export class LocalBackend implements TrainingBackend {
         createdAt: p.record.createdAt,
         transitions: timeline.transitions,
       });
-    const scraper = new MetricScraper(p.plan.metrics);
+    const scraper = new MetricScraper(opts.metrics, (m) => log.warn(m));
     const tail = new LineTail();
     const logFile = createWriteStream(join(this.jobDir(p.plan.jobName), 'training.log'));
     timeline.begin('Training', `running ${p.record.command.join(' ')}`);
@@ -356,11 +387,20 @@ export class LocalBackend implements TrainingBackend {
     this.deps.onSpawn?.(p.plan.jobName, pid);
   }
 
-  async stop(name: string): Promise<string> {
+  /**
+   * Cleanup after the step was killed: end whatever still runs of the job's process tree (the
+   * group `opts.pid` leads, else the one job.json recorded), whatever the job's last recorded
+   * status, even when the script itself has exited and left processes behind. A job recorded
+   * InProgress is then recorded Stopped.
+   */
+  async stop(name: string, opts: { pid?: number } = {}): Promise<StopOutcome> {
     const record = await this.read(name);
-    if (!record) return 'NotFound';
-    if (record.status !== 'InProgress' || !alive(record.pid)) return this.settleInterrupted(record).status;
-    await stopTree(record.pid!, this.deps.killGraceMs ?? 5_000);
+    const pid = opts.pid ?? record?.pid;
+    const running = treeAlive(pid);
+    if (running) await stopTree(pid!, this.deps.killGraceMs ?? 5_000);
+    if (!record) return { status: running ? 'Stopped' : 'NotFound', stopped: running };
+    if (record.status !== 'InProgress') return { status: record.status, stopped: running };
+    if (!running) return { status: this.settleInterrupted(record).status, stopped: false };
     const { pid: _pid, ...rest } = record;
     await this.write({
       ...rest,
@@ -368,6 +408,6 @@ export class LocalBackend implements TrainingBackend {
       secondaryStatus: 'Stopped',
       failureReason: 'stopped by cleanup: the run ended first',
     });
-    return 'Stopped';
+    return { status: 'Stopped', stopped: true };
   }
 }

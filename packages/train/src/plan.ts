@@ -1,6 +1,13 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { isS3Uri, resourceName } from '@modelship/aws';
-import { ConfigError, provenanceFromEnv, type StepContext, type Provenance } from '@modelship/core';
+import { isS3Uri, requestDigest, resourceName } from '@modelship/aws';
+import {
+  ConfigError,
+  fileError,
+  provenanceFromEnv,
+  type StepContext,
+  type Provenance,
+} from '@modelship/core';
+import { SOURCE_EXCLUDES, treeDigest } from './archive.js';
 import { trainConfig, type TrainConfig } from './definition.js';
 import { parseHyperparameterInput, type HyperParameters } from './hyperparameters.js';
 import { compileMetrics, type MetricDefinition } from './metrics.js';
@@ -8,12 +15,41 @@ import { compileMetrics, type MetricDefinition } from './metrics.js';
 export type BackendKind = 'local' | 'sagemaker';
 
 /**
- * The deterministic training job name: `<model>-<sha7>-<run id>-<attempt>`, e.g.
- * `churn-1a2b3c4-9876543210-1` (see `resourceName`: `dev` without a commit, a UTC stamp without a
- * run id, shortened to SageMaker's 63 characters).
+ * The deterministic training job name: `<model>-<sha7>-<run id>-<attempt>-<request8>`, e.g.
+ * `churn-1a2b3c4-9876543210-1-2a1730f2`, where `request8` starts the sha256 of the resolved
+ * request (see {@link TrainingRequest} and `resourceName`: `dev` without a commit, a UTC stamp
+ * without a run id, shortened to SageMaker's 63 characters).
  */
-export function trainingJobName(model: string, source: Provenance, now: Date): string {
-  return resourceName(model, source, now, { what: 'training job' });
+export function trainingJobName(
+  model: string,
+  source: Provenance,
+  now: Date,
+  request: TrainingRequest,
+): string {
+  return resourceName(model, source, now, request, { what: 'training job' });
+}
+
+/**
+ * Everything that defines a training job, as resolved, and nothing volatile (no time, no job
+ * name, no provenance: those are in the name already). Its sha256 is in the job's name and, on
+ * SageMaker, in the tag `modelship:request-sha256`; the local backend keeps it in `job.json`.
+ */
+export interface TrainingRequest {
+  backend: BackendKind;
+  /** SageMaker only: where the job runs. */
+  region?: string;
+  model: string;
+  /** The `train` block as written, but for the parts below that are resolved. */
+  train: Omit<TrainConfig, 'hyperparameters' | 'channels' | 'source'>;
+  /** Config and input merged, typed as written. */
+  hyperparameters: HyperParameters;
+  channels: Record<string, string>;
+  channelFiles: Record<string, string[]>;
+  /** The local command and the directory it runs in. */
+  entrypoint?: string[];
+  cwd?: string;
+  /** Script mode: the program and the sha256 of the source tree (see `treeDigest`). */
+  source?: { program: string; sha256?: string };
 }
 
 /** Tags every SageMaker job must carry (cost guardrail). */
@@ -24,6 +60,10 @@ export interface TrainPlan {
   backend: BackendKind;
   model: string;
   jobName: string;
+  /** What defines the job (its sha256 is part of `jobName`). */
+  request: TrainingRequest;
+  /** sha256 of `request` (see `requestDigest`). */
+  requestSha256: string;
   region: string;
   /** Directory the config's relative paths resolve against; local training runs here. */
   dir: string;
@@ -57,24 +97,25 @@ export function configName(ctx: Pick<StepContext, 'config' | 'cwd'>): string {
 }
 
 /**
- * Resolve the plan from config, inputs and the manifest, then apply the guardrails of
- * {@link checkPlan} (skipped with `check: false`, e.g. when attaching to a job started elsewhere).
+ * Resolve the plan from config, inputs and the manifest, name the job after its request, then
+ * apply the guardrails of {@link checkPlan}. With `check: false` (attaching to a job started
+ * elsewhere) the guardrails are skipped and the script-mode source is not read (the name is not
+ * used then). Throws a ConfigError for a config the user must fix, e.g. an unreadable `source`.
  */
-export function resolvePlan(
+export async function resolvePlan(
   inputs: PlanInputs,
   ctx: StepContext,
   backend: BackendKind,
   check = true,
-): TrainPlan {
+): Promise<TrainPlan> {
   const train = trainConfig(ctx.config) ?? {};
   const name = configName(ctx);
   const provenance = provenanceFromEnv(ctx.env);
   const model = ctx.config.values.model ?? 'model';
   const script = scriptMode(train, ctx, name);
-  const plan: TrainPlan = {
+  const resolved: Omit<TrainPlan, 'jobName' | 'request' | 'requestSha256'> = {
     backend,
     model,
-    jobName: trainingJobName(model, provenance, ctx.now()),
     region: ctx.config.values.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     dir: ctx.config.dir,
     configName: name,
@@ -94,8 +135,46 @@ export function resolvePlan(
     tags: { ...(train.tags ?? {}) },
     provenance,
   };
+  const sourceSha256 = script && check ? await sourceDigest(script.dir, name) : undefined;
+  const request = trainingRequest(resolved, sourceSha256);
+  const plan: TrainPlan = {
+    ...resolved,
+    jobName: trainingJobName(model, provenance, ctx.now(), request),
+    request,
+    requestSha256: requestDigest(request),
+  };
   if (check) checkPlan(plan);
   return plan;
+}
+
+/** The {@link TrainingRequest} of a resolved plan. */
+function trainingRequest(
+  p: Omit<TrainPlan, 'jobName' | 'request' | 'requestSha256'>,
+  sourceSha256: string | undefined,
+): TrainingRequest {
+  const { hyperparameters: _h, channels: _c, source: _s, ...train } = p.train;
+  const local = p.backend === 'local';
+  return {
+    backend: p.backend,
+    region: local ? undefined : p.region,
+    model: p.model,
+    train,
+    hyperparameters: p.hyperparameters,
+    channels: p.channels,
+    channelFiles: p.channelFiles,
+    entrypoint: local ? p.entrypoint : undefined,
+    cwd: local ? p.dir : undefined,
+    source: p.script && { program: p.script.program, sha256: sourceSha256 },
+  };
+}
+
+/** The sha256 of the script-mode source tree (what would be packed); a missing one is a config error. */
+async function sourceDigest(dir: string, name: string): Promise<string> {
+  try {
+    return await treeDigest(dir, SOURCE_EXCLUDES);
+  } catch (err) {
+    throw fileError(err, `${name}: train.source (${dir})`, 'source directory');
+  }
 }
 
 function minutes(m: number | undefined): number | undefined {

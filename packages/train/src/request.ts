@@ -7,10 +7,16 @@ export function sourceUri(plan: TrainPlan): string {
   return `${plan.train.output!.replace(/\/+$/, '')}/${plan.jobName}/source/sourcedir.tar.gz`;
 }
 
-/** Lineage tags added to every job next to the user's tags. */
+/** The tag holding the sha256 of the job's request (see `TrainingRequest`): how a re-run knows its job. */
+export const REQUEST_TAG = 'modelship:request-sha256';
+
+/** Lineage tags added to every job next to the user's tags, with the request's sha256. */
 export function lineageTags(plan: TrainPlan): Record<string, string> {
   const p = plan.provenance;
-  const tags: Record<string, string> = { 'modelship:model': plan.model };
+  const tags: Record<string, string> = {
+    'modelship:model': plan.model,
+    [REQUEST_TAG]: plan.requestSha256,
+  };
   if (p.commit) tags['modelship:commit'] = p.commit;
   if (p.repository) tags['modelship:repository'] = p.repository;
   if (p.runId) tags['modelship:run'] = `${p.runId}/${p.runAttempt ?? '1'}`;
@@ -75,5 +81,49 @@ export function buildTrainingRequest(plan: TrainPlan): CreateTrainingJobRequest 
     VpcConfig: t.vpc ? { Subnets: t.vpc.subnets, SecurityGroupIds: t.vpc['security-groups'] } : undefined,
     Environment: t.environment && nonEmpty(t.environment),
     Tags: Object.entries({ ...plan.tags, ...lineageTags(plan) }).map(([Key, Value]) => ({ Key, Value })),
+  };
+}
+
+/** The parts of a training job that both CreateTrainingJob and DescribeTrainingJob carry. */
+type JobFields = Partial<
+  Pick<
+    CreateTrainingJobRequest,
+    | 'AlgorithmSpecification'
+    | 'RoleArn'
+    | 'HyperParameters'
+    | 'InputDataConfig'
+    | 'OutputDataConfig'
+    | 'ResourceConfig'
+    | 'StoppingCondition'
+    | 'EnableManagedSpotTraining'
+    | 'CheckpointConfig'
+    | 'Environment'
+  >
+>;
+
+/**
+ * What must be equal between the request this step would send and an existing job of the same
+ * name (its DescribeTrainingJob answer), by field: image, role, hyperparameters (the script-mode
+ * keys included), channels, output, instance type, count and volume, runtime limits, spot,
+ * checkpoint and environment. Metric definitions are left out: for built-in algorithm images the
+ * service answers with definitions of its own (the request's sha256 tag covers them).
+ */
+export function comparableFields(r: JobFields): Record<string, unknown> {
+  return {
+    image: r.AlgorithmSpecification?.TrainingImage,
+    role: r.RoleArn,
+    hyperparameters: r.HyperParameters ?? {},
+    channels: Object.fromEntries(
+      (r.InputDataConfig ?? []).map((c) => [c.ChannelName ?? '', c.DataSource?.S3DataSource?.S3Uri]),
+    ),
+    output: r.OutputDataConfig?.S3OutputPath,
+    instanceType: r.ResourceConfig?.InstanceType,
+    instanceCount: r.ResourceConfig?.InstanceCount,
+    volumeGb: r.ResourceConfig?.VolumeSizeInGB,
+    maxRuntimeSeconds: r.StoppingCondition?.MaxRuntimeInSeconds,
+    maxWaitSeconds: r.StoppingCondition?.MaxWaitTimeInSeconds,
+    spot: r.EnableManagedSpotTraining ?? false,
+    checkpoint: r.CheckpointConfig?.S3Uri,
+    environment: r.Environment ?? {},
   };
 }

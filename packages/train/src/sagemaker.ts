@@ -1,6 +1,7 @@
 import {
   CreateTrainingJobCommand,
   DescribeTrainingJobCommand,
+  ListTagsCommand,
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
@@ -8,11 +9,13 @@ import {
   createCloudWatchLogsClient,
   createS3Client,
   createSageMakerClient,
+  describeDifferences,
   jobLogs,
   LineTail,
   LogFollower,
   poll,
   ProgressPrinter,
+  requestDifferences,
   sha256Of,
   TRAINING_JOB_LOG_GROUP,
   type AwsEnv,
@@ -20,6 +23,7 @@ import {
   type S3Client,
   type SageMakerClient,
   type Sleep,
+  type RequestDifference,
   type Snapshot,
 } from '@modelship/aws';
 import { ConfigError, type Logger } from '@modelship/core';
@@ -27,13 +31,15 @@ import {
   TERMINAL,
   type JobRef,
   type Preview,
+  type StopOutcome,
   type TrainingBackend,
   type TrainingOutcome,
   type WaitOptions,
 } from './backend.js';
 import { decodeHyperparameters } from './hyperparameters.js';
+import { MetricScraper } from './metrics.js';
 import type { TrainPlan } from './plan.js';
-import { buildTrainingRequest, sourceUri } from './request.js';
+import { buildTrainingRequest, comparableFields, REQUEST_TAG, sourceUri } from './request.js';
 import { uploadSource } from './source.js';
 
 export interface AwsClients {
@@ -92,6 +98,14 @@ function createError(err: unknown, jobName: string): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+function tagDifference(ours: string, theirs: string | undefined): RequestDifference {
+  return {
+    path: `tag ${REQUEST_TAG}`,
+    ours: JSON.stringify(ours),
+    theirs: theirs === undefined ? undefined : JSON.stringify(theirs),
+  };
+}
+
 function iso(d: Date | undefined): string | undefined {
   return d ? new Date(d).toISOString() : undefined;
 }
@@ -117,7 +131,7 @@ function snapshotOf(d: DescribeTrainingJobResponse): Snapshot {
   };
 }
 
-/** A DescribeTrainingJob answer in the shape both backends share. */
+/** A DescribeTrainingJob answer in the shape both backends share (final metrics that are not finite numbers left out). */
 export function outcomeFromDescription(d: DescribeTrainingJobResponse): TrainingOutcome {
   const snap = snapshotOf(d);
   const submit = d.HyperParameters?.sagemaker_submit_directory;
@@ -131,7 +145,7 @@ export function outcomeFromDescription(d: DescribeTrainingJobResponse): Training
     modelArtifact: snap.status === 'Completed' ? d.ModelArtifacts?.S3ModelArtifacts : undefined,
     metrics: Object.fromEntries(
       (d.FinalMetricDataList ?? [])
-        .filter((m) => m.MetricName && m.Value !== undefined)
+        .filter((m) => m.MetricName && Number.isFinite(m.Value))
         .map((m) => [m.MetricName!, m.Value!]),
     ),
     billableSeconds: d.BillableTimeInSeconds,
@@ -230,14 +244,57 @@ export class SageMakerBackend implements TrainingBackend {
     };
   }
 
+  /** A re-run: attach to the job of this name, which must have been started with this very request. */
+  private async reuse(plan: TrainPlan, d: DescribeTrainingJobResponse): Promise<JobRef> {
+    const diffs = requestDifferences(comparableFields(buildTrainingRequest(plan)), comparableFields(d));
+    const tag = await this.requestTag(d);
+    if (tag !== null && tag !== plan.requestSha256) {
+      diffs.push(tagDifference(plan.requestSha256, tag));
+    }
+    if (diffs.length > 0) {
+      throw new ConfigError(
+        `exists with a different request: ${describeDifferences(diffs)}`,
+        `training job ${plan.jobName}`,
+        {
+          hint: `a job name is reused only for the same request, and this one was not started by this step's config; re-run the workflow (a new attempt is a new job), or follow that job as it is with \`attach: ${plan.jobName}\``,
+        },
+      );
+    }
+    this.deps.log.info(
+      `training job ${plan.jobName} already exists (${d.TrainingJobStatus}): attaching to it instead of starting a duplicate`,
+    );
+    return this.ref(d, false);
+  }
+
+  /**
+   * The job's {@link REQUEST_TAG} (undefined when it has none), or null when the tags cannot be
+   * read (no sagemaker:ListTags): then only the described fields are compared, with a warning.
+   */
+  private async requestTag(d: DescribeTrainingJobResponse): Promise<string | undefined | null> {
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.deps.clients.sagemaker.send(
+          new ListTagsCommand({ ResourceArn: d.TrainingJobArn, NextToken: token }),
+          { abortSignal: this.deps.signal },
+        );
+        const tag = page.Tags?.find((t) => t.Key === REQUEST_TAG);
+        if (tag) return tag.Value ?? '';
+        token = page.NextToken;
+      } while (token);
+      return undefined;
+    } catch (err) {
+      if (errorName(err) !== 'AccessDeniedException') throw err;
+      this.deps.log.warn(
+        `cannot read the tags of training job ${d.TrainingJobName} (the role needs sagemaker:ListTags): compared the fields DescribeTrainingJob shows only`,
+      );
+      return null;
+    }
+  }
+
   async start(plan: TrainPlan): Promise<JobRef> {
     const existing = await this.find(plan.jobName);
-    if (existing) {
-      this.deps.log.info(
-        `training job ${plan.jobName} already exists (${existing.TrainingJobStatus}): attaching to it instead of starting a duplicate`,
-      );
-      return this.ref(existing, false);
-    }
+    if (existing) return this.reuse(plan, existing);
     this.deps.beforeCreate?.(plan.jobName);
     if (plan.script)
       await uploadSource(
@@ -257,7 +314,9 @@ export class SageMakerBackend implements TrainingBackend {
       this.deps.log.info(`started training job ${plan.jobName} (${out.TrainingJobArn})`);
       return { name: plan.jobName, arn: out.TrainingJobArn, status: 'InProgress', created: true };
     } catch (err) {
-      if (errorName(err) === 'ResourceInUse') return this.attach(plan.jobName);
+      // Created meanwhile by a concurrent run of the same step: the same checks as a re-run.
+      const raced = errorName(err) === 'ResourceInUse' ? await this.find(plan.jobName) : undefined;
+      if (raced) return this.reuse(plan, raced);
       throw createError(err, plan.jobName);
     }
   }
@@ -280,10 +339,14 @@ export class SageMakerBackend implements TrainingBackend {
   async wait(ref: JobRef, opts: WaitOptions): Promise<TrainingOutcome> {
     const { log } = this.deps;
     const tail = new LineTail();
+    // SageMaker scrapes the metrics itself (FinalMetricDataList is the result); the same regexes
+    // over the followed log warn here about captures that are not numbers, which would go unseen.
+    const scraper = new MetricScraper(opts.metrics, (m) => log.warn(m));
     const follower = new LogFollower(this.deps.clients.logs, jobLogs(TRAINING_JOB_LOG_GROUP, ref.name), {
       onLine: (line) => {
         tail.push(line);
         log.info(line);
+        scraper.push(line);
       },
       onWarning: (m) => log.warn(m),
       signal: opts.signal,
@@ -314,6 +377,10 @@ export class SageMakerBackend implements TrainingBackend {
         return { last: stopped, stoppedByUs: true, timedOut: false };
       },
     );
+    for (const m of last.FinalMetricDataList ?? []) {
+      if (m.MetricName && m.Value !== undefined && !Number.isFinite(m.Value))
+        log.warn(`metric ${m.MetricName}: SageMaker reported ${m.Value}, not a number; it is left out`);
+    }
     const outcome = { ...outcomeFromDescription(last), lastLines: tail.get(), stoppedByUs, timedOut };
     if (outcome.modelArtifact) outcome.modelSha256 = await this.digest(outcome.modelArtifact);
     return outcome;
@@ -356,11 +423,12 @@ export class SageMakerBackend implements TrainingBackend {
     }
   }
 
-  async stop(name: string): Promise<string> {
+  async stop(name: string): Promise<StopOutcome> {
     const d = await this.find(name);
-    if (!d) return 'NotFound';
-    if (d.TrainingJobStatus !== 'InProgress') return d.TrainingJobStatus ?? 'Unknown';
+    if (!d) return { status: 'NotFound', stopped: false };
+    if (d.TrainingJobStatus !== 'InProgress')
+      return { status: d.TrainingJobStatus ?? 'Unknown', stopped: false };
     await this.sendStop(name);
-    return 'Stopping';
+    return { status: 'Stopping', stopped: true };
   }
 }

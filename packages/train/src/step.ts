@@ -22,6 +22,8 @@ export const STATE = {
   backend: 'job-backend',
   region: 'job-region',
   root: 'job-root',
+  /** Local backend: the process group of the training process, saved the moment it starts. */
+  pid: 'job-pid',
   settled: 'job-settled',
 } as const;
 
@@ -42,11 +44,12 @@ async function makeBackend(
   let clients: Promise<AwsClients> | undefined;
   const aws = () =>
     (clients ??= import('./sagemaker.js').then(({ createClients }) => createClients(region, ctx.env)));
-  const claim = (jobName: string) => {
+  const claim = (jobName: string, pid?: number) => {
     ctx.state.save(STATE.job, jobName);
     ctx.state.save(STATE.backend, kind);
     ctx.state.save(STATE.region, region);
     ctx.state.save(STATE.root, root);
+    if (pid) ctx.state.save(STATE.pid, String(pid));
   };
   const now = () => ctx.now().getTime();
   if (kind === 'local') {
@@ -100,6 +103,7 @@ async function dryRun(
 async function follow(
   backend: TrainingBackend,
   ref: JobRef,
+  plan: TrainPlan,
   inputs: TrainInputs,
   ctx: StepContext,
 ): Promise<{ outcome: TrainingOutcome; waited: boolean }> {
@@ -115,7 +119,7 @@ async function follow(
   const minutes = inputs['timeout-minutes'];
   const deadline = minutes ? ctx.now().getTime() + minutes * 60_000 : undefined;
   try {
-    const outcome = await backend.wait(ref, { deadline, signal: ctx.signal });
+    const outcome = await backend.wait(ref, { deadline, signal: ctx.signal, metrics: plan.metrics });
     if (ref.created && (outcome.status !== 'InProgress' || outcome.stoppedByUs || outcome.timedOut)) {
       ctx.state.save(
         STATE.settled,
@@ -142,11 +146,11 @@ async function runTrain(
   ctx: StepContext,
   deps: TrainDeps,
 ): Promise<StepResult<TrainOutput>> {
-  const plan = resolvePlan(inputs, ctx, ctx.backend, !inputs.attach);
+  const plan = await resolvePlan(inputs, ctx, ctx.backend, !inputs.attach);
   const backend = await makeBackend(plan.backend, ctx, plan.region, localRoot(ctx.cwd), deps);
   if (inputs['dry-run']) return dryRun(plan, backend, ctx);
   const ref = inputs.attach ? await backend.attach(inputs.attach) : await backend.start(plan);
-  const { outcome, waited } = await follow(backend, ref, inputs, ctx);
+  const { outcome, waited } = await follow(backend, ref, plan, inputs, ctx);
   const cost = costView(plan, outcome);
   const { ok, headline } = verdict(outcome, waited, inputs['timeout-minutes']);
   reportFailure(outcome, ok, ctx);
@@ -168,7 +172,11 @@ async function runTrain(
   };
 }
 
-/** `post:` cleanup: stop a job this step started when the run ended before the step could settle it. */
+/**
+ * `post:` cleanup: stop a job this step started when the run ended before the step could settle
+ * it (the step was killed). On the local backend that ends whatever still runs of the training
+ * process tree, whatever status the job last recorded.
+ */
 async function cleanup(ctx: StepContext, deps: TrainDeps): Promise<void> {
   const name = ctx.state.get(STATE.job);
   if (!name) return ctx.log.info('train cleanup: this step started no training job');
@@ -177,9 +185,13 @@ async function cleanup(ctx: StepContext, deps: TrainDeps): Promise<void> {
   const kind = (ctx.state.get(STATE.backend) ?? 'sagemaker') as BackendKind;
   const region = ctx.state.get(STATE.region) ?? ctx.env.AWS_REGION ?? 'us-east-1';
   const root = ctx.state.get(STATE.root) ?? localRoot(ctx.cwd);
-  const status = await (await makeBackend(kind, ctx, region, root, deps)).stop(name);
-  if (status === 'Stopping' || status === 'Stopped') {
-    ctx.log.warn(`train cleanup: the run ended while training job ${name} was running; stopped it`);
+  const pid = Number(ctx.state.get(STATE.pid)) || undefined;
+  const backend = await makeBackend(kind, ctx, region, root, deps);
+  const { status, stopped } = await backend.stop(name, { pid });
+  if (stopped) {
+    ctx.log.warn(
+      `train cleanup: the run ended while training job ${name} was running; stopped it (${status})`,
+    );
   } else {
     ctx.log.info(`train cleanup: training job ${name} is ${status}; nothing to stop`);
   }

@@ -29,7 +29,10 @@ export const GITHUB_ENV = {
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',
 };
-export const JOB_NAME = 'churn-1a2b3c4-9876543210-1';
+/** The sha256 of SAGEMAKER_YAML's request (pinned: a change means the request's identity changed). */
+export const REQUEST_SHA256 = '2a1730f2faf083590ff77ae9049337b4f54d9daa49a24e65836933e70ae84ad9';
+/** The job name SAGEMAKER_YAML gets in GITHUB_ENV's run: model, commit, run, attempt, request digest. */
+export const JOB_NAME = `churn-1a2b3c4-9876543210-1-${REQUEST_SHA256.slice(0, 8)}`;
 
 export interface Workspace {
   dir: string;

@@ -61,6 +61,9 @@ function run(
   });
 }
 
+/** The job name in this run: model, commit, run id, attempt and the request digest. */
+const JOB = /^churn-cafebab-42-1-[0-9a-f]{8}$/;
+
 const CHURN = () => `  entrypoint: ${yamlList([NODE, join(REPO, 'examples', 'churn', 'train.mjs')])}
   channels: { train: ${join(data, 'train.csv')}, validation: ${join(data, 'validation.csv')} }
   hyperparameters: { c: 1.0, max_iter: 100 }
@@ -75,7 +78,8 @@ describe('local backend: the churn example end to end', () => {
     const { result, text } = await run();
     expect(result.ok).toBe(true);
     const o = result.outputs;
-    expect(o['job-name']).toBe('churn-cafebab-42-1');
+    const job = o['job-name']!;
+    expect(job).toMatch(JOB);
     expect(o.status).toBe('Completed');
     expect(o['job-arn']).toBe('');
     expect(o['estimated-cost-usd']).toBe('0.00');
@@ -85,7 +89,7 @@ describe('local backend: the churn example end to end', () => {
     expect(Number(o['billable-seconds'])).toBeGreaterThanOrEqual(1);
 
     const file = fileURLToPath(o['model-artifact']!);
-    expect(file).toBe(join(ws.dir, '.modelship', 'training', 'churn-cafebab-42-1', 'model.tar.gz'));
+    expect(file).toBe(join(ws.dir, '.modelship', 'training', job, 'model.tar.gz'));
     expect(o['model-sha256']).toBe(
       createHash('sha256')
         .update(await readFile(file))
@@ -95,12 +99,12 @@ describe('local backend: the churn example end to end', () => {
     await list({ file, onReadEntry: (e) => void entries.push(e.path) });
     expect(entries).toEqual(['model.json']);
 
-    expect(text).toContain('>> local training job churn-cafebab-42-1');
+    expect(text).toContain(`>> local training job ${job}`);
     expect(text).toMatch(/validation:auc=0\.\d+/);
     const manifest = JSON.parse(await readFile(join(ws.dir, '.modelship', 'manifest.json'), 'utf8'));
     expect(manifest.training).toMatchObject({
       backend: 'local',
-      jobName: 'churn-cafebab-42-1',
+      jobName: job,
       status: 'Completed',
       modelArtifact: o['model-artifact'],
       modelSha256: o['model-sha256'],
@@ -123,8 +127,58 @@ describe('local backend: the churn example end to end', () => {
     expect(again.text).toContain('already ran (Completed): reusing its result');
     expect(again.result.outputs['model-sha256']).toBe(first.result.outputs['model-sha256']);
     const other = await run({}, { env: { GITHUB_RUN_ID: '43' } });
-    expect(other.result.outputs['job-name']).toBe('churn-cafebab-43-1');
+    expect(other.result.outputs['job-name']).toBe(
+      first.result.outputs['job-name']!.replace('-42-1-', '-43-1-'),
+    );
     expect(other.result.outputs['model-sha256']).toBe(first.result.outputs['model-sha256']);
+  });
+});
+
+describe('local backend: one job per request', () => {
+  it('a second train with other hyperparameters in the same run trains anew; its re-run reuses it', async () => {
+    await config(CHURN());
+    const first = await run();
+    const second = await run({ hyperparameters: '{"c": 0.05}' });
+    const name = second.result.outputs['job-name']!;
+    expect(name).toMatch(JOB);
+    expect(name).not.toBe(first.result.outputs['job-name']);
+    expect(second.text).not.toContain('reusing its result');
+    expect(second.result.outputs['model-sha256']).not.toBe(first.result.outputs['model-sha256']);
+    expect(second.manifest().training?.hyperparameters).toEqual({ c: '0.05', max_iter: '100' });
+    const again = await run({ hyperparameters: '{"c": 0.05}' });
+    expect(again.text).toContain(`local training job ${name} already ran (Completed): reusing its result`);
+    expect(again.result.outputs['model-sha256']).toBe(second.result.outputs['model-sha256']);
+  });
+
+  it('a job record of this name with another request is a one-line error naming what differs', async () => {
+    await config(CHURN());
+    const first = await run();
+    const name = first.result.outputs['job-name']!;
+    const file = join(ws.dir, '.modelship', 'training', name, 'job.json');
+    const record = JSON.parse(await readFile(file, 'utf8'));
+    record.request.hyperparameters.c = 2;
+    record.request.train.metrics = [];
+    record.requestSha256 = 'f'.repeat(64);
+    await writeFile(file, JSON.stringify(record));
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      line:
+        `local training job ${name}: exists with a different request: hyperparameters.c (1 here, 2 there), ` +
+        'train.metrics ([{"name":"auc","regex":"validation:auc=… here, [] there)',
+      hint: expect.stringContaining(`remove ${join(ws.dir, '.modelship', 'training', name)} to train anew`),
+    });
+  });
+
+  it('train v1 then v2 (another script) in the same run are two jobs', async () => {
+    const v2 = join(ws.dir, 'train-v2.mjs');
+    await writeFile(v2, await readFile(join(REPO, 'examples', 'churn', 'train.mjs')));
+    await config(CHURN());
+    const v1run = await run();
+    await config(CHURN().replace(join(REPO, 'examples', 'churn', 'train.mjs'), v2));
+    const v2run = await run();
+    expect(v2run.result.outputs['job-name']).not.toBe(v1run.result.outputs['job-name']);
+    expect(v2run.text).not.toContain('reusing its result');
+    expect(v2run.manifest().training?.command).toEqual([NODE, v2]);
   });
 });
 
@@ -154,9 +208,11 @@ console.log('score=0.75');
     const { result, text } = await run();
     expect(result.ok).toBe(true);
     const env = JSON.parse(/ENV (.*)/.exec(text)![1]!) as Record<string, string>;
-    const ml = join(ws.dir, '.modelship', 'training', 'churn-cafebab-42-1', 'ml');
+    const job = result.outputs['job-name']!;
+    expect(job).toMatch(JOB);
+    const ml = join(ws.dir, '.modelship', 'training', job, 'ml');
     expect(env).toMatchObject({
-      TRAINING_JOB_NAME: 'churn-cafebab-42-1',
+      TRAINING_JOB_NAME: job,
       SM_MODEL_DIR: join(ml, 'model'),
       SM_CHANNEL_TRAIN: join(ml, 'input', 'data', 'train'),
       SM_CHANNELS: '["train"]',
@@ -174,6 +230,32 @@ console.log('score=0.75');
     expect(text).toContain('FIRST customer_id,');
     expect(text).toContain(`CWD ${ws.dir}`);
     expect(JSON.parse(result.outputs.metrics!)).toEqual({ score: 0.75 });
+  });
+
+  it('warns when a metric regex captures something that is not a number, and leaves it out', async () => {
+    const probe = await script(
+      'probe.mjs',
+      `import { writeFileSync } from 'node:fs';
+console.log('validation:auc=n/a');
+console.log('validation:accuracy=0.75');
+console.log('validation:accuracy=0.8.');
+writeFileSync(process.env.SM_MODEL_DIR + '/m', 'm');
+`,
+    );
+    await config(`  entrypoint: ${yamlList([NODE, probe])}
+  metrics:
+    - { name: auc, regex: 'validation:auc=(\\S+)' }
+    - { name: accuracy, regex: "validation:accuracy=([0-9.]+)" }
+`);
+    const { result, text } = await run();
+    expect(result.ok).toBe(true);
+    expect(JSON.parse(result.outputs.metrics!)).toEqual({ accuracy: 0.75 });
+    expect(text).toContain(
+      'warning: metric auc: its regex "validation:auc=(\\\\S+)" captured "n/a", which is not a number (line: "validation:auc=n/a")',
+    );
+    expect(text).toContain(
+      'warning: metric accuracy: its regex "validation:accuracy=([0-9.]+)" captured "0.8."',
+    );
   });
 
   it('defaults the train channel to the data validated earlier (manifest data section)', async () => {
@@ -212,6 +294,116 @@ writeFileSync(process.env.SM_MODEL_DIR + '/m', 'm');\n`,
   });
 });
 
+/** An argparse script as SageMaker examples write them: hyperparameters only from the command line. */
+const ARGPARSE = `import argparse, json, os
+p = argparse.ArgumentParser()
+p.add_argument("--epochs", type=int, required=True)
+p.add_argument("--learning-rate", type=float, required=True)
+p.add_argument("-c", type=float, required=True)
+p.add_argument("--warm-start", type=lambda s: s == "True", required=True)
+p.add_argument("--solver", required=True)
+p.add_argument("--tol", type=float, required=True)
+args = p.parse_args()
+print("ARGS " + json.dumps(vars(args), sort_keys=True))
+print("USER_ARGS " + os.environ["SM_USER_ARGS"])
+with open(os.path.join(os.environ["SM_MODEL_DIR"], "model.txt"), "w") as f:
+    f.write(str(args.epochs))
+print("validation:auc=%.2f" % (0.5 + args.learning_rate))
+`;
+
+describe('local backend: script mode passes hyperparameters as arguments', () => {
+  const HPS = `{ epochs: 3, learning-rate: 0.05, c: 0.5, warm-start: true, solver: lbfgs, tol: 0.00001 }`;
+  const ARGS = ['-c', '0.5', '--epochs', '3', '--learning-rate', '0.05', '--solver', 'lbfgs'];
+  const ALL_ARGS = [...ARGS, '--tol', '1e-05', '--warm-start', 'True'];
+
+  async function source(): Promise<string> {
+    await mkdir(join(ws.dir, 'src'));
+    await writeFile(join(ws.dir, 'src', 'train.py'), ARGPARSE);
+    return join(ws.dir, 'src', 'train.py');
+  }
+
+  it('an argparse script trains with them, as the training toolkit passes them', async () => {
+    const program = await source();
+    await config(
+      `  source: src\n  program: train.py\n  hyperparameters: ${HPS}\n  metrics: [{ name: auc, regex: "auc=([0-9.]+)" }]\n`,
+    );
+    const { result, text, manifest } = await run();
+    expect(result.ok).toBe(true);
+    expect(JSON.parse(/ARGS (.*)/.exec(text)![1]!)).toEqual({
+      c: 0.5,
+      epochs: 3,
+      learning_rate: 0.05,
+      solver: 'lbfgs',
+      tol: 1e-5,
+      warm_start: true,
+    });
+    expect(JSON.parse(/USER_ARGS (.*)/.exec(text)![1]!)).toEqual(ALL_ARGS);
+    expect(JSON.parse(result.outputs.metrics!)).toEqual({ auc: 0.55 });
+    expect(manifest().training?.command).toEqual(['python3', program, ...ALL_ARGS]);
+  });
+
+  it('the hyperparameters input reaches the arguments, and so does an explicit entrypoint', async () => {
+    await source();
+    await config(
+      `  source: src\n  program: train.py\n  entrypoint: [python3, src/train.py]\n  hyperparameters: ${HPS}\n`,
+    );
+    const { result, text, manifest } = await run({ hyperparameters: '{"epochs": 7, "warm-start": false}' });
+    expect(result.ok).toBe(true);
+    expect(JSON.parse(/ARGS (.*)/.exec(text)![1]!)).toMatchObject({ epochs: 7, warm_start: false });
+    expect(manifest().training?.command).toEqual([
+      'python3',
+      'src/train.py',
+      ...ARGS.map((a) => (a === '3' ? '7' : a)),
+      '--tol',
+      '1e-05',
+      '--warm-start',
+      'False',
+    ]);
+  });
+
+  it('the Node example reads them from its arguments too', async () => {
+    await mkdir(join(ws.dir, 'src'));
+    await writeFile(
+      join(ws.dir, 'src', 'train.mjs'),
+      await readFile(join(REPO, 'examples', 'churn', 'train.mjs')),
+    );
+    await config(`  source: src
+  program: train.mjs
+  channels: { train: ${join(data, 'train.csv')}, validation: ${join(data, 'validation.csv')} }
+  hyperparameters: { c: 0.5, max_iter: 40 }
+  metrics: [{ name: auc, regex: "validation:auc=([0-9.]+)" }]
+`);
+    const { result, text, manifest } = await run();
+    expect(result.ok).toBe(true);
+    expect(text).toContain('hyperparameters {"c":0.5,"maxIter":40,"learningRate":0.5}');
+    expect(manifest().training?.command).toEqual([
+      'node',
+      join(ws.dir, 'src', 'train.mjs'),
+      '-c',
+      '0.5',
+      '--max_iter',
+      '40',
+    ]);
+  });
+
+  it('the Node example takes its arguments over SM_HPS', () => {
+    const out = execFileSync(
+      NODE,
+      [join(REPO, 'examples', 'churn', 'train.mjs'), '-c', '2', '--max_iter', '7'],
+      {
+        env: {
+          SM_HPS: '{"c": 1, "max_iter": 300}',
+          SM_CHANNEL_TRAIN: data,
+          SM_MODEL_DIR: join(ws.dir, 'model'),
+          SM_OUTPUT_DATA_DIR: join(ws.dir, 'out'),
+        },
+        encoding: 'utf8',
+      },
+    );
+    expect(out).toContain('hyperparameters {"c":2,"maxIter":7,"learningRate":0.5}');
+  });
+});
+
 describe('local backend: failures', () => {
   it('a non-zero exit fails with the reason and the last lines of output', async () => {
     const bad = await script(
@@ -223,7 +415,7 @@ describe('local backend: failures', () => {
     expect(result.ok).toBe(false);
     expect(result.outputs.status).toBe('Failed');
     expect(result.headline).toBe(
-      `training job churn-cafebab-42-1 failed: AlgorithmError: ${NODE} ${bad} exited with code 3`,
+      `training job ${result.outputs['job-name']} failed: AlgorithmError: ${NODE} ${bad} exited with code 3`,
     );
     expect(result.summary).toContain('boom: bad column');
     expect(result.summary).not.toContain('line 5\n');
@@ -237,7 +429,7 @@ describe('local backend: failures', () => {
     );
     await config(`  entrypoint: ${yamlList([NODE, bad])}\n`);
     const { result } = await run();
-    expect(result.headline).toBe('training job churn-cafebab-42-1 failed: ValueError: no rows');
+    expect(result.headline).toBe(`training job ${result.outputs['job-name']} failed: ValueError: no rows`);
   });
 
   it('an empty model directory fails the job', async () => {
@@ -285,12 +477,12 @@ describe('local backend: cancellation', () => {
     let grandchild = 0;
     await until(() => (grandchild = Number(/grandchild (\d+)/.exec(log.lines.join('\n'))?.[1] ?? 0)) > 0);
     expect(isAlive(grandchild)).toBe(true);
-    expect(state.get(STATE.job)).toBe('churn-cafebab-42-1');
+    expect(state.get(STATE.job)).toMatch(JOB);
     ac.abort();
     const { result } = await pending;
     expect(result.ok).toBe(false);
     expect(result.outputs.status).toBe('Stopped');
-    expect(result.headline).toBe('cancelled: stopped training job churn-cafebab-42-1 (Stopped)');
+    expect(result.headline).toBe(`cancelled: stopped training job ${state.get(STATE.job)} (Stopped)`);
     await until(() => !isAlive(grandchild), 5_000);
     expect(state.get(STATE.settled)).toBe('stopped');
   });
@@ -339,6 +531,69 @@ describe('local backend: cancellation', () => {
     expect(log.lines.join('\n')).toContain('stopped it');
     const record = JSON.parse(await readFile(join(root, 'churn-x-1-1', 'job.json'), 'utf8'));
     expect(record.status).toBe('Stopped');
+  });
+});
+
+describe('local backend: cleanup after the step was killed', () => {
+  /** A detached tree as a killed step leaves it: a leader that started a grandchild, then exited. */
+  async function orphanedTree(): Promise<{ leader: number; grandchild: number }> {
+    const proc = spawn(
+      NODE,
+      [
+        '-e',
+        `const { spawn } = require('node:child_process');
+const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+console.log(c.pid);
+c.unref();`,
+      ],
+      { detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let grandchild = 0;
+    proc.stdout.on('data', (b: Buffer) => (grandchild = Number(String(b).trim())));
+    await until(() => grandchild > 0 && !isAlive(proc.pid!));
+    return { leader: proc.pid!, grandchild };
+  }
+
+  it.each(['InProgress', 'Completed', 'Failed'])(
+    'post ends what still runs of the tree, the job last recorded %s',
+    async (status) => {
+      const { leader, grandchild } = await orphanedTree();
+      const root = join(ws.dir, '.modelship', 'training');
+      const job = 'churn-x-1-1-0123abcd';
+      await mkdir(join(root, job), { recursive: true });
+      // as written before the process started: no pid in it
+      const record = { backend: 'local', jobName: job, status, metrics: {}, transitions: [], lastLines: [] };
+      await writeFile(
+        join(root, job, 'job.json'),
+        JSON.stringify({ ...record, hyperparameters: {}, channels: {} }),
+      );
+      const state = new MemoryState();
+      state.save(STATE.job, job);
+      state.save(STATE.backend, 'local');
+      state.save(STATE.root, root);
+      state.save(STATE.pid, String(leader));
+      try {
+        const { ctx, log } = await makeContext(ws.dir, { state });
+        await createTrainImpl({ killGraceMs: 1_000 }).post!(ctx);
+        expect(isAlive(grandchild)).toBe(false);
+        expect(log.lines.join('\n')).toContain(`training job ${job} was running; stopped it`);
+        const after = JSON.parse(await readFile(join(root, job, 'job.json'), 'utf8'));
+        expect(after.status).toBe(status === 'InProgress' ? 'Stopped' : status);
+      } finally {
+        if (isAlive(grandchild)) process.kill(grandchild, 'SIGKILL');
+      }
+    },
+  );
+
+  it('post says there is nothing to stop when the tree is gone', async () => {
+    const state = new MemoryState();
+    state.save(STATE.job, 'churn-x-1-1-0123abcd');
+    state.save(STATE.backend, 'local');
+    state.save(STATE.root, join(ws.dir, '.modelship', 'training'));
+    state.save(STATE.pid, '999999999');
+    const { ctx, log } = await makeContext(ws.dir, { state });
+    await createTrainImpl().post!(ctx);
+    expect(log.lines.join('\n')).toContain('training job churn-x-1-1-0123abcd is NotFound; nothing to stop');
   });
 });
 

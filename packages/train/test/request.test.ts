@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolvePlan, type TrainPlan } from '../src/plan.js';
 import { buildTrainingRequest, requestHyperparameters } from '../src/request.js';
@@ -8,6 +8,7 @@ import {
   GITHUB_ENV,
   JOB_NAME,
   makeContext,
+  REQUEST_SHA256,
   SAGEMAKER_YAML,
   workspace,
   type Workspace,
@@ -23,6 +24,12 @@ async function plan(yaml: string, inputs: { hyperparameters?: string } = {}): Pr
   await writeFile(join(ws.dir, 'modelship.yml'), yaml);
   const { ctx } = await makeContext(ws.dir, { env: GITHUB_ENV });
   return resolvePlan(inputs, ctx, ctx.backend);
+}
+
+/** Files under `dir` in the workspace (a script-mode source directory). */
+async function source(dir: string, files: Record<string, string>): Promise<void> {
+  await mkdir(join(ws.dir, dir), { recursive: true });
+  for (const [name, body] of Object.entries(files)) await writeFile(join(ws.dir, dir, name), body);
 }
 
 /** The config with `train.<key>: <value>` lines changed ('' removes the line). */
@@ -80,6 +87,7 @@ describe('the CreateTrainingJob request', () => {
         { Key: 'environment', Value: 'test' },
         { Key: 'modelship:commit', Value: GITHUB_ENV.GITHUB_SHA },
         { Key: 'modelship:run', Value: '9876543210/1' },
+        { Key: 'modelship:request-sha256', Value: REQUEST_SHA256 },
       ]),
     );
   });
@@ -123,19 +131,22 @@ describe('the CreateTrainingJob request', () => {
   });
 
   it('in script mode JSON-encodes hyperparameters and adds sagemaker_program / sagemaker_submit_directory', async () => {
+    await source('src', { 'train_sklearn.py': 'print(1)\n' });
     const p = await plan(withTrain({ source: 'src', program: 'train_sklearn.py' }));
+    expect(p.jobName).toMatch(/^churn-1a2b3c4-9876543210-1-[0-9a-f]{8}$/);
     expect(requestHyperparameters(p)).toEqual({
       c: '1',
       solver: '"lbfgs"',
       sagemaker_program: '"train_sklearn.py"',
-      sagemaker_submit_directory: `"s3://acme-ml/churn/models/${JOB_NAME}/source/sourcedir.tar.gz"`,
+      sagemaker_submit_directory: `"s3://acme-ml/churn/models/${p.jobName}/source/sourcedir.tar.gz"`,
       sagemaker_region: '"us-east-1"',
       sagemaker_container_log_level: '20',
-      sagemaker_job_name: `"${JOB_NAME}"`,
+      sagemaker_job_name: `"${p.jobName}"`,
     });
   });
 
   it('derives the script-mode program from the entrypoint inside source', async () => {
+    await source('examples/churn', { 'train_sklearn.py': 'print(1)\n' });
     const p = await plan(
       withTrain({ source: 'examples/churn', entrypoint: '[python3, examples/churn/train_sklearn.py]' }),
     );
@@ -158,6 +169,11 @@ describe('guardrails (one line naming the field)', () => {
     ['no role', { role: '' }, /^modelship\.yml: train\.role: is required/],
     ['no image', { image: '' }, /^modelship\.yml: train\.image: is required/],
     ['no output', { output: '' }, /^modelship\.yml: train\.output: is required/],
+    [
+      'a source directory that is not there',
+      { source: 'nowhere', program: 'train.py' },
+      /^modelship\.yml: train\.source \(.*nowhere\): source directory not found$/,
+    ],
     [
       'a local channel',
       { channels: '{ train: data/train.csv }' },

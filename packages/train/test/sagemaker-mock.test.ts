@@ -16,6 +16,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import {
   CreateTrainingJobCommand,
   DescribeTrainingJobCommand,
+  ListTagsCommand,
   SageMakerClient,
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
@@ -29,6 +30,7 @@ import {
   GITHUB_ENV,
   JOB_NAME,
   makeContext,
+  REQUEST_SHA256,
   runStep,
   SAGEMAKER_YAML,
   workspace,
@@ -61,6 +63,7 @@ beforeEach(async () => {
   logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [] });
   s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from([MODEL_BYTES]) }));
   sm.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: ARN });
+  sm.on(ListTagsCommand).resolves({ Tags: [{ Key: 'modelship:request-sha256', Value: REQUEST_SHA256 }] });
 });
 afterEach(() => ws.cleanup());
 
@@ -73,7 +76,9 @@ const throttled = () =>
   });
 
 const at = (s: number) => new Date(START + s * 1000);
+const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';
 
+/** SAGEMAKER_YAML's job as DescribeTrainingJob reports it, in `status`. */
 function job(status: string, extra: Partial<DescribeTrainingJobResponse> = {}): DescribeTrainingJobResponse {
   const done = status !== 'InProgress';
   return {
@@ -110,15 +115,14 @@ function job(status: string, extra: Partial<DescribeTrainingJobResponse> = {}): 
         : []),
     ],
     ModelArtifacts: { S3ModelArtifacts: ARTEFACT },
-    AlgorithmSpecification: { TrainingImage: 'img:1', TrainingInputMode: 'File' },
+    AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
     ResourceConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
     HyperParameters: { c: '1', solver: 'lbfgs' },
-    InputDataConfig: [
-      {
-        ChannelName: 'train',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://acme-ml/churn/train/' } },
-      },
-    ],
+    InputDataConfig: ['train', 'validation'].map((c) => ({
+      ChannelName: c,
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://acme-ml/churn/${c}/` } },
+    })),
+    OutputDataConfig: { S3OutputPath: 's3://acme-ml/churn/models/' },
     RoleArn: 'arn:aws:iam::123456789012:role/ModelshipTraining',
     StoppingCondition: { MaxRuntimeInSeconds: 3600 },
     FinalMetricDataList: done ? [{ MetricName: 'auc', Value: 0.84, Timestamp: at(290) }] : undefined,
@@ -193,8 +197,8 @@ describe('status sequences', () => {
       modelSha256: sha,
       metrics: { auc: 0.84 },
       hyperparameters: { c: '1', solver: 'lbfgs' },
-      channels: { train: 's3://acme-ml/churn/train/' },
-      image: 'img:1',
+      channels: { train: 's3://acme-ml/churn/train/', validation: 's3://acme-ml/churn/validation/' },
+      image: IMAGE,
       instanceType: 'ml.m5.xlarge',
       billableSeconds: 1234,
     });
@@ -335,6 +339,56 @@ describe('re-runs, wait: false, attach, timeout', () => {
     expect(state.get(STATE.job)).toBeUndefined();
   });
 
+  it('a job of this name with another request is a one-line error naming what differs', async () => {
+    sm.on(DescribeTrainingJobCommand).resolves(
+      job('Completed', { HyperParameters: { c: '2', solver: 'lbfgs' } }),
+    );
+    const state = new MemoryState();
+    await expect(run({}, { state })).rejects.toMatchObject({
+      line: `training job ${JOB_NAME}: exists with a different request: hyperparameters.c ("1" here, "2" there)`,
+      hint: expect.stringContaining(`attach: ${JOB_NAME}`),
+    });
+    expect(sm.commandCalls(CreateTrainingJobCommand)).toHaveLength(0);
+    expect(state.get(STATE.job)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'another request digest',
+      [{ Key: 'modelship:request-sha256', Value: 'f'.repeat(64) }],
+      `"${'f'.repeat(38)}…`,
+    ],
+    ['no request digest (not started by modelship)', [{ Key: 'project', Value: 'churn' }], 'absent'],
+  ])('a job of this name tagged with %s is an error too', async (_what, Tags, theirs) => {
+    sm.on(DescribeTrainingJobCommand).resolves(job('Completed'));
+    sm.on(ListTagsCommand).resolves({ Tags });
+    await expect(run()).rejects.toMatchObject({
+      line: `training job ${JOB_NAME}: exists with a different request: tag modelship:request-sha256 ("${REQUEST_SHA256.slice(0, 38)}… here, ${theirs} there)`,
+    });
+    expect(sm.commandCalls(ListTagsCommand)[0]!.args[0].input.ResourceArn).toBe(ARN);
+  });
+
+  it('without sagemaker:ListTags a re-run compares the described fields and warns', async () => {
+    sm.on(DescribeTrainingJobCommand).resolves(job('Completed'));
+    sm.on(ListTagsCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    const { result, text } = await run();
+    expect(result.ok).toBe(true);
+    expect(text).toContain(
+      `warning: cannot read the tags of training job ${JOB_NAME} (the role needs sagemaker:ListTags)`,
+    );
+    expect(text).toContain('attaching to it instead of starting a duplicate');
+  });
+
+  it('a job created meanwhile by a concurrent run is checked the same way', async () => {
+    sm.on(DescribeTrainingJobCommand)
+      .rejectsOnce(notFound())
+      .resolves(job('InProgress', { HyperParameters: { c: '0.5', solver: 'lbfgs' } }));
+    sm.on(CreateTrainingJobCommand).rejects(Object.assign(new Error('in use'), { name: 'ResourceInUse' }));
+    await expect(run()).rejects.toMatchObject({
+      line: `training job ${JOB_NAME}: exists with a different request: hyperparameters.c ("1" here, "0.5" there)`,
+    });
+  });
+
   it('wait: false starts the job and returns; a later attach follows it to the end', async () => {
     sm.on(DescribeTrainingJobCommand).rejectsOnce(notFound()).resolves(job('InProgress'));
     const first = await run({ wait: 'false' });
@@ -421,6 +475,31 @@ describe('CloudWatch logs', () => {
     });
   });
 
+  it('warns about metric captures that are not numbers, and drops final metrics that are not finite', async () => {
+    sm.on(DescribeTrainingJobCommand)
+      .rejectsOnce(notFound())
+      .resolves(
+        job('Completed', {
+          FinalMetricDataList: [
+            { MetricName: 'auc', Value: 0.84, Timestamp: at(290) },
+            { MetricName: 'loss', Value: NaN, Timestamp: at(290) },
+          ],
+        }),
+      );
+    logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ logStreamName: `${JOB_NAME}/algo-1-1` }] });
+    logs
+      .on(GetLogEventsCommand)
+      .resolvesOnce({ events: [{ message: 'validation:auc=0.84.' }], nextForwardToken: 'f/1' })
+      .resolves({ events: [], nextForwardToken: 'f/1' });
+    const { result, text } = await run();
+    expect(result.ok).toBe(true);
+    expect(result.outputs.metrics).toBe('{"auc":0.84}');
+    expect(text).toContain(
+      'warning: metric auc: its regex "validation:auc=([0-9.]+)" captured "0.84.", which is not a number (line: "validation:auc=0.84.")',
+    );
+    expect(text).toContain('warning: metric loss: SageMaker reported NaN, not a number; it is left out');
+  });
+
   it('a log access error is a warning, not a failure', async () => {
     sm.on(DescribeTrainingJobCommand).rejectsOnce(notFound()).resolves(job('Completed'));
     logs
@@ -469,11 +548,15 @@ describe('dry run, script mode, request errors', () => {
     sm.on(DescribeTrainingJobCommand).rejectsOnce(notFound()).resolves(job('Completed'));
     const { result } = await run();
     expect(result.ok).toBe(true);
+    // the source is part of the request, so the name differs from the job without it
+    const name = sm.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input.TrainingJobName!;
+    expect(name).toMatch(/^churn-1a2b3c4-9876543210-1-[0-9a-f]{8}$/);
+    expect(name).not.toBe(JOB_NAME);
     const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(put).toMatchObject({ Bucket: 'acme-ml', Key: `churn/models/${JOB_NAME}/source/sourcedir.tar.gz` });
+    expect(put).toMatchObject({ Bucket: 'acme-ml', Key: `churn/models/${name}/source/sourcedir.tar.gz` });
     const hps = sm.commandCalls(CreateTrainingJobCommand)[0]!.args[0].input.HyperParameters!;
     expect(JSON.parse(hps.sagemaker_submit_directory!)).toBe(
-      `s3://acme-ml/churn/models/${JOB_NAME}/source/sourcedir.tar.gz`,
+      `s3://acme-ml/churn/models/${name}/source/sourcedir.tar.gz`,
     );
     expect(JSON.parse(hps.sagemaker_program!)).toBe('train.py');
   });

@@ -16,15 +16,18 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
+  CreateTrainingJobCommand,
   DescribeTrainingJobCommand,
   ListTagsCommand,
   ListTrainingJobsCommand,
   SageMakerClient,
+  type CreateTrainingJobRequest,
 } from '@aws-sdk/client-sagemaker';
 import { list } from 'tar';
 import { startMoto, type Moto } from '../../../test/support/moto.js';
 import { trainStep } from '../src/definition.js';
-import { GITHUB_ENV, JOB_NAME, runStep, SAGEMAKER_YAML, workspace, type Workspace } from './helpers.js';
+import { configErrorLine } from '../../../test/lib/step.js';
+import { GITHUB_ENV, runStep, SAGEMAKER_YAML, workspace, type Workspace } from './helpers.js';
 
 let moto: Moto;
 let s3: S3Client;
@@ -45,7 +48,8 @@ afterAll(async () => {
 });
 
 const MODEL = Buffer.from('model.tar.gz bytes as moto would hold them');
-const ARTEFACT_KEY = `churn/models/${JOB_NAME}/output/model.tar.gz`;
+/** Where moto's Completed job says its model is: `<output>/<job>/output/model.tar.gz`. */
+const artefactKey = (job: string) => `churn/models/${job}/output/model.tar.gz`;
 const YAML = `${SAGEMAKER_YAML}  spot: true
   max-wait-minutes: 120
   checkpoint: s3://acme-ml/churn/checkpoints/
@@ -54,18 +58,31 @@ const YAML = `${SAGEMAKER_YAML}  spot: true
 `;
 
 let ws: Workspace;
+/** The name the job of this config gets in this run (the dry run's; a real run uses the same). */
+let JOB_NAME: string;
+let ARTEFACT_KEY: string;
 beforeEach(async () => {
   await moto.reset();
   await s3.send(new CreateBucketCommand({ Bucket: 'acme-ml' }));
-  await s3.send(new PutObjectCommand({ Bucket: 'acme-ml', Key: ARTEFACT_KEY, Body: MODEL }));
   ws = await workspace({ 'modelship.yml': YAML });
   await mkdir(join(ws.dir, 'src'));
   await writeFile(join(ws.dir, 'src', 'train_sklearn.py'), 'print("validation:auc=0.9")\n');
   await writeFile(join(ws.dir, 'src', 'requirements.txt'), 'scikit-learn\n');
+  JOB_NAME = await expectModel();
+  ARTEFACT_KEY = artefactKey(JOB_NAME);
 });
 
 function run(inputs: Record<string, string> = {}) {
   return runStep(trainStep, { config: 'modelship.yml', ...inputs }, { cwd: ws.dir, env });
+}
+
+/** Name the job these inputs would start (a dry run) and put the model moto will report for it. */
+async function expectModel(inputs: Record<string, string> = {}): Promise<string> {
+  const dry = await run({ ...inputs, 'dry-run': 'true' });
+  const name = dry.result.outputs['job-name']!;
+  expect(name).toMatch(/^churn-1a2b3c4-9876543210-1-[0-9a-f]{8}$/);
+  await s3.send(new PutObjectCommand({ Bucket: 'acme-ml', Key: artefactKey(name), Body: MODEL }));
+  return name;
 }
 
 describe('train on SageMaker (moto)', () => {
@@ -143,6 +160,40 @@ describe('train on SageMaker (moto)', () => {
     expect(again.result.outputs['model-sha256']).toBe(first.result.outputs['model-sha256']);
     const jobs = await sm.send(new ListTrainingJobsCommand({}));
     expect(jobs.TrainingJobSummaries?.map((j) => j.TrainingJobName)).toEqual([JOB_NAME]);
+  });
+
+  it('a second train with other hyperparameters in the same run starts its own job', async () => {
+    const first = await run();
+    const other = await expectModel({ hyperparameters: '{"c": 0.5}' });
+    expect(other).not.toBe(JOB_NAME);
+    const second = await run({ hyperparameters: '{"c": 0.5}' });
+    expect(second.text).not.toContain('attaching');
+    expect(second.result.outputs['job-name']).toBe(other);
+    expect(first.result.outputs['job-name']).toBe(JOB_NAME);
+    const jobs = await sm.send(new ListTrainingJobsCommand({}));
+    expect(jobs.TrainingJobSummaries?.map((j) => j.TrainingJobName).sort()).toEqual([JOB_NAME, other].sort());
+    const d = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: other }));
+    expect(d.HyperParameters?.c).toBe('0.5');
+    expect(second.manifest().training?.hyperparameters).toMatchObject({ c: '0.5' });
+  });
+
+  it('a job of the same name made with another request is an error, not reused', async () => {
+    const dry = await run({ 'dry-run': 'true' });
+    const request = JSON.parse(/\{[\s\S]*\}/.exec(dry.text)![0]) as CreateTrainingJobRequest;
+    await sm.send(
+      new CreateTrainingJobCommand({
+        ...request,
+        HyperParameters: { ...request.HyperParameters, c: '2' },
+        Tags: [{ Key: 'project', Value: 'churn' }],
+      }),
+    );
+    const sha = request.Tags!.find((t) => t.Key === 'modelship:request-sha256')!.Value!;
+    expect(await configErrorLine(run())).toBe(
+      `training job ${JOB_NAME}: exists with a different request: hyperparameters.c ("1" here, "2" there), ` +
+        `tag modelship:request-sha256 ("${sha.slice(0, 38)}… here, absent there)`,
+    );
+    const jobs = await sm.send(new ListTrainingJobsCommand({}));
+    expect(jobs.TrainingJobSummaries).toHaveLength(1);
   });
 
   it('wait: false in one job, attach in a later one', async () => {

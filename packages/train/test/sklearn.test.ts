@@ -26,6 +26,32 @@ describe('examples/churn/train_sklearn.py', () => {
     expect(res.status).toBe(0);
   });
 
+  it('takes the arguments script mode passes (one dash for one letter) over SM_HPS', () => {
+    const res = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import sys, train_sklearn as t; a = t.parse_args(sys.argv[1:]); print(a.c, a.max_iter)',
+        '-c',
+        '0.25',
+        '--max_iter',
+        '7',
+      ],
+      {
+        cwd: dirname(SCRIPT),
+        env: {
+          PATH,
+          SM_HPS: '{"c": 2, "max_iter": 300}',
+          SM_CHANNEL_TRAIN: '/data',
+          PYTHONDONTWRITEBYTECODE: '1',
+        },
+        encoding: 'utf8',
+      },
+    );
+    expect(res.stderr).toBe('');
+    expect(res.stdout.trim()).toBe('0.25 7');
+  });
+
   describe('with scikit-learn', () => {
     let dir: string;
     beforeAll(async () => {
@@ -62,8 +88,9 @@ train:
   metrics: [{ name: auc, regex: "validation:auc=([0-9.]+)" }]
 `,
       );
-      const { result, text } = await runStep(trainStep, {}, { cwd: dir, env: { PATH } });
+      const { result, text, manifest } = await runStep(trainStep, {}, { cwd: dir, env: { PATH } });
       expect(text).toContain('c=0.5 max_iter=200');
+      expect(manifest().training?.command).toEqual(['python3', SCRIPT, '-c', '0.5', '--max_iter', '200']);
       expect(result.ok).toBe(true);
       expect(JSON.parse(result.outputs.metrics!).auc).toBeGreaterThan(0.7);
       expect(result.outputs['model-sha256']).toMatch(/^[a-f0-9]{64}$/);

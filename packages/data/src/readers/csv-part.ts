@@ -1,26 +1,23 @@
-// One part of a CSV file, read on a worker thread (see split.ts). This module and its imports make
-// up the small worker bundle (`csv-worker/index.js` beside each bundle that reads CSV), so it takes
-// core by subpath: no AWS clients to load in the worker.
+// One part of a data file, read on a worker thread (see split.ts, parquet-split.ts). This module
+// and its imports make up the small worker bundle (`csv-worker/index.js` beside each bundle that
+// reads CSV), so it takes core by subpath: no AWS clients to load in the worker.
 import { createReadStream } from 'node:fs';
 import { ConfigError } from '@modelship/core/errors';
 import type { JsonSchema } from '@modelship/core/schema';
-import { schemaColumns } from '../columns.js';
+import { schemaColumns, type SchemaColumn } from '../columns.js';
 import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
 import { compileRecordSchema } from '../record-schema.js';
-import { readCsv } from './csv.js';
+import { readCsv, type CsvEnd } from './csv.js';
 import { lineOfByte, READ_SIZE } from './meter.js';
 import type { DataSource } from './source.js';
 
 export const CSV_PART_JOB = 'modelship-csv-part';
 
-export interface PartJob {
-  kind: typeof CSV_PART_JOB;
+/** What every part job carries: the file, the schema, where the errors go. */
+export interface PartBase {
   path: string;
+  /** Names the file in errors. */
   file: string;
-  start: number;
-  end: number;
-  header: string[];
-  firstLine: number;
   schema: JsonSchema;
   schemaWhere: string;
   keepErrors: number;
@@ -28,12 +25,28 @@ export interface PartJob {
   errorLog: string;
 }
 
-export type PartResult =
-  | { ok: true; snapshot: ProcessorSnapshot; lines: number; quotes: number; rows: number }
-  | { ok: false; message: string; where?: string; config: boolean };
+export interface PartJob extends PartBase {
+  kind: typeof CSV_PART_JOB;
+  start: number;
+  end: number;
+  header: string[];
+  firstLine: number;
+}
 
-/** Read bytes [start, end) of a CSV file (header given) and hand back everything learned. */
-export async function readCsvPart(job: PartJob): Promise<PartResult> {
+/** A part that could not be read: the error, as plain data. */
+export type PartFailure = { ok: false; message: string; where?: string; config: boolean };
+
+export type PartResult =
+  { ok: true; snapshot: ProcessorSnapshot; lines: number; end: CsvEnd; rows: number } | PartFailure;
+
+/**
+ * Check and profile a part of a file with a processor of its own (`read` fills it) and hand back
+ * everything learned, or the error.
+ */
+export async function readPart<T extends object>(
+  job: PartBase,
+  read: (proc: RecordProcessor, columns: readonly SchemaColumn[]) => Promise<T>,
+): Promise<({ ok: true; snapshot: ProcessorSnapshot } & T) | PartFailure> {
   try {
     const columns = schemaColumns(job.schema);
     const validate = compileRecordSchema(job.schema, job.schemaWhere);
@@ -42,6 +55,19 @@ export async function readCsvPart(job: PartJob): Promise<PartResult> {
       errorLog: job.errorLog,
     });
     proc.file = job.file;
+    const learned = await read(proc, columns);
+    const snapshot = proc.snapshot();
+    proc.finish();
+    return { ok: true, snapshot, ...learned };
+  } catch (err) {
+    const config = err instanceof ConfigError;
+    return { ok: false, message: (err as Error).message, where: config ? err.where : undefined, config };
+  }
+}
+
+/** Read bytes [start, end) of a CSV file (header given) and hand back everything learned. */
+export function readCsvPart(job: PartJob): Promise<PartResult> {
+  return readPart(job, async (proc, columns) => {
     const source: DataSource = {
       uri: job.file,
       workspacePath: job.file,
@@ -60,11 +86,6 @@ export async function readCsvPart(job: PartJob): Promise<PartResult> {
       locateLine: (offset) =>
         lineOfByte(createReadStream(job.path, { end: job.start + offset }), false, job.start + offset),
     });
-    const snapshot = proc.snapshot();
-    proc.finish();
-    return { ok: true, snapshot, lines: stats.lines, quotes: stats.quotes, rows: stats.rows };
-  } catch (err) {
-    const config = err instanceof ConfigError;
-    return { ok: false, message: (err as Error).message, where: config ? err.where : undefined, config };
-  }
+    return { lines: stats.lines, end: stats.end, rows: stats.rows };
+  });
 }

@@ -120,11 +120,18 @@ export interface CsvPartOptions {
   locateLine?: (offset: number) => Promise<number>;
 }
 
+/** Where the parser stood when its input ended: what a split read checks its cut against. */
+export interface CsvEnd {
+  /** The input ended inside a quoted field (the parser reported an unterminated quote). */
+  openQuote: boolean;
+  /** The line break the parser used (`\n` or `\r\n`, guessed from the start of its input). */
+  linebreak: string;
+}
+
 export interface CsvStats extends SourceStats {
   /** Line number of the last line read. */
   lines: number;
-  /** How many `"` characters the stream held (0 unless the file uses quoting). */
-  quotes: number;
+  end: CsvEnd;
 }
 
 export async function readCsv(
@@ -170,6 +177,7 @@ async function readCsvText(
   let rows = 0;
   let fed = 0; // characters handed to the parser so far
   let failure: unknown;
+  const end: CsvEnd = { openQuote: false, linebreak: '' };
 
   const byName = new Map(columns.map((c) => [c.name, c]));
   const delimiter = opts.delimiter ?? ',';
@@ -221,8 +229,11 @@ async function readCsvText(
           if (fed - results.meta.cursor > opts.maxRecordLength)
             throw tooLong(source, line + 1, opts.maxRecordLength);
           if (data.length === 0) return;
+          end.linebreak = results.meta.linebreak;
           let bad: Map<number, string> | undefined;
           for (const e of results.errors) {
+            // Only ever on the last record: the quote ran to the end of the input.
+            if (e.code === 'MissingQuotes') end.openQuote = true;
             if (e.row !== undefined && e.row !== null) (bad ??= new Map()).set(e.row, e.message);
           }
           const quoted = meter.sawQuote;
@@ -285,6 +296,6 @@ async function readCsvText(
     bytes: meter.bytes,
     rows,
     lines: line,
-    quotes: meter.quotes,
+    end,
   };
 }

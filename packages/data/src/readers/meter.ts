@@ -133,8 +133,6 @@ export class Meter extends Transform {
   private readonly decoder: StringDecoder | TextDecoder;
   private readonly utf8: Utf8Check | undefined;
   sawQuote = false;
-  /** Number of `"` characters seen (counted once the first one turns up). */
-  quotes = 0;
   private first = true;
 
   constructor(
@@ -167,10 +165,7 @@ export class Meter extends Transform {
       this.first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    if (this.sawQuote || text.includes('"')) {
-      this.sawQuote = true;
-      for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) this.quotes++;
-    }
+    if (!this.sawQuote && text.includes('"')) this.sawQuote = true;
     // Big reads are cheap for I/O but slow for the CSV parser: hand it moderate slices.
     for (let i = 0; i < text.length; i += SLICE)
       this.push(text.length <= SLICE ? text : text.slice(i, i + SLICE));

@@ -1,10 +1,13 @@
 // Reading one large local CSV file on two cores. The file is cut at a line break near its middle;
 // this thread reads the first half (and hashes the whole file) while a worker thread reads the
-// second; then the halves' tallies, errors (line numbers shifted) and column profiles (merged:
-// they are mergeable by design) are combined. The cut is only valid outside a quoted field, which
-// holds when the first half has an even number of `"` characters; otherwise the caller reads the
-// file sequentially. The worker runs its own entry of the build (csv-worker.ts, declared in the
-// step's definition), which loads only the shared chunks it needs.
+// second, assuming a record starts at the cut. The assumption is checked, not guessed: the first
+// half's parser reports where it stood when its input ended (inside a quoted field? with which line
+// break?), and the halves are combined only when that parser ended exactly at a record boundary
+// with the line break the second half's parser used too. Then the halves' tallies, errors (line
+// numbers shifted) and column profiles (merged: they are mergeable by design) are combined; in any
+// other case, including any failure of either half, the caller reads the file on one thread, so
+// the answer is always the one-thread answer. The worker runs its own entry of the build
+// (csv-worker.ts, declared in the step's definition), which loads only the shared chunks it needs.
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -15,8 +18,8 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError, type JsonSchema, type ValidateFunction } from '@modelship/core';
 import type { SchemaColumn } from '../columns.js';
 import { RecordProcessor } from '../processor.js';
-import { readCsv } from './csv.js';
-import { CSV_PART_JOB, type PartJob, type PartResult } from './csv-part.js';
+import { readCsv, type CsvEnd } from './csv.js';
+import { CSV_PART_JOB, type PartFailure, type PartJob, type PartResult } from './csv-part.js';
 import { fingerprintFile, READ_SIZE } from './meter.js';
 import type { DataSource, SourceStats } from './source.js';
 
@@ -38,13 +41,15 @@ export interface SplitOptions {
   signal?: AbortSignal;
   /** Says how a file was read (debug output). */
   log?: (message: string) => void;
+  /** The worker bundle to run (default: `csv-worker/index.js` beside this bundle). */
+  workerScript?: string;
 }
 
 /**
  * The worker's bundle, `workers/csv-worker.js` at the root of the build this code runs from (the
  * code itself may sit in `dist/chunks/`); undefined when running from sources.
  */
-function workerScript(): string | undefined {
+export function workerScript(): string | undefined {
   const url = import.meta.url;
   if (!url.startsWith('file:') || !url.endsWith('.js')) return undefined;
   let dir = dirname(fileURLToPath(url));
@@ -55,11 +60,27 @@ function workerScript(): string | undefined {
   return undefined;
 }
 
-function runPart(
+/**
+ * The worker bundle and the file's path, when this file is one to read on two threads: local, not
+ * gzip-compressed, large enough, on a machine with two cores, from a bundle.
+ */
+export function splitWorker(
+  source: DataSource,
+  opts: Pick<SplitOptions, 'workerScript' | 'minBytes'>,
+): { script: string; path: string } | undefined {
+  const script = opts.workerScript ?? workerScript();
+  const path = source.localPath;
+  if (!script || !path || source.gzip || source.size < opts.minBytes || availableParallelism() < 2)
+    return undefined;
+  return { script, path };
+}
+
+/** Run the worker on one part; `stop` ends it early. */
+export function runPart<R extends { ok: boolean }>(
   script: string,
-  job: PartJob,
-  signal?: AbortSignal,
-): Promise<Extract<PartResult, { ok: true }>> {
+  job: object,
+  stop: AbortSignal,
+): Promise<Extract<R | PartFailure, { ok: true }>> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, {
       workerData: job,
@@ -67,24 +88,35 @@ function runPart(
       execArgv: process.execArgv.filter((a) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(a)),
       resourceLimits: { maxYoungGenerationSizeMb: 16 },
     });
-    const onAbort = (): void => void worker.terminate();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (r: PartResult) => {
-      signal?.removeEventListener('abort', onAbort);
+    const onStop = (): void => void worker.terminate();
+    stop.addEventListener('abort', onStop, { once: true });
+    worker.once('message', (r: R | PartFailure) => {
+      stop.removeEventListener('abort', onStop);
       void worker.terminate();
-      if (r.ok) resolve(r);
-      else reject(r.config ? new ConfigError(r.message, r.where) : new Error(r.message));
+      if (r.ok) resolve(r as Extract<R | PartFailure, { ok: true }>);
+      else {
+        const f = r as PartFailure;
+        reject(f.config ? new ConfigError(f.message, f.where) : new Error(f.message));
+      }
     });
     worker.once('error', (err) => reject(err));
     worker.once('exit', (code) => {
-      if (signal?.aborted) reject(new Error('cancelled'));
+      if (stop.aborted) reject(new Error('stopped'));
       else if (code !== 0) reject(new Error(`CSV worker exited with code ${code}`));
     });
   });
 }
 
+interface Cut {
+  header: string[];
+  /** Byte offset where the second half starts: just after a `\n`. */
+  cut: number;
+  /** That `\n` ends a `\r\n`. */
+  crlf: boolean;
+}
+
 /** The header line and the cut point, or undefined when this file is not one to split. */
-async function plan(path: string, size: number): Promise<{ header: string[]; cut: number } | undefined> {
+async function plan(path: string, size: number): Promise<Cut | undefined> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(PROBE);
@@ -95,29 +127,43 @@ async function plan(path: string, size: number): Promise<{ header: string[]; cut
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.includes('"') || text.trim() === '') return undefined;
     const middle = Math.floor(size / 2);
-    const { bytesRead: n } = await fh.read(buf, 0, PROBE, middle);
-    const at = buf.subarray(0, n).indexOf(10);
-    if (at === -1 || middle + at + 1 >= size || middle <= nl) return undefined;
-    return { header: text.split(','), cut: middle + at + 1 };
+    if (middle <= nl + 1) return undefined;
+    // From the byte before the middle, to see what precedes the first `\n` after it.
+    const { bytesRead: n } = await fh.read(buf, 0, PROBE, middle - 1);
+    const at = buf.subarray(1, n).indexOf(10) + 1;
+    const cut = middle + at;
+    if (at === 0 || cut >= size) return undefined;
+    return { header: text.split(','), cut, crlf: buf[at - 1] === 13 };
   } finally {
     await fh.close();
   }
 }
 
 /**
+ * Did the first half's parser end exactly where the second half's began: outside any quoted field,
+ * at a line break it takes as one (a lone `\n` is data to a parser that splits at `\r\n`), and
+ * with the same line break as the second half's parser?
+ */
+export function cutHolds(first: CsvEnd, second: CsvEnd, crlf: boolean): boolean {
+  if (first.openQuote || first.linebreak !== second.linebreak) return false;
+  return first.linebreak === '\n' || (first.linebreak === '\r\n' && crlf);
+}
+
+/**
  * Read a local CSV file in two halves, this thread and a worker thread, into `proc`. Returns
  * undefined (and leaves `proc` untouched) when the file is small, the machine has one core, the code
- * is not bundled, or the cut would fall inside a quoted field: the caller then reads it on one thread.
+ * is not bundled, or the halves' parsers did not meet at a record boundary (the cut fell inside a
+ * quoted field, say), or either half failed: the caller then reads it on one thread, which also
+ * reports any error in the data.
  */
 export async function readCsvSplit(
   source: DataSource,
   proc: RecordProcessor,
   opts: SplitOptions,
 ): Promise<SourceStats | undefined> {
-  const script = workerScript();
-  const path = source.localPath;
-  if (!script || !path || source.gzip || source.size < opts.minBytes || availableParallelism() < 2)
-    return undefined;
+  const worker = splitWorker(source, opts);
+  if (!worker) return undefined;
+  const { script, path } = worker;
   const cut = await plan(path, source.size);
   if (!cut) return undefined;
   const file = source.workspacePath ?? source.uri;
@@ -150,32 +196,45 @@ export async function readCsvSplit(
     errorLog: logs[1],
   };
   const log = opts.log ?? ((): void => undefined);
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const part = runPart<PartResult>(script, second, stop.signal);
+  const hash = fingerprintFile(path, stop.signal);
+  // Settled below only when they are needed; no unhandled rejection meanwhile.
+  part.catch(() => undefined);
+  hash.catch(() => undefined);
   try {
-    const [a, b, hash] = await Promise.all([
-      readCsv(head, firstHalf, opts.columns, {
-        maxRecordLength: opts.maxRecordLength,
-        signal: opts.signal,
-        hash: false,
-      }),
-      runPart(script, second, opts.signal),
-      fingerprintFile(path, opts.signal),
-    ]);
+    const a = await readCsv(head, firstHalf, opts.columns, {
+      maxRecordLength: opts.maxRecordLength,
+      signal: opts.signal,
+      hash: false,
+    });
     firstHalf.finish();
-    if (a.quotes % 2 !== 0) {
+    if (a.end.openQuote) {
       log(`${file}: the middle of the file is inside a quoted field: reading it on one thread`);
       return undefined;
     }
+    const b = await part;
+    if (!cutHolds(a.end, b.end, cut.crlf)) {
+      log(`${file}: the halves disagree on where a record ends at the cut: reading it on one thread`);
+      return undefined;
+    }
+    const { sha256, bytes } = await hash;
     log(`${file}: read in two halves on two threads (cut at byte ${cut.cut} of ${source.size})`);
     proc.absorb(firstHalf.snapshot(), 0, logs[0]);
     proc.absorb(b.snapshot, a.lines, logs[1]);
-    return { uri: source.uri, sha256: hash.sha256, bytes: hash.bytes, rows: a.rows + b.rows };
+    return { uri: source.uri, sha256, bytes, rows: a.rows + b.rows };
   } catch (err) {
-    // Bad data is the user's to fix; a worker that failed for any other reason costs only speed.
-    if (err instanceof ConfigError || opts.signal?.aborted) throw err;
-    log(`${file}: the second thread failed (${(err as Error).message}): reading it on one thread`);
+    if (opts.signal?.aborted) throw err;
+    // Whatever went wrong (bad data too), one thread reads the file again and gives the answer.
+    log(`${file}: the two-thread read failed (${(err as Error).message}): reading it on one thread`);
     return undefined;
   } finally {
+    stop.abort();
+    opts.signal?.removeEventListener('abort', onAbort);
     firstHalf.finish();
+    await Promise.allSettled([part, hash]);
     await Promise.all(logs.map((l) => rm(l, { force: true })));
   }
 }

@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { build } from 'esbuild';
 import type { FileMetaData } from 'hyparquet';
 import type { JsonSchema } from '@modelship/core';
-import { compileSchema, createAjv } from '@modelship/core/schema';
 import { schemaColumns } from '../../packages/data/src/columns.js';
 import { RecordProcessor, type RowError } from '../../packages/data/src/processor.js';
+import { compileRecordSchema } from '../../packages/data/src/record-schema.js';
 import { readCsv } from '../../packages/data/src/readers/csv.js';
 import type { DataSource } from '../../packages/data/src/readers/source.js';
 import { readParquet } from '../../packages/data/src/readers/parquet.js';
@@ -38,7 +38,8 @@ const schema: JsonSchema = {
   required: ['id'],
   additionalProperties: false,
 };
-const validate = compileSchema(createAjv(schema, { allErrors: false }), schema, 'schema.json');
+// Compiled as validate-data compiles it: every error of a row (up to MAX_ERRORS_PER_ROW).
+const validate = compileRecordSchema(schema, 'schema.json');
 
 /** A small seeded generator (xorshift32), so a failing case can be replayed from its seed. */
 function generator(seed: number): (n: number) => number {
@@ -129,16 +130,13 @@ async function read(
   const src = { ...source(path, readFileSync(path).length), format };
   const errorLog = join(dir, `${tag}.errors.jsonl`);
   const contract = format === 'csv' ? schema : parquetSchema;
-  const check =
-    format === 'csv' ? validate : compileSchema(createAjv(contract, { allErrors: false }), contract, 's');
+  const check = format === 'csv' ? validate : compileRecordSchema(contract, 's');
   const cols = schemaColumns(contract);
   const proc = new RecordProcessor(check, cols, { keepErrors: 0, errorLog });
   proc.file = src.workspacePath!;
   const opts = { maxRecordLength: 1 << 20 };
   const splitOptions = {
     schema: contract,
-    validate: check,
-    columns: cols,
     schemaWhere: 'schema.json',
     keepErrors: 0,
     maxRecordLength: opts.maxRecordLength,
@@ -251,7 +249,11 @@ describe('two threads give the one-thread answer', () => {
     const one = await read(path, false, 'clean-one');
     const two = await read(path, true, 'clean-two');
     expect(two.split).toBe(true);
-    expect(two.errors.map((e) => e.line)).toEqual([251]);
+    // Every error of the row: its score and its `ok`.
+    expect(two.errors.map((e) => [e.line, e.field])).toEqual([
+      [251, 'score'],
+      [251, 'ok'],
+    ]);
     expectSame(two, one);
   });
 

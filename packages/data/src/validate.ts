@@ -251,8 +251,6 @@ async function validateInto(
       signal: deps.signal,
       text: opts.text,
       split: {
-        validate,
-        columns,
         schema: opts.schema.doc,
         schemaWhere: opts.schema.path,
         keepErrors: opts.keepErrors,

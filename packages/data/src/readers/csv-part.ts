@@ -40,6 +40,24 @@ export type PartResult =
   { ok: true; snapshot: ProcessorSnapshot; lines: number; end: CsvEnd; rows: number } | PartFailure;
 
 /**
+ * The processor of one part of a file, on either thread: the schema compiled from the job the same
+ * way for every part (compileRecordSchema: every error of a row), so the parts' answers are the
+ * one-thread answer by construction.
+ */
+export function partProcessor(
+  job: Pick<PartBase, 'file' | 'schema' | 'schemaWhere' | 'keepErrors' | 'errorLog'>,
+): { proc: RecordProcessor; columns: SchemaColumn[] } {
+  const columns = schemaColumns(job.schema);
+  const validate = compileRecordSchema(job.schema, job.schemaWhere);
+  const proc = new RecordProcessor(validate, columns, {
+    keepErrors: job.keepErrors,
+    errorLog: job.errorLog,
+  });
+  proc.file = job.file;
+  return { proc, columns };
+}
+
+/**
  * Check and profile a part of a file with a processor of its own (`read` fills it) and hand back
  * everything learned, or the error.
  */
@@ -48,13 +66,7 @@ export async function readPart<T extends object>(
   read: (proc: RecordProcessor, columns: readonly SchemaColumn[]) => Promise<T>,
 ): Promise<({ ok: true; snapshot: ProcessorSnapshot } & T) | PartFailure> {
   try {
-    const columns = schemaColumns(job.schema);
-    const validate = compileRecordSchema(job.schema, job.schemaWhere);
-    const proc = new RecordProcessor(validate, columns, {
-      keepErrors: job.keepErrors,
-      errorLog: job.errorLog,
-    });
-    proc.file = job.file;
+    const { proc, columns } = partProcessor(job);
     const learned = await read(proc, columns);
     const snapshot = proc.snapshot();
     proc.finish();

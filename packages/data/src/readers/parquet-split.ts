@@ -3,11 +3,13 @@
 // as the CSV parts); then the worker's tallies, errors and column profiles are taken in after this
 // thread's. Rows are cut at a row group boundary near the middle, else at the middle row; the
 // worker skips the pages before its first row without decoding them. Unlike a CSV cut, a row
-// number is exact: nothing to verify. If the worker fails, this thread reads its rows too.
+// number is exact: nothing to verify. If the worker fails, this thread reads its rows too. Both
+// halves are read by processors made alike (partProcessor), then taken into the caller's in order.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileMetaData } from 'hyparquet';
 import type { RecordProcessor } from '../processor.js';
+import { partProcessor } from './csv-part.js';
 import { parquetFooter, readParquet } from './parquet.js';
 import { PARQUET_PART_JOB, type ParquetPartJob, type ParquetPartResult } from './parquet-part.js';
 import type { DataSource, SourceStats } from './source.js';
@@ -64,7 +66,11 @@ export async function readParquetSplit(
   const total = Number(metadata.num_rows);
   const cut = cutRow(metadata);
   if (cut === 0 || cut >= total) return undefined;
-  const errorLog = join(opts.workDir, 'errors-part-2.jsonl');
+  const logs = [
+    join(opts.workDir, 'errors-part-1.jsonl'),
+    join(opts.workDir, 'errors-part-2.jsonl'),
+  ] as const;
+  const errorLog = logs[1];
   const job: ParquetPartJob = {
     kind: PARQUET_PART_JOB,
     path,
@@ -89,28 +95,39 @@ export async function readParquetSplit(
   const part = runPart<ParquetPartResult>(script, job, stop.signal);
   part.catch(() => undefined);
   const read = { maxRecordLength: opts.maxRecordLength, signal: opts.signal };
+  // Made as the worker makes its own (and seeded with the same columns): the halves check and
+  // report records alike.
+  const { proc: firstHalf } = partProcessor({ ...opts, file, errorLog: logs[0] });
+  for (const k of job.known) firstHalf.accumulator(k.name, k.type);
   try {
-    const first = await readParquet(source, proc, { ...read, rows: { start: 0, end: cut } });
-    let second: Extract<ParquetPartResult, { ok: true }>;
+    const first = await readParquet(source, firstHalf, { ...read, rows: { start: 0, end: cut } });
+    let second: Extract<ParquetPartResult, { ok: true }> | undefined;
+    let rows = first.rows;
     try {
       second = await part;
+      rows += second.rows;
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       log(`${file}: the second thread failed (${(err as Error).message}): reading its rows on this one`);
-      const rest = await readParquet(source, proc, {
+      const rest = await readParquet(source, firstHalf, {
         ...read,
         rows: { start: cut, end: total },
         hash: false,
       });
-      return { ...first, rows: first.rows + rest.rows };
+      rows += rest.rows;
     }
-    proc.absorb(second.snapshot, 0, errorLog);
-    log(`${file}: read on two threads (rows ${cut + 1} to ${total} on the second)`);
-    return { ...first, rows: first.rows + second.rows };
+    firstHalf.finish();
+    proc.absorb(firstHalf.snapshot(), 0, logs[0]);
+    if (second) {
+      proc.absorb(second.snapshot, 0, logs[1]);
+      log(`${file}: read on two threads (rows ${cut + 1} to ${total} on the second)`);
+    }
+    return { ...first, rows };
   } finally {
     stop.abort();
     opts.signal?.removeEventListener('abort', onAbort);
+    firstHalf.finish();
     await Promise.allSettled([part]);
-    await rm(errorLog, { force: true });
+    await Promise.all(logs.map((l) => rm(l, { force: true })));
   }
 }

@@ -15,21 +15,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, type JsonSchema, type ValidateFunction } from '@modelship/core';
-import type { SchemaColumn } from '../columns.js';
-import { RecordProcessor } from '../processor.js';
+import { ConfigError, type JsonSchema } from '@modelship/core';
+import type { RecordProcessor } from '../processor.js';
 import { readCsv, type CsvEnd } from './csv.js';
-import { CSV_PART_JOB, type PartFailure, type PartJob, type PartResult } from './csv-part.js';
+import { CSV_PART_JOB, partProcessor, type PartFailure, type PartJob, type PartResult } from './csv-part.js';
 import { fingerprintFile, READ_SIZE } from './meter.js';
 import type { DataSource, SourceStats } from './source.js';
 
 const PROBE = 1 << 20;
 
 export interface SplitOptions {
+  /** Each half compiles it the same way (see `partProcessor`), and takes its columns from it. */
   schema: JsonSchema;
-  /** The compiled schema and its columns, for the half read on this thread. */
-  validate: ValidateFunction;
-  columns: readonly SchemaColumn[];
   /** Names the schema in errors. */
   schemaWhere: string;
   keepErrors: number;
@@ -171,11 +168,8 @@ export async function readCsvSplit(
     join(opts.workDir, 'errors-part-1.jsonl'),
     join(opts.workDir, 'errors-part-2.jsonl'),
   ] as const;
-  const firstHalf = new RecordProcessor(opts.validate, opts.columns, {
-    keepErrors: opts.keepErrors,
-    errorLog: logs[0],
-  });
-  firstHalf.file = file;
+  // Made as the worker makes its own: the halves check and report records alike.
+  const { proc: firstHalf, columns } = partProcessor({ ...opts, file, errorLog: logs[0] });
   const head: DataSource = {
     ...source,
     size: cut.cut,
@@ -205,7 +199,7 @@ export async function readCsvSplit(
   part.catch(() => undefined);
   hash.catch(() => undefined);
   try {
-    const a = await readCsv(head, firstHalf, opts.columns, {
+    const a = await readCsv(head, firstHalf, columns, {
       maxRecordLength: opts.maxRecordLength,
       signal: opts.signal,
       hash: false,

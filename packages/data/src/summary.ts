@@ -33,10 +33,26 @@ function driftTable(features: readonly FeatureDrift[]): string {
   );
 }
 
+/**
+ * How far a drifted feature is past its drift line, as a ratio comparable across methods (used to
+ * pick the charts): the effect over its floor under the default rule (D and TV are both shares in
+ * [0, 1]), log p over log threshold for a test with an explicit threshold, else statistic over
+ * threshold. A test's raw statistic is not compared with a p-value threshold (different units).
+ */
+function overLine(f: FeatureDrift): number {
+  if (f.effect !== undefined && f.effectFloor !== undefined && f.effectFloor > 0)
+    return f.effect / f.effectFloor;
+  if (f.pValue !== undefined) {
+    const p = Math.max(f.pValue, Number.MIN_VALUE);
+    return f.threshold > 0 && f.threshold < 1 ? Math.log(p) / Math.log(f.threshold) : 0;
+  }
+  return f.threshold > 0 ? f.statistic / f.threshold : 0;
+}
+
 function driftCharts(features: readonly FeatureDrift[]): string[] {
   const drifted = features
     .filter((f) => f.drifted && f.histogram && f.histogram.labels.length > 0)
-    .sort((a, b) => b.statistic / b.threshold - a.statistic / a.threshold)
+    .sort((a, b) => overLine(b) - overLine(a))
     .slice(0, MAX_CHARTS);
   return drifted.map((f) =>
     [

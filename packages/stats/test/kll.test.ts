@@ -146,3 +146,43 @@ describe('the issue inputs: statistics that one extreme value does not wreck', (
     expect(Math.abs(d0.statistic - ksFromSamples(xs, ys).statistic)).toBeLessThanOrEqual(d0.allowance);
   });
 });
+
+describe('the first compaction (level 0 sorted by its radix sort)', () => {
+  it('keeps every other value of the sorted level 0: signs, zeros, integers, ties, extremes', () => {
+    const r = mulberry32(7);
+    const extremes = [-Number.MAX_VALUE, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, -0, 0];
+    const values: number[] = [];
+    for (let i = 0; values.length < 2048; i++) {
+      const kind = i % 5;
+      if (i < extremes.length) values.push(extremes[i]!);
+      else if (kind === 0)
+        values.push(Math.round((r() - 0.5) * 100)); // integers with ties
+      else if (kind === 1) values.push((r() - 0.5) * 1e-300);
+      else if (kind === 2) values.push(-Math.exp(r() * 50));
+      else values.push(normal(r) * 1e6);
+    }
+    const s = sketchOf(values);
+    const j = s.toJSON();
+    expect(j.levels[0]).toEqual([]);
+    const sorted = [...values].sort((a, b) => a - b);
+    const survivors = j.levels[1]!;
+    expect(survivors).toHaveLength(1024);
+    const even = sorted.filter((_, i) => i % 2 === 0);
+    const odd = sorted.filter((_, i) => i % 2 === 1);
+    // -0 and 0 compare equal (toEqual would tell them apart): compare as numbers.
+    const same = (a: number[], b: number[]): boolean => a.every((v, i) => v === b[i]);
+    expect(same(survivors, even) || same(survivors, odd)).toBe(true);
+  });
+
+  it('orders values that agree in their high 32 bits (short ties, and a long run of them)', () => {
+    const r = mulberry32(11);
+    for (const spread of [1e-3, 1e-9]) {
+      const values = Array.from({ length: 2048 }, () => 1 + r() * spread);
+      const survivors = sketchOf(values).toJSON().levels[1]!;
+      const sorted = [...values].sort((a, b) => a - b);
+      const even = sorted.filter((_, i) => i % 2 === 0);
+      const odd = sorted.filter((_, i) => i % 2 === 1);
+      expect([even, odd]).toContainEqual(survivors);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { churnWorkspace } from './lib/churn.js';
+import { tempDir } from './lib/step.js';
 
 const CLI = join(process.cwd(), 'dist/cli/index.js');
 let ws: string;
@@ -294,5 +295,30 @@ describe('modelship CLI: --infer keeps what exists', () => {
     ]);
     expect(forced.code).toBe(0);
     expect(JSON.parse(readFileSync(join(ws, 'keep.schema.json'), 'utf8')).properties).toBeDefined();
+  });
+});
+
+describe('modelship CLI: run with nothing to run', () => {
+  it('says there is no modelship.yml (and names none) when none exists; names the file when it sets up nothing', () => {
+    const empty = tempDir('modelship-empty-');
+    const none = spawnSync(process.execPath, [CLI, 'run'], {
+      cwd: empty,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain(
+      `error: modelship run: nothing to run: there is no modelship.yml in ${empty}\nhint: create modelship.yml`,
+    );
+    writeFileSync(join(empty, 'modelship.yml'), 'model: churn\n');
+    const idle = spawnSync(process.execPath, [CLI, 'run'], {
+      cwd: empty,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
+    expect(idle.status).toBe(1);
+    expect(idle.stderr).toContain(
+      'error: modelship.yml: nothing to run: the config sets up no step\nhint: set up a step',
+    );
   });
 });

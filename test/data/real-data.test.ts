@@ -27,6 +27,7 @@ interface ColumnProfile {
   missing: number;
   types: Record<string, number>;
   categorical?: { top: [string, number][] };
+  numeric?: { min: number; max: number };
 }
 
 /** A workspace holding these files (a schema given as an object is written as JSON). */
@@ -149,6 +150,24 @@ describe('numbers: only decimal numbers are numbers', () => {
     expect(reasons(4)).toEqual([]);
     expect(reasons(5)[0]).toMatch(/^: invalid JSON: /);
   });
+});
+
+describe('JSON Lines literals beyond a double', () => {
+  it.each(['1e400', '-1e400', '1E+999', '2.5e308', `1${'0'.repeat(400)}`])(
+    'a number literal %j that JSON.parse would overflow to infinity is an invalid row, shown as written',
+    async (literal) => {
+      const dir = workspace({
+        'schema.json': numbers,
+        'data.jsonl': `{"id":"A","amount":1.5}\n{"id":"B","amount":${literal}}\n{"id":"C","amount":1e-400}\n`,
+      });
+      const { report, column, reasons } = await validate(dir, { data: 'data.jsonl' });
+      expect(report.invalidRows).toBe(1);
+      expect(reasons(2)).toEqual([`amount: must be number (got ${literal})`]);
+      // Not profiled as a number (1e-400 is a decimal number that rounds to 0, in CSV too).
+      expect(column('amount').numeric?.max).toBe(1.5);
+      expect(column('amount').numeric?.min).toBe(0);
+    },
+  );
 });
 
 describe('integers beyond 2^53 are never rounded', () => {
@@ -321,12 +340,28 @@ describe('CSV headers', () => {
     [';', 'id;amount;count\nA;1;2\nB;3;4\n', 'auto'],
     ['\t', 'id\tamount\tcount\nA\t1\t2\nB\t3\t4\n', 'auto'],
     [',', 'id,amount,count\nA,1,2\nB,3,4\n', 'auto'],
+    // auto decides from the header line, so short files and quoted delimiters do not fool it
+    ['|', 'id|amount|count\nA|1|2\nB|3|4\n', 'auto'],
+    [';', 'id;"amount, in EUR";count\nA;1;2\nB;3;4\n', 'auto'],
+    ['\t', 'id\tamount\tcount\r\nA\t1\t2\r\nB\t3\t4\r\n', 'auto'],
   ])('reads %j-delimited text with delimiter %j', async (_d, text, delimiter) => {
     const dir = workspace({ 'schema.json': numbers, 'data.csv': text });
     const { report, column } = await validate(dir, { data: 'data.csv', delimiter });
     expect(report.rows).toBe(2);
     expect(column('count').count).toBe(2);
     expect(column('id').count).toBe(2);
+  });
+
+  it.each([
+    ['a;b\n1;2\n', ';'],
+    ['a\tb\n1\t2\n', '\t'],
+    ['a|b\n1|2', '|'],
+    ['a\n1\n', ','],
+  ])('auto reads a file of one or two lines: %j', async (text, expected) => {
+    const dir = workspace({ 'schema.json': { type: 'object' }, 'data.csv': text });
+    const { report, profile } = await validate(dir, { data: 'data.csv', delimiter: 'auto' });
+    expect(report.invalidRows).toBe(0);
+    expect(profile.columns.map((c) => c.name)).toEqual(expected === ',' ? ['a'] : ['a', 'b']);
   });
 
   it('takes the delimiter, encoding and missing-value tokens from modelship.yml', async () => {
@@ -556,6 +591,47 @@ describe('the same records get the same verdict in every format', () => {
   });
 });
 
+describe('an absent JSON Lines field is a missing value', () => {
+  it('a required column whose type allows null accepts an absent field, as an empty CSV cell or a null', async () => {
+    const schema = {
+      type: 'object',
+      required: ['id', 'n', 'an', 'rf'],
+      definitions: { maybeText: { type: ['string', 'null'] } },
+      properties: {
+        id: { type: 'integer' },
+        n: { type: ['number', 'null'] },
+        an: { anyOf: [{ type: 'number' }, { type: 'null' }] },
+        rf: { $ref: '#/definitions/maybeText' },
+      },
+    };
+    const dir = workspace({
+      'schema.json': schema,
+      'data.jsonl': '{"id":1,"n":1,"an":2,"rf":"x"}\n{"id":2}\n{"id":3,"n":null,"an":null,"rf":null}\n',
+      'data.csv': 'id,n,an,rf\n1,1,2,x\n2,,,\n3,,,\n',
+    });
+    const jsonl = await validate(dir, { data: 'data.jsonl' });
+    expect(jsonl.report.invalidRows).toBe(0);
+    expect(jsonl.column('n').missing).toBe(2);
+    const csv = await validate(dir, { data: 'data.csv' });
+    expect(csv.report.invalidRows).toBe(0);
+    expect(csv.column('n').missing).toBe(2);
+  });
+
+  it('a required column that does not allow null still fails an absent field', async () => {
+    const dir = workspace({
+      'schema.json': {
+        type: 'object',
+        required: ['id', 'n'],
+        properties: { id: { type: 'integer' }, n: { type: 'number' } },
+      },
+      'data.jsonl': '{"id":1,"n":1}\n{"id":2}\n',
+    });
+    const { report, reasons } = await validate(dir, { data: 'data.jsonl' });
+    expect(report.invalidRows).toBe(1);
+    expect(reasons(2)).toEqual(["n: must have required property 'n'"]);
+  });
+});
+
 describe('every error of a bad row', () => {
   it('is reported, up to ten per row, in the report and in one annotation per row', async () => {
     const props = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`n${i}`, { type: 'integer' }]));
@@ -583,5 +659,35 @@ describe('every error of a bad row', () => {
     expect(annotations[0]!.message).toBe(
       'n1: must be integer (got "x"); n3: must be integer (got "y"); n5: must be integer (got "z")',
     );
+  });
+});
+
+describe('a gzip file not named .gz', () => {
+  it('is named as gzip with the rename to make, not taken for Latin-1', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const dir = workspace({ 'schema.json': numbers, 'data.csv': gzipSync('id,amount,count\nA,1,2\n') });
+    const line = await configErrorLine(
+      runStep(step, { data: 'data.csv', schema: 'schema.json' }, { cwd: dir }),
+    );
+    expect(line).toBe('data.csv: is gzip-compressed, but its name does not end in .gz');
+  });
+});
+
+describe('--infer on JSON Lines', () => {
+  it('types arrays, objects and mixed columns as the data holds them, so the data passes its own schema', async () => {
+    const dir = workspace({
+      'data.jsonl':
+        '{"a":[1,2],"b":{"x":1},"c":1,"d":"t","e":true}\n{"a":[3],"b":{"y":2},"c":2.5,"d":"u","e":1}\n{"a":[],"b":{},"c":"3","d":null,"e":false}\n',
+    });
+    const schema = await infer(dir, 'data.jsonl');
+    expect(schema.properties).toEqual({
+      a: { type: 'array' },
+      b: { type: 'object' },
+      c: { type: ['number', 'string'] },
+      d: { type: ['string', 'null'] },
+      e: { type: ['boolean', 'number'] },
+    });
+    const { report } = await validate(dir, { data: 'data.jsonl', schema: 'inferred.json' });
+    expect(report.invalidRows).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { findStep, STEPS } from '@modelship/catalog';
 import {
   ConfigError,
@@ -63,7 +64,6 @@ async function runOne(
   const stream = new StreamLogger(process.stderr, args.debug);
   const log: Logger = args.quiet
     ? {
-        ...stream,
         info: () => undefined,
         warn: (m) => stream.warn(m),
         error: (m) => stream.error(m),
@@ -118,9 +118,20 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     const config = await loadConfig(args.inputs.config, process.cwd(), STEPS);
     const jobs = mainJob(config, process.cwd());
     if (jobs.length === 0) {
+      if (!config.path)
+        throw new ConfigError(
+          `nothing to run: there is no modelship.yml in ${process.cwd()}`,
+          'modelship run',
+          {
+            hint: 'create modelship.yml (see the README), or pass --config <file>',
+          },
+        );
       throw new ConfigError(
-        'nothing to run: the config sets up no step (e.g. data.path for validate-data)',
-        config.path ?? 'modelship.yml',
+        'nothing to run: the config sets up no step',
+        relative(process.cwd(), config.path),
+        {
+          hint: 'set up a step, e.g. data.path for validate-data or a train block',
+        },
       );
     }
     const all: Record<string, Record<string, string>> = {};

@@ -1,5 +1,5 @@
-import type { JsonSchema } from './schema.js';
-import type { AnyStep } from './step.js';
+import type { JsonSchema } from './schema-errors.js';
+import { declaredParts, type AnyStep } from './step.js';
 
 /** Keys of `modelship.yml` that core owns; every other top-level key is a step's block. */
 export const CORE_CONFIG_PROPERTIES: Record<string, JsonSchema> = {
@@ -34,18 +34,10 @@ export const SCHEMA_FRAGMENTS = {
  * @throws Error when two steps declare the same block, or a block shadows a core key.
  */
 export function composeConfigSchema(steps: readonly Pick<AnyStep, 'name' | 'config'>[]): JsonSchema {
-  const properties: Record<string, JsonSchema> = { ...CORE_CONFIG_PROPERTIES };
-  const owner = new Map<string, string>();
-  for (const step of steps) {
-    if (!step.config) continue;
-    const { key, schema } = step.config;
-    if (key in CORE_CONFIG_PROPERTIES)
-      throw new Error(`step ${step.name}: config block '${key}' is a core key`);
-    const other = owner.get(key);
-    if (other) throw new Error(`steps ${other} and ${step.name} both declare the config block '${key}'`);
-    owner.set(key, step.name);
-    properties[key] = schema;
-  }
+  const properties: Record<string, JsonSchema> = {
+    ...CORE_CONFIG_PROPERTIES,
+    ...declaredParts(steps, 'config', Object.keys(CORE_CONFIG_PROPERTIES)),
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://modelship.dev/schemas/modelship.schema.json',

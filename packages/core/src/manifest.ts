@@ -4,7 +4,7 @@ import { ConfigError, fileError } from './errors.js';
 import type { Provenance } from './provenance.js';
 import { firstUsefulError, formatAjvError, type JsonSchema } from './schema-errors.js';
 import { validatorFor, type Validator } from './validators.js';
-import type { AnyStep } from './step.js';
+import { declaredParts, type AnyStep } from './step.js';
 import { commonJs } from './modules.js';
 
 export const MANIFEST_VERSION = 1;
@@ -35,18 +35,7 @@ const CORE_KEYS = [
  */
 export function composeManifestSchema(steps: readonly Pick<AnyStep, 'name' | 'manifest'>[]): JsonSchema {
   const { isoTime } = MANIFEST_FRAGMENTS;
-  const sections: Record<string, JsonSchema> = {};
-  const owner = new Map<string, string>();
-  for (const step of steps) {
-    if (!step.manifest) continue;
-    const { key, schema } = step.manifest;
-    if (CORE_KEYS.includes(key))
-      throw new Error(`step ${step.name}: manifest section '${key}' is a core key`);
-    const other = owner.get(key);
-    if (other) throw new Error(`steps ${other} and ${step.name} both declare the manifest section '${key}'`);
-    owner.set(key, step.name);
-    sections[key] = schema;
-  }
+  const sections = declaredParts(steps, 'manifest', CORE_KEYS);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://modelship.dev/schemas/manifest.schema.json',
@@ -287,8 +276,8 @@ async function removeOrphanTemps(dir: string, name: string): Promise<void> {
   }
 }
 
-/** Whether a process with this pid exists (signal 0 probes without touching it). */
-function processRuns(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 probes without touching it; EPERM: it does). */
+export function processRuns(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

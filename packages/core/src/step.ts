@@ -155,6 +155,33 @@ export function defineStep<I, O extends string>(step: StepDefinition<I, O>): Ste
   return step;
 }
 
+/**
+ * The schemas the steps declare for one part of a shared document (their `config` blocks or
+ * `manifest` sections), by key.
+ *
+ * @throws Error when two steps claim one key, or a key is one of `reserved` (the document's own).
+ */
+export function declaredParts(
+  steps: readonly (Pick<AnyStep, 'name'> & Partial<Pick<AnyStep, 'config' | 'manifest'>>)[],
+  part: 'config' | 'manifest',
+  reserved: readonly string[],
+): Record<string, JsonSchema> {
+  const noun = part === 'config' ? 'config block' : 'manifest section';
+  const out: Record<string, JsonSchema> = {};
+  const owner = new Map<string, string>();
+  for (const step of steps) {
+    const declared = step[part];
+    if (!declared) continue;
+    const { key, schema } = declared;
+    if (reserved.includes(key)) throw new Error(`step ${step.name}: ${noun} '${key}' is a core key`);
+    const other = owner.get(key);
+    if (other) throw new Error(`steps ${other} and ${step.name} both declare the ${noun} '${key}'`);
+    owner.set(key, step.name);
+    out[key] = schema;
+  }
+  return out;
+}
+
 /** Load a step's implementation, checking that it matches its declaration. */
 export async function loadStep(step: AnyStep): Promise<StepImpl<Record<string, unknown>, string>> {
   const impl = (await step.load()) as unknown as StepImpl<Record<string, unknown>, string>;

@@ -1,7 +1,6 @@
 // validate-data, declared: its interface, its modelship.yml block, its manifest section, how
 // `modelship run` feeds it, its entry points. Light on purpose (no readers, no AWS): hosts and the
 // catalogue load this at start; the implementation (./step.ts) loads only when the step runs.
-import { relative } from 'node:path';
 import {
   defineStep,
   MANIFEST_FRAGMENTS,
@@ -10,6 +9,7 @@ import {
   type LoadedConfig,
 } from '@modelship/core';
 import { DEFAULT_NULL_VALUES, MAX_ERRORS_PER_ROW, type DataFormat } from './readers/source.js';
+import { relativeTo } from './paths.js';
 
 export const DRIFT_METHODS = ['auto', 'psi', 'ks', 'wasserstein', 'js', 'chi-square', 'linf'] as const;
 export type DriftMethod = (typeof DRIFT_METHODS)[number];
@@ -185,13 +185,6 @@ export interface ValidateDataInputs {
 export type ValidateDataOutput =
   'passed' | 'rows' | 'invalid-rows' | 'drifted-features' | 'drifted' | 'report' | 'profile';
 
-/** A path as the workspace sees it: relative to cwd when inside it (s3:// URIs pass through). */
-function workspacePath(p: string, cwd: string): string {
-  if (p.startsWith('s3://')) return p;
-  const rel = relative(cwd, p);
-  return rel.startsWith('..') ? p : rel;
-}
-
 export const validateDataStep = defineStep<ValidateDataInputs, ValidateDataOutput>({
   name: 'validate-data',
   title: 'modelship validate-data',
@@ -252,7 +245,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, ValidateDataOutpu
     delimiter: {
       type: 'string',
       description:
-        "CSV field delimiter: `,`, `;`, `|`, `tab` (or `\\t`), or `auto` to detect it from the first rows. Defaults to the config's `data.delimiter`, else `,`.",
+        "CSV field delimiter: `,`, `;`, `|`, `tab` (or `\\t`), or `auto` to take the one that splits the header line into the most columns. Defaults to the config's `data.delimiter`, else `,`.",
       enum: DELIMITERS,
     },
     encoding: {
@@ -280,7 +273,7 @@ export const validateDataStep = defineStep<ValidateDataInputs, ValidateDataOutpu
   manifest: { key: 'data', schema: DATA_SECTION_SCHEMA },
   fromConfig(config, cwd) {
     const path = dataConfig(config).path;
-    return path ? { data: workspacePath(config.resolvePath(path), cwd) } : undefined;
+    return path ? { data: relativeTo(cwd, config.resolvePath(path)) } : undefined;
   },
   workers: [{ name: 'csv-worker', source: 'packages/data/src/readers/csv-worker.ts' }],
   load: async () => (await import('./step.js')).validateDataImpl,

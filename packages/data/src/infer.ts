@@ -7,6 +7,8 @@ interface Observed {
   number: boolean;
   boolean: boolean;
   values: Set<string> | undefined;
+  /** JSON types of typed (JSON Lines, Parquet) values: a column may mix them, or hold arrays and objects. */
+  json: Set<string>;
 }
 
 const MAX_ENUM = 20;
@@ -42,12 +44,13 @@ export class SchemaInferrer {
       // Registered on first sight, missing or not: the schema keeps the data's column order.
       let o = this.columns.get(key);
       if (!o) {
-        o = { seen: 0, integer: true, number: true, boolean: true, values: new Set() };
+        o = { seen: 0, integer: true, number: true, boolean: true, values: new Set(), json: new Set() };
         this.columns.set(key, o);
         this.order.push(key);
       }
       if (v === undefined || v === null || (text && v === '')) continue;
       o.seen++;
+      if (!text) o.json.add(Array.isArray(v) ? 'array' : v instanceof RawToken ? 'number' : typeof v);
       if (typeof v === 'number') {
         o.boolean = false;
         o.values = undefined;
@@ -86,10 +89,16 @@ export class SchemaInferrer {
       // Missing in some records: not required, and null is a value it may take.
       const nullable = o.seen < this.rows;
       const type = (t: string): string | string[] => (nullable ? [t, 'null'] : t);
+      // Typed values of several JSON types, or arrays and objects: each type the data held.
+      const held = [...o.json].filter((t) => t !== 'string' || o.json.size > 1);
+      const mixed = o.json.has('array') || o.json.has('object') || o.json.size > 1;
       let prop: JsonSchema;
       if (o.seen === 0)
         prop = {}; // never holds a value: nothing to say about its type
-      else if (o.integer) prop = { type: type('integer') };
+      else if (mixed) {
+        const types = [...new Set(held.map((t) => (t === 'number' && o.integer ? 'integer' : t)))].sort();
+        prop = { type: nullable ? [...types, 'null'] : types.length === 1 ? types[0] : types };
+      } else if (o.integer) prop = { type: type('integer') };
       else if (o.number) prop = { type: type('number') };
       else if (o.boolean) prop = { type: type('boolean') };
       else if (o.values && o.values.size > 0 && o.seen >= 10 * o.values.size) {

@@ -24,7 +24,6 @@ import {
   defaultDeps,
   inferSchemaFromData,
   loadRecordSchema,
-  relativeTo,
   validateData,
   DEFAULT_SPLIT_MIN_BYTES,
   type DataDeps,
@@ -32,6 +31,7 @@ import {
   type TextReadOptions,
   type ValidateOutcome,
 } from './validate.js';
+import { relativeTo } from './paths.js';
 
 /** `tab` and `\t` (typed as two characters, or a real tab in YAML) all mean a tab. */
 function delimiterOf(v: string | undefined): Delimiter | 'auto' {

@@ -1,6 +1,7 @@
 import { formatNumber, mermaidBarsVsLine, table } from '@modelship/core';
 import type { FeatureDrift } from './drift.js';
-import { relativeTo, type FailOn, type ValidateOutcome } from './validate.js';
+import { relativeTo } from './paths.js';
+import type { FailOn, ValidateOutcome } from './validate.js';
 
 const MAX_CHARTS = 3;
 

@@ -1,16 +1,21 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   createS3Client,
-  isS3Uri,
   readJsonDocument,
   readJsonText,
   writeJsonDocument,
   type S3Client,
 } from '@modelship/aws';
-import { ConfigError, type JsonSchema, type StepContext, type ValidateFunction } from '@modelship/core';
+import {
+  ConfigError,
+  processRuns,
+  type JsonSchema,
+  type StepContext,
+  type ValidateFunction,
+} from '@modelship/core';
 import { PROFILE_SCHEMA_VERSION, type DatasetProfile } from '@modelship/stats';
 import { checkProfile } from './baseline.js';
 import { schemaColumns, type SchemaColumn } from './columns.js';
@@ -296,16 +301,6 @@ async function runScratchDir(dir: string): Promise<string> {
   return mkdtemp(join(dir, `.run-${process.pid}-`));
 }
 
-function processRuns(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
-}
-
 /** The JSON report: verdict, counts, drift evidence, and every invalid row (streamed, bounded memory). */
 async function writeReport(o: ValidateOutcome, opts: ValidateOptions, errorLog: string): Promise<void> {
   const head = {
@@ -384,10 +379,4 @@ export function defaultDeps(ctx: StepContext): DataDeps {
     s3: () => (client ??= createS3Client(ctx.config.values.region, ctx.env)),
     log: (m) => ctx.log.debug(m),
   };
-}
-
-export function relativeTo(cwd: string, p: string): string {
-  if (isS3Uri(p)) return p;
-  const rel = relative(cwd, p);
-  return rel.startsWith('..') ? p : rel;
 }

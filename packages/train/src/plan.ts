@@ -108,6 +108,11 @@ export async function resolvePlan(
   backend: BackendKind,
   check = true,
 ): Promise<TrainPlan> {
+  // With no config file at all there is nothing to describe a job: say so, not "field missing".
+  if (check && !ctx.config.path)
+    throw new ConfigError(`nothing to train: there is no modelship.yml in ${ctx.cwd}`, "input 'config'", {
+      hint: 'add a train block to modelship.yml (see docs/train.md), or point the config input at your file',
+    });
   const train = trainConfig(ctx.config) ?? {};
   const name = configName(ctx);
   const provenance = provenanceFromEnv(ctx.env);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { ConfigError } from '@modelship/core';
+import { ConfigError, type AnyStep } from '@modelship/core';
 import { requestDigest } from '@modelship/aws';
 import { trainingJobName, type TrainingRequest } from '../src/plan.js';
 import { estimateBilled, estimateCost, ON_DEMAND_USD_PER_HOUR, SPOT_SAVING } from '../src/pricing.js';
@@ -11,7 +11,9 @@ import {
   parseHyperparameterInput,
 } from '../src/hyperparameters.js';
 import { scriptArguments } from '../src/local-contract.js';
-import { errorLine, NOW } from './helpers.js';
+import { trainStep } from '../src/definition.js';
+import { errorLine, NOW, runStep } from './helpers.js';
+import { tempDir } from '../../../test/lib/step.js';
 
 describe('training job names', () => {
   const request: TrainingRequest = {
@@ -229,5 +231,16 @@ describe('script-mode arguments', () => {
       '0.05',
     ]);
     expect(scriptArguments({})).toEqual([]);
+  });
+});
+
+describe('train without a config file', () => {
+  it('says there is no modelship.yml rather than naming a field of a file that is not there', async () => {
+    const dir = tempDir();
+    const run = runStep(trainStep as unknown as AnyStep, {}, { cwd: dir });
+    await expect(run).rejects.toMatchObject({
+      line: `input 'config': nothing to train: there is no modelship.yml in ${dir}`,
+      hint: expect.stringContaining('add a train block to modelship.yml'),
+    });
   });
 });

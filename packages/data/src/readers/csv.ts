@@ -43,6 +43,15 @@ export async function undecodable(
   err: UndecodableError,
   locate?: (offset: number) => Promise<number>,
 ): Promise<ConfigError> {
+  // 1f 8b opens every gzip stream: a compressed file whose name does not say so.
+  if (!source.gzip && err.offset === 1 && err.bytes[0] === 0x8b)
+    return new ConfigError(
+      'is gzip-compressed, but its name does not end in .gz',
+      source.workspacePath ?? source.uri,
+      {
+        hint: 'rename it to end in .gz (e.g. data.csv.gz) so it is decompressed as it is read',
+      },
+    );
   const line = locate
     ? await locate(err.offset)
     : await lineOfByte(await source.open(), source.gzip, err.offset);
@@ -141,11 +150,52 @@ export async function readCsv(
   opts: ReadOptions & CsvOptions & CsvPartOptions,
 ): Promise<CsvStats> {
   try {
+    if (opts.delimiter === 'auto') opts = { ...opts, delimiter: await sniffDelimiter(source, opts) };
     return await readCsvText(source, proc, columns, opts);
   } catch (err) {
     if (err instanceof UndecodableError) throw await undecodable(source, err, opts.locateLine);
     throw err;
   }
+}
+
+/** How much of a file's start `delimiter: auto` looks at for its header line. */
+const SNIFF_CHARS = 64 * 1024;
+
+/**
+ * `delimiter: auto`: the candidate that splits the header line into the most columns (outside
+ * quotes), in the order `,` `;` tab `|` on a tie, else `,`. Decided from the header alone, so a
+ * file of any length — two lines, or a header only — is read the same way.
+ */
+export async function sniffDelimiter(
+  source: DataSource,
+  opts: Pick<ReadOptions, 'signal' | 'encoding'>,
+): Promise<Delimiter> {
+  const text = metered(await source.open(opts.signal), {
+    hash: false,
+    gzip: source.gzip,
+    where: source.workspacePath ?? source.uri,
+    encoding: opts.encoding,
+  });
+  let head = '';
+  try {
+    for await (const chunk of text) {
+      head += String(chunk);
+      if (head.length >= SNIFF_CHARS || /[\r\n]/.test(head)) break;
+    }
+  } finally {
+    text.destroy();
+  }
+  const counts = new Map<Delimiter, number>(CANDIDATES.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of head) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch as Delimiter))
+      counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1);
+  }
+  let best: Delimiter = ',';
+  for (const d of CANDIDATES) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
 }
 
 async function readCsvText(

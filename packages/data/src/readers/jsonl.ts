@@ -10,8 +10,11 @@ const MARK = '\u0000modelship-token:';
 /** The same, as written inside a JSON string literal. */
 const MARK_JSON = JSON.stringify(MARK).slice(1, -1);
 
-/** An integer literal of 16 or more digits may be beyond 2^53 (JSON.parse would round it). */
-const LONG_DIGITS = /\d{16}/;
+/**
+ * A literal JSON.parse would round or overflow: an integer of 16 or more digits (maybe beyond
+ * 2^53), or an exponent of three digits (maybe beyond a double's range, e.g. `1e400` → Infinity).
+ */
+const MAY_NOT_HOLD = /\d{16}|[eE][+-]?\d{3}/;
 
 /** Bare tokens Python's `json` (and others) write for non-finite floats. */
 const NON_FINITE = ['-Infinity', 'Infinity', 'NaN'];
@@ -49,8 +52,12 @@ function markTokens(text: string): string | undefined {
       else {
         // Past the rest of this number (fraction, exponent).
         while (j < text.length && /[0-9.eE+-]/.test(text[j]!)) j++;
-        i = j - 1;
-        continue;
+        // A literal beyond a double's range is no number: kept as written, like `Infinity`.
+        if (!Number.isFinite(Number(text.slice(i, j)))) end = j;
+        else {
+          i = j - 1;
+          continue;
+        }
       }
     }
     if (end === -1) continue;
@@ -71,7 +78,8 @@ function unmark(rec: Record<string, unknown>, typeOf: ReadonlyMap<string, Schema
     if (typeof v === 'string') {
       if (!v.startsWith(MARK)) return v;
       const text = v.slice(MARK.length);
-      if (NON_FINITE.includes(text)) return new RawToken(text, 'non-finite');
+      if (NON_FINITE.includes(text) || !Number.isFinite(Number(text)))
+        return new RawToken(text, 'non-finite');
       const type = column?.type ?? 'any';
       return type === 'number' || type === 'any' ? Number(text) : new RawToken(text, 'big-integer');
     }
@@ -125,13 +133,14 @@ async function readJsonlText(
   });
   const where = source.workspacePath ?? source.uri;
   const byName = new Map(columns.map((c) => [c.name, c]));
+  const nullableColumns = columns.filter((c) => c.nullable).map((c) => c.name);
   let carry = '';
   let line = 0;
   let rows = 0;
   let nonBlank = false;
 
   const parse = (text: string): { rec?: unknown; marked: boolean; error?: string } => {
-    const marked = LONG_DIGITS.test(text) ? markTokens(text) : undefined;
+    const marked = MAY_NOT_HOLD.test(text) ? markTokens(text) : undefined;
     try {
       return { rec: JSON.parse(marked ?? text), marked: marked !== undefined };
     } catch (err) {
@@ -169,6 +178,8 @@ async function readJsonlText(
     }
     const r = rec as Record<string, unknown>;
     for (const k in r) if (r[k] === null && !byName.get(k)?.nullable) r[k] = undefined;
+    // An absent field is a missing value too, as an empty CSV cell: null where the column allows it.
+    for (const c of nullableColumns) if (r[c] === undefined) r[c] = null;
     let marked = false;
     if (parsed.marked) {
       unmark(r, byName);

@@ -23,6 +23,7 @@ function validate(
   data: string,
   split: boolean,
   tag: string,
+  baseline?: string,
 ): { code: number | null; log: string; report: Report; profile: { columns: Record<string, unknown>[] } } {
   const r = spawnSync(
     process.execPath,
@@ -37,6 +38,7 @@ function validate(
       `${tag}/manifest.json`,
       '--quiet',
       '--debug',
+      ...(baseline ? ['--baseline', baseline] : []),
     ],
     {
       cwd: ws,
@@ -85,6 +87,25 @@ describe('reading one large CSV file on two threads', () => {
     expect(two.report.errors).toEqual(one.report.errors);
     expect(two.report.errors.map((e) => e.line)).toEqual([4, 1501, 4102, 5002, 6502, 8001]);
     expect(profileDifferences(two.profile.columns, one.profile.columns)).toEqual([]);
+  });
+
+  it('against a baseline, counts numeric columns into its reference bins identically on two threads', () => {
+    validate('big.csv', false, 'base');
+    const baseline = 'base/validate-data/profile.json';
+    const one = validate('big.csv', false, 'b1', baseline);
+    const two = validate('big.csv', true, 'b2', baseline);
+    expect(two.log).toMatch(/read in two halves on two threads/);
+    const numeric = one.profile.columns.filter((c) => c.kind === 'numeric');
+    expect(numeric.length).toBeGreaterThan(0);
+    for (const c of numeric) {
+      // 8,000 rows: past the exact values kept, so only the bins (exact counts) are recorded.
+      expect(c.numeric).toHaveProperty('bins');
+      expect(c.numeric).not.toHaveProperty('sketch');
+    }
+    expect(profileDifferences(two.profile.columns, one.profile.columns)).toEqual([]);
+    const drift = (tag: string): unknown =>
+      JSON.parse(readFileSync(join(ws, tag, 'validate-data', 'report.json'), 'utf8')).drift;
+    expect(drift('b2')).toEqual(drift('b1'));
   });
 
   it('falls back to one thread when the cut would land inside a quoted field', () => {

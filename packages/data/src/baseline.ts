@@ -16,6 +16,7 @@ import {
 import {
   HyperLogLog,
   KllSketch,
+  ReferenceBins,
   PROFILE_SCHEMA_VERSION,
   QUANTILE_KEYS,
   type ColumnProfile,
@@ -66,7 +67,8 @@ export const PROFILE_SCHEMA: JsonSchema = {
           types: { type: 'object', additionalProperties: count },
           numeric: {
             type: 'object',
-            required: ['min', 'max', 'mean', 'std', 'quantiles', 'histogram', 'sketch'],
+            required: ['min', 'max', 'mean', 'std', 'quantiles', 'histogram'],
+            anyOf: [{ required: ['sketch'] }, { required: ['bins'] }],
             properties: {
               min: { type: 'number' },
               max: { type: 'number' },
@@ -93,6 +95,17 @@ export const PROFILE_SCHEMA: JsonSchema = {
                   worst: count,
                   variance: count,
                   rng: { type: 'integer', minimum: 0 },
+                  min: { type: 'number' },
+                  max: { type: 'number' },
+                },
+              },
+              bins: {
+                type: 'object',
+                description: 'Exact counts in reference bins (ReferenceBinsJSON of @modelship/stats).',
+                required: ['edges', 'counts'],
+                properties: {
+                  edges: { type: 'array', minItems: 1, items: { type: 'number' } },
+                  counts,
                   min: { type: 'number' },
                   max: { type: 'number' },
                 },
@@ -222,12 +235,23 @@ function inconsistency(col: ColumnProfile): [string, string] | undefined {
   if (typed !== col.count) return ['types', `tally ${typed} values, but count is ${col.count}`];
   const num = col.numeric;
   if (num) {
-    let sketch: KllSketch;
-    try {
-      sketch = KllSketch.fromJSON(num.sketch);
-    } catch (err) {
-      return ['numeric.sketch', err instanceof Error ? err.message : String(err)];
-    }
+    const parse = <T>(field: string, make: () => T): T | [string, string] => {
+      try {
+        return make();
+      } catch (err) {
+        return [field, err instanceof Error ? err.message : String(err)];
+      }
+    };
+    const k = num.sketch ? parse('numeric.sketch', () => KllSketch.fromJSON(num.sketch!)) : undefined;
+    if (Array.isArray(k)) return k;
+    const b = num.bins ? parse('numeric.bins', () => ReferenceBins.fromJSON(num.bins!)) : undefined;
+    if (Array.isArray(b)) return b;
+    if (k && b && (k.count !== b.count || k.min !== b.min || k.max !== b.max))
+      return [
+        'numeric.sketch',
+        `holds ${k.count} values in [${k.min}, ${k.max}], the bins ${b.count} in [${b.min}, ${b.max}]`,
+      ];
+    const sketch = k && (k.exact || !b) ? k : b!;
     const finite = (col.types.integer ?? 0) + (col.types.number ?? 0);
     if (sketch.count > finite)
       return ['numeric.sketch.n', `is ${sketch.count}, more than the ${finite} numbers tallied in types`];

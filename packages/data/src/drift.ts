@@ -40,8 +40,9 @@ import {
   chiSquareTest,
   decileEdges,
   jsDistance,
-  KllSketch,
+  distributionOf,
   ksFromSketches,
+  ReferenceBins,
   ksPValue,
   linfDistance,
   psi,
@@ -52,6 +53,7 @@ import {
   type ColumnKind,
   type ColumnProfile,
   type DatasetProfile,
+  type Distribution,
 } from '@modelship/stats';
 
 export type DriftMethod = 'auto' | 'psi' | 'ks' | 'wasserstein' | 'js' | 'chi-square' | 'linf';
@@ -185,7 +187,7 @@ export function computeDrift(
 /** Usable values: finite numbers of a numeric column, strings/numbers/booleans of a categorical one. */
 function valueCount(col: ColumnProfile | undefined): number {
   if (!col) return 0;
-  if (col.kind === 'numeric') return col.numeric ? col.numeric.sketch.n : 0;
+  if (col.kind === 'numeric') return col.numeric ? distributionOf(col.numeric).count : 0;
   if (!col.categorical) return 0;
   return categoricalTotal(col.categorical);
 }
@@ -347,8 +349,8 @@ function judge(p: Plan, options: DriftOptions, alpha: number, tests: number): Fe
   return out;
 }
 
-function sketchOf(col: ColumnProfile): KllSketch {
-  return KllSketch.fromJSON(col.numeric!.sketch);
+function sketchOf(col: ColumnProfile): Distribution {
+  return distributionOf(col.numeric!);
 }
 
 /** The distribution check of a compared feature. */
@@ -376,7 +378,11 @@ function distribution(p: Plan, threshold: number): Check {
       const scale = n.std > 0 ? n.std : iqr > 0 ? iqr : 0;
       return { statistic: scale > 0 ? w / scale : w };
     }
-    const edges = decileEdges(b);
+    // On a binned side, cut at its edges, where its counts are exact.
+    const edges = decileEdges(
+      b,
+      c instanceof ReferenceBins ? c.edges : b instanceof ReferenceBins ? b.edges : undefined,
+    );
     const bs = binShares(b, edges).map((x) => x * p.nBaseline);
     const cs = binShares(c, edges).map((x) => x * p.nCurrent);
     return onCounts(p.method, bs, cs);
@@ -569,8 +575,8 @@ function round6(x: number): number {
 
 function numericHistogram(
   base: ColumnProfile,
-  b: KllSketch,
-  c: KllSketch,
+  b: Distribution,
+  c: Distribution,
 ): { labels: string[]; baseline: number[]; current: number[] } {
   const q = base.numeric!.quantiles;
   let lo = q.p01;

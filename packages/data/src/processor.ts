@@ -39,6 +39,8 @@ export interface ProcessorOptions {
   keepErrors: number;
   /** Where every error is appended (JSON lines); undefined keeps only the first `keepErrors`. */
   errorLog?: string;
+  /** Reference edges of numeric columns (from the baseline): their values are counted into these bins. */
+  reference?: ReadonlyMap<string, Float64Array>;
 }
 
 const FLUSH_AT = 1 << 20;
@@ -100,7 +102,7 @@ export class RecordProcessor {
   accumulator(name: string, type: ValueType = 'string'): ColumnAccumulator {
     let acc = this.accumulators.get(name);
     if (!acc) {
-      acc = createAccumulator(name, kindOf(type));
+      acc = createAccumulator(name, kindOf(type), { reference: this.opts.reference?.get(name) });
       this.accumulators.set(name, acc);
       this.order.push(name);
     }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@modelship/core';
-import { createAccumulator, profileFromAccumulators, KllSketch, type DatasetProfile } from '@modelship/stats';
+import {
+  createAccumulator,
+  profileFromAccumulators,
+  KllSketch,
+  referenceEdgesOf,
+  type DatasetProfile,
+} from '@modelship/stats';
 
 import { checkProfile } from '../src/baseline.js';
 import { categorical, mulberry32, normal } from '../../stats/test/prng.js';
@@ -31,7 +37,7 @@ describe('profile JSON', () => {
     const back = checkProfile(JSON.parse(JSON.stringify(p)), 'baseline.json');
     expect(back).toEqual(p);
     const income = back.columns[0]!.numeric!;
-    const sketch = KllSketch.fromJSON(income.sketch);
+    const sketch = KllSketch.fromJSON(income.sketch!);
     expect(sketch.count).toBe(2000);
     expect(sketch.quantile(0.5)).toBe(income.quantiles.p50);
     expect(back.columns[1]).toMatchObject({ count: 1960, missing: 40, types: { integer: 1960 } });
@@ -159,5 +165,62 @@ describe('profile JSON', () => {
           /modelship validate-data --data <reference data> --schema <schema> --write-profile <path>/,
         );
     }
+  });
+});
+
+describe('a profile counted into reference bins (a run against a baseline)', () => {
+  function binnedProfile(): DatasetProfile {
+    const base = sampleProfile(5);
+    const rand = mulberry32(6);
+    const reference = referenceEdgesOf(base);
+    const income = createAccumulator('income', 'numeric', { reference: reference.get('income') });
+    for (let i = 0; i < 3000; i++) income.add(Math.exp(10 + 0.5 * normal(rand)));
+    return profileFromAccumulators([income], {
+      rows: 3000,
+      sources: [],
+      createdAt: '2026-11-22T00:00:00.000Z',
+    });
+  }
+
+  it('passes checkProfile with bins and no sketch past 2,047 values', () => {
+    const p = JSON.parse(JSON.stringify(binnedProfile())) as DatasetProfile;
+    const num = checkProfile(p, 'profile.json').columns[0]!.numeric!;
+    expect(num.bins!.counts.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(num.sketch).toBeUndefined();
+  });
+
+  it('rejects bins whose counts contradict each other, naming numeric.bins', () => {
+    const bad = (mutate: (bins: { counts: number[]; sums: number[]; min?: number }) => void): unknown => {
+      const p = JSON.parse(JSON.stringify(binnedProfile())) as {
+        columns: { numeric: { bins: { counts: number[]; sums: number[]; min?: number } } }[];
+      };
+      mutate(p.columns[0]!.numeric.bins);
+      return p;
+    };
+    const cases: [unknown, RegExp][] = [
+      [bad((b) => b.counts.pop()), /^columns\[0\]\.numeric\.bins: .*one more count than edges/],
+      [
+        bad((b) => (b.counts[3] = 0.5)),
+        /^columns\[0\]\.numeric\.bins: bin 3 count 0\.5 is not a whole number/,
+      ],
+      [bad((b) => (b.min = 1e30)), /^columns\[0\]\.numeric\.bins: min 1e\+30/],
+      [
+        bad((b) => {
+          const i = b.counts.findIndex((c) => c > 0);
+          b.sums[i] = -1e30;
+        }),
+        /^columns\[0\]\.numeric\.bins: bin \d+ sum -1e\+30 does not fit/,
+      ],
+    ];
+    cases.forEach(([doc, pattern], i) => {
+      let message = 'did not throw';
+      try {
+        checkProfile(doc, 'profile.json');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect({ i, message }).toEqual({ i, message: expect.stringMatching(pattern) });
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@modelship/core';
 
-import { createAccumulator, profileFromAccumulators, type DatasetProfile } from '@modelship/stats';
+import {
+  createAccumulator,
+  profileFromAccumulators,
+  referenceEdgesOf,
+  type DatasetProfile,
+} from '@modelship/stats';
 import { categoryVectors, computeDrift, type DriftOptions, type FeatureDrift } from '../src/drift.js';
 import { categorical, mulberry32, normal } from '../../stats/test/prng.js';
 
@@ -19,13 +24,22 @@ interface Shift {
 }
 
 /** A profile of a churn-like dataset: normal, lognormal, uniform-integer, skewed categorical columns. */
-function makeProfile(seed: number, rows: number, shift: Shift = {}): DatasetProfile {
+function makeProfile(
+  seed: number,
+  rows: number,
+  shift: Shift = {},
+  against?: DatasetProfile,
+): DatasetProfile {
   const rand = mulberry32(seed);
+  // A current profile is counted into the baseline's reference bins, as validate-data does.
+  const edges = against ? referenceEdgesOf(against) : new Map<string, Float64Array>();
+  const numeric = (name: string): ReturnType<typeof createAccumulator> =>
+    createAccumulator(name, 'numeric', { reference: edges.get(name) });
   const cols = {
-    score: createAccumulator('score', 'numeric'),
-    income: createAccumulator('income', 'numeric'),
-    visits: createAccumulator('visits', 'numeric'),
-    balance: createAccumulator('balance', 'numeric'),
+    score: numeric('score'),
+    income: numeric('income'),
+    visits: numeric('visits'),
+    balance: numeric('balance'),
     plan: createAccumulator('plan', 'categorical'),
     region: createAccumulator('region', 'categorical'),
     active: createAccumulator('active', 'categorical'),
@@ -49,6 +63,15 @@ function makeProfile(seed: number, rows: number, shift: Shift = {}): DatasetProf
   });
 }
 
+/** A baseline profile and a current one counted against it. */
+function pair(
+  [seed, rows]: [number, number],
+  [curSeed, curRows, shift]: [number, number, Shift?],
+): [DatasetProfile, DatasetProfile] {
+  const base = makeProfile(seed, rows);
+  return [base, makeProfile(curSeed, curRows, shift, base)];
+}
+
 function byName(features: FeatureDrift[]): Record<string, FeatureDrift> {
   return Object.fromEntries(features.map((f) => [f.feature, f]));
 }
@@ -60,7 +83,7 @@ describe('computeDrift: the two key properties', () => {
       [3, 4],
       [5, 6],
     ] as const) {
-      const r = computeDrift(makeProfile(s1, 4000), makeProfile(s2, 3000));
+      const r = computeDrift(...pair([s1, 4000], [s2, 3000]));
       expect(r.drifted).toEqual([]);
       const f = byName(r.features);
       expect(f.score).toMatchObject({ method: 'ks', status: 'no drift', effectFloor: 0.05 });
@@ -78,7 +101,7 @@ describe('computeDrift: the two key properties', () => {
       [13, 14],
       [15, 16],
     ] as const) {
-      const r = computeDrift(makeProfile(s1, 800), makeProfile(s2, 600));
+      const r = computeDrift(...pair([s1, 800], [s2, 600]));
       expect(r.drifted).toEqual([]);
       const f = byName(r.features);
       expect(f.score).toMatchObject({ method: 'ks', status: 'no drift' });
@@ -94,7 +117,7 @@ describe('computeDrift: the two key properties', () => {
       [4000, 'ks', 'chi-square'],
       [800, 'ks', 'chi-square'],
     ] as const) {
-      const r = computeDrift(makeProfile(21, rows), makeProfile(22, rows, { score: 0.5, plan: true }));
+      const r = computeDrift(...pair([21, rows], [22, rows, { score: 0.5, plan: true }]));
       expect(r.drifted.sort()).toEqual(['plan', 'score']);
       const f = byName(r.features);
       expect(f.score).toMatchObject({ method: numeric, status: 'drift', drifted: true });
@@ -106,7 +129,7 @@ describe('computeDrift: the two key properties', () => {
 
 describe('computeDrift: methods and thresholds', () => {
   const base = makeProfile(31, 3000);
-  const cur = makeProfile(32, 3000, { score: 0.5, plan: true });
+  const cur = makeProfile(32, 3000, { score: 0.5, plan: true }, base);
 
   it('supports explicit methods with their default thresholds', () => {
     const r = computeDrift(base, cur, { numeric: 'wasserstein', categorical: 'linf' });
@@ -174,7 +197,7 @@ describe('computeDrift: methods and thresholds', () => {
 describe('computeDrift: skipped features', () => {
   it('skips missing columns, kind changes, empty sides and identifier-like columns with reasons', () => {
     const base = makeProfile(41, 2000);
-    const cur = makeProfile(42, 2000);
+    const cur = makeProfile(42, 2000, {}, base);
     const curCols = cur.columns.filter((c) => c.name !== 'income');
     const visits = curCols.find((c) => c.name === 'visits')!;
     const asCategorical = createAccumulator('visits', 'categorical');
@@ -212,7 +235,7 @@ describe('computeDrift: skipped features', () => {
 describe('computeDrift: evidence', () => {
   it('is replayable from the recorded profiles', () => {
     const base = makeProfile(51, 1500);
-    const cur = makeProfile(52, 1200, { score: 0.5 });
+    const cur = makeProfile(52, 1200, { score: 0.5 }, base);
     const again = computeDrift(
       JSON.parse(JSON.stringify(base)) as DatasetProfile,
       JSON.parse(JSON.stringify(cur)) as DatasetProfile,
@@ -221,7 +244,7 @@ describe('computeDrift: evidence', () => {
   });
 
   it('gives chart histograms: 10 numeric bins over p01..p99, top categories plus (other)', () => {
-    const f = byName(computeDrift(makeProfile(61, 3000), makeProfile(62, 3000, { score: 0.5 })).features);
+    const f = byName(computeDrift(...pair([61, 3000], [62, 3000, { score: 0.5 }])).features);
     const h = f.score!.histogram!;
     expect(h.labels).toHaveLength(10);
     expect(h.baseline).toHaveLength(10);
@@ -239,7 +262,7 @@ describe('computeDrift: evidence', () => {
   });
 
   it('records n, statistic, threshold and a reason for every judged feature', () => {
-    const r = computeDrift(makeProfile(71, 500), makeProfile(72, 400));
+    const r = computeDrift(...pair([71, 500], [72, 400]));
     for (const f of r.features.filter((x) => x.status !== 'ignored')) {
       expect(f.nBaseline).toBeGreaterThan(0);
       expect(f.nCurrent).toBeGreaterThan(0);
@@ -303,8 +326,12 @@ describe('categoryVectors', () => {
 describe('computeDrift: the issue cases', () => {
   const LEVELS = Array.from({ length: 200 }, (_, i) => `l${i}`);
   const WEIGHTS = LEVELS.map((_, i) => 1 / (i + 1));
-  function catProfile(values: readonly (string | number)[], kind: 'categorical' | 'numeric'): DatasetProfile {
-    const a = createAccumulator('x', kind);
+  function catProfile(
+    values: readonly (string | number)[],
+    kind: 'categorical' | 'numeric',
+    against?: DatasetProfile,
+  ): DatasetProfile {
+    const a = createAccumulator('x', kind, { reference: against && referenceEdgesOf(against).get('x') });
     for (const v of values) a.add(v);
     return profileFromAccumulators([a], { rows: values.length, sources: [], createdAt: 'now' });
   }

@@ -5,6 +5,8 @@
  * callers' policy (see computeDrift in the data package).
  */
 export * from './kll.js';
+export * from './reference-bins.js';
+export type { Distribution } from './distribution.js';
 export * from './hll.js';
 export * from './profile.js';
 export { lnGamma, gammaQ, kolmogorovSurvival } from './special.js';
@@ -24,5 +26,5 @@ export {
   wassersteinFromSamples,
   wassersteinFromSketches,
 } from './distances.js';
-export { decileEdges, binShares } from './bins.js';
+export { decileEdges, binShares, comparisonPoints } from './bins.js';
 export { sum } from './vectors.js';

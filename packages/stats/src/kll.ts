@@ -24,6 +24,8 @@
  * reproducible. Non-finite values are ignored.
  */
 
+import type { Distribution } from './distribution.js';
+
 /** Default top-level capacity: a rank error of about 0.3% of n at 95%, about 5k items kept. */
 export const DEFAULT_KLL_K = 1024;
 /** Capacity ratio between adjacent levels (the paper's c). */
@@ -52,7 +54,8 @@ export interface KllJSON {
 }
 
 /** The KLL sketch described at the top of this file. */
-export class KllSketch {
+export class KllSketch implements Distribution {
+  readonly binned = false;
   readonly k: number;
   private levels: Float64Array[] = [new Float64Array(64)];
   private sizes: number[] = [0];

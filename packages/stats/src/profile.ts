@@ -8,7 +8,9 @@
  * can be built in parts. The JSON written here is what a later run reads back as its drift baseline.
  */
 import { HyperLogLog } from './hll.js';
-import { KllSketch, type KllJSON } from './kll.js';
+import type { Distribution } from './distribution.js';
+import { DEFAULT_KLL_K, KllSketch, type KllJSON } from './kll.js';
+import { ReferenceBins, referenceEdges, type ReferenceBinsJSON } from './reference-bins.js';
 
 export type ColumnKind = 'numeric' | 'categorical';
 
@@ -47,7 +49,13 @@ export interface NumericSummary {
    * are never split across an edge. Counts sum to the number of finite values.
    */
   histogram: { edges: number[]; counts: number[] };
-  sketch: KllJSON;
+  /**
+   * The KLL sketch: always for a profile made without a baseline; with one, only while it holds
+   * every value exactly (fewer than 2,048).
+   */
+  sketch?: KllJSON;
+  /** Exact counts in the baseline's reference bins (a profile made against a baseline). */
+  bins?: ReferenceBinsJSON;
 }
 
 export interface CategoricalSummary {
@@ -117,14 +125,25 @@ export interface AccumulatorOptions {
   maxTracked?: number;
   /** Top-level capacity k of the numeric KLL sketch (default {@link DEFAULT_KLL_K}). */
   sketchK?: number;
+  /**
+   * Reference edges of a numeric column (the baseline's, see `referenceEdges`): the values are
+   * counted exactly into these bins instead of a KLL sketch, and a KLL sketch is kept only while it is
+   * exact (fewer than {@link EXACT_VALUES} values).
+   */
+  reference?: Float64Array;
 }
+
+/** A numeric column with a reference keeps its values exactly up to this many (a KLL before it compacts). */
+export const EXACT_VALUES = 2047;
 
 /** An accumulator's complete state; {@link accumulatorFromState} rebuilds it. */
 export type AccumulatorState =
   | {
       kind: 'numeric';
       name: string;
-      sketch: KllJSON;
+      k: number;
+      sketch?: KllJSON;
+      bins?: ReferenceBinsJSON;
       n: number;
       mean: number;
       m2: number;
@@ -170,7 +189,7 @@ export function createAccumulator(
   kind: ColumnKind,
   opts: AccumulatorOptions = {},
 ): ColumnAccumulator {
-  if (kind === 'numeric') return new NumericAccumulator(name, opts.sketchK);
+  if (kind === 'numeric') return new NumericAccumulator(name, opts.sketchK, opts.reference);
   return new CategoricalAccumulator(name, opts.topK ?? DEFAULT_TOP_K, opts.maxTracked ?? DEFAULT_MAX_TRACKED);
 }
 
@@ -202,7 +221,10 @@ function addTo(types: Record<string, number>, key: string, n: number): void {
 
 class NumericAccumulator implements ColumnAccumulator {
   readonly kind = 'numeric' as const;
-  readonly sketch: KllSketch;
+  /** Without a reference: the KLL sketch. With one: a KLL sketch while exact, then none. */
+  sketch: KllSketch | undefined;
+  /** With a reference: exact counts in its bins. */
+  bins: ReferenceBins | undefined;
   private n = 0;
   private mean = 0;
   private m2 = 0;
@@ -214,14 +236,24 @@ class NumericAccumulator implements ColumnAccumulator {
 
   constructor(
     readonly name: string,
-    sketchK?: number,
+    readonly k: number = DEFAULT_KLL_K,
+    reference?: Float64Array,
   ) {
-    this.sketch = new KllSketch(sketchK);
+    this.sketch = new KllSketch(k);
+    if (reference && reference.length > 0) this.bins = new ReferenceBins(reference);
   }
 
   add(value: unknown): void {
     if (typeof value === 'number' && value - value === 0) {
-      this.sketch.add(value);
+      const bins = this.bins;
+      if (bins === undefined) this.sketch!.add(value);
+      else {
+        bins.add(value);
+        if (this.sketch !== undefined) {
+          if (this.n < EXACT_VALUES) this.sketch.add(value);
+          else this.sketch = undefined;
+        }
+      }
       // Welford's running mean and sum of squared deviations.
       const n = ++this.n;
       const d = value - this.mean;
@@ -247,15 +279,22 @@ class NumericAccumulator implements ColumnAccumulator {
     if (!(other instanceof NumericAccumulator)) {
       throw new Error(`cannot merge a ${other.kind} accumulator into numeric column '${this.name}'`);
     }
+    if ((this.bins === undefined) !== (other.bins === undefined))
+      throw new Error(`cannot merge numeric column '${this.name}' counted with and without reference bins`);
     if (other.n > 0) {
       // Chan et al.'s parallel update of mean and M2.
       const n = this.n + other.n;
       const d = other.mean - this.mean;
       this.m2 += other.m2 + (d * d * this.n * other.n) / n;
       this.mean += (d * other.n) / n;
-      this.n = n;
       this.integers += other.integers;
-      this.sketch.merge(other.sketch);
+      if (this.bins && other.bins) {
+        this.bins.merge(other.bins);
+        // The exact values are kept while all of them fit, whichever way they were split.
+        if (this.sketch && other.sketch && n <= EXACT_VALUES) this.sketch.merge(other.sketch);
+        else this.sketch = undefined;
+      } else this.sketch!.merge(other.sketch!);
+      this.n = n;
     }
     this.missing += other.missing;
     this.otherCount += other.otherCount;
@@ -263,11 +302,11 @@ class NumericAccumulator implements ColumnAccumulator {
   }
 
   state(): AccumulatorState {
-    const { name, n, mean, m2, integers, missing, otherCount } = this;
-    return {
+    const { name, k, n, mean, m2, integers, missing, otherCount } = this;
+    const st: AccumulatorState = {
       kind: 'numeric',
       name,
-      sketch: this.sketch.toJSON(),
+      k,
       n,
       mean,
       m2,
@@ -276,11 +315,15 @@ class NumericAccumulator implements ColumnAccumulator {
       others: { ...this.others },
       otherCount,
     };
+    if (this.sketch) st.sketch = this.sketch.toJSON();
+    if (this.bins) st.bins = this.bins.toJSON();
+    return st;
   }
 
   static fromState(st: Extract<AccumulatorState, { kind: 'numeric' }>): NumericAccumulator {
-    const acc = new NumericAccumulator(st.name, st.sketch.k);
-    acc.sketch.merge(KllSketch.fromJSON(st.sketch));
+    const acc = new NumericAccumulator(st.name, st.k);
+    acc.sketch = st.sketch ? KllSketch.fromJSON(st.sketch) : undefined;
+    acc.bins = st.bins ? ReferenceBins.fromJSON(st.bins) : undefined;
     Object.assign(acc, { n: st.n, mean: st.mean, m2: st.m2, integers: st.integers, missing: st.missing });
     acc.others = { ...st.others };
     acc.otherCount = st.otherCount;
@@ -304,21 +347,61 @@ class NumericAccumulator implements ColumnAccumulator {
   }
 
   private summary(): NumericSummary {
-    const s = this.sketch;
+    // Exact values when kept; otherwise the reference bins (exact at their edges) or the sketch.
+    const exact = this.sketch !== undefined && (this.bins === undefined || this.sketch.exact);
+    const s: Distribution = exact ? this.sketch! : (this.bins ?? this.sketch!);
+    const integral = this.integers === this.n;
     const min = s.min;
     const max = s.max;
     const quantiles = {} as Record<QuantileKey, number>;
-    for (const k of QUANTILE_KEYS) quantiles[k] = s.quantile(QUANTILE_LEVELS[k]);
-    return {
+    for (const k of QUANTILE_KEYS)
+      quantiles[k] =
+        s instanceof ReferenceBins
+          ? s.quantile(QUANTILE_LEVELS[k], integral)
+          : s.quantile(QUANTILE_LEVELS[k]);
+    const out: NumericSummary = {
       min,
       max,
       mean: this.mean,
       std: this.n > 1 ? Math.sqrt(Math.max(0, this.m2 / (this.n - 1))) : 0,
       quantiles,
-      histogram: histogram(s, min, max),
-      sketch: s.toJSON(),
+      histogram: s instanceof ReferenceBins ? binnedHistogram(s) : histogram(s as KllSketch, min, max),
     };
+    if (this.sketch) out.sketch = this.sketch.toJSON();
+    if (this.bins) out.bins = this.bins.toJSON();
+    return out;
   }
+}
+
+/**
+ * The histogram of a column counted into reference bins: the bins themselves, merged into at most
+ * {@link HISTOGRAM_BINS} runs of adjacent bins of about equal count (the outer bins closed at min and
+ * max). Counts are exact; edges are the reference edges, so bins are not of equal width.
+ */
+function binnedHistogram(b: ReferenceBins): { edges: number[]; counts: number[] } {
+  const counts = b.binCounts();
+  const n = b.count;
+  const min = b.min;
+  const max = b.max;
+  if (!(max > min)) return { edges: [min, max], counts: [n] };
+  const edges: number[] = [min];
+  const out: number[] = [];
+  let run = 0;
+  let cum = 0;
+  for (let i = 0; i < counts.length; i++) {
+    run += counts[i]!;
+    cum += counts[i]!;
+    const upper = i < b.edges.length ? b.edges[i]! : max;
+    const due = (n * (out.length + 1)) / HISTOGRAM_BINS;
+    if (run > 0 && upper > edges[edges.length - 1]! && upper < max && cum >= due) {
+      edges.push(upper);
+      out.push(run);
+      run = 0;
+    }
+  }
+  edges.push(max);
+  out.push(run);
+  return { edges, counts: out };
 }
 
 /**
@@ -514,4 +597,31 @@ class CategoricalAccumulator implements ColumnAccumulator {
       categorical,
     };
   }
+}
+
+/**
+ * The distribution a numeric summary describes best: its KLL sketch when it holds every value
+ * exactly or when there are no reference bins, else the reference bins.
+ *
+ * @throws RangeError when the summary's sketch or bins are inconsistent (see their fromJSON).
+ */
+export function distributionOf(summary: NumericSummary): KllSketch | ReferenceBins {
+  const sketch = summary.sketch ? KllSketch.fromJSON(summary.sketch) : undefined;
+  if (sketch && (sketch.exact || !summary.bins)) return sketch;
+  if (summary.bins) return ReferenceBins.fromJSON(summary.bins);
+  throw new RangeError('a numeric summary needs a sketch or reference bins');
+}
+
+/**
+ * Reference edges for a run compared with `baseline`: per numeric column with values, the edges of
+ * `referenceEdges` on its distribution. Columns without a usable summary are left out.
+ */
+export function referenceEdgesOf(baseline: DatasetProfile): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  for (const col of baseline.columns) {
+    if (col.kind !== 'numeric' || !col.numeric) continue;
+    const edges = referenceEdges(distributionOf(col.numeric));
+    if (edges.length > 0) out.set(col.name, edges);
+  }
+  return out;
 }

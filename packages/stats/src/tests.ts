@@ -2,8 +2,8 @@
  * Two-sample hypothesis tests: Pearson's chi-square test of homogeneity and the Kolmogorov–Smirnov
  * test, on samples or on KLL sketches (scipy.stats names in the docs of each function).
  */
-import { unionPoints } from './bins.js';
-import type { KllSketch } from './kll.js';
+import { comparisonPoints } from './bins.js';
+import type { Distribution } from './distribution.js';
 import { gammaQ, kolmogorovSurvival } from './special.js';
 import { checkSameLength, sum } from './vectors.js';
 
@@ -94,24 +94,27 @@ export function ksFromSamples(
 export const KS_SKETCH_DELTA = 1e-3;
 
 /**
- * KS statistic of two KLL sketches: D = sup |F_a - F_b| over every value either holds (both CDFs
- * are step functions there, so this is the exact two-sample statistic while both sketches are exact).
+ * KS statistic of two one-column summaries: D = sup |F_a - F_b| over the points where both CDFs are
+ * known ({@link comparisonPoints}). Two KLL sketches: every value either holds (both CDFs step
+ * there), so this is the exact two-sample statistic while both are exact. A binned side (reference
+ * bins): its edges, where its CDF is exact; D is then the statistic of the grouped data, at most the
+ * exact one (a conservative test), short of it by at most the largest share one bin holds.
  *
- * A compacted sketch misstates each CDF value by at most its {@link KllSketch.rankError} / n. The
+ * A compacted sketch misstates each CDF value by at most its rank-error bound (`rankError`) / n. The
  * `allowance` is the sum of both sides' bounds at failure probability `delta` split over the points
- * compared (a union bound), so with probability >= 1 - delta the exact statistic of the two samples
- * is >= D - allowance. The p-value is {@link ksPValue} of max(0, D - allowance): the test never
- * rejects on sketch error alone (a conservative test). An empty sketch gives D = 0 and p = 1.
+ * compared (a union bound), so with probability >= 1 - delta the statistic of the two samples at
+ * those points is >= D - allowance. The p-value is {@link ksPValue} of max(0, D - allowance): the test
+ * never rejects on sketch error alone. An empty side gives D = 0 and p = 1.
  *
- * @returns statistic D in [0, 1], allowance (a share, 0 when both sketches are exact), p-value.
+ * @returns statistic D in [0, 1], allowance (a share, 0 when both sides are exact), p-value.
  */
 export function ksFromSketches(
-  a: KllSketch,
-  b: KllSketch,
+  a: Distribution,
+  b: Distribution,
   delta: number = KS_SKETCH_DELTA,
 ): { statistic: number; allowance: number; pValue: number } {
   if (a.count === 0 || b.count === 0) return { statistic: 0, allowance: 0, pValue: 1 };
-  const pts = unionPoints(a, b);
+  const pts = comparisonPoints(a, b);
   let d = 0;
   for (const x of pts) d = Math.max(d, Math.abs(a.cdf(x) - b.cdf(x)));
   const perPoint = delta / Math.max(1, pts.length);

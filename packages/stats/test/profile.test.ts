@@ -37,7 +37,7 @@ describe('numeric accumulator', () => {
     expect(p.numeric!.min).toBe(1);
     expect(p.numeric!.max).toBe(3.5);
     expect(p.numeric!.mean).toBeCloseTo(6.5 / 3, 12);
-    expect(KllSketch.fromJSON(p.numeric!.sketch).count).toBe(3);
+    expect(KllSketch.fromJSON(p.numeric!.sketch!).count).toBe(3);
   });
 
   it('has quantiles and a 20-bin histogram that sums to the count', () => {
@@ -73,8 +73,8 @@ describe('numeric accumulator', () => {
     expect(b.numeric!.mean).toBeCloseTo(a.numeric!.mean, 10);
     expect(b.numeric!.std).toBeCloseTo(a.numeric!.std, 10);
     // A merged KLL sketch holds other items than a single pass, within both rank-error bounds.
-    const sa = KllSketch.fromJSON(a.numeric!.sketch);
-    const sb = KllSketch.fromJSON(b.numeric!.sketch);
+    const sa = KllSketch.fromJSON(a.numeric!.sketch!);
+    const sb = KllSketch.fromJSON(b.numeric!.sketch!);
     expect(sb.count).toBe(sa.count);
     const e = sa.rankError(1e-3) + sb.rankError(1e-3);
     for (const x of [70, 90, 100, 110, 130]) expect(Math.abs(sb.rank(x) - sa.rank(x))).toBeLessThanOrEqual(e);

@@ -23,6 +23,8 @@ export interface PartBase {
   keepErrors: number;
   maxRecordLength: number;
   errorLog: string;
+  /** Reference edges of numeric columns (see ProcessorOptions). */
+  reference?: ReadonlyMap<string, Float64Array>;
 }
 
 export interface PartJob extends PartBase {
@@ -45,13 +47,14 @@ export type PartResult =
  * one-thread answer by construction.
  */
 export function partProcessor(
-  job: Pick<PartBase, 'file' | 'schema' | 'schemaWhere' | 'keepErrors' | 'errorLog'>,
+  job: Pick<PartBase, 'file' | 'schema' | 'schemaWhere' | 'keepErrors' | 'errorLog' | 'reference'>,
 ): { proc: RecordProcessor; columns: SchemaColumn[] } {
   const columns = schemaColumns(job.schema);
   const validate = compileRecordSchema(job.schema, job.schemaWhere);
   const proc = new RecordProcessor(validate, columns, {
     keepErrors: job.keepErrors,
     errorLog: job.errorLog,
+    reference: job.reference,
   });
   proc.file = job.file;
   return { proc, columns };

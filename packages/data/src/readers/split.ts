@@ -31,6 +31,8 @@ export interface SplitOptions {
   schemaWhere: string;
   keepErrors: number;
   maxRecordLength: number;
+  /** Reference edges of numeric columns, for both halves (see ProcessorOptions). */
+  reference?: ReadonlyMap<string, Float64Array>;
   /** Where the halves' error logs go. */
   workDir: string;
   /** Files smaller than this are read on one thread. */
@@ -185,6 +187,7 @@ export async function readCsvSplit(
     firstLine: 1,
     schema: opts.schema,
     schemaWhere: opts.schemaWhere,
+    reference: opts.reference,
     keepErrors: opts.keepErrors,
     maxRecordLength: opts.maxRecordLength,
     errorLog: logs[1],

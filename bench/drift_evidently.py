@@ -6,6 +6,10 @@ Protocol (stdin binary, stdout one JSON line per frame, flushed):
   payload = numeric: N float64 (reference) then M float64 (current)
             categorical: N int32 then M int32 category codes, turned into the strings "l<code>"
   answer  = {"id", "drift": bool, "test": str, "score": float, "threshold": float, "seconds": float}
+A frame may also carry several columns of equal lengths, judged in one report (as a user's table):
+  header  = {"id": int, "columns": [{"name": str, "kind": ...}, ...], "nRef": N, "nCur": M}
+  payload = per column, in order: its N reference values then its M current values (as above)
+  answer  = {"id", "columns": {name: {"drift", "test", "score", "threshold"}}, "seconds"}
             or {"id", "error": "<one line>"} when Evidently fails on that frame (the worker goes on).
 A score or threshold that is not finite is written as the string "NaN", "Infinity" or "-Infinity"
 (JSON has no such numbers). The worker exits 0 at EOF; a malformed frame ends it with exit 2,
@@ -130,24 +134,39 @@ def metrics_of(result, name):
 
 
 def judge(kind, ref_values, cur_values):
-    # Declaring the column's type is what a user who declares the schema gets; without it Evidently
-    # infers the type (and would, for instance, read few-valued numbers as categories).
-    if kind == "numeric":
-        definition = DataDefinition(numerical_columns=[COLUMN])
-    else:
-        definition = DataDefinition(categorical_columns=[COLUMN])
+    answer = judge_many([(COLUMN, kind, ref_values, cur_values)])
+    return {**answer["columns"][COLUMN], "seconds": answer["seconds"]}
+
+
+def judge_many(columns):
+    """columns: (name, kind, reference values, current values); one report over all of them."""
+    # Declaring the columns' types is what a user who declares the schema gets; without it Evidently
+    # infers the types (and would, for instance, read few-valued numbers as categories).
+    definition = DataDefinition(
+        numerical_columns=[c[0] for c in columns if c[1] == "numeric"],
+        categorical_columns=[c[0] for c in columns if c[1] == "categorical"],
+    )
     started = time.perf_counter()
-    reference = Dataset.from_pandas(pd.DataFrame({COLUMN: ref_values}), data_definition=definition)
-    current = Dataset.from_pandas(pd.DataFrame({COLUMN: cur_values}), data_definition=definition)
+    reference = Dataset.from_pandas(pd.DataFrame({c[0]: c[2] for c in columns}), data_definition=definition)
+    current = Dataset.from_pandas(pd.DataFrame({c[0]: c[3] for c in columns}), data_definition=definition)
     snapshot = Report([DataDriftPreset()], include_tests=True).run(current, reference)
     result = snapshot.dict()
     seconds = time.perf_counter() - started
-
-    value_drift = [m for m in metrics_of(result, "ValueDrift") if m["config"].get("column") == COLUMN]
     counts = metrics_of(result, "DriftedColumnsCount")
-    if len(value_drift) != 1 or len(counts) != 1:
-        found = f"{len(value_drift)} and {len(counts)}"
-        raise RuntimeError(f"expected one ValueDrift and one DriftedColumnsCount, found {found}")
+    if len(counts) != 1:
+        raise RuntimeError(f"expected one DriftedColumnsCount, found {len(counts)}")
+    verdicts = {name: column_verdict(result, name) for name, *_ in columns}
+    drifted_columns = counts[0]["value"]["count"]
+    if drifted_columns != sum(1 for v in verdicts.values() if v["drift"]):
+        raise RuntimeError(f"the columns' verdicts disagree with DriftedColumnsCount {drifted_columns}")
+    return {"columns": verdicts, "seconds": seconds}
+
+
+def column_verdict(result, name):
+
+    value_drift = [m for m in metrics_of(result, "ValueDrift") if m["config"].get("column") == name]
+    if len(value_drift) != 1:
+        raise RuntimeError(f"expected one ValueDrift for column {name}, found {len(value_drift)}")
     metric = value_drift[0]
     tests = [
         t
@@ -156,16 +175,11 @@ def judge(kind, ref_values, cur_values):
     ]
     if len(tests) != 1 or tests[0]["status"] not in ("FAIL", "SUCCESS"):
         raise RuntimeError(f"no pass/fail drift test for the column: {[t.get('status') for t in tests]}")
-    drift = tests[0]["status"] == "FAIL"
-    drifted_columns = counts[0]["value"]["count"]
-    if drifted_columns != (1 if drift else 0):
-        raise RuntimeError(f"ValueDrift says drift={drift} but DriftedColumnsCount counts {drifted_columns}")
     return {
-        "drift": drift,
+        "drift": tests[0]["status"] == "FAIL",
         "test": metric["config"]["method"],
         "score": finite_or_name(metric["value"]),
         "threshold": finite_or_name(metric["config"]["threshold"]),
-        "seconds": seconds,
     }
 
 
@@ -178,6 +192,11 @@ def main():
         if not line.endswith(b"\n"):
             raise ProtocolError("stream ended inside a frame header")
         header = json.loads(line)
+        if "columns" in header:
+            answer = many_frame(stdin, header)
+            _out.write(json.dumps(answer, allow_nan=False) + "\n")
+            _out.flush()
+            continue
         frame_id, kind, n_ref, n_cur = header["id"], header["kind"], int(header["nRef"]), int(header["nCur"])
         if kind == "numeric":
             dtype = np.dtype("<f8")
@@ -200,6 +219,35 @@ def main():
             answer = {"id": frame_id, "error": message}
         _out.write(json.dumps(answer, allow_nan=False) + "\n")
         _out.flush()
+
+
+def dtype_of(frame_id, kind):
+    if kind == "numeric":
+        return np.dtype("<f8")
+    if kind == "categorical":
+        return np.dtype("<i4")
+    raise ProtocolError(f"frame {frame_id}: unknown kind {kind!r}")
+
+
+def many_frame(stdin, header):
+    frame_id, n_ref, n_cur = header["id"], int(header["nRef"]), int(header["nCur"])
+    if n_ref < 0 or n_cur < 0:
+        raise ProtocolError(f"frame {frame_id}: negative length")
+    columns = []
+    for column in header["columns"]:
+        name, kind = str(column["name"]), column["kind"]
+        dtype = dtype_of(frame_id, kind)
+        ref = np.frombuffer(read_exact(stdin, n_ref * dtype.itemsize), dtype=dtype)
+        cur = np.frombuffer(read_exact(stdin, n_cur * dtype.itemsize), dtype=dtype)
+        if kind == "numeric":
+            ref, cur = ref.astype(np.float64), cur.astype(np.float64)
+        else:
+            ref, cur = labels(ref), labels(cur)
+        columns.append((name, kind, ref, cur))
+    try:
+        return {"id": frame_id, **judge_many(columns)}
+    except Exception as exc:  # one frame failing must not end the run
+        return {"id": frame_id, "error": " ".join(f"{type(exc).__name__}: {exc}".split())}
 
 
 if __name__ == "__main__":

@@ -31,8 +31,29 @@ export interface EvidentlyVerdict {
 }
 
 interface Pending {
-  resolve: (verdict: EvidentlyVerdict) => void;
+  resolve: (answer: Record<string, unknown>) => void;
   reject: (error: Error) => void;
+}
+
+/** One column of {@link EvidentlyJudge.judgeMany}. */
+export type EvidentlyColumn =
+  | { name: string; kind: 'numeric'; reference: Float64Array; current: Float64Array }
+  | { name: string; kind: 'categorical'; reference: Int32Array; current: Int32Array };
+
+/** A column's verdict read from the worker's JSON, or undefined when malformed. */
+function verdictOf(v: unknown, seconds: number): EvidentlyVerdict | undefined {
+  if (!isRecord(v)) return undefined;
+  const score = toNumber(v.score);
+  const threshold = toNumber(v.threshold);
+  const { drift, test } = v;
+  if (
+    typeof drift !== 'boolean' ||
+    typeof test !== 'string' ||
+    score === undefined ||
+    threshold === undefined
+  )
+    return undefined;
+  return { drift, test, score, threshold, seconds };
 }
 
 type Worker = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -131,20 +152,59 @@ export class EvidentlyJudge {
     if (!(reference instanceof want) || !(current instanceof want)) {
       throw new TypeError(`judge('${kind}') takes two ${want.name}s`);
     }
+    const header = { kind, nRef: reference.length, nCur: current.length };
+    const raw = await this.send(header, [reference, current]);
+    const verdict = typeof raw.seconds === 'number' ? verdictOf(raw, raw.seconds) : undefined;
+    if (!verdict)
+      throw new Error(`Malformed answer from the Evidently worker: ${JSON.stringify(raw).slice(0, 200)}`);
+    return verdict;
+  }
+
+  /**
+   * Runs Evidently's default DataDriftPreset once over several columns of equal lengths (one table,
+   * as a user would pass it); each column gets its own default test. Same contract as {@link judge}.
+   *
+   * @returns each column's verdict by name (`seconds` is the whole report's).
+   */
+  async judgeMany(columns: readonly EvidentlyColumn[]): Promise<Record<string, EvidentlyVerdict>> {
+    if (columns.length === 0) return {};
+    const nRef = columns[0]!.reference.length;
+    const nCur = columns[0]!.current.length;
+    if (columns.some((c) => c.reference.length !== nRef || c.current.length !== nCur))
+      throw new TypeError('judgeMany() takes columns of equal lengths');
+    const header = { columns: columns.map((c) => ({ name: c.name, kind: c.kind })), nRef, nCur };
+    const raw = await this.send(
+      header,
+      columns.flatMap((c) => [c.reference, c.current]),
+    );
+    const out: Record<string, EvidentlyVerdict> = {};
+    const got = isRecord(raw.columns) ? raw.columns : {};
+    for (const c of columns) {
+      const v = typeof raw.seconds === 'number' ? verdictOf(got[c.name], raw.seconds) : undefined;
+      if (!v) throw new Error(`Malformed answer from the Evidently worker for column ${c.name}`);
+      out[c.name] = v;
+    }
+    return out;
+  }
+
+  /** Writes one frame (header line + the arrays' bytes, no copy) and waits for its answer. */
+  private async send(
+    header: Record<string, unknown>,
+    arrays: readonly (Float64Array | Int32Array)[],
+  ): Promise<Record<string, unknown>> {
     if (this.closed) throw new Error('The Evidently judge is closed.');
     if (this.failure) throw this.failure;
     const id = this.nextId++;
-    const answer = new Promise<EvidentlyVerdict>((resolve, reject) => {
+    const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
     });
     // The worker may die while this call awaits 'drain': the rejection is the caller's, not unhandled.
     answer.catch(() => {});
-    const header = JSON.stringify({ id, kind, nRef: reference.length, nCur: current.length }) + '\n';
     // Header and payload are queued in the same tick, so concurrent calls cannot interleave.
     const { stdin } = this.child;
-    stdin.write(header);
-    stdin.write(Buffer.from(reference.buffer, reference.byteOffset, reference.byteLength));
-    const flushed = stdin.write(Buffer.from(current.buffer, current.byteOffset, current.byteLength));
+    stdin.write(JSON.stringify({ id, ...header }) + '\n');
+    let flushed = true;
+    for (const a of arrays) flushed = stdin.write(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     if (!flushed && !this.failure) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
@@ -189,20 +249,7 @@ export class EvidentlyJudge {
       pending.reject(new Error(`Evidently failed on frame ${parsed.id}: ${parsed.error}`));
       return;
     }
-    const score = toNumber(parsed.score);
-    const threshold = toNumber(parsed.threshold);
-    const { drift, test, seconds } = parsed;
-    if (
-      typeof drift !== 'boolean' ||
-      typeof test !== 'string' ||
-      score === undefined ||
-      threshold === undefined ||
-      typeof seconds !== 'number'
-    ) {
-      pending.reject(new Error(`Malformed answer from the Evidently worker: ${line.slice(0, 200)}`));
-      return;
-    }
-    pending.resolve({ drift, test, score, threshold, seconds });
+    pending.resolve(parsed);
   }
 
   private protocolError(detail: string): void {

@@ -1,3 +1,3 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as t}from"../chunks/chunk-EG37VGZK.js";import"../chunks/chunk-QDEV67F2.js";import"../chunks/chunk-4FL3SCSG.js";import"../chunks/chunk-4XKQD6E5.js";import"../chunks/chunk-WAW6VQG6.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");
+import{b as t}from"../chunks/chunk-2TVHR7PA.js";import"../chunks/chunk-LCAVBYX5.js";import"../chunks/chunk-XLYBYKOT.js";import"../chunks/chunk-4XKQD6E5.js";import"../chunks/chunk-WAW6VQG6.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");

@@ -511,7 +511,7 @@ function describeRule(options: DriftOptions, alpha: number, tests: number): stri
     const method = m ?? 'auto';
     if (method === 'auto') {
       return kind === 'numeric'
-        ? `numeric: KS test on KLL sketches and D >= ${DRIFT_DEFAULTS.ksFloor}`
+        ? `numeric: KS test (baseline sketch against the current counts in its reference bins) and D >= ${DRIFT_DEFAULTS.ksFloor}`
         : `categorical: chi-square test (rare categories pooled) and TV >= ${DRIFT_DEFAULTS.tvFloor}`;
     }
     if (TEST_METHODS.has(method)) return `${kind}: ${NAMES[method]} test`;

@@ -384,3 +384,125 @@ describe('computeDrift: the issue cases', () => {
     expect(moved.statistic).toBeCloseTo(10 / 11, 12);
   });
 });
+
+describe('computeDrift: a current sample counted into the baseline reference bins (as a run makes it)', () => {
+  /** One numeric feature: the baseline profiled alone, the current against it. */
+  function judgeNumeric(base: readonly number[], cur: readonly number[]): FeatureDrift {
+    const b = createAccumulator('x', 'numeric');
+    for (const v of base) b.add(v);
+    const bp = profileFromAccumulators([b], { rows: base.length, sources: [], createdAt: 'now' });
+    const c = createAccumulator('x', 'numeric', { reference: referenceEdgesOf(bp).get('x') });
+    for (const v of cur) c.add(v);
+    const cp = profileFromAccumulators([c], { rows: cur.length, sources: [], createdAt: 'now' });
+    if (cur.length > 2047) expect(cp.columns[0]!.numeric!.sketch).toBeUndefined();
+    return computeDrift(bp, cp).features[0]!;
+  }
+  const draw = (seed: number, n: number, f: (r: () => number) => number): number[] => {
+    const r = mulberry32(seed);
+    return Array.from({ length: n }, () => f(r));
+  };
+
+  it('a 0.5 sd shift of N(mu, 1) at 2,000 rows a side is caught with the same D at mu = 0, 100, 300 and 1e6', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const base = draw(seed, 2000, (r) => normal(r));
+      const cur = draw(seed + 100, 2000, (r) => 0.5 + normal(r));
+      const ds = [0, 100, 300, 1e6].map((mu) => {
+        const f = judgeNumeric(
+          base.map((v) => v + mu),
+          cur.map((v) => v + mu),
+        );
+        expect(f.status).toBe('drift');
+        return f.statistic;
+      });
+      for (const d of ds) expect(Math.abs(d - ds[0]!)).toBeLessThan(0.002);
+    }
+  });
+
+  it('+1000 on both samples, or one extreme value in either, changes no verdict (20,000 rows a side)', () => {
+    for (const [seed, move] of [
+      [1, 0],
+      [2, 0.25],
+      [3, 0.03],
+    ] as const) {
+      const base = draw(seed, 20_000, (r) => normal(r));
+      const cur = draw(seed + 50, 20_000, (r) => move + normal(r));
+      const want = judgeNumeric(base, cur).status;
+      expect(want).toBe(move >= 0.25 ? 'drift' : 'no drift');
+      expect(
+        judgeNumeric(
+          base.map((v) => v + 1000),
+          cur.map((v) => v + 1000),
+        ).status,
+      ).toBe(want);
+      expect(judgeNumeric([...base, 1e12], cur).status).toBe(want);
+      expect(judgeNumeric(base, [...cur, -1e12]).status).toBe(want);
+    }
+  });
+
+  it('catches 0.25 sd, sd x 1.5 and a 20% -> 30% share at 10,000 rows a side and 100,000', () => {
+    for (const n of [10_000, 100_000]) {
+      const base = draw(7, n, (r) => normal(r));
+      expect(
+        judgeNumeric(
+          base,
+          draw(8, n, (r) => 0.25 + normal(r)),
+        ).status,
+      ).toBe('drift');
+      expect(
+        judgeNumeric(
+          base,
+          draw(9, n, (r) => 1.5 * normal(r)),
+        ).status,
+      ).toBe('drift');
+      expect(
+        judgeNumeric(
+          base,
+          draw(10, n, (r) => normal(r)),
+        ).status,
+      ).toBe('no drift');
+      const cat = (seed: number, w: number[]): DatasetProfile => {
+        const a = createAccumulator('x', 'categorical');
+        const r = mulberry32(seed);
+        for (let i = 0; i < n; i++) a.add(categorical(r, ['a', 'b', 'c', 'd', 'e'], w));
+        return profileFromAccumulators([a], { rows: n, sources: [], createdAt: 'now' });
+      };
+      const b = cat(11, [0.2, 0.2, 0.2, 0.2, 0.2]);
+      expect(computeDrift(b, cat(12, [0.3, 0.175, 0.175, 0.175, 0.175])).features[0]!.status).toBe('drift');
+      expect(computeDrift(b, cat(13, [0.2, 0.2, 0.2, 0.2, 0.2])).features[0]!.status).toBe('no drift');
+    }
+  });
+
+  it('issue case: 40% of the mass moving among the tail levels of a 200-level column is drift', () => {
+    const levels = Array.from({ length: 200 }, (_, i) => `l${i}`);
+    const head = levels.map((_, i) => (i < 20 ? 0.03 : 0.4 / 180));
+    // The tail's 40% moves onto a quarter of the tail levels.
+    const moved = levels.map((_, i) => (i < 20 ? 0.03 : i < 65 ? 0.4 / 45 : 0));
+    const cat = (seed: number, w: number[]): DatasetProfile => {
+      const a = createAccumulator('x', 'categorical');
+      const r = mulberry32(seed);
+      for (let i = 0; i < 10_000; i++) a.add(categorical(r, levels, w));
+      return profileFromAccumulators([a], { rows: 10_000, sources: [], createdAt: 'now' });
+    };
+    const f = computeDrift(cat(1, head), cat(2, moved)).features[0]!;
+    expect(f).toMatchObject({ status: 'drift', method: 'chi-square' });
+    expect(f.pValue).toBeLessThan(1e-100);
+  });
+
+  it('Wasserstein of N(1000, 1) against itself is far below its 0.1 threshold (100,000 rows)', () => {
+    let flagged = 0;
+    for (let seed = 1; seed <= 3; seed++) {
+      const base = draw(seed, 100_000, (r) => 1000 + normal(r));
+      const cur = draw(seed + 10, 100_000, (r) => 1000 + normal(r));
+      const b = createAccumulator('x', 'numeric');
+      for (const v of base) b.add(v);
+      const bp = profileFromAccumulators([b], { rows: base.length, sources: [], createdAt: 'now' });
+      const c = createAccumulator('x', 'numeric', { reference: referenceEdgesOf(bp).get('x') });
+      for (const v of cur) c.add(v);
+      const cp = profileFromAccumulators([c], { rows: cur.length, sources: [], createdAt: 'now' });
+      const f = computeDrift(bp, cp, { numeric: 'wasserstein' }).features[0]!;
+      expect(f.statistic).toBeLessThan(0.03);
+      if (f.drifted) flagged++;
+    }
+    expect(flagged).toBe(0);
+  });
+});

@@ -150,8 +150,11 @@ function describeError(e: ErrorObject): string {
     const type = String((e.params as { type?: unknown }).type);
     return `${path}: must be ${TYPE_NAMES[type] ?? type}`;
   }
-  // The only arrays with a length limit are the [value, count] pairs of `top`.
-  if (e.keyword === 'minItems' || e.keyword === 'maxItems') return `${path}: must be a [value, count] pair`;
+  // The arrays with a length limit: the [value, count] pairs of `top`, and the bins' edges.
+  if (e.keyword === 'minItems' || e.keyword === 'maxItems')
+    return /\.top\[\d+\]$/.test(path)
+      ? `${path}: must be a [value, count] pair`
+      : `${path}: must have at least ${String((e.params as { limit?: unknown }).limit)} entries`;
   if (e.keyword === 'enum') return `${formatAjvError(e)}, got ${JSON.stringify(e.data)}`;
   return formatAjvError(e);
 }
@@ -252,11 +255,20 @@ function inconsistency(col: ColumnProfile): [string, string] | undefined {
         `holds ${k.count} values in [${k.min}, ${k.max}], the bins ${b.count} in [${b.min}, ${b.max}]`,
       ];
     const sketch = k && (k.exact || !b) ? k : b!;
+    // The summary the checks below compare with: its field and what it is called.
+    const [field, what, hold] =
+      sketch instanceof KllSketch ? ['numeric.sketch', 'sketch', 'holds'] : ['numeric.bins', 'bins', 'hold'];
     const finite = (col.types.integer ?? 0) + (col.types.number ?? 0);
     if (sketch.count > finite)
-      return ['numeric.sketch.n', `is ${sketch.count}, more than the ${finite} numbers tallied in types`];
-    if (!(num.min <= num.max) || num.min !== sketch.min || num.max !== sketch.max)
-      return ['numeric.min', `min ${num.min} / max ${num.max} disagree with the sketch's`];
+      return [field, `${hold} ${sketch.count} values, more than the ${finite} numbers tallied in types`];
+    if (!(num.min <= num.max)) return ['numeric.min', `min ${num.min} is above max ${num.max}`];
+    if (num.min !== sketch.min || num.max !== sketch.max)
+      return [
+        field,
+        `the ${what}'s min / max ${sketch.min} / ${sketch.max} disagree with numeric.min / max ${num.min} / ${num.max}`,
+      ];
+    if (!(num.mean >= num.min && num.mean <= num.max))
+      return ['numeric.mean', `${num.mean} is outside [min, max] = [${num.min}, ${num.max}]`];
     for (const k of QUANTILE_KEYS) {
       const q = num.quantiles[k];
       if (q < num.min || q > num.max) return [`numeric.quantiles.${k}`, `${q} is outside [min, max]`];
@@ -264,7 +276,7 @@ function inconsistency(col: ColumnProfile): [string, string] | undefined {
     let inBins = 0;
     for (const c of num.histogram.counts) inBins += c;
     if (inBins !== sketch.count)
-      return ['numeric.histogram.counts', `sum to ${inBins}, but the sketch holds ${sketch.count} values`];
+      return ['numeric.histogram.counts', `sum to ${inBins}, but the ${what} ${hold} ${sketch.count} values`];
   }
   const cat = col.categorical;
   if (cat) {

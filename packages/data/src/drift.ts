@@ -12,7 +12,7 @@
  *    - numeric: two-sample Kolmogorov–Smirnov on the KLL sketches. The p-value is that of
  *      D - allowance (the sketches' rank-error bound, 0 while they are exact), so sketch error alone
  *      never rejects; drift when p < alpha / m and D >= 0.05.
- *    - categorical: Pearson's chi-square test of homogeneity on exact counts (up to 1,000 levels
+ *    - categorical: Pearson's chi-square test of homogeneity on exact counts (up to 10,000 levels
  *      per profile, the rest pooled), rarer categories pooled in order of their total count until
  *      each group expects >= 5 values on both sides (Cochran's rule); drift when p < alpha / m and
  *      the total variation distance (half the L1 distance of the shares) >= 0.05.
@@ -323,7 +323,7 @@ function judge(p: Plan, options: DriftOptions, alpha: number, tests: number): Fe
       out.effect = check.effect;
       out.effectFloor = floor;
       const big = check.effect >= floor;
-      const name = p.kind === 'numeric' ? 'D' : 'TV';
+      const name = p.kind === 'numeric' ? (check.allowance ? 'D - allowance' : 'D') : 'TV';
       line += `, ${name} ${formatNumber(check.effect)} ${big ? '>=' : '<'} floor ${formatNumber(floor)}`;
       drifted = significant && big;
     }
@@ -369,7 +369,13 @@ function distribution(p: Plan, threshold: number): Check {
         };
       }
       const ks = ksFromSketches(b, c);
-      return { statistic: ks.statistic, pValue: ks.pValue, effect: ks.statistic, allowance: ks.allowance };
+      // The floor is met by what the sketch error cannot explain: D minus the allowance.
+      return {
+        statistic: ks.statistic,
+        pValue: ks.pValue,
+        effect: Math.max(0, ks.statistic - ks.allowance),
+        allowance: ks.allowance,
+      };
     }
     if (p.method === 'wasserstein') {
       const w = wassersteinFromSketches(b, c);
@@ -493,7 +499,8 @@ function missingRate(
   const pct = (x: number): string => `${formatNumber(100 * x, 3)}%`;
   const rates = `missing ${pct(rb)} -> ${pct(rc)}`;
   const pooled = poolRare([base.missing, base.count], [cur.missing, cur.count], DRIFT_DEFAULTS.minExpected);
-  if (pooled.baseline.length < 2) return { result, line: `${rates} (too few values to test)` };
+  if (pooled.baseline.length < 2)
+    return { result, line: `${rates} (not tested: a cell of the 2 x 2 table expects fewer than 5)` };
   const t = chiSquareTest([base.missing, base.count], [cur.missing, cur.count]);
   result.pValue = t.pValue;
   const big = Math.abs(rc - rb) >= DRIFT_DEFAULTS.missingFloor;
@@ -597,7 +604,16 @@ function numericHistogram(
   const inner: number[] = [];
   for (let i = 1; i < bins; i++) inner.push(lo + ((hi - lo) * i) / bins);
   const edges = [lo, ...inner, hi];
-  const labels = edges.slice(0, -1).map((e, i) => `${formatNumber(e, 3)}–${formatNumber(edges[i + 1], 3)}`);
+  // The outer bins are open: they hold everything below p01 / above p99.
+  const labels = edges
+    .slice(0, -1)
+    .map((e, i) =>
+      i === 0
+        ? `≤ ${formatNumber(edges[1], 3)}`
+        : i === edges.length - 2
+          ? `> ${formatNumber(e, 3)}`
+          : `${formatNumber(e, 3)}–${formatNumber(edges[i + 1], 3)}`,
+    );
   return { labels, baseline: binShares(b, inner).map(round6), current: binShares(c, inner).map(round6) };
 }
 

@@ -16,7 +16,7 @@ import {
   type StepContext,
   type ValidateFunction,
 } from '@modelship/core';
-import { PROFILE_SCHEMA_VERSION, referenceEdgesOf, type DatasetProfile } from '@modelship/stats';
+import { PROFILE_SCHEMA_VERSION, referencesOf, type DatasetProfile } from '@modelship/stats';
 import { checkProfile } from './baseline.js';
 import { schemaColumns, type SchemaColumn } from './columns.js';
 import { computeDrift, type DriftOptions, type DriftReport } from './drift.js';
@@ -249,7 +249,7 @@ async function validateInto(
 ): Promise<ValidateOutcome> {
   const errorLog = join(scratch, 'errors.jsonl');
   // Numeric columns are counted exactly into bins cut at the baseline's quantiles (see drift.ts).
-  const reference = baseline ? referenceEdgesOf(baseline) : undefined;
+  const reference = baseline ? referencesOf(baseline) : undefined;
   const proc = new RecordProcessor(validate, columns, { keepErrors: opts.keepErrors, errorLog, reference });
   let files: SourceStats[];
   try {

@@ -4,7 +4,7 @@
  * A profile is built in one streaming pass with bounded memory: numeric columns keep exact
  * count/min/max/mean/std and a {@link KllSketch} (rank error a bounded share of n); categorical columns
  * keep exact counts for up to `maxTracked` distinct values and a {@link HyperLogLog} for the rest, and
- * list up to `topK` (default 1,000) of them with their exact counts. Accumulators merge, so a profile
+ * list up to `topK` (default 10,000: every tracked value) of them with their exact counts. Accumulators merge, so a profile
  * can be built in parts. The JSON written here is what a later run reads back as its drift baseline.
  */
 import { HyperLogLog } from './hll.js';
@@ -16,7 +16,7 @@ export type ColumnKind = 'numeric' | 'categorical';
 
 /**
  * Version of the profile JSON. 2: numeric sketches are KLL (`sketch.k`, `sketch.levels`), replacing
- * version 1's relative-error buckets; categorical profiles list up to 1,000 values.
+ * version 1's relative-error buckets; categorical profiles list up to 10,000 values.
  */
 export const PROFILE_SCHEMA_VERSION = 2;
 
@@ -119,7 +119,10 @@ export interface ColumnAccumulator {
 }
 
 export interface AccumulatorOptions {
-  /** How many most frequent values a categorical profile lists with exact counts (default 1,000). */
+  /**
+   * How many most frequent values a categorical profile lists with exact counts (default 10,000, as
+   * many as are tracked: a comparison then never depends on which values made a shorter list).
+   */
   topK?: number;
   /** Distinct values counted exactly before falling back to HyperLogLog (default 10,000). */
   maxTracked?: number;
@@ -131,6 +134,12 @@ export interface AccumulatorOptions {
    * exact (fewer than {@link EXACT_VALUES} values).
    */
   reference?: Float64Array;
+  /**
+   * Reference levels of a categorical column (the values the baseline lists): always counted
+   * exactly and always listed in the profile, with 0 when absent, so a comparison with the baseline
+   * never depends on which levels made the current data's own top list.
+   */
+  levels?: readonly string[];
 }
 
 /** A numeric column with a reference keeps its values exactly up to this many (a KLL before it compacts). */
@@ -145,8 +154,10 @@ export type AccumulatorState =
       sketch?: KllJSON;
       bins?: ReferenceBinsJSON;
       n: number;
+      /** Mean and sum of squared deviations in units of `scale` (a power of two, 0 before any value). */
       mean: number;
       m2: number;
+      scale: number;
       integers: number;
       missing: number;
       others: Record<string, number>;
@@ -155,6 +166,7 @@ export type AccumulatorState =
   | {
       kind: 'categorical';
       name: string;
+      levels: string[];
       topK: number;
       maxTracked: number;
       keys: string[];
@@ -177,7 +189,7 @@ export function accumulatorFromState(state: AccumulatorState): ColumnAccumulator
     : CategoricalAccumulator.fromState(state);
 }
 
-export const DEFAULT_TOP_K = 1000;
+export const DEFAULT_TOP_K = 10_000;
 export const DEFAULT_MAX_TRACKED = 10_000;
 
 /**
@@ -190,7 +202,12 @@ export function createAccumulator(
   opts: AccumulatorOptions = {},
 ): ColumnAccumulator {
   if (kind === 'numeric') return new NumericAccumulator(name, opts.sketchK, opts.reference);
-  return new CategoricalAccumulator(name, opts.topK ?? DEFAULT_TOP_K, opts.maxTracked ?? DEFAULT_MAX_TRACKED);
+  return new CategoricalAccumulator(
+    name,
+    opts.topK ?? DEFAULT_TOP_K,
+    opts.maxTracked ?? DEFAULT_MAX_TRACKED,
+    opts.levels,
+  );
 }
 
 /** Assemble a dataset profile from finished accumulators (`createdAt` defaults to now). */
@@ -226,8 +243,12 @@ class NumericAccumulator implements ColumnAccumulator {
   /** With a reference: exact counts in its bins. */
   bins: ReferenceBins | undefined;
   private n = 0;
+  // Running mean and sum of squared deviations of value / scale, scale a power of two >= every |value|
+  // seen (0 before the first): so m2 neither overflows for |values| near 1e308 nor underflows for
+  // values near 1e-300 (division by a power of two is exact).
   private mean = 0;
   private m2 = 0;
+  private scale = 0;
   private integers = 0;
   private missing = 0;
   /** Values that are not finite numbers, by type. */
@@ -254,15 +275,29 @@ class NumericAccumulator implements ColumnAccumulator {
           else this.sketch = undefined;
         }
       }
-      // Welford's running mean and sum of squared deviations.
+      // Welford's running mean and sum of squared deviations, on value / scale.
+      if (Math.abs(value) > this.scale) this.rescale(Math.abs(value));
+      const x = this.scale === 0 ? 0 : value / this.scale;
       const n = ++this.n;
-      const d = value - this.mean;
+      const d = x - this.mean;
       this.mean += d / n;
-      this.m2 += d * (value - this.mean);
+      this.m2 += d * (x - this.mean);
       if (Number.isInteger(value)) this.integers++;
     } else {
       this.addOther(value);
     }
+  }
+
+  /** Move to the power-of-two scale that covers a (and the current scale): mean and m2 follow. */
+  private rescale(a: number): void {
+    const next = 2 ** Math.min(1023, Math.ceil(Math.log2(a)));
+    const to = next >= a ? next : 2 * next;
+    if (this.scale > 0) {
+      const f = this.scale / to;
+      this.mean *= f;
+      this.m2 *= f * f;
+    }
+    this.scale = to;
   }
 
   private addOther(value: unknown): void {
@@ -282,10 +317,14 @@ class NumericAccumulator implements ColumnAccumulator {
     if ((this.bins === undefined) !== (other.bins === undefined))
       throw new Error(`cannot merge numeric column '${this.name}' counted with and without reference bins`);
     if (other.n > 0) {
-      // Chan et al.'s parallel update of mean and M2.
+      // Chan et al.'s parallel update of mean and M2, at the larger of the two scales.
+      if (other.scale > this.scale) this.rescale(other.scale);
+      const f = this.scale === 0 ? 0 : other.scale / this.scale;
+      const om = other.mean * f;
+      const om2 = other.m2 * f * f;
       const n = this.n + other.n;
-      const d = other.mean - this.mean;
-      this.m2 += other.m2 + (d * d * this.n * other.n) / n;
+      const d = om - this.mean;
+      this.m2 += om2 + (d * d * this.n * other.n) / n;
       this.mean += (d * other.n) / n;
       this.integers += other.integers;
       if (this.bins && other.bins) {
@@ -302,7 +341,7 @@ class NumericAccumulator implements ColumnAccumulator {
   }
 
   state(): AccumulatorState {
-    const { name, k, n, mean, m2, integers, missing, otherCount } = this;
+    const { name, k, n, mean, m2, scale, integers, missing, otherCount } = this;
     const st: AccumulatorState = {
       kind: 'numeric',
       name,
@@ -310,6 +349,7 @@ class NumericAccumulator implements ColumnAccumulator {
       n,
       mean,
       m2,
+      scale,
       integers,
       missing,
       others: { ...this.others },
@@ -324,7 +364,14 @@ class NumericAccumulator implements ColumnAccumulator {
     const acc = new NumericAccumulator(st.name, st.k);
     acc.sketch = st.sketch ? KllSketch.fromJSON(st.sketch) : undefined;
     acc.bins = st.bins ? ReferenceBins.fromJSON(st.bins) : undefined;
-    Object.assign(acc, { n: st.n, mean: st.mean, m2: st.m2, integers: st.integers, missing: st.missing });
+    Object.assign(acc, {
+      n: st.n,
+      mean: st.mean,
+      m2: st.m2,
+      scale: st.scale,
+      integers: st.integers,
+      missing: st.missing,
+    });
     acc.others = { ...st.others };
     acc.otherCount = st.otherCount;
     return acc;
@@ -362,8 +409,8 @@ class NumericAccumulator implements ColumnAccumulator {
     const out: NumericSummary = {
       min,
       max,
-      mean: this.mean,
-      std: this.n > 1 ? Math.sqrt(Math.max(0, this.m2 / (this.n - 1))) : 0,
+      mean: this.mean * this.scale,
+      std: this.n > 1 ? Math.sqrt(Math.max(0, this.m2 / (this.n - 1))) * this.scale : 0,
       quantiles,
       histogram: s instanceof ReferenceBins ? binnedHistogram(s) : histogram(s as KllSketch, min, max),
     };
@@ -441,11 +488,17 @@ class CategoricalAccumulator implements ColumnAccumulator {
   private others: Record<string, number> = {};
   private otherTypes = 0;
 
+  /** Reference levels: tracked past the cap, listed in the profile whatever their count. */
+  private readonly reference: ReadonlySet<string>;
+
   constructor(
     readonly name: string,
     private readonly topK: number,
     private readonly maxTracked: number,
-  ) {}
+    levels: readonly string[] = [],
+  ) {
+    this.reference = new Set(levels);
+  }
 
   add(value: unknown): void {
     let key: string;
@@ -475,7 +528,8 @@ class CategoricalAccumulator implements ColumnAccumulator {
   }
 
   private addKey(key: string, count: number): void {
-    if (this.hll === undefined && this.keys.length < this.maxTracked) {
+    if ((this.hll === undefined && this.keys.length < this.maxTracked) || this.reference.has(key)) {
+      if (this.hll !== undefined) this.hll.addString(key);
       this.index.set(key, this.keys.length);
       this.keys.push(key);
       this.counts.push(count);
@@ -527,6 +581,7 @@ class CategoricalAccumulator implements ColumnAccumulator {
     return {
       kind: 'categorical',
       name,
+      levels: [...this.reference],
       topK,
       maxTracked,
       keys: [...this.keys],
@@ -544,7 +599,7 @@ class CategoricalAccumulator implements ColumnAccumulator {
   }
 
   static fromState(st: Extract<AccumulatorState, { kind: 'categorical' }>): CategoricalAccumulator {
-    const acc = new CategoricalAccumulator(st.name, st.topK, st.maxTracked);
+    const acc = new CategoricalAccumulator(st.name, st.topK, st.maxTracked, st.levels);
     st.keys.forEach((k, i) => {
       acc.index.set(k, i);
       acc.keys.push(k);
@@ -570,13 +625,22 @@ class CategoricalAccumulator implements ColumnAccumulator {
     const keys = this.keys;
     const counts = this.counts;
     order.sort((a, b) => counts[b]! - counts[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-    const top: [string, number][] = [];
-    let inTop = 0;
-    for (let r = 0; r < order.length && r < this.topK; r++) {
-      const i = order[r]!;
-      top.push([keys[i]!, counts[i]!]);
-      inTop += counts[i]!;
+    // The reference levels (with 0 for those never seen), then the most frequent other values.
+    const listed: [string, number][] = [];
+    for (const level of this.reference) {
+      const slot = this.index.get(level);
+      listed.push([level, slot === undefined ? 0 : counts[slot]!]);
     }
+    let others = 0;
+    for (let r = 0; r < order.length && others < this.topK; r++) {
+      const i = order[r]!;
+      if (this.reference.has(keys[i]!)) continue;
+      listed.push([keys[i]!, counts[i]!]);
+      others++;
+    }
+    const top = listed.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let inTop = 0;
+    for (const [, c] of top) inTop += c;
     const categorical: CategoricalSummary = {
       distinct: this.keys.length,
       distinctExact: this.hll === undefined,
@@ -622,6 +686,26 @@ export function referenceEdgesOf(baseline: DatasetProfile): Map<string, Float64A
     if (col.kind !== 'numeric' || !col.numeric) continue;
     const edges = referenceEdges(distributionOf(col.numeric));
     if (edges.length > 0) out.set(col.name, edges);
+  }
+  return out;
+}
+
+/** What a run against a baseline counts a column into: numeric edges, categorical levels. */
+export interface ColumnReference {
+  edges?: Float64Array;
+  levels?: readonly string[];
+}
+
+/**
+ * The references of a run compared with `baseline`, by column: `referenceEdges` of each numeric
+ * column with values, the listed values (`top`) of each categorical column.
+ */
+export function referencesOf(baseline: DatasetProfile): Map<string, ColumnReference> {
+  const out = new Map<string, ColumnReference>();
+  for (const [name, edges] of referenceEdgesOf(baseline)) out.set(name, { edges });
+  for (const col of baseline.columns) {
+    if (col.kind === 'categorical' && col.categorical && col.categorical.top.length > 0)
+      out.set(col.name, { levels: col.categorical.top.map(([k]) => k) });
   }
   return out;
 }

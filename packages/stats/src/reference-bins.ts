@@ -338,32 +338,46 @@ export class ReferenceBins implements Distribution {
 
 /**
  * Edges for {@link ReferenceBins} from a baseline distribution: its own edges when it is binned;
- * every distinct value it holds when there are at most `maxBins` of them (a discrete column is then
- * compared value by value); otherwise min, the quantiles at i / maxBins (i = 1 … maxBins - 1) and max,
- * distinct. Quantile spacing 1 / maxBins bounds the share of the baseline in one bin.
+ * otherwise a set of cut points — every distinct value it holds when there are at most `maxBins` of
+ * them (a discrete column), else min, the quantiles at i / maxBins (i = 1 … maxBins - 1) and max —
+ * each cut point v giving two edges, the largest double below v and v itself. So every value of the
+ * baseline sits alone in a bin (nextDown(v), v] and the current values between two cut points, below
+ * the minimum or above the maximum fall in bins of their own: a current value the baseline never
+ * had is never hidden in a bin holding a baseline atom (a large share of one repeated value), and
+ * the KS statistic over the edges is short of the exact one by at most the share of the baseline
+ * strictly between two consecutive cut points (about 1 / maxBins) plus the current's.
  *
- * @param maxBins number of quantile bins (default 1,000).
- * @returns strictly ascending edges (empty for an empty distribution).
+ * @param maxBins number of quantile bins (default {@link DEFAULT_REFERENCE_BINS}).
+ * @returns strictly ascending finite edges (empty for an empty distribution), at most 2 maxBins.
  */
 export function referenceEdges(d: Distribution, maxBins = DEFAULT_REFERENCE_BINS): Float64Array {
   if (d.count === 0) return new Float64Array(0);
   if (d instanceof ReferenceBins) return d.edges.slice();
   const pts = d.points();
-  if (pts.length <= maxBins) return pts.slice();
-  const out: number[] = [d.min];
-  for (let i = 1; i < maxBins; i++) {
-    const q = d.quantile(i / maxBins);
-    if (q > out[out.length - 1]!) out.push(q);
+  let cuts: number[];
+  if (pts.length <= maxBins) cuts = Array.from(pts);
+  else {
+    cuts = [d.min];
+    for (let i = 1; i < maxBins; i++) {
+      const q = d.quantile(i / maxBins);
+      if (q > cuts[cuts.length - 1]!) cuts.push(q);
+    }
+    if (d.max > cuts[cuts.length - 1]!) cuts.push(d.max);
   }
-  if (d.max > out[out.length - 1]!) out.push(d.max);
+  const out: number[] = [];
+  for (const v of cuts) {
+    const below = nextDown(v);
+    if (Number.isFinite(below) && (out.length === 0 || below > out[out.length - 1]!)) out.push(below);
+    if (out.length === 0 || v > out[out.length - 1]!) out.push(v);
+  }
   return Float64Array.from(out);
 }
 
-/** Number of quantile bins of {@link referenceEdges}: 0.1% of the baseline per bin. */
-export const DEFAULT_REFERENCE_BINS = 1000;
+/** Number of quantile bins of {@link referenceEdges}: 0.2% of the baseline between cut points. */
+export const DEFAULT_REFERENCE_BINS = 500;
 
-/** The largest double below x (x finite). */
-function nextDown(x: number): number {
+/** The largest double below x (x finite; -Infinity below -Number.MAX_VALUE). */
+export function nextDown(x: number): number {
   if (x === 0) return -Number.MIN_VALUE;
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);

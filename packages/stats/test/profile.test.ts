@@ -157,3 +157,25 @@ describe('categorical accumulator', () => {
     expect(Math.abs(m.distinct - o.distinct) / o.distinct).toBeLessThan(0.05);
   });
 });
+
+describe('numeric mean and std at the ends of the double range', () => {
+  it('stay finite and right for values near 1e200 and near 1e-300, merged or not', () => {
+    for (const unit of [1e200, 1e-300, 1]) {
+      const values = [-1, 1, 0, 2, -2, 0.5].map((v) => v * unit);
+      const one = createAccumulator('x', 'numeric');
+      for (const v of values) one.add(v);
+      const a = createAccumulator('x', 'numeric');
+      const b = createAccumulator('x', 'numeric');
+      values.slice(0, 2).forEach((v) => a.add(v));
+      values.slice(2).forEach((v) => b.add(v));
+      a.merge(b);
+      const mean = 0.5 / 6;
+      const std = Math.sqrt(values.reduce((s, v) => s + (v / unit - mean) ** 2, 0) / 5);
+      for (const acc of [one, a]) {
+        const n = acc.toJSON().numeric!;
+        expect(n.mean / unit).toBeCloseTo(mean, 12);
+        expect(n.std / unit).toBeCloseTo(std, 12);
+      }
+    }
+  });
+});

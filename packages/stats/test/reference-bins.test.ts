@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   KllSketch,
   ksFromSamples,
+  nextDown,
   ksFromSketches,
   ReferenceBins,
   referenceEdges,
@@ -127,17 +128,47 @@ describe('ReferenceBins', () => {
 });
 
 describe('referenceEdges', () => {
-  it('takes every distinct value of a discrete baseline, and 1,000 quantile bins otherwise', () => {
-    expect(Array.from(referenceEdges(sketchOf([3, 1, 2, 2, 3])))).toEqual([1, 2, 3]);
+  it('cuts at every distinct value of a discrete baseline, and at 500 quantiles otherwise, each value alone in a bin', () => {
+    const below = (v: number): number => nextDown(v);
+    expect(Array.from(referenceEdges(sketchOf([3, 1, 2, 2, 3])))).toEqual([
+      below(1),
+      1,
+      below(2),
+      2,
+      below(3),
+      3,
+    ]);
     const rand = mulberry32(11);
     const s = sketchOf(Array.from({ length: 100_000 }, () => normal(rand)));
     const e = referenceEdges(s);
     expect(e.length).toBeGreaterThan(990);
-    expect(e.length).toBeLessThanOrEqual(1001);
-    expect(e[0]).toBe(s.min);
+    expect(e.length).toBeLessThanOrEqual(2 * 500 + 2);
+    expect(e[1]).toBe(s.min);
     expect(e[e.length - 1]).toBe(s.max);
-    // No bin holds much more than 1/1000 of the baseline.
-    for (let i = 1; i < e.length; i++) expect(s.cdf(e[i]!) - s.cdf(e[i - 1]!)).toBeLessThan(0.0025);
+    // No bin holds much more than 1/500 of the baseline.
+    for (let i = 1; i < e.length; i++) expect(s.cdf(e[i]!) - s.cdf(e[i - 1]!)).toBeLessThan(0.004);
+  });
+
+  it('never hides new values below the minimum or between the values of a discrete baseline', () => {
+    // Baseline half 1, half 2; current 10% 0 (below the minimum), or 10% 1.5 (between the values).
+    const base = Array.from({ length: 2000 }, (_, i) => (i % 2 ? 2 : 1));
+    const k = sketchOf(base);
+    for (const odd of [0, 1.5, 3]) {
+      const cur = Array.from({ length: 3000 }, (_, i) => (i % 10 === 0 ? odd : i % 10 < 5 ? 1 : 2));
+      const r = ksFromSketches(k, binsOf(referenceEdges(k), cur));
+      expect({ odd, d: r.statistic }).toEqual({ odd, d: ksFromSamples(base, cur).statistic });
+    }
+    // Zero-inflated: half zeros and exponential values; the current turns 15% of the zeros into -1.
+    const rand = mulberry32(3);
+    const zi = (): number => (rand() < 0.5 ? 0 : -Math.log(1 - rand()));
+    const b2 = Array.from({ length: 20_000 }, zi);
+    const c2 = Array.from({ length: 60_000 }, () => {
+      const v = zi();
+      return v === 0 && rand() < 0.3 ? -1 : v;
+    });
+    const k2 = sketchOf(b2);
+    const r2 = ksFromSketches(k2, binsOf(referenceEdges(k2), c2));
+    expect(r2.statistic).toBeGreaterThan(ksFromSamples(b2, c2).statistic - 0.01);
   });
 });
 

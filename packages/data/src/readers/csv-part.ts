@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { ConfigError } from '@modelship/core/errors';
 import type { JsonSchema } from '@modelship/core/schema';
 import { schemaColumns, type SchemaColumn } from '../columns.js';
+import type { ColumnReference } from '@modelship/stats';
 import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
 import { compileRecordSchema } from '../record-schema.js';
 import { readCsv, type CsvEnd } from './csv.js';
@@ -24,7 +25,7 @@ export interface PartBase {
   maxRecordLength: number;
   errorLog: string;
   /** Reference edges of numeric columns (see ProcessorOptions). */
-  reference?: ReadonlyMap<string, Float64Array>;
+  reference?: ReadonlyMap<string, ColumnReference>;
 }
 
 export interface PartJob extends PartBase {

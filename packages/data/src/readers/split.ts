@@ -9,6 +9,7 @@
 // the answer is always the one-thread answer. The worker runs its own entry of the build
 // (csv-worker.ts, declared in the step's definition), which loads only the shared chunks it needs.
 import { createReadStream } from 'node:fs';
+import type { ColumnReference } from '@modelship/stats';
 import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,7 +33,7 @@ export interface SplitOptions {
   keepErrors: number;
   maxRecordLength: number;
   /** Reference edges of numeric columns, for both halves (see ProcessorOptions). */
-  reference?: ReadonlyMap<string, Float64Array>;
+  reference?: ReadonlyMap<string, ColumnReference>;
   /** Where the halves' error logs go. */
   workDir: string;
   /** Files smaller than this are read on one thread. */

@@ -41,6 +41,7 @@ import {
   decileEdges,
   jsDistance,
   distributionOf,
+  IDENTIFIER_MIN,
   ksFromSketches,
   ReferenceBins,
   ksPValue,
@@ -125,7 +126,7 @@ export const DRIFT_DEFAULTS = {
   minExpected: 5,
   psiEpsilon: PSI_EPSILON,
   /** Identifier-like: every baseline value distinct, and more than this many. */
-  idDistinctMin: 100,
+  idDistinctMin: IDENTIFIER_MIN,
   histogramBins: 10,
   histogramCategories: 10,
 } as const;

@@ -190,6 +190,8 @@ export function accumulatorFromState(state: AccumulatorState): ColumnAccumulator
 }
 
 export const DEFAULT_TOP_K = 10_000;
+/** A categorical column with more values than this, all distinct, is identifier-like. */
+export const IDENTIFIER_MIN = 100;
 export const DEFAULT_MAX_TRACKED = 10_000;
 
 /**
@@ -631,8 +633,12 @@ class CategoricalAccumulator implements ColumnAccumulator {
       const slot = this.index.get(level);
       listed.push([level, slot === undefined ? 0 : counts[slot]!]);
     }
+    // An identifier-like column (every value distinct, more than IDENTIFIER_MIN of them) has no
+    // distribution to compare: a few of its values are listed, not thousands.
+    const distinctAll = this.hll === undefined ? this.keys.length : Math.round(this.hll.estimate());
+    const cap = distinctAll >= total && total > IDENTIFIER_MIN ? IDENTIFIER_MIN : this.topK;
     let others = 0;
-    for (let r = 0; r < order.length && others < this.topK; r++) {
+    for (let r = 0; r < order.length && others < cap; r++) {
       const i = order[r]!;
       if (this.reference.has(keys[i]!)) continue;
       listed.push([keys[i]!, counts[i]!]);

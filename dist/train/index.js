@@ -1,3 +1,3 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as i}from"../chunks/chunk-665K77YK.js";import"../chunks/chunk-7LD4EHVW.js";import"../chunks/chunk-UDMSCUOJ.js";import"../chunks/chunk-4XKQD6E5.js";import"../chunks/chunk-WAW6VQG6.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await i("train","main");
+import{b as i}from"../chunks/chunk-Q5QT4CSY.js";import"../chunks/chunk-PZNYKVIV.js";import"../chunks/chunk-FUE2ZBST.js";import"../chunks/chunk-4XKQD6E5.js";import"../chunks/chunk-WAW6VQG6.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await i("train","main");

@@ -3,7 +3,7 @@
  * Prints nanoseconds per value for the quantile sketch, the numeric accumulator and the categorical
  * accumulator (low cardinality, and high cardinality past the exact-count cap).
  */
-import { createAccumulator, QuantileSketch } from '@modelship/stats';
+import { createAccumulator, KllSketch } from '@modelship/stats';
 import { mulberry32 as rng } from '../packages/stats/test/prng.js';
 
 const N = 1_000_000;
@@ -37,12 +37,12 @@ for (let i = 0; i < N; i++) {
   highCard.push(`user-${Math.floor(r() * 200_000)}`);
 }
 
-time('QuantileSketch.add (lognormal)', N, () => {
-  const s = new QuantileSketch();
+time('KllSketch.add (lognormal)', N, () => {
+  const s = new KllSketch();
   for (let i = 0; i < N; i++) s.add(lognormal[i]!);
 });
-time('QuantileSketch.add (mixed signs, integers)', N, () => {
-  const s = new QuantileSketch();
+time('KllSketch.add (mixed signs, integers)', N, () => {
+  const s = new KllSketch();
   for (let i = 0; i < N; i++) s.add(mixed[i]!);
 });
 time('numeric accumulator add', N, () => {

@@ -43,7 +43,7 @@ describe('modelship CLI (committed bundle)', () => {
     expect(env).toContain("export MODELSHIP_PASSED='true'");
     expect(env).toContain("export MODELSHIP_INVALID_ROWS='0'");
     expect(r.stderr).toContain('validate-data: data passed: 500 rows');
-    expect(r.stderr).toMatch(/monthly_charges +numeric +psi/);
+    expect(r.stderr).toMatch(/monthly_charges +numeric +ks/);
   });
 
   it('exits 1 with the verdict when the data fails', () => {

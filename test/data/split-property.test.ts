@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { build } from 'esbuild';
 import type { FileMetaData } from 'hyparquet';
 import type { JsonSchema } from '@modelship/core';
+import { profileDifferences } from '../lib/profiles.js';
 import { schemaColumns } from '../../packages/data/src/columns.js';
 import { RecordProcessor, type RowError } from '../../packages/data/src/processor.js';
 import { compileRecordSchema } from '../../packages/data/src/record-schema.js';
@@ -166,25 +167,10 @@ async function read(
   };
 }
 
-/**
- * Where two answers differ. Merging two halves' running means and variances differs from one pass
- * in the last bits, so fractions need only agree to 1e-9 relative; everything else exactly.
- */
-function differences(a: unknown, b: unknown, path = ''): string[] {
-  if (typeof a === 'number' && typeof b === 'number' && !(Number.isInteger(a) && Number.isInteger(b)))
-    return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) ? [] : [`${path}: ${a} vs ${b}`];
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-    return Object.is(a, b) ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].flatMap((k) =>
-    differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`),
-  );
-}
-
 function expectSame(two: Answer, one: Answer, seed?: number): void {
   const { split: _a, ...got } = two;
   const { split: _b, ...want } = one;
-  expect({ seed, differences: differences(got, want) }).toEqual({ seed, differences: [] });
+  expect({ seed, differences: profileDifferences(got, want) }).toEqual({ seed, differences: [] });
 }
 
 beforeAll(async () => {

@@ -13,15 +13,22 @@ import {
   type JsonSchema,
   type ValidateFunction,
 } from '@modelship/core/schema';
-import { HyperLogLog, QUANTILE_KEYS, type DatasetProfile } from '@modelship/stats';
+import {
+  HyperLogLog,
+  KllSketch,
+  ReferenceBins,
+  PROFILE_SCHEMA_VERSION,
+  QUANTILE_KEYS,
+  type ColumnProfile,
+  type DatasetProfile,
+} from '@modelship/stats';
 
 const count = { type: 'number', minimum: 0 };
 const counts = { type: 'array', items: count };
-const sketchStore = {
-  type: 'object',
-  required: ['offset', 'counts'],
-  properties: { offset: { type: 'integer', description: 'Bucket key of counts[0].' }, counts },
-};
+
+/** How to write a profile of the current version: in the hint of every version error. */
+export const REGENERATE_HINT =
+  'regenerate it from the reference data: modelship validate-data --data <reference data> --schema <schema> --write-profile <path>';
 
 /**
  * The JSON Schema of a dataset profile (`DatasetProfile` of @modelship/stats). Numbers must be
@@ -36,7 +43,7 @@ export const PROFILE_SCHEMA: JsonSchema = {
   required: ['kind', 'schemaVersion', 'createdAt', 'rows', 'sources', 'columns'],
   properties: {
     kind: { const: 'modelship.profile' },
-    schemaVersion: { const: 1 },
+    schemaVersion: { const: PROFILE_SCHEMA_VERSION },
     createdAt: { type: 'string' },
     rows: count,
     sources: {
@@ -60,7 +67,8 @@ export const PROFILE_SCHEMA: JsonSchema = {
           types: { type: 'object', additionalProperties: count },
           numeric: {
             type: 'object',
-            required: ['min', 'max', 'mean', 'std', 'quantiles', 'histogram', 'sketch'],
+            required: ['min', 'max', 'mean', 'std', 'quantiles', 'histogram'],
+            anyOf: [{ required: ['sketch'] }, { required: ['bins'] }],
             properties: {
               min: { type: 'number' },
               max: { type: 'number' },
@@ -78,12 +86,26 @@ export const PROFILE_SCHEMA: JsonSchema = {
               },
               sketch: {
                 type: 'object',
-                required: ['alpha', 'zero', 'pos', 'neg'],
+                description: 'A KLL sketch (KllJSON of @modelship/stats).',
+                required: ['k', 'n', 'levels', 'worst', 'variance', 'rng'],
                 properties: {
-                  alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-                  zero: count,
-                  pos: sketchStore,
-                  neg: sketchStore,
+                  k: { type: 'integer', minimum: 16 },
+                  n: { type: 'integer', minimum: 1 },
+                  levels: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+                  worst: count,
+                  variance: count,
+                  rng: { type: 'integer', minimum: 0 },
+                  min: { type: 'number' },
+                  max: { type: 'number' },
+                },
+              },
+              bins: {
+                type: 'object',
+                description: 'Exact counts in reference bins (ReferenceBinsJSON of @modelship/stats).',
+                required: ['edges', 'counts'],
+                properties: {
+                  edges: { type: 'array', minItems: 1, items: { type: 'number' } },
+                  counts,
                   min: { type: 'number' },
                   max: { type: 'number' },
                 },
@@ -128,8 +150,11 @@ function describeError(e: ErrorObject): string {
     const type = String((e.params as { type?: unknown }).type);
     return `${path}: must be ${TYPE_NAMES[type] ?? type}`;
   }
-  // The only arrays with a length limit are the [value, count] pairs of `top`.
-  if (e.keyword === 'minItems' || e.keyword === 'maxItems') return `${path}: must be a [value, count] pair`;
+  // The arrays with a length limit: the [value, count] pairs of `top`, and the bins' edges.
+  if (e.keyword === 'minItems' || e.keyword === 'maxItems')
+    return /\.top\[\d+\]$/.test(path)
+      ? `${path}: must be a [value, count] pair`
+      : `${path}: must have at least ${String((e.params as { limit?: unknown }).limit)} entries`;
   if (e.keyword === 'enum') return `${formatAjvError(e)}, got ${JSON.stringify(e.data)}`;
   return formatAjvError(e);
 }
@@ -158,10 +183,13 @@ export function checkProfile(doc: unknown, where: string): DatasetProfile {
         `must be 'modelship.profile' (is this a modelship profile?), got ${JSON.stringify(root.kind)}`,
       );
     }
-    if (root.schemaVersion !== 1) {
-      fail(
-        'schemaVersion',
-        `unsupported profile schema version ${JSON.stringify(root.schemaVersion)} (expected 1)`,
+    if (root.schemaVersion !== PROFILE_SCHEMA_VERSION) {
+      const v = root.schemaVersion;
+      const older = typeof v === 'number' && v < PROFILE_SCHEMA_VERSION;
+      throw new ConfigError(
+        `schemaVersion: ${older ? 'an older' : 'an unsupported'} profile version ${JSON.stringify(v)} (this modelship reads version ${PROFILE_SCHEMA_VERSION})`,
+        where,
+        { hint: REGENERATE_HINT },
       );
     }
   }
@@ -186,6 +214,8 @@ export function checkProfile(doc: unknown, where: string): DatasetProfile {
         `must have one more entry than counts (${h.edges.length} vs ${h.counts.length})`,
       );
     }
+    const problem = inconsistency(col);
+    if (problem) fail(`${p}.${problem[0]}`, `${problem[1]}: the counts contradict each other`);
     const hll = col.categorical?.hll;
     if (hll !== undefined) {
       try {
@@ -196,4 +226,71 @@ export function checkProfile(doc: unknown, where: string): DatasetProfile {
     }
   });
   return profile;
+}
+
+/**
+ * What a schema cannot check in one column: the counts agree with each other. Returns the field and
+ * the contradiction, or undefined.
+ */
+function inconsistency(col: ColumnProfile): [string, string] | undefined {
+  let typed = 0;
+  for (const v of Object.values(col.types)) typed += v;
+  if (typed !== col.count) return ['types', `tally ${typed} values, but count is ${col.count}`];
+  const num = col.numeric;
+  if (num) {
+    const parse = <T>(field: string, make: () => T): T | [string, string] => {
+      try {
+        return make();
+      } catch (err) {
+        return [field, err instanceof Error ? err.message : String(err)];
+      }
+    };
+    const k = num.sketch ? parse('numeric.sketch', () => KllSketch.fromJSON(num.sketch!)) : undefined;
+    if (Array.isArray(k)) return k;
+    const b = num.bins ? parse('numeric.bins', () => ReferenceBins.fromJSON(num.bins!)) : undefined;
+    if (Array.isArray(b)) return b;
+    if (k && b && (k.count !== b.count || k.min !== b.min || k.max !== b.max))
+      return [
+        'numeric.sketch',
+        `holds ${k.count} values in [${k.min}, ${k.max}], the bins ${b.count} in [${b.min}, ${b.max}]`,
+      ];
+    const sketch = k && (k.exact || !b) ? k : b!;
+    // The summary the checks below compare with: its field and what it is called.
+    const [field, what, hold] =
+      sketch instanceof KllSketch ? ['numeric.sketch', 'sketch', 'holds'] : ['numeric.bins', 'bins', 'hold'];
+    const finite = (col.types.integer ?? 0) + (col.types.number ?? 0);
+    if (sketch.count > finite)
+      return [field, `${hold} ${sketch.count} values, more than the ${finite} numbers tallied in types`];
+    if (!(num.min <= num.max)) return ['numeric.min', `min ${num.min} is above max ${num.max}`];
+    if (num.min !== sketch.min || num.max !== sketch.max)
+      return [
+        field,
+        `the ${what}'s min / max ${sketch.min} / ${sketch.max} disagree with numeric.min / max ${num.min} / ${num.max}`,
+      ];
+    if (!(num.mean >= num.min && num.mean <= num.max))
+      return ['numeric.mean', `${num.mean} is outside [min, max] = [${num.min}, ${num.max}]`];
+    for (const k of QUANTILE_KEYS) {
+      const q = num.quantiles[k];
+      if (q < num.min || q > num.max) return [`numeric.quantiles.${k}`, `${q} is outside [min, max]`];
+    }
+    let inBins = 0;
+    for (const c of num.histogram.counts) inBins += c;
+    if (inBins !== sketch.count)
+      return ['numeric.histogram.counts', `sum to ${inBins}, but the ${what} ${hold} ${sketch.count} values`];
+  }
+  const cat = col.categorical;
+  if (cat) {
+    let listed = 0;
+    for (const [, c] of cat.top) listed += c;
+    const values =
+      (col.types.string ?? 0) + (col.types.boolean ?? 0) + (col.types.integer ?? 0) + (col.types.number ?? 0);
+    if (listed + cat.otherCount !== values)
+      return [
+        'categorical.otherCount',
+        `top (${listed}) + otherCount (${cat.otherCount}) is not the ${values} values tallied in types`,
+      ];
+    if (cat.distinctExact && cat.distinct < cat.top.length)
+      return ['categorical.distinct', `is ${cat.distinct}, fewer than the ${cat.top.length} values listed`];
+  }
+  return undefined;
 }

@@ -2,45 +2,37 @@
  * Drift between two dataset profiles: a pure function of the recorded baseline and current profiles,
  * so every verdict can be replayed from the files. The rule (also in docs/drift.md):
  *
- * Method per feature (`auto`, like Evidently's defaults by type and baseline size):
- *   - numeric, baseline n <= 1000: two-sample Kolmogorov–Smirnov test. D is the largest gap between
- *     the two CDFs (read from the sketches at the union of their bucket edges); the p-value is the
- *     asymptotic Kolmogorov distribution with Stephens' effective-n correction
- *     `Q_KS((sqrt(ne) + 0.12 + 0.11 / sqrt(ne)) D)`, `ne = n m / (n + m)`.
- *   - numeric, baseline n > 1000: Population Stability Index over the baseline's deciles,
- *     `PSI = sum (c - b) ln(c / b)` with shares clamped below at 1e-4; drift when PSI >= 0.2.
- *     Rule of thumb: < 0.1 no meaningful change, 0.1–0.25 moderate, > 0.25 major. 0.2 sits in the
- *     upper half of "moderate": a half-standard-deviation mean shift scores about 0.24.
- *   - categorical, baseline n <= 1000: chi-square test of homogeneity on the 2 x k table of counts
- *     (p-value from the regularized upper incomplete gamma function).
- *   - categorical, baseline n > 1000: Jensen–Shannon distance (base 2, in [0, 1]); drift when >= 0.1.
- *   Why switch by size: with thousands of rows a test finds "significant" differences that do not
- *   matter, so large baselines are judged on an effect size; small ones on a test, which accounts for
- *   the sampling noise of a small sample.
+ * Each feature gets one verdict: `drift`, `no drift` or `insufficient data` (or `ignored` by
+ * configuration), with the statistic, threshold and n of each check made.
  *
- * Explicit methods: `ks`, `psi`, `wasserstein` (Wasserstein-1 distance divided by the baseline's
- * standard deviation, or its IQR when the std is 0; drift when >= 0.1), `js`, `chi-square` and `linf`
- * (L-infinity distance between category shares, as TFDV; drift when >= 0.1). On numeric features
- * `js`, `chi-square` and `linf` use the baseline-decile bins of PSI; `ks` and `wasserstein` do not
- * apply to categorical features.
+ * 1. Schema. Drift when a baseline feature is missing from the current data, its kind changed, or
+ *    the current data hold no usable value (all missing, non-finite or of another type) where the
+ *    baseline had some. A feature with no usable baseline value is `insufficient data`.
+ * 2. Distribution (`auto`): a significance test AND an effect-size floor.
+ *    - numeric: two-sample Kolmogorov–Smirnov on the KLL sketches. The p-value is that of
+ *      D - allowance (the sketches' rank-error bound, 0 while they are exact), so sketch error alone
+ *      never rejects; drift when p < alpha / m and D >= 0.05.
+ *    - categorical: Pearson's chi-square test of homogeneity on exact counts (up to 10,000 levels
+ *      per profile, the rest pooled), rarer categories pooled in order of their total count until
+ *      each group expects >= 5 values on both sides (Cochran's rule); drift when p < alpha / m and
+ *      the total variation distance (half the L1 distance of the shares) >= 0.05.
+ *    `insufficient data` when the test cannot reject at its threshold whatever the data (KS: even
+ *    D = 1 gives p >= alpha / m; chi-square: fewer than two groups survive the pooling), or for an
+ *    identifier-like categorical (every one of > 100 baseline values distinct).
+ * 3. Missing rate. Chi-square test on the 2 x 2 table (missing, present) x (baseline, current);
+ *    drift when p < alpha / m and the rates differ by >= 0.05 (skipped when an expected cell < 5).
  *
- * Thresholds: p-value methods (`ks`, `chi-square`) flag drift when p < alpha / m, where alpha defaults
- * to 0.05 and m is the number of features judged by a p-value method (Bonferroni), so twenty
- * undrifted features are not flagged by chance one time in three. Distance methods flag drift when the
- * distance >= threshold: the method's default above, overridden by `defaultThreshold`. A feature's own
- * `threshold` wins over both (for a p-value method it is that feature's alpha, not divided by m).
+ * m = 2 x the number of features compared (a distribution and a missing-rate test each: Bonferroni),
+ * so the family-wise false-alarm rate stays <= alpha whatever the number of features and rows, while
+ * power grows with n. The floors keep huge samples from flagging trivial differences: 0.05 is a
+ * 0.125-standard-deviation mean shift of a normal feature (KS D = 0.0498), a quarter of the
+ * 0.25-sigma shift the rule is built to catch.
  *
- * Categories: shares over the union of both profiles' top values plus "(other)". A value listed on
- * one side only is compared by value when the other side's list is complete (it has no other values,
- * so the count there is 0); otherwise its count on the other side is unknown and it is pooled into
- * "(other)" on both sides, which keeps the comparison unbiased.
+ * Explicit methods: `ks` and `chi-square` (the tests above without the floor), `psi`, `js`, `linf`
+ * (on categories, or on numeric baseline-decile bins) and `wasserstein` (Wasserstein-1 divided by the
+ * baseline's standard deviation, or IQR), each against a threshold (defaults 0.2 PSI, 0.1 others).
  *
- * Skipped (never drifted, with a reason): `ignore` set; column missing from either profile; kinds
- * differ; no values on either side; identifier-like categorical (baseline distinct > 0.5 x count and
- * > 100), where shares of unique values carry no distribution.
- *
- * This module is the policy (method, threshold, skipping); the statistics and distances it applies
- * are in @modelship/stats.
+ * This module is the policy; the statistics are in @modelship/stats.
  */
 import { ConfigError, formatNumber } from '@modelship/core';
 import {
@@ -48,17 +40,21 @@ import {
   chiSquareTest,
   decileEdges,
   jsDistance,
+  distributionOf,
+  IDENTIFIER_MIN,
   ksFromSketches,
+  ReferenceBins,
+  ksPValue,
   linfDistance,
   psi,
   PSI_EPSILON,
-  QuantileSketch,
   sum,
   wassersteinFromSketches,
   type CategoricalSummary,
   type ColumnKind,
   type ColumnProfile,
   type DatasetProfile,
+  type Distribution,
 } from '@modelship/stats';
 
 export type DriftMethod = 'auto' | 'psi' | 'ks' | 'wasserstein' | 'js' | 'chi-square' | 'linf';
@@ -66,23 +62,34 @@ export type DriftMethod = 'auto' | 'psi' | 'ks' | 'wasserstein' | 'js' | 'chi-sq
 export interface DriftOptions {
   /** Threshold of the distance methods (psi, wasserstein, js, linf), replacing their defaults. */
   defaultThreshold?: number;
-  /** Significance level of the p-value methods before the Bonferroni correction (default 0.05). */
+  /** Significance level of the tests before the Bonferroni correction (default 0.05). */
   alpha?: number;
   numeric?: DriftMethod;
   categorical?: DriftMethod;
   features?: Record<string, { method?: DriftMethod; threshold?: number; ignore?: boolean }>;
 }
 
+export type DriftStatus = 'drift' | 'no drift' | 'insufficient data' | 'ignored';
+
 export interface FeatureDrift {
   feature: string;
   kind: ColumnKind;
-  method: Exclude<DriftMethod, 'auto'>;
+  /** The distribution method (`schema` when the verdict is a schema change). */
+  method: Exclude<DriftMethod, 'auto'> | 'schema';
+  /** The distribution statistic (KS D, chi-square, distance), 0 when not computed. */
   statistic: number;
-  /** Drift when statistic >= threshold (distances) or pValue < threshold (p-value methods). */
+  /** Drift when statistic >= threshold (distances) or pValue < threshold (tests). */
   threshold: number;
   pValue?: number;
+  /** The effect size compared with the floor under `auto` (KS D, total variation distance). */
+  effect?: number;
+  /** The floor the effect must reach under `auto`. */
+  effectFloor?: number;
+  /** Missing-value rates and their test, when both sides have rows. */
+  missing?: { baseline: number; current: number; pValue?: number; drifted: boolean };
   drifted: boolean;
-  status: 'ok' | 'drift' | 'skipped';
+  status: DriftStatus;
+  /** One line per check made, joined with '; '. */
   reason: string;
   nBaseline: number;
   nCurrent: number;
@@ -96,8 +103,10 @@ export interface DriftReport {
   features: FeatureDrift[];
   /** Names of the drifted features. */
   drifted: string[];
-  /** Number of features judged (not skipped). */
+  /** Number of features compared (not ignored, present on both sides). */
   checked: number;
+  /** Names of the features with insufficient data. */
+  insufficient: string[];
 }
 
 type Method = Exclude<DriftMethod, 'auto'>;
@@ -105,22 +114,25 @@ type Method = Exclude<DriftMethod, 'auto'>;
 /** Defaults of the rule; see the top of this file. */
 export const DRIFT_DEFAULTS = {
   alpha: 0.05,
-  /** Baselines with at most this many values are judged by a test, larger ones by a distance. */
-  smallSample: 1000,
   thresholds: { psi: 0.2, js: 0.1, wasserstein: 0.1, linf: 0.1 } as Record<
     'psi' | 'js' | 'wasserstein' | 'linf',
     number
   >,
+  /** Effect floors of `auto`: KS D, total variation distance, missing-rate difference. */
+  ksFloor: 0.05,
+  tvFloor: 0.05,
+  missingFloor: 0.05,
+  /** Cochran's rule: pooled groups expect at least this many values on each side. */
+  minExpected: 5,
   psiEpsilon: PSI_EPSILON,
-  /** Identifier-like: distinct > share x count and distinct > min. */
-  idDistinctShare: 0.5,
-  idDistinctMin: 100,
+  /** Identifier-like: every baseline value distinct, and more than this many. */
+  idDistinctMin: IDENTIFIER_MIN,
   histogramBins: 10,
   histogramCategories: 10,
 } as const;
 
 const OTHER = '(other)';
-const PVALUE_METHODS: ReadonlySet<Method> = new Set<Method>(['ks', 'chi-square']);
+const TEST_METHODS: ReadonlySet<Method> = new Set<Method>(['ks', 'chi-square']);
 const NAMES: Record<Method, string> = {
   ks: 'KS',
   psi: 'PSI',
@@ -134,14 +146,21 @@ interface Plan {
   feature: string;
   kind: ColumnKind;
   method: Method;
+  auto: boolean;
   base?: ColumnProfile;
   cur?: ColumnProfile;
   nBaseline: number;
   nCurrent: number;
-  skip?: string;
+  /** Set when no distribution is compared: the verdict and why. */
+  verdict?: { status: DriftStatus; reason: string };
   explicitThreshold?: number;
 }
 
+/**
+ * Compare a current profile with a baseline profile, feature by feature (the rule at the top).
+ *
+ * @throws ConfigError when a configured method does not apply to the feature's kind.
+ */
 export function computeDrift(
   baseline: DatasetProfile,
   current: DatasetProfile,
@@ -154,28 +173,24 @@ export function computeDrift(
   for (const n of curCols.keys()) if (!baseCols.has(n)) names.push(n);
 
   const plans = names.map((name) => plan(name, baseCols.get(name), curCols.get(name), options));
-  const tests = plans.filter((p) => p.skip === undefined && PVALUE_METHODS.has(p.method)).length;
+  const compared = plans.filter((p) => p.base && p.cur && p.verdict?.status !== 'ignored').length;
+  const tests = 2 * compared;
   const features = plans.map((p) => judge(p, options, alpha, tests));
   return {
     method: describeRule(options, alpha, tests),
     features,
     drifted: features.filter((f) => f.drifted).map((f) => f.feature),
-    checked: features.filter((f) => f.status !== 'skipped').length,
+    checked: compared,
+    insufficient: features.filter((f) => f.status === 'insufficient data').map((f) => f.feature),
   };
 }
 
+/** Usable values: finite numbers of a numeric column, strings/numbers/booleans of a categorical one. */
 function valueCount(col: ColumnProfile | undefined): number {
   if (!col) return 0;
-  if (col.kind === 'numeric') return col.numeric ? sketchCount(col.numeric.sketch) : 0;
+  if (col.kind === 'numeric') return col.numeric ? distributionOf(col.numeric).count : 0;
   if (!col.categorical) return 0;
   return categoricalTotal(col.categorical);
-}
-
-function sketchCount(j: { zero: number; pos: { counts: number[] }; neg: { counts: number[] } }): number {
-  let n = j.zero;
-  for (const c of j.pos.counts) n += c;
-  for (const c of j.neg.counts) n += c;
-  return n;
 }
 
 function categoricalTotal(c: CategoricalSummary): number {
@@ -184,11 +199,9 @@ function categoricalTotal(c: CategoricalSummary): number {
   return n;
 }
 
-function resolveMethod(kind: ColumnKind, requested: DriftMethod, nBaseline: number): Method {
+function resolveMethod(kind: ColumnKind, requested: DriftMethod): Method {
   if (requested !== 'auto') return requested;
-  const small = nBaseline <= DRIFT_DEFAULTS.smallSample;
-  if (kind === 'numeric') return small ? 'ks' : 'psi';
-  return small ? 'chi-square' : 'js';
+  return kind === 'numeric' ? 'ks' : 'chi-square';
 }
 
 function plan(
@@ -202,9 +215,20 @@ function plan(
   const requested = fo?.method ?? (kind === 'numeric' ? options.numeric : options.categorical) ?? 'auto';
   const nBaseline = valueCount(base);
   const nCurrent = valueCount(cur);
-  const method = resolveMethod(kind, requested, nBaseline);
-  const p: Plan = { feature, kind, method, base, cur, nBaseline, nCurrent, explicitThreshold: fo?.threshold };
-  if (fo?.ignore) return { ...p, skip: 'ignored by configuration' };
+  const method = resolveMethod(kind, requested);
+  const p: Plan = {
+    feature,
+    kind,
+    method,
+    auto: requested === 'auto',
+    base,
+    cur,
+    nBaseline,
+    nCurrent,
+    explicitThreshold: fo?.threshold,
+  };
+  const set = (status: DriftStatus, reason: string): Plan => ({ ...p, verdict: { status, reason } });
+  if (fo?.ignore) return set('ignored', 'ignored by configuration');
   if (kind === 'categorical' && (method === 'ks' || method === 'wasserstein')) {
     const where = fo?.method ? `data.drift.features.${feature}.method` : 'data.drift.categorical';
     throw new ConfigError(
@@ -212,33 +236,42 @@ function plan(
       where,
     );
   }
-  if (!cur) return { ...p, skip: 'missing from current data' };
-  if (!base) return { ...p, skip: 'not in the baseline profile' };
+  if (!cur) return set('drift', 'schema: missing from the current data');
+  if (!base) return set('insufficient data', 'not in the baseline profile');
   if (base.kind !== cur.kind)
-    return { ...p, skip: `kind changed: ${base.kind} in baseline, ${cur.kind} in current data` };
-  if (nBaseline === 0) return { ...p, skip: 'no values in the baseline' };
-  if (nCurrent === 0) return { ...p, skip: 'no values in the current data' };
+    return set('drift', `schema: kind changed (${base.kind} in baseline, ${cur.kind} in current data)`);
+  if (nBaseline === 0) return set('insufficient data', 'no usable values in the baseline');
+  if (nCurrent === 0) {
+    const unusable = cur.count - nCurrent;
+    return set(
+      'drift',
+      `schema: no usable values in the current data (${formatNumber(cur.missing)} missing, ${formatNumber(unusable)} non-finite or of another type)`,
+    );
+  }
   const bc = base.categorical;
-  if (
-    kind === 'categorical' &&
-    bc &&
-    bc.distinct > DRIFT_DEFAULTS.idDistinctShare * nBaseline &&
-    bc.distinct > DRIFT_DEFAULTS.idDistinctMin
-  ) {
-    return {
-      ...p,
-      skip: `identifier-like (${formatNumber(bc.distinct)} distinct in ${formatNumber(nBaseline)} values)`,
-    };
+  if (kind === 'categorical' && bc && bc.distinct >= nBaseline && nBaseline > DRIFT_DEFAULTS.idDistinctMin) {
+    return set(
+      'insufficient data',
+      `identifier-like (all ${formatNumber(nBaseline)} baseline values distinct): no distribution to compare`,
+    );
   }
   return p;
 }
 
 function thresholdOf(p: Plan, options: DriftOptions, alpha: number, tests: number): number {
   if (p.explicitThreshold !== undefined) return p.explicitThreshold;
-  if (PVALUE_METHODS.has(p.method)) return alpha / Math.max(1, tests);
+  if (TEST_METHODS.has(p.method)) return alpha / Math.max(1, tests);
   return (
     options.defaultThreshold ?? DRIFT_DEFAULTS.thresholds[p.method as 'psi' | 'js' | 'wasserstein' | 'linf']
   );
+}
+
+interface Check {
+  statistic: number;
+  pValue?: number;
+  effect?: number;
+  allowance?: number;
+  insufficient?: string;
 }
 
 function judge(p: Plan, options: DriftOptions, alpha: number, tests: number): FeatureDrift {
@@ -246,77 +279,127 @@ function judge(p: Plan, options: DriftOptions, alpha: number, tests: number): Fe
   const out: FeatureDrift = {
     feature: p.feature,
     kind: p.kind,
-    method: p.method,
+    method: p.verdict?.status === 'drift' ? 'schema' : p.method,
     statistic: 0,
     threshold,
-    drifted: false,
-    status: 'skipped',
-    reason: p.skip ?? '',
+    drifted: p.verdict?.status === 'drift',
+    status: p.verdict?.status ?? 'no drift',
+    reason: p.verdict?.reason ?? '',
     nBaseline: p.nBaseline,
     nCurrent: p.nCurrent,
   };
-  if (p.skip !== undefined || !p.base || !p.cur) return out;
-
-  let statistic: number;
-  let pValue: number | undefined;
-  let note = '';
-  if (p.kind === 'numeric') {
-    const b = QuantileSketch.fromJSON(p.base.numeric!.sketch);
-    const c = QuantileSketch.fromJSON(p.cur.numeric!.sketch);
-    if (p.method === 'ks') {
-      ({ statistic, pValue } = ksFromSketches(b, c));
-    } else if (p.method === 'wasserstein') {
-      const w = wassersteinFromSketches(b, c);
-      const std = p.base.numeric!.std;
-      const iqr = p.base.numeric!.quantiles.p75 - p.base.numeric!.quantiles.p25;
-      const scale = std > 0 ? std : iqr > 0 ? iqr : 0;
-      if (scale > 0) statistic = w / scale;
-      else {
-        statistic = w;
-        note = ' (baseline is constant: distance not normed)';
-      }
-    } else {
-      const edges = decileEdges(b);
-      const bs = binShares(b, edges);
-      const cs = binShares(c, edges);
-      ({ statistic, pValue } = onShares(p.method, bs, cs, p.nBaseline, p.nCurrent));
+  const lines: string[] = [];
+  // The missing rate is compared whenever both sides have rows, even after a schema verdict.
+  const missing = p.base && p.cur ? missingRate(p.base, p.cur, alpha / Math.max(1, tests)) : undefined;
+  if (missing) out.missing = missing.result;
+  if (p.verdict !== undefined || !p.base || !p.cur) {
+    if (missing?.result.drifted && out.status !== 'ignored') {
+      out.status = 'drift';
+      out.drifted = true;
+      out.reason = `${out.reason}; ${missing.line}`;
     }
-    out.histogram = numericHistogram(p.base, b, c);
-  } else {
-    const v = categoryVectors(p.base.categorical!, p.cur.categorical!);
-    ({ statistic, pValue } = onShares(p.method, v.baseline, v.current, p.nBaseline, p.nCurrent));
-    out.histogram = categoricalHistogram(p.base.categorical!, p.cur.categorical!);
+    return out;
   }
 
-  out.statistic = statistic;
-  let drifted: boolean;
-  if (pValue !== undefined) {
-    out.pValue = pValue;
-    drifted = pValue < threshold;
+  const check = distribution(p, threshold);
+  out.statistic = check.statistic;
+  if (check.pValue !== undefined) out.pValue = check.pValue;
+  let drifted = false;
+  if (check.insufficient !== undefined) {
+    out.status = 'insufficient data';
+    lines.push(check.insufficient);
+  } else if (check.pValue !== undefined) {
     const how =
       p.explicitThreshold !== undefined
         ? 'feature threshold'
         : tests > 1
           ? `alpha ${formatNumber(alpha)} / ${tests} tests`
           : `alpha ${formatNumber(alpha)}`;
-    out.reason = `${NAMES[p.method]} ${formatNumber(statistic)}, p = ${formatNumber(pValue)} ${drifted ? '<' : '>='} ${formatNumber(threshold)} (${how})`;
+    const significant = check.pValue < threshold;
+    const allowance = check.allowance ? ` (sketch allowance ${formatNumber(check.allowance)})` : '';
+    let line = `${NAMES[p.method as Method]} ${formatNumber(check.statistic)}${allowance}, p = ${formatNumber(check.pValue)} ${significant ? '<' : '>='} ${formatNumber(threshold)} (${how})`;
+    drifted = significant;
+    if (p.auto && check.effect !== undefined) {
+      const floor = p.kind === 'numeric' ? DRIFT_DEFAULTS.ksFloor : DRIFT_DEFAULTS.tvFloor;
+      out.effect = check.effect;
+      out.effectFloor = floor;
+      const big = check.effect >= floor;
+      const name = p.kind === 'numeric' ? (check.allowance ? 'D - allowance' : 'D') : 'TV';
+      line += `, ${name} ${formatNumber(check.effect)} ${big ? '>=' : '<'} floor ${formatNumber(floor)}`;
+      drifted = significant && big;
+    }
+    lines.push(line);
   } else {
-    drifted = statistic >= threshold;
-    out.reason = `${NAMES[p.method]} ${formatNumber(statistic)} ${drifted ? '>=' : '<'} ${formatNumber(threshold)}${note}`;
+    drifted = check.statistic >= threshold;
+    lines.push(
+      `${NAMES[p.method as Method]} ${formatNumber(check.statistic)} ${drifted ? '>=' : '<'} ${formatNumber(threshold)}`,
+    );
+  }
+  if (missing) {
+    lines.push(missing.line);
+    if (missing.result.drifted) drifted = true;
   }
   out.drifted = drifted;
-  out.status = drifted ? 'drift' : 'ok';
+  if (drifted) out.status = 'drift';
+  else if (out.status !== 'insufficient data') out.status = 'no drift';
+  out.reason = lines.join('; ');
+  out.histogram =
+    p.kind === 'numeric'
+      ? numericHistogram(p.base, sketchOf(p.base), sketchOf(p.cur))
+      : categoricalHistogram(p.base.categorical!, p.cur.categorical!);
   return out;
 }
 
-/** Statistic (and p-value for chi-square) of a share-based method; shares are per bin / category. */
-function onShares(
-  method: Method,
-  b: number[],
-  c: number[],
-  nB: number,
-  nC: number,
-): { statistic: number; pValue?: number } {
+function sketchOf(col: ColumnProfile): Distribution {
+  return distributionOf(col.numeric!);
+}
+
+/** The distribution check of a compared feature. */
+function distribution(p: Plan, threshold: number): Check {
+  const base = p.base!;
+  const cur = p.cur!;
+  if (p.kind === 'numeric') {
+    const b = sketchOf(base);
+    const c = sketchOf(cur);
+    if (p.method === 'ks') {
+      const best = ksPValue(1, p.nBaseline, p.nCurrent);
+      if (best >= threshold) {
+        return {
+          statistic: 0,
+          insufficient: `too few values for KS: even D = 1 gives p = ${formatNumber(best)} >= ${formatNumber(threshold)}`,
+        };
+      }
+      const ks = ksFromSketches(b, c);
+      // The floor is met by what the sketch error cannot explain: D minus the allowance.
+      return {
+        statistic: ks.statistic,
+        pValue: ks.pValue,
+        effect: Math.max(0, ks.statistic - ks.allowance),
+        allowance: ks.allowance,
+      };
+    }
+    if (p.method === 'wasserstein') {
+      const w = wassersteinFromSketches(b, c);
+      const n = base.numeric!;
+      const iqr = n.quantiles.p75 - n.quantiles.p25;
+      const scale = n.std > 0 ? n.std : iqr > 0 ? iqr : 0;
+      return { statistic: scale > 0 ? w / scale : w };
+    }
+    // On a binned side, cut at its edges, where its counts are exact.
+    const edges = decileEdges(
+      b,
+      c instanceof ReferenceBins ? c.edges : b instanceof ReferenceBins ? b.edges : undefined,
+    );
+    const bs = binShares(b, edges).map((x) => x * p.nBaseline);
+    const cs = binShares(c, edges).map((x) => x * p.nCurrent);
+    return onCounts(p.method, bs, cs);
+  }
+  const v = categoryVectors(base.categorical!, cur.categorical!);
+  return onCounts(p.method, v.baseline, v.current, v.labels);
+}
+
+/** A share-based method on counts per bin / category (chi-square pools rare ones first). */
+function onCounts(method: Method, b: number[], c: number[], labels?: readonly string[]): Check {
   switch (method) {
     case 'psi':
       return { statistic: psi(b, c) };
@@ -325,17 +408,108 @@ function onShares(
     case 'linf':
       return { statistic: linfDistance(b, c) };
     case 'chi-square': {
-      const sb = sum(b);
-      const sc = sum(c);
-      const t = chiSquareTest(
-        b.map((x) => (sb > 0 ? (x / sb) * nB : 0)),
-        c.map((x) => (sc > 0 ? (x / sc) * nC : 0)),
-      );
-      return { statistic: t.statistic, pValue: t.pValue };
+      const pooled = poolRare(b, c, DRIFT_DEFAULTS.minExpected, labels);
+      if (pooled.baseline.length < 2) {
+        return {
+          statistic: 0,
+          insufficient: `too few values for chi-square: fewer than 2 groups expect >= ${DRIFT_DEFAULTS.minExpected} values on both sides`,
+        };
+      }
+      const t = chiSquareTest(pooled.baseline, pooled.current);
+      return { statistic: t.statistic, pValue: t.pValue, effect: totalVariation(b, c) };
     }
     default:
-      throw new Error(`method ${method} does not work on shares`);
+      throw new Error(`method ${method} does not work on counts`);
   }
+}
+
+/** Total variation distance of two count vectors' shares: half their L1 distance, in [0, 1]. */
+export function totalVariation(b: readonly number[], c: readonly number[]): number {
+  const sb = sum(b);
+  const sc = sum(c);
+  if (!(sb > 0 && sc > 0)) return 0;
+  let d = 0;
+  for (let i = 0; i < b.length; i++) d += Math.abs(b[i]! / sb - c[i]! / sc);
+  return d / 2;
+}
+
+/**
+ * Pool categories so that each group expects at least `minExpected` values on both sides under
+ * homogeneity (Cochran's rule for the chi-square approximation): categories are taken in order of
+ * their total count (both sides), smallest first, and merged until the group's expected count on
+ * the smaller side reaches `minExpected`; a short last group joins the previous one. Pooling on the
+ * totals (the table's margins) and labels keeps the test's null distribution.
+ *
+ * @param labels category names, to order ties (give them whenever positions depend on the side).
+ *
+ * @returns counts per group, baseline and current (fewer than 2 groups: the test cannot be made).
+ */
+export function poolRare(
+  b: readonly number[],
+  c: readonly number[],
+  minExpected: number,
+  labels?: readonly string[],
+): { baseline: number[]; current: number[] } {
+  const nb = sum(b);
+  const nc = sum(c);
+  const total = nb + nc;
+  if (!(nb > 0 && nc > 0)) return { baseline: [], current: [] };
+  const small = Math.min(nb, nc);
+  const order = b.map((_, i) => i).filter((i) => b[i]! + c[i]! > 0);
+  // Ties by label (never by position: positions tell which side listed a value first, and grouping
+  // on that would group by side).
+  const tie = (x: number, y: number): number =>
+    labels ? (labels[x]! < labels[y]! ? -1 : labels[x]! > labels[y]! ? 1 : 0) : x - y;
+  order.sort((x, y) => b[x]! + c[x]! - (b[y]! + c[y]!) || tie(x, y));
+  const gb: number[] = [];
+  const gc: number[] = [];
+  let ab = 0;
+  let ac = 0;
+  for (const i of order) {
+    ab += b[i]!;
+    ac += c[i]!;
+    if (((ab + ac) * small) / total >= minExpected) {
+      gb.push(ab);
+      gc.push(ac);
+      ab = 0;
+      ac = 0;
+    }
+  }
+  if (ab + ac > 0) {
+    if (gb.length > 0) {
+      gb[gb.length - 1]! += ab;
+      gc[gc.length - 1]! += ac;
+    }
+    // A single group below minExpected is no test at all: leave it out (fewer than 2 groups).
+  }
+  return { baseline: gb, current: gc };
+}
+
+/** The missing-rate check: a 2 x 2 chi-square test with the missing-rate floor. */
+function missingRate(
+  base: ColumnProfile,
+  cur: ColumnProfile,
+  threshold: number,
+): { result: NonNullable<FeatureDrift['missing']>; line: string } | undefined {
+  const bRows = base.count + base.missing;
+  const cRows = cur.count + cur.missing;
+  if (!(bRows > 0 && cRows > 0)) return undefined;
+  const rb = base.missing / bRows;
+  const rc = cur.missing / cRows;
+  const result: NonNullable<FeatureDrift['missing']> = { baseline: rb, current: rc, drifted: false };
+  const pct = (x: number): string => `${formatNumber(100 * x, 3)}%`;
+  const rates = `missing ${pct(rb)} -> ${pct(rc)}`;
+  const pooled = poolRare([base.missing, base.count], [cur.missing, cur.count], DRIFT_DEFAULTS.minExpected);
+  if (pooled.baseline.length < 2)
+    return { result, line: `${rates} (not tested: a cell of the 2 x 2 table expects fewer than 5)` };
+  const t = chiSquareTest([base.missing, base.count], [cur.missing, cur.count]);
+  result.pValue = t.pValue;
+  const big = Math.abs(rc - rb) >= DRIFT_DEFAULTS.missingFloor;
+  result.drifted = t.pValue < threshold && big;
+  return {
+    result,
+    line: `${rates}, p = ${formatNumber(t.pValue)}${result.drifted ? ' (drift)' : ''}`,
+  };
 }
 
 function describeRule(options: DriftOptions, alpha: number, tests: number): string {
@@ -345,14 +519,14 @@ function describeRule(options: DriftOptions, alpha: number, tests: number): stri
     const method = m ?? 'auto';
     if (method === 'auto') {
       return kind === 'numeric'
-        ? `numeric: KS test if the baseline has <= ${DRIFT_DEFAULTS.smallSample} values, else ${dist('psi')} over baseline deciles`
-        : `categorical: chi-square test if the baseline has <= ${DRIFT_DEFAULTS.smallSample} values, else ${dist('js')}`;
+        ? `numeric: KS test (baseline sketch against the current counts in its reference bins) and D >= ${DRIFT_DEFAULTS.ksFloor}`
+        : `categorical: chi-square test (rare categories pooled) and TV >= ${DRIFT_DEFAULTS.tvFloor}`;
     }
-    if (PVALUE_METHODS.has(method)) return `${kind}: ${NAMES[method]} test`;
+    if (TEST_METHODS.has(method)) return `${kind}: ${NAMES[method]} test`;
     return `${kind}: ${dist(method as 'psi' | 'js' | 'wasserstein' | 'linf')}`;
   };
   const correction = tests > 1 ? ` / ${tests} tests (Bonferroni)` : '';
-  return `${side('numeric', options.numeric)}; ${side('categorical', options.categorical)}; tests drift when p < ${formatNumber(alpha)}${correction}`;
+  return `${side('numeric', options.numeric)}; ${side('categorical', options.categorical)}; missing rate: chi-square test and a change >= ${DRIFT_DEFAULTS.missingFloor}; tests drift when p < ${formatNumber(alpha)}${correction}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,8 +583,8 @@ function round6(x: number): number {
 
 function numericHistogram(
   base: ColumnProfile,
-  b: QuantileSketch,
-  c: QuantileSketch,
+  b: Distribution,
+  c: Distribution,
 ): { labels: string[]; baseline: number[]; current: number[] } {
   const q = base.numeric!.quantiles;
   let lo = q.p01;
@@ -431,7 +605,16 @@ function numericHistogram(
   const inner: number[] = [];
   for (let i = 1; i < bins; i++) inner.push(lo + ((hi - lo) * i) / bins);
   const edges = [lo, ...inner, hi];
-  const labels = edges.slice(0, -1).map((e, i) => `${formatNumber(e, 3)}–${formatNumber(edges[i + 1], 3)}`);
+  // The outer bins are open: they hold everything below p01 / above p99.
+  const labels = edges
+    .slice(0, -1)
+    .map((e, i) =>
+      i === 0
+        ? `≤ ${formatNumber(edges[1], 3)}`
+        : i === edges.length - 2
+          ? `> ${formatNumber(e, 3)}`
+          : `${formatNumber(e, 3)}–${formatNumber(edges[i + 1], 3)}`,
+    );
   return { labels, baseline: binShares(b, inner).map(round6), current: binShares(c, inner).map(round6) };
 }
 

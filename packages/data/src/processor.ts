@@ -6,6 +6,7 @@ import { jsonPointerToPath, type ErrorObject, type ValidateFunction } from '@mod
 import {
   accumulatorFromState,
   createAccumulator,
+  type ColumnReference,
   type AccumulatorState,
   type ColumnAccumulator,
   type ColumnProfile,
@@ -39,6 +40,11 @@ export interface ProcessorOptions {
   keepErrors: number;
   /** Where every error is appended (JSON lines); undefined keeps only the first `keepErrors`. */
   errorLog?: string;
+  /**
+   * What each column is counted against (from the baseline): numeric reference edges, categorical
+   * reference levels (see createAccumulator's options).
+   */
+  reference?: ReadonlyMap<string, ColumnReference>;
 }
 
 const FLUSH_AT = 1 << 20;
@@ -100,7 +106,8 @@ export class RecordProcessor {
   accumulator(name: string, type: ValueType = 'string'): ColumnAccumulator {
     let acc = this.accumulators.get(name);
     if (!acc) {
-      acc = createAccumulator(name, kindOf(type));
+      const ref = this.opts.reference?.get(name);
+      acc = createAccumulator(name, kindOf(type), { reference: ref?.edges, levels: ref?.levels });
       this.accumulators.set(name, acc);
       this.order.push(name);
     }

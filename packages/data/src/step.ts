@@ -120,7 +120,7 @@ function annotations(o: ValidateOutcome, max: number, failOn: FailOn): Annotatio
     out.push({
       level: failOn === 'drift' ? 'error' : 'warning',
       title: 'data drift',
-      message: `${f.feature} drifted: ${f.method} ${f.statistic.toPrecision(3)} (threshold ${f.threshold})`,
+      message: `${f.feature} drifted: ${f.reason}`,
     });
   }
   return out;

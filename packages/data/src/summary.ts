@@ -10,30 +10,50 @@ function icon(ok: boolean, warn = false): string {
 }
 
 function driftTable(features: readonly FeatureDrift[]): string {
-  const rows = features.map((f) => [
-    f.feature,
-    f.kind,
-    f.status === 'skipped' ? '–' : f.method,
-    f.status === 'skipped' ? '–' : formatNumber(f.statistic),
-    f.status === 'skipped'
-      ? '–'
-      : f.pValue !== undefined
-        ? `p < ${formatNumber(f.threshold)}`
-        : `≥ ${formatNumber(f.threshold)}`,
-    f.pValue !== undefined ? formatNumber(f.pValue) : '–',
-    `${formatNumber(f.nBaseline)} / ${formatNumber(f.nCurrent)}`,
-    f.status === 'drift' ? '⚠️ drift' : f.status === 'skipped' ? `skipped: ${f.reason}` : 'ok',
-  ]);
+  const rows = features.map((f) => {
+    const measured = f.pValue !== undefined || f.statistic !== 0;
+    const floor = f.effectFloor !== undefined ? ` and effect ≥ ${formatNumber(f.effectFloor)}` : '';
+    return [
+      f.feature,
+      f.kind,
+      f.status === 'ignored' ? '–' : f.method,
+      measured ? formatNumber(f.statistic) : '–',
+      !measured
+        ? '–'
+        : f.pValue !== undefined
+          ? `p < ${formatNumber(f.threshold)}${floor}`
+          : `≥ ${formatNumber(f.threshold)}`,
+      f.pValue !== undefined ? formatNumber(f.pValue) : '–',
+      `${formatNumber(f.nBaseline)} / ${formatNumber(f.nCurrent)}`,
+      `${f.status === 'drift' ? '⚠️ drift' : f.status}: ${f.reason}`,
+    ];
+  });
   return table(
     ['feature', 'type', 'method', 'statistic', 'drift when', 'p-value', 'n (baseline / current)', 'result'],
     rows,
   );
 }
 
+/**
+ * How far a drifted feature is past its drift line, as a ratio comparable across methods (used to
+ * pick the charts): the effect over its floor under the default rule (D and TV are both shares in
+ * [0, 1]), log p over log threshold for a test with an explicit threshold, else statistic over
+ * threshold. A test's raw statistic is not compared with a p-value threshold (different units).
+ */
+function overLine(f: FeatureDrift): number {
+  if (f.effect !== undefined && f.effectFloor !== undefined && f.effectFloor > 0)
+    return f.effect / f.effectFloor;
+  if (f.pValue !== undefined) {
+    const p = Math.max(f.pValue, Number.MIN_VALUE);
+    return f.threshold > 0 && f.threshold < 1 ? Math.log(p) / Math.log(f.threshold) : 0;
+  }
+  return f.threshold > 0 ? f.statistic / f.threshold : 0;
+}
+
 function driftCharts(features: readonly FeatureDrift[]): string[] {
   const drifted = features
     .filter((f) => f.drifted && f.histogram && f.histogram.labels.length > 0)
-    .sort((a, b) => b.statistic / b.threshold - a.statistic / a.threshold)
+    .sort((a, b) => overLine(b) - overLine(a))
     .slice(0, MAX_CHARTS);
   return drifted.map((f) =>
     [
@@ -72,9 +92,10 @@ export function renderSummary(
       ? [
           'drift',
           icon(!(drifted.length && opts.failOn === 'drift'), drifted.length > 0),
-          drifted.length
+          (drifted.length
             ? `${drifted.length} of ${o.drift.checked} features drifted`
-            : `no drift in ${o.drift.checked} features`,
+            : `no drift in ${o.drift.checked} features`) +
+            (o.drift.insufficient.length ? `; insufficient data: ${o.drift.insufficient.join(', ')}` : ''),
         ]
       : ['drift', '➖', 'no baseline given'],
   ];

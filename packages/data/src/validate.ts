@@ -16,7 +16,7 @@ import {
   type StepContext,
   type ValidateFunction,
 } from '@modelship/core';
-import type { DatasetProfile } from '@modelship/stats';
+import { PROFILE_SCHEMA_VERSION, referencesOf, type DatasetProfile } from '@modelship/stats';
 import { checkProfile } from './baseline.js';
 import { schemaColumns, type SchemaColumn } from './columns.js';
 import { computeDrift, type DriftOptions, type DriftReport } from './drift.js';
@@ -194,7 +194,7 @@ async function readAll(
 function buildProfile(proc: RecordProcessor, files: SourceStats[], now: Date): DatasetProfile {
   return {
     kind: 'modelship.profile',
-    schemaVersion: 1,
+    schemaVersion: PROFILE_SCHEMA_VERSION,
     createdAt: now.toISOString(),
     rows: proc.rows,
     sources: files.map((f) => ({ uri: f.uri, sha256: f.sha256, rows: f.rows })),
@@ -248,7 +248,9 @@ async function validateInto(
   },
 ): Promise<ValidateOutcome> {
   const errorLog = join(scratch, 'errors.jsonl');
-  const proc = new RecordProcessor(validate, columns, { keepErrors: opts.keepErrors, errorLog });
+  // Numeric columns are counted exactly into bins cut at the baseline's quantiles (see drift.ts).
+  const reference = baseline ? referencesOf(baseline) : undefined;
+  const proc = new RecordProcessor(validate, columns, { keepErrors: opts.keepErrors, errorLog, reference });
   let files: SourceStats[];
   try {
     files = await readAll(sources, proc, columns, {
@@ -259,6 +261,7 @@ async function validateInto(
         schema: opts.schema.doc,
         schemaWhere: opts.schema.path,
         keepErrors: opts.keepErrors,
+        reference,
         workDir: scratch,
         minBytes: opts.splitMinBytes,
         log: deps.log,

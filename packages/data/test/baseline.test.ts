@@ -3,7 +3,8 @@ import { ConfigError } from '@modelship/core';
 import {
   createAccumulator,
   profileFromAccumulators,
-  QuantileSketch,
+  KllSketch,
+  referenceEdgesOf,
   type DatasetProfile,
 } from '@modelship/stats';
 
@@ -36,7 +37,7 @@ describe('profile JSON', () => {
     const back = checkProfile(JSON.parse(JSON.stringify(p)), 'baseline.json');
     expect(back).toEqual(p);
     const income = back.columns[0]!.numeric!;
-    const sketch = QuantileSketch.fromJSON(income.sketch);
+    const sketch = KllSketch.fromJSON(income.sketch!);
     expect(sketch.count).toBe(2000);
     expect(sketch.quantile(0.5)).toBe(income.quantiles.p50);
     expect(back.columns[1]).toMatchObject({ count: 1960, missing: 40, types: { integer: 1960 } });
@@ -51,7 +52,7 @@ describe('profile JSON', () => {
     };
     const cases: [unknown, RegExp][] = [
       [bad((p) => (p.kind = 'something')), /^kind: must be 'modelship.profile'/],
-      [bad((p) => (p.schemaVersion = 2)), /^schemaVersion: unsupported profile schema version 2/],
+      [bad((p) => (p.schemaVersion = 3)), /^schemaVersion: an unsupported profile version 3/],
       [bad((p) => delete p.columns), /^columns: is required$/],
       [bad((p) => (p.columns = {})), /^columns: must be an array$/],
       [
@@ -63,10 +64,10 @@ describe('profile JSON', () => {
       ],
       [
         bad((p) => {
-          const cols = p.columns as { numeric: { sketch: { pos: { counts: unknown[] } } } }[];
-          cols[0]!.numeric.sketch.pos.counts[0] = -1;
+          const cols = p.columns as { numeric: { sketch: { levels: unknown[][] } } }[];
+          cols[0]!.numeric.sketch.levels[0]![0] = 'x';
         }),
-        /^columns\[0\]\.numeric\.sketch\.pos\.counts\[0\]: must be >= 0/,
+        /^columns\[0\]\.numeric\.sketch\.levels\[0\]\[0\]: must be a finite number/,
       ],
       [
         bad((p) => ((p.columns as Record<string, unknown>[])[2]!.kind = 'text')),
@@ -101,10 +102,32 @@ describe('profile JSON', () => {
         /^columns\[2\]\.categorical\.hll: HyperLogLog registers must decode to 4096 bytes, got 3$/,
       ],
       [
+        bad((p) => ((p.columns as { numeric: { sketch: { k: number } } }[])[0]!.numeric.sketch.k = 4)),
+        /^columns\[0\]\.numeric\.sketch\.k: must be >= 16$/,
+      ],
+      // Internal consistency: counts that contradict each other.
+      [
+        bad((p) => ((p.columns as { numeric: { sketch: { n: number } } }[])[0]!.numeric.sketch.n += 1)),
+        /^columns\[0\]\.numeric\.sketch: sketch items weigh \d+, but n is \d+ .*: the counts contradict each other$/,
+      ],
+      [
         bad(
-          (p) => ((p.columns as { numeric: { sketch: { alpha: number } } }[])[0]!.numeric.sketch.alpha = 1),
+          (p) => ((p.columns as { categorical: { otherCount: number } }[])[2]!.categorical.otherCount += 5),
         ),
-        /^columns\[0\]\.numeric\.sketch\.alpha: must be < 1$/,
+        /^columns\[2\]\.categorical\.otherCount: top \(\d+\) \+ otherCount \(\d+\) is not the \d+ values tallied in types/,
+      ],
+      [
+        bad((p) => ((p.columns as { count: number }[])[0]!.count += 1)),
+        /^columns\[0\]\.types: tally \d+ values, but count is \d+/,
+      ],
+      [
+        bad(
+          (p) =>
+            ((
+              p.columns as { numeric: { histogram: { counts: number[] } } }[]
+            )[0]!.numeric.histogram.counts[0]! += 1),
+        ),
+        /^columns\[0\]\.numeric\.histogram\.counts: sum to \d+, but the sketch holds \d+ values/,
       ],
       [
         bad(
@@ -122,6 +145,10 @@ describe('profile JSON', () => {
         /^kind: must be 'modelship.profile' \(is this a modelship profile\?\), got undefined$/,
       ],
       [null, /^\(profile\): must be an object$/],
+      [
+        bad((p) => (p.schemaVersion = 1)),
+        /^schemaVersion: an older profile version 1 \(this modelship reads version 2\)$/,
+      ],
     ];
     for (const [doc, message] of cases) {
       let err: unknown;
@@ -130,9 +157,70 @@ describe('profile JSON', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(ConfigError);
+      expect([String(message), err]).toEqual([String(message), expect.any(ConfigError)]);
       expect((err as ConfigError).message).toMatch(message);
       expect((err as ConfigError).where).toBe('baseline.json');
+      if (/schemaVersion/.test((err as ConfigError).message))
+        expect((err as ConfigError).hint).toMatch(
+          /modelship validate-data --data <reference data> --schema <schema> --write-profile <path>/,
+        );
     }
+  });
+});
+
+describe('a profile counted into reference bins (a run against a baseline)', () => {
+  function binnedProfile(): DatasetProfile {
+    const base = sampleProfile(5);
+    const rand = mulberry32(6);
+    const reference = referenceEdgesOf(base);
+    const income = createAccumulator('income', 'numeric', { reference: reference.get('income') });
+    for (let i = 0; i < 3000; i++) income.add(Math.exp(10 + 0.5 * normal(rand)));
+    return profileFromAccumulators([income], {
+      rows: 3000,
+      sources: [],
+      createdAt: '2026-11-22T00:00:00.000Z',
+    });
+  }
+
+  it('passes checkProfile with bins and no sketch past 2,047 values', () => {
+    const p = JSON.parse(JSON.stringify(binnedProfile())) as DatasetProfile;
+    const num = checkProfile(p, 'profile.json').columns[0]!.numeric!;
+    expect(num.bins!.counts.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(num.sketch).toBeUndefined();
+  });
+
+  it('rejects bins whose counts contradict each other, naming numeric.bins', () => {
+    const bad = (mutate: (bins: { counts: number[]; sums: number[]; min?: number }) => void): unknown => {
+      const p = JSON.parse(JSON.stringify(binnedProfile())) as {
+        columns: { numeric: { bins: { counts: number[]; sums: number[]; min?: number } } }[];
+      };
+      mutate(p.columns[0]!.numeric.bins);
+      return p;
+    };
+    const cases: [unknown, RegExp][] = [
+      [bad((b) => b.counts.pop()), /^columns\[0\]\.numeric\.bins: .*one more count than edges/],
+      [
+        bad((b) => (b.counts[3] = 0.5)),
+        /^columns\[0\]\.numeric\.bins: bin 3 count 0\.5 is not a whole number/,
+      ],
+      [bad((b) => (b.min = 1e30)), /^columns\[0\]\.numeric\.bins: min 1e\+30/],
+      [
+        bad((b) => {
+          const i = b.counts.findIndex((c) => c > 0);
+          b.sums[i] = -1e30;
+        }),
+        /^columns\[0\]\.numeric\.bins: bin \d+ sum -1e\+30 does not fit/,
+      ],
+    ];
+    cases.forEach(([doc, pattern], i) => {
+      let message = 'did not throw';
+      try {
+        checkProfile(doc, 'profile.json');
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect({ i, message }).toEqual({ i, message: expect.stringMatching(pattern) });
+    });
   });
 });

@@ -1,13 +1,13 @@
 /**
  * Distances between two distributions: on share vectors (PSI, Jensen–Shannon, L-infinity) and on
- * numeric samples or quantile sketches (Wasserstein-1).
+ * numeric samples or KLL sketches (Wasserstein-1).
  *
  * The share-vector functions take two vectors of the same length k (shares or counts per bin or
  * category: each is normalised to sum 1 first; an all-zero vector stays all zeros) and throw a
  * RangeError when the lengths differ.
  */
-import { unionPoints } from './bins.js';
-import type { QuantileSketch } from './sketch.js';
+import type { Distribution } from './distribution.js';
+import { ReferenceBins } from './reference-bins.js';
 import { checkSameLength, normalise } from './vectors.js';
 
 /** Default lower clamp of the shares in {@link psi}. */
@@ -95,24 +95,46 @@ export function wassersteinFromSamples(a: readonly number[], b: readonly number[
 }
 
 /**
- * Wasserstein-1 distance of two sketches: the integral of |F1 - F2| over their CDFs, which are linear
- * between bucket edges (and the observed extremes). In the units of the values; NaN when either
- * sketch is empty.
+ * Wasserstein-1 distance of two one-column summaries: the integral of |F1 - F2| of their CDFs, each
+ * taken as point masses: a KLL sketch's items with their weights, and reference bins' counts at the
+ * mean of the values in each bin ({@link ReferenceBins.atoms}). Exact while both sides are exact
+ * sketches, or bins holding one distinct value each; a compacted sketch adds at most
+ * e x (max - min), with e its rank error as a share of n; a bin holding several values adds at most
+ * its share times its width. In the units of the values; NaN when either side is empty.
  */
-export function wassersteinFromSketches(a: QuantileSketch, b: QuantileSketch): number {
+export function wassersteinFromSketches(a: Distribution, b: Distribution): number {
   if (a.count === 0 || b.count === 0) return NaN;
-  const pts = unionPoints(a, b, [a.min, a.max, b.min, b.max]);
+  const x = stepCdf(a);
+  const y = stepCdf(b);
+  // Walk both step functions; between consecutive jump points both CDFs are constant.
+  let i = 0;
+  let j = 0;
+  let fa = 0;
+  let fb = 0;
+  let prev = Math.min(x.values[0]!, y.values[0]!);
   let w = 0;
-  let x0 = pts[0]!;
-  let d0 = a.cdf(x0) - b.cdf(x0);
-  for (let k = 1; k < pts.length; k++) {
-    const x1 = pts[k]!;
-    const d1 = a.cdf(x1) - b.cdf(x1);
-    const h = x1 - x0;
-    if (d0 * d1 >= 0) w += ((Math.abs(d0) + Math.abs(d1)) / 2) * h;
-    else w += ((d0 * d0 + d1 * d1) / (2 * (Math.abs(d0) + Math.abs(d1)))) * h;
-    x0 = x1;
-    d0 = d1;
+  while (i < x.values.length || j < y.values.length) {
+    const v =
+      j >= y.values.length || (i < x.values.length && x.values[i]! <= y.values[j]!)
+        ? x.values[i]!
+        : y.values[j]!;
+    w += Math.abs(fa - fb) * (v - prev);
+    while (i < x.values.length && x.values[i]! <= v) fa = x.cum[i++]!;
+    while (j < y.values.length && y.values[j]! <= v) fb = y.cum[j++]!;
+    prev = v;
   }
   return w;
+}
+
+/** A summary as a step CDF: ascending jump points and the CDF (a share) from each on. */
+function stepCdf(d: Distribution): { values: Float64Array; cum: Float64Array } {
+  if (d instanceof ReferenceBins) {
+    const { values, weights } = d.atoms();
+    const cum = new Float64Array(values.length);
+    let c = 0;
+    for (let k = 0; k < values.length; k++) cum[k] = (c += weights[k]!) / d.count;
+    return { values, cum };
+  }
+  const values = d.points();
+  return { values, cum: values.map((v) => d.cdf(v)) };
 }

@@ -4,11 +4,20 @@
  * and distances between distributions. Which statistic to apply and what counts as drift is the
  * callers' policy (see computeDrift in the data package).
  */
-export * from './sketch.js';
+export * from './kll.js';
+export * from './reference-bins.js';
+export type { Distribution } from './distribution.js';
 export * from './hll.js';
 export * from './profile.js';
 export { lnGamma, gammaQ, kolmogorovSurvival } from './special.js';
-export { chiSquarePValue, chiSquareTest, ksPValue, ksFromSamples, ksFromSketches } from './tests.js';
+export {
+  chiSquarePValue,
+  chiSquareTest,
+  KS_SKETCH_DELTA,
+  ksPValue,
+  ksFromSamples,
+  ksFromSketches,
+} from './tests.js';
 export {
   PSI_EPSILON,
   psi,
@@ -17,7 +26,7 @@ export {
   wassersteinFromSamples,
   wassersteinFromSketches,
 } from './distances.js';
-export { decileEdges, binShares } from './bins.js';
+export { decileEdges, binShares, comparisonPoints } from './bins.js';
 export { sum } from './vectors.js';
 export { erfc, normalCdf, normalQuantile } from './special.js';
 export {

@@ -1,9 +1,9 @@
 /**
  * Two-sample hypothesis tests: Pearson's chi-square test of homogeneity and the Kolmogorov–Smirnov
- * test, on samples or on quantile sketches (scipy.stats names in the docs of each function).
+ * test, on samples or on KLL sketches (scipy.stats names in the docs of each function).
  */
-import { unionPoints } from './bins.js';
-import type { QuantileSketch } from './sketch.js';
+import { comparisonPoints } from './bins.js';
+import type { Distribution } from './distribution.js';
 import { gammaQ, kolmogorovSurvival } from './special.js';
 import { checkSameLength, sum } from './vectors.js';
 
@@ -90,14 +90,34 @@ export function ksFromSamples(
   return { statistic: d, pValue: ksPValue(d, n, m) };
 }
 
+/** Failure probability of the rank-error allowance of {@link ksFromSketches}, over all points compared. */
+export const KS_SKETCH_DELTA = 1e-3;
+
 /**
- * KS statistic of two sketches (their CDFs compared at every bucket edge of either, where both are
- * exact when the sketches have the same alpha) and its p-value from {@link ksPValue} with the
- * sketches' counts. An empty sketch gives D = 0 and p = 1.
+ * KS statistic of two one-column summaries: D = sup |F_a - F_b| over the points where both CDFs are
+ * known ({@link comparisonPoints}). Two KLL sketches: every value either holds (both CDFs step
+ * there), so this is the exact two-sample statistic while both are exact. A binned side (reference
+ * bins): its edges, where its CDF is exact; D is then the statistic of the grouped data, at most the
+ * exact one (a conservative test), short of it by at most the largest share one bin holds.
+ *
+ * A compacted sketch misstates each CDF value by at most its rank-error bound (`rankError`) / n. The
+ * `allowance` is the sum of both sides' bounds at failure probability `delta` split over the points
+ * compared (a union bound), so with probability >= 1 - delta the statistic of the two samples at
+ * those points is >= D - allowance. The p-value is {@link ksPValue} of max(0, D - allowance): the test
+ * never rejects on sketch error alone. An empty side gives D = 0 and p = 1.
+ *
+ * @returns statistic D in [0, 1], allowance (a share, 0 when both sides are exact), p-value.
  */
-export function ksFromSketches(a: QuantileSketch, b: QuantileSketch): { statistic: number; pValue: number } {
-  if (a.count === 0 || b.count === 0) return { statistic: 0, pValue: 1 };
+export function ksFromSketches(
+  a: Distribution,
+  b: Distribution,
+  delta: number = KS_SKETCH_DELTA,
+): { statistic: number; allowance: number; pValue: number } {
+  if (a.count === 0 || b.count === 0) return { statistic: 0, allowance: 0, pValue: 1 };
+  const pts = comparisonPoints(a, b);
   let d = 0;
-  for (const x of unionPoints(a, b)) d = Math.max(d, Math.abs(a.cdf(x) - b.cdf(x)));
-  return { statistic: d, pValue: ksPValue(d, a.count, b.count) };
+  for (const x of pts) d = Math.max(d, Math.abs(a.cdf(x) - b.cdf(x)));
+  const perPoint = delta / Math.max(1, pts.length);
+  const allowance = a.rankError(perPoint) / a.count + b.rankError(perPoint) / b.count;
+  return { statistic: d, allowance, pValue: ksPValue(Math.max(0, d - allowance), a.count, b.count) };
 }

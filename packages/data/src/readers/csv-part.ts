@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { ConfigError } from '@modelship/core/errors';
 import type { JsonSchema } from '@modelship/core/schema';
 import { schemaColumns, type SchemaColumn } from '../columns.js';
+import type { ColumnReference } from '@modelship/stats';
 import { RecordProcessor, type ProcessorSnapshot } from '../processor.js';
 import { compileRecordSchema } from '../record-schema.js';
 import { readCsv, type CsvEnd } from './csv.js';
@@ -23,6 +24,8 @@ export interface PartBase {
   keepErrors: number;
   maxRecordLength: number;
   errorLog: string;
+  /** Reference edges of numeric columns (see ProcessorOptions). */
+  reference?: ReadonlyMap<string, ColumnReference>;
 }
 
 export interface PartJob extends PartBase {
@@ -45,13 +48,14 @@ export type PartResult =
  * one-thread answer by construction.
  */
 export function partProcessor(
-  job: Pick<PartBase, 'file' | 'schema' | 'schemaWhere' | 'keepErrors' | 'errorLog'>,
+  job: Pick<PartBase, 'file' | 'schema' | 'schemaWhere' | 'keepErrors' | 'errorLog' | 'reference'>,
 ): { proc: RecordProcessor; columns: SchemaColumn[] } {
   const columns = schemaColumns(job.schema);
   const validate = compileRecordSchema(job.schema, job.schemaWhere);
   const proc = new RecordProcessor(validate, columns, {
     keepErrors: job.keepErrors,
     errorLog: job.errorLog,
+    reference: job.reference,
   });
   proc.file = job.file;
   return { proc, columns };

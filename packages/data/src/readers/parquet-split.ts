@@ -20,6 +20,7 @@ export type ParquetSplitOptions = Pick<
   | 'schema'
   | 'schemaWhere'
   | 'keepErrors'
+  | 'reference'
   | 'maxRecordLength'
   | 'workDir'
   | 'minBytes'
@@ -80,6 +81,7 @@ export async function readParquetSplit(
     end: total,
     schema: opts.schema,
     schemaWhere: opts.schemaWhere,
+    reference: opts.reference,
     keepErrors: opts.keepErrors,
     maxRecordLength: opts.maxRecordLength,
     errorLog,

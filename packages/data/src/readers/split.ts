@@ -9,6 +9,7 @@
 // the answer is always the one-thread answer. The worker runs its own entry of the build
 // (csv-worker.ts, declared in the step's definition), which loads only the shared chunks it needs.
 import { createReadStream } from 'node:fs';
+import type { ColumnReference } from '@modelship/stats';
 import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,6 +32,8 @@ export interface SplitOptions {
   schemaWhere: string;
   keepErrors: number;
   maxRecordLength: number;
+  /** Reference edges of numeric columns, for both halves (see ProcessorOptions). */
+  reference?: ReadonlyMap<string, ColumnReference>;
   /** Where the halves' error logs go. */
   workDir: string;
   /** Files smaller than this are read on one thread. */
@@ -185,6 +188,7 @@ export async function readCsvSplit(
     firstLine: 1,
     schema: opts.schema,
     schemaWhere: opts.schemaWhere,
+    reference: opts.reference,
     keepErrors: opts.keepErrors,
     maxRecordLength: opts.maxRecordLength,
     errorLog: logs[1],

@@ -81,6 +81,7 @@ describe('modelship.yml', () => {
       'data',
       'train',
       'gate',
+      'evaluate',
     ]);
     const twin = { ...STEPS[1]!, name: 'twin', config: { key: 'train', schema: {} } } as AnyStep;
     expect(() => composeConfigSchema([...STEPS, twin])).toThrow(

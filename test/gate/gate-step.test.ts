@@ -8,6 +8,7 @@ import type { AnyStep, GitHubRun } from '@modelship/core';
 import type { EvaluationSection } from '@modelship/gate';
 import { predictionRows, startGitHubStandIn, toCsv, type GitHubStandIn } from '../lib/gate.js';
 import { configErrorLine, runStep, tempDir } from '../lib/step.js';
+import { modelArchive } from '../../packages/gate/test/helpers.js';
 
 const step = findStep('evaluate-gate') as AnyStep;
 
@@ -105,6 +106,73 @@ describe('evaluate-gate step', () => {
     );
     expect(run.result.summary).toContain('Change checks (max-regression, min-improvement) were not applied');
     expect(run.result.outputs.champion).toBe('');
+  });
+
+  it('evaluation runs: the candidate (from the manifest) and a champion model.tar.gz scored by one script, paired', async () => {
+    const cwd = workspace(`model: churn
+evaluate:
+  entrypoint: [node, score.mjs]
+  test: test.csv
+gate:
+  resamples: 300
+  checks:
+    - { metric: accuracy, min: 0.6, max-regression: 0.02 }
+    - { metric: roc_auc, min-improvement: 0.05, test: delong }
+`);
+    // 400 rows: x in [0, 1), label 1 when x >= 0.5 except every 5th row; the candidate scores x,
+    // the champion a noisier 0.5 + (x - 0.5) * 0.3 + jitter.
+    const rows = Array.from({ length: 400 }, (_, i) => {
+      const x = ((i * 37) % 400) / 400;
+      const label = (x >= 0.5 ? 1 : 0) ^ (i % 5 === 0 ? 1 : 0);
+      return `${i},${x},${label}`;
+    });
+    writeFileSync(join(cwd, 'test.csv'), ['id,x,label', ...rows].join('\n') + '\n');
+    writeFileSync(
+      join(cwd, 'score.mjs'),
+      `import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const { MODELSHIP_MODEL_DIR: model, MODELSHIP_TEST_DIR: test, MODELSHIP_OUTPUT_DIR: out } = process.env;
+const { noise } = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+const rows = readFileSync(join(test, readdirSync(test).find((f) => f.endsWith('.csv'))), 'utf8').trim().split('\\n').slice(1);
+const lines = rows.map((r) => { const [id, x, label] = r.split(',');
+  const s = noise ? Math.min(1, Math.max(0, 0.5 + (Number(x) - 0.5) * 0.3 + noise * Math.sin(Number(id) * 12.9898))) : Number(x);
+  return [id, label, s.toFixed(4), s >= 0.5 ? 1 : 0].join(','); });
+writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lines].join('\\n') + '\\n');
+`,
+    );
+    const candidate = await modelArchive(cwd, 'cand/model.tar.gz', { 'model.json': '{"noise": 0}' });
+    await modelArchive(cwd, 'champ/model.tar.gz', { 'model.json': '{"noise": 0.2}' });
+    const at = '2026-11-22T09:00:00.000Z';
+    writeFileSync(
+      join(cwd, 'manifest.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: 'modelship.manifest',
+        createdAt: at,
+        updatedAt: at,
+        history: [],
+        training: { backend: 'local', jobName: 'churn-job', status: 'Completed', modelArtifact: candidate },
+      }),
+    );
+    const run = await runStep(step, { baseline: 'champ/model.tar.gz', manifest: 'manifest.json' }, { cwd });
+    const v = run.manifest().evaluation as EvaluationSection;
+    expect(v.mode).toBe('predictions');
+    expect(run.result.ok).toBe(true);
+    const byCondition = Object.fromEntries(v.checks.map((c) => [`${c.metric}/${c.condition}`, c]));
+    expect(byCondition['accuracy/min']).toMatchObject({ status: 'pass', n: 400 });
+    // Both models were scored on the same 400 rows: the change checks have intervals.
+    expect(byCondition['accuracy/max-regression']).toMatchObject({ status: 'pass', n: 400 });
+    expect(byCondition['roc_auc/min-improvement']).toMatchObject({ status: 'pass', test: 'delong' });
+    expect(byCondition['roc_auc/min-improvement']!.interval!.low).toBeGreaterThan(0.05);
+    expect(run.log.lines.join('\n')).toMatch(/local evaluation job churn-eval-candidate-/);
+    expect(run.log.lines.join('\n')).toMatch(/local evaluation job churn-eval-champion-/);
+  });
+
+  it('a champion model.tar.gz without an evaluate block is one line with a hint', async () => {
+    const cwd = workspace('gate: { metric: roc_auc, min: 0.8 }\n');
+    expect(await configErrorLine(runStep(step, { baseline: 'champ/model.tar.gz' }, { cwd }))).toBe(
+      "input 'baseline': is a model artefact: scoring it needs an evaluation run, and modelship.yml has no evaluate block",
+    );
   });
 
   it("metrics only: the manifest's training metrics against a champion metrics file, point values", async () => {

@@ -8,6 +8,7 @@ import {
   type JsonSchema,
   type LoadedConfig,
 } from '@modelship/core';
+import { isAbsolute, relative } from 'node:path';
 import { EVALUATE_CONFIG_SCHEMA } from './evaluate-config.js';
 
 /** Metrics the gate computes from predictions (the same code for candidate and champion). */
@@ -71,6 +72,8 @@ export interface ColumnsConfig {
 export interface GateConfig extends Partial<CheckConfig> {
   checks?: CheckConfig[];
   columns?: ColumnsConfig;
+  /** Where `modelship run` takes the champion from (the step's `baseline` input). */
+  baseline?: string;
 }
 
 const { nonEmpty, percent } = SCHEMA_FRAGMENTS;
@@ -164,6 +167,11 @@ export const GATE_CONFIG_SCHEMA: JsonSchema = {
     ...CHECK_ONLY_PROPERTIES,
     ...SHARED_PROPERTIES,
     checks: { type: 'array', minItems: 1, items: CHECK_SCHEMA },
+    baseline: {
+      ...nonEmpty,
+      description:
+        "The champion for modelship run (the step's baseline input): registry, none, a metrics or predictions file, or the champion's model.tar.gz (scored by the evaluate block).",
+    },
     columns: {
       type: 'object',
       additionalProperties: false,
@@ -370,6 +378,16 @@ export const gateStep = defineStep<GateInputs, GateOutput>({
     { key: 'evaluate', schema: EVALUATE_CONFIG_SCHEMA },
   ],
   manifest: { key: 'evaluation', schema: EVALUATION_SECTION_SCHEMA },
-  fromConfig: (config) => (gateConfig(config) ? {} : undefined),
+  fromConfig: (config, cwd) => {
+    const gate = gateConfig(config);
+    if (!gate) return undefined;
+    const b = gate.baseline;
+    const none: Record<string, string> = {};
+    if (!b) return none;
+    // A file is relative to the config; registry, none and s3:// URIs are taken as they are.
+    if (b === 'registry' || b === 'none' || b.startsWith('s3://')) return { baseline: b };
+    const rel = relative(cwd, config.resolvePath(b));
+    return { baseline: rel.startsWith('..') || isAbsolute(rel) ? config.resolvePath(b) : rel || '.' };
+  },
   load: async () => (await import('./step.js')).createGateImpl(),
 });

@@ -161,14 +161,22 @@ describe('baseline', () => {
     expect(await resolveBaseline('m.json', cwd)).toMatchObject({ kind: 'metrics', values: { auc: 0.8 } });
     expect(await resolveBaseline('sm.json', cwd)).toMatchObject({ kind: 'metrics', values: { auc: 0.7 } });
     expect(await resolveBaseline('champ.csv', cwd)).toEqual({ kind: 'predictions', path: 'champ.csv' });
+    // A model artefact: scored by the evaluate block's script (the step refuses it without one).
+    expect(await resolveBaseline('champ/model.tar.gz', cwd)).toEqual({
+      kind: 'model',
+      uri: 'champ/model.tar.gz',
+    });
+    expect(await resolveBaseline('s3://b/m/model.tar.gz', cwd)).toEqual({
+      kind: 'model',
+      uri: 's3://b/m/model.tar.gz',
+    });
   });
 
   it.each([
     [
-      'model.tar.gz',
-      "input 'baseline': is a model artefact: scoring it needs an evaluation run, which this release does not do",
+      's3://b/champ.json',
+      "input 'baseline': a champion metrics or predictions file on S3 is not read by this release",
     ],
-    ['s3://b/champ.json', "input 'baseline': a champion on S3 is not read by this release"],
     ['missing.json', 'missing.json: champion metrics file not found'],
     ['bad.json', 'bad.json: metric \'auc\' is not a number ("high")'],
   ])('refuses %s in one line', async (input, expected) => {

@@ -123,9 +123,12 @@ describe('modelship CLI (committed bundle)', () => {
     copyFileSync(join(ws, 'churn.schema.json'), join(ws, 'churn.schema.json'));
     copyFileSync(join(ws, 'baseline.json'), join(ws, 'baseline-profile.json'));
     copyFileSync(join(process.cwd(), 'examples/churn/train.mjs'), join(ws, 'train.mjs'));
+    copyFileSync(join(process.cwd(), 'examples/churn/evaluate.mjs'), join(ws, 'evaluate.mjs'));
     const r = cli(['run', '--manifest', '.modelship/run.json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
+    // The gate ran after train on the evaluation run's predictions (value checks: no champion yet).
+    expect(out['evaluate-gate']).toMatchObject({ passed: 'true', verdict: 'pass', champion: '' });
     expect(out['validate-data']).toMatchObject({ passed: 'true', rows: '500' });
     expect(out['validate-data'].drifted).toContain('monthly_charges');
     expect(out.train).toMatchObject({
@@ -133,11 +136,15 @@ describe('modelship CLI (committed bundle)', () => {
       'model-sha256': expect.stringMatching(/^[a-f0-9]{64}$/),
     });
     expect(JSON.parse(out.train.metrics).auc).toBeGreaterThan(0.7);
-    expect(r.stderr).toContain('main job: passed (validate-data, train)');
+    expect(r.stderr).toContain('main job: passed (validate-data, train, evaluate-gate)');
     expect(r.stderr).toContain('monthly_charges: baseline vs current');
     const manifest = JSON.parse(readFileSync(join(ws, '.modelship/run.json'), 'utf8'));
     expect(manifest.source).toEqual({ system: 'local' });
-    expect(manifest.history.map((h: { step: string }) => h.step)).toEqual(['validate-data', 'train']);
+    expect(manifest.history.map((h: { step: string }) => h.step)).toEqual([
+      'validate-data',
+      'train',
+      'evaluate-gate',
+    ]);
     expect(manifest.training.channels.train).toContain('data/train.csv');
   });
 

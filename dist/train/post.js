@@ -1,3 +1,3 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as t}from"../chunks/chunk-Q5QT4CSY.js";import"../chunks/chunk-PZNYKVIV.js";import"../chunks/chunk-FUE2ZBST.js";import"../chunks/chunk-4XKQD6E5.js";import"../chunks/chunk-WAW6VQG6.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");
+import{b as t}from"../chunks/chunk-NSHQIKR3.js";import"../chunks/chunk-7I3SBQNE.js";import"../chunks/chunk-X4OWQKN3.js";import"../chunks/chunk-WRZ6APDF.js";import"../chunks/chunk-ZGKWGT4Z.js";import"../chunks/chunk-AQJDJ7QE.js";import"../chunks/chunk-HHFB23GK.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await t("train","post");

@@ -28,7 +28,8 @@ describe('modelship.yml', () => {
     ],
     ['modle: churn\n', 'modelship.yml: modle: is not a known field'],
     // A block no shipped step declares is refused like any unknown key.
-    ['gate:\n  - {metric: auc}\n', 'modelship.yml: gate: is not a known field'],
+    ['deploy:\n  - {weight: 10}\n', 'modelship.yml: deploy: is not a known field'],
+    ['gate:\n  checks: [{min: 0.8}]\n', 'modelship.yml: gate.checks[0].metric: is required'],
     ['train:\n  max-runtime-minutes: "sixty"\n', 'modelship.yml: train.max-runtime-minutes: must be integer'],
     [
       'data:\n  drift:\n    features:\n      income: {method: magic}\n',
@@ -79,6 +80,8 @@ describe('modelship.yml', () => {
       'region',
       'data',
       'train',
+      'gate',
+      'evaluate',
     ]);
     const twin = { ...STEPS[1]!, name: 'twin', config: { key: 'train', schema: {} } } as AnyStep;
     expect(() => composeConfigSchema([...STEPS, twin])).toThrow(
@@ -86,5 +89,30 @@ describe('modelship.yml', () => {
     );
     const core = { ...STEPS[1]!, name: 'bad', config: { key: 'region', schema: {} } } as AnyStep;
     expect(() => composeConfigSchema([core])).toThrow("step bad: config block 'region' is a core key");
+  });
+
+  it('lets one step declare several blocks, each key still claimed once', () => {
+    const two = {
+      ...STEPS[1]!,
+      name: 'two',
+      config: [
+        { key: 'alpha', schema: {} },
+        { key: 'beta', schema: {} },
+      ],
+    } as AnyStep;
+    const keys = Object.keys((composeConfigSchema([two]) as { properties: object }).properties);
+    expect(keys.slice(-2)).toEqual(['alpha', 'beta']);
+    const clash = { ...two, name: 'clash', config: [{ key: 'beta', schema: {} }] } as AnyStep;
+    expect(() => composeConfigSchema([two, clash])).toThrow(
+      "steps two and clash both declare the config block 'beta'",
+    );
+    const twice = {
+      ...two,
+      config: [
+        { key: 'alpha', schema: {} },
+        { key: 'alpha', schema: {} },
+      ],
+    } as AnyStep;
+    expect(() => composeConfigSchema([twice])).toThrow("step two declares the config block 'alpha' twice");
   });
 });

@@ -14,6 +14,7 @@ import {
   MemoryLogger,
   MemoryState,
   type AnyStep,
+  type GitHubRun,
   type HostBindings,
   type Manifest,
   type StepContext,
@@ -33,6 +34,7 @@ export interface RunOptions {
   state?: MemoryState;
   now?: () => Date;
   log?: MemoryLogger;
+  github?: GitHubRun;
 }
 
 export interface StepRun {
@@ -58,6 +60,7 @@ function bindings(cwd: string, opts: RunOptions, log: MemoryLogger, state: Memor
     debug: false,
     state,
     now: opts.now,
+    github: opts.github,
   };
 }
 

@@ -4,9 +4,12 @@
 import type { AnyStep } from '@modelship/core';
 import { validateDataStep } from '@modelship/data/definition';
 import { trainStep } from '@modelship/train/definition';
+import { gateStep } from '@modelship/gate/definition';
 
 /** Every step, in pipeline order (the order `modelship run` runs them). */
-export const STEPS: readonly AnyStep[] = [validateDataStep, trainStep].map((s) => s as unknown as AnyStep);
+export const STEPS: readonly AnyStep[] = [validateDataStep, trainStep, gateStep].map(
+  (s) => s as unknown as AnyStep,
+);
 
 /** The step of that name, or undefined. */
 export function findStep(name: string): AnyStep | undefined {

@@ -5,6 +5,7 @@ import { findStep, STEPS } from '@modelship/catalog';
 import {
   ConfigError,
   executeStep,
+  githubRunFromEnv,
   loadConfig,
   MemoryState,
   runHosted,
@@ -79,6 +80,8 @@ async function runOne(
     signal,
     debug: args.debug,
     state: new MemoryState(),
+    // The CLI may run inside a workflow (`npx modelship …` in a run: step): the same GitHub run.
+    github: githubRunFromEnv(process.env),
     inputLabel: (n) => `--${n}`,
   });
   if (!args.quiet) {

@@ -59,6 +59,10 @@ function mermaidAsText(block: string[]): string[] {
   const bars = (grab(/^\s*bar \[(.*)\]/) ?? '').split(',').map(Number);
   const line = (grab(/^\s*line \[(.*)\]/) ?? '').split(',').map(Number);
   const title = grab(/title "(.*)"/) ?? '';
+  // The text chart draws one bar series beside one line of non-negative values (shares of rows);
+  // another chart (negative values, several series) is left out: its caption carries the numbers.
+  const series = block.filter((l) => /^\s*(bar|line) \[/.test(l)).length;
+  if (series !== 2 || [...bars, ...line].some((v) => !(v >= 0))) return [];
   const max = Math.max(...bars, ...line, 1e-9);
   const w = Math.max(...labels.map(width), 4);
   const bar = (v: number): string => '█'.repeat(Math.round((v / max) * 30));

@@ -10,6 +10,7 @@ export * from './config.js';
 export { composeConfigSchema, CORE_CONFIG_PROPERTIES, SCHEMA_FRAGMENTS } from './config-schema.js';
 export * from './manifest.js';
 export * from './provenance.js';
+export * from './github-event.js';
 export * from './run.js';
 export * from './host.js';
 export * from './markdown.js';

@@ -1,5 +1,6 @@
 import { loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
+import type { GitHubRun } from './github-event.js';
 import type { Logger } from './logger.js';
 import { ManifestStore } from './manifest.js';
 import { provenanceFromEnv } from './provenance.js';
@@ -27,6 +28,8 @@ export interface HostBindings {
   debug: boolean;
   state: StepState;
   now?: () => Date;
+  /** The GitHub run the host is part of (from the runner's environment), if any. */
+  github?: GitHubRun;
   /** How an input is spelled to the user in errors: `input 'data'` or `--data`. */
   inputLabel?: (name: string) => string;
 }
@@ -83,6 +86,7 @@ export async function prepareStep(
     manifest,
     state: hb.state,
   };
+  if (hb.github) ctx.github = hb.github;
   hb.log.debug(
     `config: ${config.path ?? '(embedded defaults)'}; backend: ${backend}; manifest: ${inputs.manifest}`,
   );

@@ -1,6 +1,7 @@
 import type { Logger } from './logger.js';
 import type { LoadedConfig } from './config.js';
 import type { ManifestStore } from './manifest.js';
+import type { GitHubRun } from './github-event.js';
 import type { JsonSchema } from './schema.js';
 
 /** The JSON-Schema description of one input. Names are kebab-case; values arrive as strings. */
@@ -83,6 +84,8 @@ export interface StepContext {
   backend: 'local' | 'sagemaker';
   manifest: ManifestStore;
   state: StepState;
+  /** The GitHub run (repository, event, pull request) when the host runs inside one. */
+  github?: GitHubRun;
 }
 
 /** What a step does, kept apart from its declaration so hosts load it only when the step runs. */
@@ -126,8 +129,12 @@ export interface StepDefinition<I = Record<string, unknown>, O extends string = 
   inputs: Record<string, InputSpec>;
   required?: readonly string[];
   outputs: Record<O, string>;
-  /** The step's block of `modelship.yml`, composed into the published config schema. */
-  config?: ConfigBlock;
+  /**
+   * The step's block of `modelship.yml`, composed into the published config schema; a list when
+   * the step reads more than one block (evaluate-gate: `gate` and `evaluate`). Each key is claimed
+   * once across all steps.
+   */
+  config?: ConfigBlock | readonly ConfigBlock[];
   /** The step's section of the manifest, composed into the published manifest schema. */
   manifest?: ManifestSection;
   /**
@@ -170,16 +177,31 @@ export function declaredParts(
   const out: Record<string, JsonSchema> = {};
   const owner = new Map<string, string>();
   for (const step of steps) {
-    const declared = step[part];
-    if (!declared) continue;
-    const { key, schema } = declared;
-    if (reserved.includes(key)) throw new Error(`step ${step.name}: ${noun} '${key}' is a core key`);
-    const other = owner.get(key);
-    if (other) throw new Error(`steps ${other} and ${step.name} both declare the ${noun} '${key}'`);
-    owner.set(key, step.name);
-    out[key] = schema;
+    const declared: ConfigBlock | readonly ConfigBlock[] | undefined = step[part];
+    for (const { key, schema } of blocksOf(declared)) {
+      if (reserved.includes(key)) throw new Error(`step ${step.name}: ${noun} '${key}' is a core key`);
+      const other = owner.get(key);
+      if (other)
+        throw new Error(
+          other === step.name
+            ? `step ${step.name} declares the ${noun} '${key}' twice`
+            : `steps ${other} and ${step.name} both declare the ${noun} '${key}'`,
+        );
+      owner.set(key, step.name);
+      out[key] = schema;
+    }
   }
   return out;
+}
+
+/** A step's config blocks as a list (none, one, or several). */
+export function blocksOf(declared: ConfigBlock | readonly ConfigBlock[] | undefined): readonly ConfigBlock[] {
+  if (!declared) return [];
+  return isBlockList(declared) ? declared : [declared];
+}
+
+function isBlockList(d: ConfigBlock | readonly ConfigBlock[]): d is readonly ConfigBlock[] {
+  return Array.isArray(d);
 }
 
 /** Load a step's implementation, checking that it matches its declaration. */

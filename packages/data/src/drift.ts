@@ -497,6 +497,7 @@ function missingRate(
   const rb = base.missing / bRows;
   const rc = cur.missing / cRows;
   const result: NonNullable<FeatureDrift['missing']> = { baseline: rb, current: rc, drifted: false };
+  if (base.missing === 0 && cur.missing === 0) return { result, line: 'no missing values' };
   const pct = (x: number): string => `${formatNumber(100 * x, 3)}%`;
   const rates = `missing ${pct(rb)} -> ${pct(rc)}`;
   const pooled = poolRare([base.missing, base.count], [cur.missing, cur.count], DRIFT_DEFAULTS.minExpected);

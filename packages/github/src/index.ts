@@ -6,6 +6,7 @@ import {
   ConfigError,
   executePost,
   executeStep,
+  githubRunFromEnv,
   runHosted,
   type AnyStep,
   type Annotation,
@@ -94,6 +95,7 @@ function bindings(signal: AbortSignal): HostBindings {
     signal,
     debug: isDebug(),
     state: actionsState,
+    github: githubRunFromEnv(process.env),
   };
 }
 

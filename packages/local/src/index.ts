@@ -8,3 +8,12 @@ export {
   type Ended,
   type ProcessSpec,
 } from './process-tree.js';
+export {
+  extractArchive,
+  fileSha256,
+  listFiles,
+  packDir,
+  SOURCE_EXCLUDES,
+  treeDigest,
+  type PackResult,
+} from './archive.js';

@@ -28,3 +28,21 @@ export {
 } from './distances.js';
 export { decileEdges, binShares, comparisonPoints } from './bins.js';
 export { sum } from './vectors.js';
+export { erfc, normalCdf, normalQuantile } from './special.js';
+export {
+  CLASSIFICATION_METRICS,
+  REGRESSION_METRICS,
+  HIGHER_IS_BETTER,
+  checkColumns,
+  computeMetric,
+  isClassificationMetric,
+  type ClassificationMetric,
+  type RegressionMetric,
+  type MetricName,
+  type PredictionColumns,
+} from './metrics.js';
+export { checkConfidence, type IntervalResult } from './interval.js';
+export { pairedBootstrap, type PairedBootstrapOptions, type BootstrapResult } from './paired.js';
+export { mcnemar, newcombeInterval, wilsonInterval } from './mcnemar.js';
+export { delong, placements, type Placements } from './delong.js';
+export { Xoshiro128, binomial, multinomial, randomSeed } from './random.js';

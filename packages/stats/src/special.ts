@@ -95,3 +95,69 @@ export function kolmogorovSurvival(x: number): number {
   }
   return Math.min(1, Math.max(0, 2 * s));
 }
+
+/**
+ * Complementary error function erfc(x) (scipy.special.erfc): Q(1/2, x²) with {@link gammaQ} for
+ * x >= 0, and 2 - erfc(-x) below.
+ */
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 0) return 2 - erfc(-x);
+  return gammaQ(0.5, x * x);
+}
+
+/** Standard normal CDF Φ(x) (scipy.special.ndtr). */
+export function normalCdf(x: number): number {
+  return 0.5 * erfc(-x / Math.SQRT2);
+}
+
+const ACKLAM_A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+];
+const ACKLAM_B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+];
+const ACKLAM_C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+];
+const ACKLAM_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+
+/**
+ * Standard normal quantile Φ⁻¹(p) (scipy.special.ndtri): Acklam's rational approximation
+ * (relative error 1.2e-9) refined by one Halley step on {@link normalCdf}. -∞ at 0, ∞ at 1, NaN
+ * outside [0, 1].
+ */
+export function normalQuantile(p: number): number {
+  if (!(p >= 0 && p <= 1)) return NaN;
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  const [a0, a1, a2, a3, a4, a5] = ACKLAM_A as [number, number, number, number, number, number];
+  const [b0, b1, b2, b3, b4] = ACKLAM_B as [number, number, number, number, number];
+  const [c0, c1, c2, c3, c4, c5] = ACKLAM_C as [number, number, number, number, number, number];
+  const [d0, d1, d2, d3] = ACKLAM_D as [number, number, number, number];
+  const plow = 0.02425;
+  let x: number;
+  if (p < plow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x =
+      (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
+      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+  } else if (p <= 1 - plow) {
+    const q = p - 0.5;
+    const r = q * q;
+    x =
+      ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
+      (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log1p(-p));
+    x =
+      -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
+      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+  }
+  // One Halley step; the tail uses the upper CDF to keep relative accuracy.
+  const e = x < 0 ? normalCdf(x) - p : 1 - p - normalCdf(-x);
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
+  return x - u / (1 + (x * u) / 2);
+}

@@ -10,8 +10,16 @@ import {
   type S3Client,
 } from '@modelship/aws';
 import { atomicWrite, ConfigError, type Logger } from '@modelship/core';
-import { alive, runProcessTree, stopTree, treeAlive, type Ended, type EndReason } from '@modelship/local';
-import { listFiles, packDir } from './archive.js';
+import {
+  alive,
+  listFiles,
+  packDir,
+  runProcessTree,
+  stopTree,
+  treeAlive,
+  type Ended,
+  type EndReason,
+} from '@modelship/local';
 import {
   TERMINAL,
   type JobRef,

@@ -7,7 +7,7 @@ import {
   type StepContext,
   type Provenance,
 } from '@modelship/core';
-import { SOURCE_EXCLUDES, treeDigest } from './archive.js';
+import { SOURCE_EXCLUDES, treeDigest } from '@modelship/local';
 import { trainConfig, type TrainConfig } from './definition.js';
 import { parseHyperparameterInput, type HyperParameters } from './hyperparameters.js';
 import { compileMetrics, type MetricDefinition } from './metrics.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uploadS3File, type S3Client } from '@modelship/aws';
 import { ConfigError, type Logger } from '@modelship/core';
-import { packDir, SOURCE_EXCLUDES, type PackResult } from './archive.js';
+import { packDir, SOURCE_EXCLUDES, type PackResult } from '@modelship/local';
 
 /**
  * Script mode: pack the source directory into `sourcedir.tar.gz` and upload it to `uri`, where the

@@ -168,6 +168,50 @@ writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lin
     expect(run.log.lines.join('\n')).toMatch(/local evaluation job churn-eval-champion-/);
   });
 
+  it('from a trial: a gate that judged nothing (every condition insufficient) fails, and says so', async () => {
+    const cwd = workspace(
+      'gate: { metric: roc_auc, min: 0.5, min-samples: 1000 }\n',
+      predictionRows({ n: 40, candidate: 0.3, champion: 0.1 }),
+    );
+    const run = await runStep(step, { predictions: 'preds.csv', baseline: 'none' }, { cwd });
+    expect(run.result.ok).toBe(false);
+    expect(run.result.headline).toMatch(
+      /^failed: no condition could be judged \(1 insufficient; no champion\)/,
+    );
+  });
+
+  it('from a trial: a champion model.tar.gz beside candidate predictions, and a reversed direction, are refused', async () => {
+    const cwd = workspace();
+    expect(
+      await configErrorLine(runStep(step, { predictions: 'preds.csv', baseline: 'x.tar.gz' }, { cwd })),
+    ).toMatch(/^input 'baseline': is a model artefact, but the candidate comes as predictions/);
+    writeFileSync(
+      join(cwd, 'modelship.yml'),
+      'gate: { metric: roc_auc, max-regression: 0.01, direction: lower }\n',
+    );
+    expect(
+      await configErrorLine(runStep(step, { predictions: 'preds.csv', baseline: 'none' }, { cwd })),
+    ).toBe('modelship.yml: gate.direction: roc_auc is better higher, not lower');
+  });
+
+  it('model-quality statistics: closed-form standard errors (binomial for accuracy, DeLong for AUC)', async () => {
+    const cwd = workspace();
+    const run = await runStep(step, { predictions: 'preds.csv' }, { cwd });
+    const q = JSON.parse(readFileSync(join(cwd, '.modelship/evaluate-gate/model-quality.json'), 'utf8')) as {
+      dataset: { item_count: number };
+      binary_classification_metrics: Record<string, { value: number; standard_deviation: number }>;
+    };
+    expect(run.result.ok).toBe(true);
+    const n = q.dataset.item_count;
+    const acc = q.binary_classification_metrics.accuracy!;
+    expect(acc.standard_deviation).toBeCloseTo(Math.sqrt((acc.value * (1 - acc.value)) / n), 12);
+    for (const m of ['precision', 'recall', 'f1', 'auc']) {
+      const sd = q.binary_classification_metrics[m]!.standard_deviation;
+      expect(sd).toBeGreaterThan(0);
+      expect(sd).toBeLessThan(0.1);
+    }
+  });
+
   it('a champion model.tar.gz without an evaluate block is one line with a hint', async () => {
     const cwd = workspace('gate: { metric: roc_auc, min: 0.8 }\n');
     expect(await configErrorLine(runStep(step, { baseline: 'champ/model.tar.gz' }, { cwd }))).toBe(

@@ -195,6 +195,14 @@ export function normaliseGate(
     if (check.min !== undefined && check.max !== undefined && check.min > check.max)
       throw new ConfigError(`min (${check.min}) is above max (${check.max}): no value can pass`, where);
     const change = check.maxRegression !== undefined || check.minImprovement !== undefined;
+    if (known && c.direction !== undefined) {
+      const natural = HIGHER_IS_BETTER.has(known) ? 'higher' : 'lower';
+      // A reversed direction would let a worse model pass its change checks.
+      if (c.direction !== natural)
+        throw new ConfigError(`${known} is better ${natural}, not ${c.direction}`, `${where}.direction`, {
+          hint: 'leave direction out for a metric modelship knows',
+        });
+    }
     if (change && !check.direction)
       throw new ConfigError(
         `'${check.metric}' is not a metric modelship knows, so its direction must be given (higher or lower)`,

@@ -92,6 +92,14 @@ async function gather(
     registry: 'there is no champion: baseline is registry, and this release has no registry champion lookup',
     none: 'there is no champion (baseline: none)',
   };
+  if (inputs.predictions && baseline.kind === 'model')
+    throw new ConfigError(
+      'is a model artefact, but the candidate comes as predictions: pairing needs the champion scored on the same rows',
+      `input 'baseline'`,
+      {
+        hint: "give the champion's predictions (a file, or champion columns) or metrics, or leave predictions out and let the evaluate block score both models",
+      },
+    );
   if (inputs.predictions) {
     if (inputs.metrics)
       ctx.log.warn('the metrics input is not used: the metrics are computed from the predictions');
@@ -199,6 +207,14 @@ async function gather(
   };
 }
 
+/**
+ * The gate passes when no condition blocks it and at least one was judged: a run in which every
+ * condition was insufficient judged nothing, and is never a pass.
+ */
+function gatePasses(results: readonly CheckResult[]): boolean {
+  return !results.some(blocks) && results.some((r) => r.status === 'pass');
+}
+
 function headlineOf(
   results: readonly CheckResult[],
   checks: number,
@@ -213,8 +229,11 @@ function headlineOf(
     const more = failing.length > 4 ? `, and ${failing.length - 4} more` : '';
     return `failed ${failing.length} of ${results.length} conditions (${vs}): ${names.join(', ')}${more}`;
   }
+  const judged = results.filter((r) => r.status === 'pass').length;
+  if (judged === 0)
+    return `failed: no condition could be judged (${insufficient.length} insufficient; ${vs})`;
   const parts = [
-    `passed ${results.length} condition${results.length === 1 ? '' : 's'} of ${checks} check${checks === 1 ? '' : 's'} (${vs})`,
+    `passed ${judged} condition${judged === 1 ? '' : 's'} of ${checks} check${checks === 1 ? '' : 's'} (${vs})`,
   ];
   if (insufficient.length > 0) parts.push(`${insufficient.length} insufficient`);
   if (notes.some((n) => n.startsWith('Change checks'))) parts.push('change checks not applied');
@@ -275,7 +294,7 @@ async function runGate(inputs: GateInputs & CommonInputs, ctx: StepContext): Pro
   const { checks, columns } = normaliseGate(gate, configName(ctx));
   const g = await gather(inputs, ctx, checks, columns);
   const { results, notes } = judge(checks, g.evidence);
-  const passed = !results.some(blocks);
+  const passed = gatePasses(results);
   const headline = headlineOf(results, checks.length, notes, g.evidence.champion);
   const training = ctx.manifest.get<{ jobName?: string; modelSha256?: string }>('training');
   const outDir = join(dirname(resolve(ctx.cwd, inputs.manifest)), 'evaluate-gate');
@@ -404,7 +423,7 @@ async function replay(inputs: GateInputs, ctx: StepContext): Promise<StepResult<
     };
   }
   const { results, notes } = judge(checks, evidence);
-  const passed = !results.some(blocks);
+  const passed = gatePasses(results);
   const same = passed === recorded.passed;
   const differing = results.filter((r, i) => {
     const old = recorded.checks[i];

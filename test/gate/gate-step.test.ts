@@ -194,6 +194,16 @@ writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lin
     ).toBe('modelship.yml: gate.direction: roc_auc is better higher, not lower');
   });
 
+  it('from a trial: an unknown metric names the config file given, not modelship.yml', async () => {
+    const cwd = workspace();
+    writeFileSync(join(cwd, 'bad.yml'), 'gate: { metric: roc_acu, min: 0.5 }\n');
+    expect(
+      await configErrorLine(
+        runStep(step, { predictions: 'preds.csv', baseline: 'none', config: 'bad.yml' }, { cwd }),
+      ),
+    ).toMatch(/^bad\.yml: gate\.metric: 'roc_acu' is not a metric computed from predictions/);
+  });
+
   it('model-quality statistics: closed-form standard errors (binomial for accuracy, DeLong for AUC)', async () => {
     const cwd = workspace();
     const run = await runStep(step, { predictions: 'preds.csv' }, { cwd });

@@ -38,6 +38,8 @@ export interface Check {
   threshold: number;
   /** Where the check is written, for errors: `gate.checks[1]` or `gate`. */
   field: string;
+  /** The config file the check was written in, for errors. */
+  file: string;
 }
 
 export type Columns = Required<ColumnsConfig>;
@@ -185,6 +187,7 @@ export function normaliseGate(
       seed: c.seed ?? gate.seed ?? DEFAULTS.seed,
       threshold: c.threshold ?? gate.threshold ?? DEFAULTS.threshold,
       field,
+      file,
     };
     const where = `${file}: ${field}`;
     if ([check.min, check.max, check.maxRegression, check.minImprovement].every((v) => v === undefined))

@@ -211,7 +211,7 @@ function judgeOnRows(
   if (!m)
     throw new ConfigError(
       `'${check.metric}' is not a metric computed from predictions (one of accuracy, precision, recall, f1, roc_auc, pr_auc, log_loss, brier, rmse, mae, mape, r2)`,
-      `modelship.yml: ${check.field}.metric`,
+      `${check.file}: ${check.field}.metric`,
     );
   const p = ev.paired;
   const label = rows ? Float64Array.from(rows, (i) => p.label[i]!) : p.label;

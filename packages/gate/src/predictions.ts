@@ -162,7 +162,19 @@ function numbers(table: Table, name: string, binary: string | undefined): Float6
 
 function side(table: Table, score: string, prediction: string, binary: boolean): Side | undefined {
   const s: Side = {};
-  if (column(table, score) >= 0) s.score = numbers(table, score, undefined);
+  if (column(table, score) >= 0) {
+    s.score = numbers(table, score, undefined);
+    if (binary) {
+      // A classifier's score is the probability of class 1: found here, the error names the line.
+      const i = s.score.findIndex((v) => v < 0 || v > 1);
+      if (i >= 0)
+        throw new ConfigError(
+          `column '${score}' is ${s.score[i]}, not a probability in [0, 1]`,
+          `${table.path}:${table.lines[i]}`,
+          { hint: `${score} holds P(class 1); map logits or margins through a sigmoid first` },
+        );
+    }
+  }
   if (column(table, prediction) >= 0)
     s.prediction = numbers(
       table,

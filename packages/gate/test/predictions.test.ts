@@ -128,6 +128,13 @@ describe('predictions', () => {
       undefined,
       'c.jsonl:2: is not valid JSON',
     ],
+    [
+      'a score outside [0, 1] (from a trial: the line, not a row index)',
+      { 'c.csv': 'label,score\n1,0.4\n0,1.7\n' },
+      'c.csv',
+      undefined,
+      "c.csv:3: column 'score' is 1.7, not a probability in [0, 1]",
+    ],
     ['a missing file', {}, 'nope.csv', undefined, 'nope.csv: predictions file not found'],
     ['an empty file', { 'c.csv': '' }, 'c.csv', undefined, 'c.csv: predictions file is empty'],
   ])('refuses %s in one line naming the file', async (_what, files, path, champion, expected) => {

@@ -142,3 +142,6 @@ export function resourceName(
     throw new Error(`could not derive a valid ${opts.what ?? 'resource'} name from '${base}'`);
   return name;
 }
+
+/** Tags every SageMaker job modelship creates must carry (the cost guardrail of train and evaluation). */
+export const REQUIRED_TAGS = ['project', 'owner', 'environment'] as const;

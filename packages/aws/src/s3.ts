@@ -1,4 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -124,6 +127,32 @@ export async function openS3Object(
   } catch (err) {
     throw s3Error(err, uri, 'get');
   }
+}
+
+/**
+ * Download every object under an s3:// prefix (or the one object a full key names) into `dest`,
+ * keeping the key paths below the prefix's folder.
+ *
+ * @returns the number of files written.
+ * @throws ConfigError at `uri` when nothing is under it; S3 errors mapped by {@link s3Error}.
+ */
+export async function downloadS3Prefix(
+  client: S3Client,
+  uri: string,
+  dest: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const { key: prefix } = parseS3Uri(uri);
+  const base = prefix.endsWith('/') || prefix === '' ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
+  let n = 0;
+  for await (const o of listS3Objects(client, uri, signal)) {
+    const file = join(dest, o.key.slice(base.length));
+    await mkdir(dirname(file), { recursive: true });
+    await pipeline(await openS3Object(client, o.uri, { signal }), createWriteStream(file));
+    n++;
+  }
+  if (n === 0) throw new ConfigError('no objects under this S3 prefix', uri);
+  return n;
 }
 
 export interface PutOptions {

@@ -8,7 +8,7 @@ import {
   type GateConfig,
   type GateTest,
 } from './definition.js';
-import type { MetricName } from '@modelship/stats';
+import { HIGHER_IS_BETTER, isClassificationMetric, type MetricName } from '@modelship/stats';
 
 /** A threshold on the difference: absolute, or a percentage of the champion's value. */
 export interface Bound {
@@ -74,26 +74,6 @@ const ALIASES: Record<string, MetricName> = {
   'f1-score': 'f1',
 };
 
-const HIGHER_IS_BETTER = new Set<MetricName>([
-  'accuracy',
-  'precision',
-  'recall',
-  'f1',
-  'roc_auc',
-  'pr_auc',
-  'r2',
-]);
-const CLASSIFICATION = new Set<MetricName>([
-  'accuracy',
-  'precision',
-  'recall',
-  'f1',
-  'roc_auc',
-  'pr_auc',
-  'log_loss',
-  'brier',
-]);
-
 /** The metric modelship computes under this name, if any. */
 export function knownMetric(name: string): MetricName | undefined {
   const n = name.toLowerCase();
@@ -102,7 +82,7 @@ export function knownMetric(name: string): MetricName | undefined {
 }
 
 export function isClassification(m: MetricName): boolean {
-  return CLASSIFICATION.has(m);
+  return isClassificationMetric(m);
 }
 
 /** Names a metric may have in a metrics file: as written, its canonical name, its aliases. */
@@ -170,7 +150,7 @@ export function normaliseGate(
       name: c.name ?? c.metric,
       metric: c.metric,
       known,
-      direction: c.direction ?? (known ? (HIGHER_IS_BETTER.has(known) ? 'higher' : 'lower') : undefined),
+      direction: c.direction ?? (known ? (HIGHER_IS_BETTER[known] ? 'higher' : 'lower') : undefined),
       min: c.min,
       max: c.max,
       maxRegression: bound(c['max-regression'], `${field}.max-regression`, file),
@@ -199,7 +179,7 @@ export function normaliseGate(
       throw new ConfigError(`min (${check.min}) is above max (${check.max}): no value can pass`, where);
     const change = check.maxRegression !== undefined || check.minImprovement !== undefined;
     if (known && c.direction !== undefined) {
-      const natural = HIGHER_IS_BETTER.has(known) ? 'higher' : 'lower';
+      const natural = HIGHER_IS_BETTER[known] ? 'higher' : 'lower';
       // A reversed direction would let a worse model pass its change checks.
       if (c.direction !== natural)
         throw new ConfigError(`${known} is better ${natural}, not ${c.direction}`, `${where}.direction`, {

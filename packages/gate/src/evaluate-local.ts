@@ -1,23 +1,28 @@
 import { createWriteStream } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, stat, symlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import {
   createS3Client,
+  downloadS3Prefix,
   isS3Uri,
   LineTail,
-  listS3Objects,
   openS3Object,
-  parseS3Uri,
   type S3Client,
 } from '@modelship/aws';
 import { atomicWrite, ConfigError, fileError, type StepContext } from '@modelship/core';
-import { alive, extractArchive, fileSha256, runProcessTree, type Ended } from '@modelship/local';
+import {
+  alive,
+  extractArchive,
+  fileSha256,
+  interpreterOf,
+  runProcessTree,
+  type Ended,
+} from '@modelship/local';
 import {
   evaluationEnv,
   findPredictions,
-  interpreterOf,
   type EvaluationDeps,
   type EvaluationPaths,
   type EvaluationPlan,
@@ -79,21 +84,6 @@ async function linkOrCopy(src: string, dest: string): Promise<void> {
     if (code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP') throw err;
     await cp(src, dest, { recursive: true });
   }
-}
-
-/** Download every object under an s3:// prefix (or the one object) into `dest`, keeping key paths. */
-async function downloadPrefix(s3: S3Client, uri: string, dest: string, signal: AbortSignal): Promise<number> {
-  const { key: prefix } = parseS3Uri(uri);
-  const base = prefix.endsWith('/') || prefix === '' ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
-  let n = 0;
-  for await (const o of listS3Objects(s3, uri, signal)) {
-    const file = join(dest, o.key.slice(base.length));
-    await mkdir(dirname(file), { recursive: true });
-    await pipeline(await openS3Object(s3, o.uri, { signal }), createWriteStream(file));
-    n++;
-  }
-  if (n === 0) throw new ConfigError('no objects under this S3 prefix', uri);
-  return n;
 }
 
 export class LocalEvaluation {
@@ -171,7 +161,7 @@ export class LocalEvaluation {
       );
     }
     if (isS3Uri(plan.test)) {
-      await downloadPrefix(this.client(), plan.test, paths.test, deps.signal);
+      await downloadS3Prefix(this.client(), plan.test, paths.test, deps.signal);
       return;
     }
     let info;

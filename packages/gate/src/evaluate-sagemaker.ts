@@ -37,11 +37,10 @@ import {
   type Snapshot,
 } from '@modelship/aws';
 import { ConfigError, type StepContext } from '@modelship/core';
-import { fileSha256, packDir, SOURCE_EXCLUDES } from '@modelship/local';
+import { fileSha256, interpreterOf, packDir, SOURCE_EXCLUDES } from '@modelship/local';
 import {
   evaluationEnv,
   findPredictions,
-  interpreterOf,
   PREDICTION_FILES,
   PROCESSING_PATHS,
   REQUEST_TAG,

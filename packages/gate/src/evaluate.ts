@@ -1,7 +1,7 @@
 import { open, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isS3Uri, requestDigest, resourceName, type Sleep } from '@modelship/aws';
+import { isS3Uri, REQUIRED_TAGS, requestDigest, resourceName, type Sleep } from '@modelship/aws';
 import {
   ConfigError,
   fileError,
@@ -9,7 +9,7 @@ import {
   type Provenance,
   type StepContext,
 } from '@modelship/core';
-import { fileSha256, SOURCE_EXCLUDES, treeDigest } from '@modelship/local';
+import { fileSha256, interpreterOf, SOURCE_EXCLUDES, treeDigest } from '@modelship/local';
 import { evaluateDefaults, type EvaluateConfig, type EvaluateDefaults } from './evaluate-config.js';
 
 /**
@@ -67,9 +67,6 @@ export function evaluationEnv(
 
 /** The file names a script may write into its output directory (exactly one of them). */
 export const PREDICTION_FILES = ['predictions.csv', 'predictions.jsonl'] as const;
-
-/** Tags every SageMaker job must carry (cost guardrail; the same as train's). */
-export const REQUIRED_TAGS = ['project', 'owner', 'environment'] as const;
 
 /** The tag holding the sha256 of the run's request: how a re-run knows its job. */
 export const REQUEST_TAG = 'modelship:request-sha256';
@@ -190,19 +187,6 @@ function configName(ctx: EvaluationOptions['ctx']): string {
   if (!p) return 'modelship.yml';
   const rel = relative(ctx.cwd, p);
   return rel && !rel.startsWith('..') ? rel.split(sep).join('/') : p;
-}
-
-const INTERPRETERS: Record<string, string> = {
-  py: 'python3',
-  mjs: 'node',
-  js: 'node',
-  cjs: 'node',
-  sh: 'bash',
-};
-
-/** The interpreter of a script-mode program by its extension (undefined: run it as it is). */
-export function interpreterOf(program: string): string | undefined {
-  return INTERPRETERS[program.split('.').pop() ?? ''];
 }
 
 function fail(configName: string, field: string, message: string, hint?: string): never {

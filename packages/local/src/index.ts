@@ -4,6 +4,7 @@ export {
   killTree,
   stopTree,
   runProcessTree,
+  interpreterOf,
   type EndReason,
   type Ended,
   type ProcessSpec,

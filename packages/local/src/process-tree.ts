@@ -158,3 +158,19 @@ export function runProcessTree(spec: ProcessSpec): Promise<Ended> {
     });
   });
 }
+
+const INTERPRETERS: Record<string, string> = {
+  py: 'python3',
+  mjs: 'node',
+  js: 'node',
+  cjs: 'node',
+  sh: 'bash',
+};
+
+/**
+ * The interpreter that runs a script-mode program, by its extension (`.py` python3, `.mjs` / `.js` /
+ * `.cjs` node, `.sh` bash); undefined for any other, which is run as it is.
+ */
+export function interpreterOf(program: string): string | undefined {
+  return INTERPRETERS[program.split('.').pop() ?? ''];
+}

@@ -19,13 +19,6 @@ export type {
 } from './backend.js';
 export { LocalBackend } from './local.js';
 export { SageMakerBackend, outcomeFromDescription } from './sagemaker.js';
-export {
-  resolvePlan,
-  checkPlan,
-  trainingJobName,
-  REQUIRED_TAGS,
-  type TrainPlan,
-  type TrainingRequest,
-} from './plan.js';
+export { resolvePlan, checkPlan, trainingJobName, type TrainPlan, type TrainingRequest } from './plan.js';
 export { buildTrainingRequest, requestHyperparameters, sourceUri } from './request.js';
 export { estimateCost, ON_DEMAND_USD_PER_HOUR, PRICE_TABLE_DATE, SPOT_SAVING } from './pricing.js';

@@ -1,10 +1,8 @@
-import { createWriteStream } from 'node:fs';
 import { cp, mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { isS3Uri, listS3Objects, openS3Object, parseS3Uri, type S3Client } from '@modelship/aws';
-import { ConfigError, fileError } from '@modelship/core';
+import { basename, join } from 'node:path';
+import { downloadS3Prefix, isS3Uri, type S3Client } from '@modelship/aws';
+import { fileError } from '@modelship/core';
 import {
   decodeHyperparameters,
   encodeHyperparameters,
@@ -173,26 +171,6 @@ async function linkLocal(uri: string, dest: string, where: string): Promise<void
   for (const entry of await readdir(uri)) await linkOrCopy(join(uri, entry), join(dest, entry));
 }
 
-/** Download every object under an s3:// prefix, keeping the key paths below the prefix. */
-async function downloadPrefix(
-  s3: S3Client,
-  uri: string,
-  dest: string,
-  signal?: AbortSignal,
-): Promise<number> {
-  const { key: prefix } = parseS3Uri(uri);
-  const base = prefix.endsWith('/') || prefix === '' ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
-  let n = 0;
-  for await (const o of listS3Objects(s3, uri, signal)) {
-    const file = join(dest, o.key.slice(base.length));
-    await mkdir(dirname(file), { recursive: true });
-    await pipeline(await openS3Object(s3, o.uri, { signal }), createWriteStream(file));
-    n++;
-  }
-  if (n === 0) throw new ConfigError('no objects under this S3 prefix', uri);
-  return n;
-}
-
 /** Put every channel's data under input/data/<channel>: linked from disk, downloaded from S3. */
 export async function stageChannels(
   plan: TrainPlan,
@@ -209,7 +187,7 @@ export async function stageChannels(
       const taken = new Set<string>();
       for (const f of files) await linkOrCopy(f, join(dest, uniqueName(f, taken)));
     } else if (isS3Uri(uri)) {
-      await downloadPrefix(await s3(), uri, dest, signal);
+      await downloadS3Prefix(await s3(), uri, dest, signal);
     } else {
       await linkLocal(uri, dest, where);
     }

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { isS3Uri, requestDigest, resourceName } from '@modelship/aws';
+import { isS3Uri, REQUIRED_TAGS, requestDigest, resourceName } from '@modelship/aws';
 import {
   ConfigError,
   fileError,
@@ -7,7 +7,7 @@ import {
   type StepContext,
   type Provenance,
 } from '@modelship/core';
-import { SOURCE_EXCLUDES, treeDigest } from '@modelship/local';
+import { interpreterOf, SOURCE_EXCLUDES, treeDigest } from '@modelship/local';
 import { trainConfig, type TrainConfig } from './definition.js';
 import { parseHyperparameterInput, type HyperParameters } from './hyperparameters.js';
 import { compileMetrics, type MetricDefinition } from './metrics.js';
@@ -51,9 +51,6 @@ export interface TrainingRequest {
   /** Script mode: the program and the sha256 of the source tree (see `treeDigest`). */
   source?: { program: string; sha256?: string };
 }
-
-/** Tags every SageMaker job must carry (cost guardrail). */
-export const REQUIRED_TAGS = ['project', 'owner', 'environment'] as const;
 
 /** Everything a backend needs, resolved from config, inputs and the manifest. */
 export interface TrainPlan {
@@ -206,19 +203,10 @@ function scriptMode(train: TrainConfig, ctx: StepContext, name: string): TrainPl
   );
 }
 
-const INTERPRETERS: Record<string, string> = {
-  py: 'python3',
-  mjs: 'node',
-  js: 'node',
-  cjs: 'node',
-  sh: 'bash',
-};
-
 /** Without an entrypoint, the local backend runs the script-mode program with its usual interpreter. */
 function defaultEntrypoint(script: TrainPlan['script']): string[] | undefined {
   if (!script) return undefined;
-  const ext = script.program.split('.').pop() ?? '';
-  const interpreter = INTERPRETERS[ext];
+  const interpreter = interpreterOf(script.program);
   return interpreter ? [interpreter, resolve(script.dir, script.program)] : undefined;
 }
 

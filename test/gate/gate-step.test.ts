@@ -202,6 +202,15 @@ writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lin
         runStep(step, { predictions: 'preds.csv', baseline: 'none', config: 'bad.yml' }, { cwd }),
       ),
     ).toMatch(/^bad\.yml: gate\.metric: 'roc_acu' is not a metric computed from predictions/);
+    writeFileSync(
+      join(cwd, 'bad.yml'),
+      'gate: { metric: roc_auc, min: 0.5, slices: [{ column: nosuch }] }\n',
+    );
+    expect(
+      await configErrorLine(
+        runStep(step, { predictions: 'preds.csv', baseline: 'none', config: 'bad.yml' }, { cwd }),
+      ),
+    ).toMatch(/^bad\.yml: gate\.slices\[0\]\.column: 'nosuch' is not a column of preds\.csv/);
   });
 
   it('model-quality statistics: closed-form standard errors (binomial for accuracy, DeLong for AUC)', async () => {

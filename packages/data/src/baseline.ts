@@ -281,7 +281,13 @@ function inconsistency(col: ColumnProfile): [string, string] | undefined {
   const cat = col.categorical;
   if (cat) {
     let listed = 0;
-    for (const [, c] of cat.top) listed += c;
+    const levels = new Set<string>();
+    for (const [level, c] of cat.top) {
+      if (levels.has(level)) return ['categorical.top', `lists '${level}' twice`];
+      if (!Number.isInteger(c)) return ['categorical.top', `'${level}' has ${c} values, not a whole number`];
+      levels.add(level);
+      listed += c;
+    }
     const values =
       (col.types.string ?? 0) + (col.types.boolean ?? 0) + (col.types.integer ?? 0) + (col.types.number ?? 0);
     if (listed + cat.otherCount !== values)

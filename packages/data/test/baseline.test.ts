@@ -51,6 +51,13 @@ describe('profile JSON', () => {
       return p;
     };
     const cases: [unknown, RegExp][] = [
+      [
+        bad((p) => {
+          const top = (p.columns as { categorical?: { top: [string, number][] } }[])[2]!.categorical!.top;
+          top[1]![0] = top[0]![0];
+        }),
+        /^columns\[2\]\.categorical\.top: lists '.*' twice/,
+      ],
       [bad((p) => (p.kind = 'something')), /^kind: must be 'modelship.profile'/],
       [bad((p) => (p.schemaVersion = 3)), /^schemaVersion: an unsupported profile version 3/],
       [bad((p) => delete p.columns), /^columns: is required$/],

@@ -125,6 +125,8 @@ function numberOf(v: Cell): number | undefined {
   if (t === '') return undefined;
   if (/^true$/i.test(t)) return 1;
   if (/^false$/i.test(t)) return 0;
+  // Decimal numbers only: Number() would also take 0x1F, 0b1 and 0o7.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
   const n = Number(t);
   return Number.isFinite(n) ? n : undefined;
 }
@@ -329,7 +331,7 @@ export async function readPredictions(path: string, opts: ReadOptions): Promise<
     if (j < 0)
       throw new ConfigError(
         `'${s.column}' is not a column of ${cand.path} (columns: ${cand.columns.join(', ')})`,
-        `modelship.yml: ${s.field}`,
+        s.field,
       );
     slices.set(
       s.column,

@@ -46,7 +46,7 @@ function sliceColumns(checks: readonly Check[]): { column: string; field: string
   checks.forEach((c) =>
     c.slices.forEach((s, i) => {
       if (!out.has(s.column))
-        out.set(s.column, `${c.field === 'gate' ? 'gate' : c.field}.slices[${i}].column`);
+        out.set(s.column, `${c.file}: ${c.field === 'gate' ? 'gate' : c.field}.slices[${i}].column`);
     }),
   );
   return [...out].map(([column, field]) => ({ column, field }));

@@ -135,6 +135,13 @@ describe('predictions', () => {
       undefined,
       "c.csv:3: column 'score' is 1.7, not a probability in [0, 1]",
     ],
+    [
+      'a JavaScript number literal (from a trial: decimal numbers only)',
+      { 'c.csv': 'label,score\n1,0.4\n0,0x0\n' },
+      'c.csv',
+      undefined,
+      'c.csv:3: column \'score\' is not a number ("0x0")',
+    ],
     ['a missing file', {}, 'nope.csv', undefined, 'nope.csv: predictions file not found'],
     ['an empty file', { 'c.csv': '' }, 'c.csv', undefined, 'c.csv: predictions file is empty'],
   ])('refuses %s in one line naming the file', async (_what, files, path, champion, expected) => {

@@ -293,7 +293,8 @@ class NumericAccumulator implements ColumnAccumulator {
   /** Move to the power-of-two scale that covers a (and the current scale): mean and m2 follow. */
   private rescale(a: number): void {
     const next = 2 ** Math.min(1023, Math.ceil(Math.log2(a)));
-    const to = next >= a ? next : 2 * next;
+    // 2^1023 is the largest power of two: values up to Number.MAX_VALUE are then at most 2 in units of it.
+    const to = next >= a || next === 2 ** 1023 ? next : 2 * next;
     if (this.scale > 0) {
       const f = this.scale / to;
       this.mean *= f;

@@ -3,7 +3,9 @@
  * Paired bootstrap (2,000 resamples) of mean-type metrics and of roc_auc (fewer resamples, scaled),
  * DeLong's test, beside a Python peer (bench/gate_peer.py) on the same data: scipy.stats.bootstrap
  * (paired=True, percentile, batch=5) with fewer resamples, scaled to 2,000, and a NumPy fast DeLong.
- * Prints wall seconds (and this process's CPU seconds: the machine may be shared).
+ * Our bootstrap runs on worker threads (the committed bundle's worker, as the actions run it; its
+ * interval is checked equal to the one-thread run's, which is printed too). Prints wall seconds
+ * (and this process's CPU seconds, workers included: the machine may be shared).
  *
  *   npm run bench:gate [-- --rows 1000000 --peer-resamples 20]   (BENCH_PYTHON overrides the Python)
  */
@@ -11,7 +13,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { availableParallelism } from 'node:os';
 import { delong, pairedBootstrap, type MetricName } from '@modelship/stats';
+import { parallelBootstrap } from '../packages/gate/src/bootstrap-parallel.js';
 import { mulberry32, normal } from '../packages/stats/test/prng.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -53,23 +57,32 @@ for (const [name, a] of Object.entries({
 }))
   writeFileSync(join(OUT, `${name}.f64`), new Uint8Array(a.buffer));
 
-function time<T>(run: () => T): { wall: number; cpu: number; value: T } {
+// The worker threads run the committed bundle's worker (npm run bundle), as the actions do.
+const WORKER = join(ROOT, 'dist', 'workers', 'bootstrap-worker.js');
+const THREADS = availableParallelism();
+
+async function time<T>(run: () => T | Promise<T>): Promise<{ wall: number; cpu: number; value: T }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const value = run();
+  const value = await run();
   const c = process.cpuUsage(c0);
   return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, value };
 }
 
-const boot = (name: MetricName, resamples: number) => {
+const boot = (name: MetricName, resamples: number, threads = 1) => {
   const reg = name === 'mae' || name === 'rmse' || name === 'r2' || name === 'mape';
   const cand = reg ? { label: regLabel, prediction: regA } : { label, score: scoreA };
   const champ = reg ? { label: regLabel, prediction: regB } : { label, score: scoreB };
-  return time(() => pairedBootstrap(name, cand, champ, { resamples, seed: 1 }));
+  const opts = { resamples, seed: 1 };
+  return time(() =>
+    threads === 1
+      ? pairedBootstrap(name, cand, champ, opts)
+      : parallelBootstrap(name, cand, champ, opts, { script: WORKER, threads }),
+  );
 };
 
 console.log(`evaluate-gate statistics on ${N.toLocaleString('en')} rows`);
-const rows: { task: string; ours: number; cpu: number; peer?: number; note?: string }[] = [];
+const rows: { task: string; ours: number; cpu: number; one?: number; peer?: number; note?: string }[] = [];
 const peer = spawnSync(PYTHON, [join(ROOT, 'bench', 'gate_peer.py'), OUT, String(PEER_RESAMPLES)], {
   encoding: 'utf8',
 });
@@ -78,33 +91,39 @@ if (!py) console.log(`(python peer failed: ${peer.stderr.slice(-500)})`);
 const scale = RESAMPLES / PEER_RESAMPLES;
 
 for (const name of ['accuracy', 'f1', 'brier', 'log_loss', 'mae', 'rmse', 'r2'] as const) {
-  const t = boot(name, RESAMPLES);
+  const one = await boot(name, RESAMPLES);
+  const t = await boot(name, RESAMPLES, THREADS);
+  if (t.value.low !== one.value.low || t.value.high !== one.value.high)
+    throw new Error(`${name}: the ${THREADS}-thread interval differs from the one-thread interval`);
   const key = `bootstrap_${name}`;
   rows.push({
     task: `bootstrap ${name} ×${RESAMPLES} (BCa)`,
     ours: t.wall,
+    one: one.wall,
     cpu: t.cpu,
     ...(py?.[key] !== undefined ? { peer: py[key]! * scale } : {}),
   });
 }
-const auc = boot('roc_auc', AUC_RESAMPLES);
+const auc = await boot('roc_auc', AUC_RESAMPLES);
 rows.push({
   task: `bootstrap roc_auc ×${AUC_RESAMPLES}, scaled to ×${RESAMPLES}`,
   ours: (auc.wall * RESAMPLES) / AUC_RESAMPLES,
   cpu: (auc.cpu * RESAMPLES) / AUC_RESAMPLES,
   note: 'includes sorts and jackknife once',
 });
-const dl = time(() => delong(label, scoreA, scoreB));
+const dl = await time(() => delong(label, scoreA, scoreB));
 rows.push({ task: 'DeLong', ours: dl.wall, cpu: dl.cpu, ...(py ? { peer: py['delong']! } : {}) });
 
 console.log(
-  `${'task'.padEnd(44)} ${'modelship s'.padStart(12)} ${'(cpu s)'.padStart(8)} ${'python s'.padStart(10)} ${'py/ours'.padStart(8)}`,
+  `${'task'.padEnd(44)} ${`modelship s (${THREADS} thr)`.padStart(18)} ${'(cpu s)'.padStart(8)} ${'1 thread s'.padStart(11)} ${'python s'.padStart(10)} ${'py/ours'.padStart(8)}`,
 );
 for (const row of rows) {
   console.log(
-    `${row.task.padEnd(44)} ${row.ours.toFixed(2).padStart(12)} ${row.cpu.toFixed(2).padStart(8)} ${
-      row.peer !== undefined ? row.peer.toFixed(2).padStart(10) : '—'.padStart(10)
-    } ${row.peer !== undefined ? (row.peer / row.ours).toFixed(1).padStart(8) : ''}`,
+    `${row.task.padEnd(44)} ${row.ours.toFixed(2).padStart(18)} ${row.cpu.toFixed(2).padStart(8)} ${
+      row.one !== undefined ? row.one.toFixed(2).padStart(11) : '—'.padStart(11)
+    } ${row.peer !== undefined ? row.peer.toFixed(2).padStart(10) : '—'.padStart(10)} ${
+      row.peer !== undefined ? (row.peer / row.ours).toFixed(1).padStart(8) : ''
+    }`,
   );
 }
 console.log(

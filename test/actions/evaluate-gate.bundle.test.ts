@@ -145,10 +145,14 @@ describe('modelship evaluate-gate on the command line', () => {
   it('a bad input is one error line and exit 1', () => {
     const cwd = workspace();
     writeFileSync(join(cwd, 'short.csv'), 'label,score\n1,0.5\n');
-    const r = cli(cwd, ['evaluate-gate', '--predictions', 'preds.csv', '--baseline', 'short.csv']);
+    writeFileSync(
+      join(cwd, 'cand.csv'),
+      toCsv(predictionRows({ n: 500, candidate: 0.3, champion: 0.1 }), ['label', 'score']),
+    );
+    const r = cli(cwd, ['evaluate-gate', '--predictions', 'cand.csv', '--baseline', 'short.csv']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
-      'error: short.csv: has 1 row and preds.csv has 500 rows: predictions paired by row order need the same rows',
+      'error: short.csv: has 1 row and cand.csv has 500 rows: predictions paired by row order need the same rows',
       "hint: add an 'id' column to both files to pair them by id",
     ]);
   });

@@ -1,6 +1,6 @@
 // evaluate-gate run in-process the way every host runs it (config, manifest, verdict files), and
 // its sticky pull-request comment against a stand-in of GitHub's REST API over real HTTP.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
@@ -261,6 +261,37 @@ writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lin
     expect(v.checks[1]).toMatchObject({ test: 'point', candidate: 0.83, champion: 0.8, status: 'pass' });
     expect(v.notes.join(' ')).toContain('no interval was possible');
     expect(run.result.summary).toContain('no interval was possible');
+  });
+
+  it('from a trial: run with only --config, the step takes gate.baseline (relative to the config); the input wins', async () => {
+    const cwd = workspace();
+    mkdirSync(join(cwd, 'conf'));
+    writeFileSync(
+      join(cwd, 'conf', 'modelship.yml'),
+      CONFIG.replace('gate:\n', 'gate:\n  baseline: champion.json\n'),
+    );
+    writeFileSync(join(cwd, 'conf', 'champion.json'), '{"roc_auc": 0.5, "log_loss": 0.9}');
+    const writeRows = predictionRows({ n: 600, candidate: 0.3, champion: 0.1 }).map(
+      ({ id, label, score }) => ({
+        id,
+        label,
+        score,
+      }),
+    );
+    writeFileSync(join(cwd, 'cand.csv'), toCsv(writeRows));
+    const fromConfig = await runStep(
+      step,
+      { predictions: 'cand.csv', config: 'conf/modelship.yml' },
+      { cwd },
+    );
+    const v = fromConfig.manifest().evaluation as EvaluationSection;
+    expect(v.champion).toMatchObject({ kind: 'metrics', source: join('conf', 'champion.json') });
+    const overridden = await runStep(
+      step,
+      { predictions: 'cand.csv', config: 'conf/modelship.yml', baseline: 'none' },
+      { cwd },
+    );
+    expect((overridden.manifest().evaluation as EvaluationSection).champion.kind).toBe('none');
   });
 
   it('the metrics input overrides the manifest, inline or a file', async () => {

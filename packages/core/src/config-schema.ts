@@ -18,6 +18,16 @@ export const SCHEMA_FRAGMENTS = {
   s3Uri: { type: 'string', pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$' },
   nonEmpty: { type: 'string', minLength: 1 },
   stringMap: { type: 'object', additionalProperties: { type: 'string' } },
+  /** A SageMaker job's VpcConfig: the subnets and security groups its instances join. */
+  vpc: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['subnets', 'security-groups'],
+    properties: {
+      subnets: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      'security-groups': { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    },
+  },
   percent: {
     description: 'A fraction (0.005) or a percentage string ("0.5%").',
     anyOf: [

@@ -14,3 +14,4 @@ export * from './github-event.js';
 export * from './run.js';
 export * from './host.js';
 export * from './markdown.js';
+export * from './workers.js';

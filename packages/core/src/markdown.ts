@@ -15,6 +15,7 @@ export function table(header: readonly string[], rows: readonly (readonly unknow
 export function formatNumber(v: number | undefined | null, digits = 4): string {
   if (v === undefined || v === null || Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+  if (v === 0) return '0'; // and -0
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en-US');
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);

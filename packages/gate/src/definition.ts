@@ -326,6 +326,19 @@ export interface GateInputs {
 
 export type GateOutput = 'passed' | 'verdict' | 'failed-checks' | 'report' | 'champion';
 
+/**
+ * The config's `gate.baseline` as the step's `baseline` input, or undefined when it sets none: a
+ * file relative to the config, given relative to `cwd` (absolute when outside it); registry, none
+ * and s3:// URIs as they are. Both `modelship run` and a step run with only `--config` use it.
+ */
+export function configBaseline(config: LoadedConfig, cwd: string): string | undefined {
+  const b = gateConfig(config)?.baseline;
+  if (!b) return undefined;
+  if (b === 'registry' || b === 'none' || b.startsWith('s3://')) return b;
+  const rel = relative(cwd, config.resolvePath(b));
+  return rel.startsWith('..') || isAbsolute(rel) ? config.resolvePath(b) : rel || '.';
+}
+
 export const gateStep = defineStep<GateInputs, GateOutput>({
   name: 'evaluate-gate',
   title: 'modelship evaluate-gate',
@@ -379,15 +392,12 @@ export const gateStep = defineStep<GateInputs, GateOutput>({
   ],
   manifest: { key: 'evaluation', schema: EVALUATION_SECTION_SCHEMA },
   fromConfig: (config, cwd) => {
-    const gate = gateConfig(config);
-    if (!gate) return undefined;
-    const b = gate.baseline;
-    const none: Record<string, string> = {};
-    if (!b) return none;
-    // A file is relative to the config; registry, none and s3:// URIs are taken as they are.
-    if (b === 'registry' || b === 'none' || b.startsWith('s3://')) return { baseline: b };
-    const rel = relative(cwd, config.resolvePath(b));
-    return { baseline: rel.startsWith('..') || isAbsolute(rel) ? config.resolvePath(b) : rel || '.' };
+    if (!gateConfig(config)) return undefined;
+    const baseline = configBaseline(config, cwd);
+    const inputs: Record<string, string> = {};
+    if (baseline !== undefined) inputs['baseline'] = baseline;
+    return inputs;
   },
+  workers: [{ name: 'bootstrap-worker', source: 'packages/gate/src/bootstrap-worker.ts' }],
   load: async () => (await import('./step.js')).createGateImpl(),
 });

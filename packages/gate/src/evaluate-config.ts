@@ -26,6 +26,10 @@ export interface EvaluateConfig {
   output?: string;
   /** Tags of the processing job, over `train.tags`. */
   tags?: Record<string, string>;
+  /** SageMaker: the VPC the job's instances join (default: `train.vpc`). */
+  vpc?: { subnets: string[]; 'security-groups': string[] };
+  /** SageMaker: KMS key for the instances' volumes and the output (default: `train.kms-key`). */
+  'kms-key'?: string;
 }
 
 const { nonEmpty, s3Uri, stringMap } = SCHEMA_FRAGMENTS;
@@ -60,6 +64,14 @@ export const EVALUATE_CONFIG_SCHEMA: JsonSchema = {
       description: 'SageMaker: s3:// prefix for source and predictions (default: train.output).',
     },
     tags: stringMap,
+    vpc: {
+      ...SCHEMA_FRAGMENTS.vpc,
+      description: 'SageMaker: subnets and security groups (default: train.vpc).',
+    },
+    'kms-key': {
+      ...nonEmpty,
+      description: "SageMaker: KMS key of the volumes and the output (default: train's kms-key).",
+    },
   },
 };
 
@@ -68,19 +80,24 @@ export interface EvaluateDefaults {
   test?: string;
   output?: string;
   tags?: Record<string, string>;
+  vpc?: EvaluateConfig['vpc'];
+  'kms-key'?: string;
 }
 
 /**
  * The defaults of the `evaluate` block: `test` from the `validation` channel train recorded in the
- * manifest (an absolute path or an s3:// URI), `output` and `tags` from the `train` block.
+ * manifest (an absolute path or an s3:// URI), `output`, `tags`, `vpc` and `kms-key` from the
+ * `train` block.
  */
 export function evaluateDefaults(
-  trainBlock: { output?: string; tags?: Record<string, string> } | undefined,
+  trainBlock: Pick<EvaluateConfig, 'output' | 'tags' | 'vpc' | 'kms-key'> | undefined,
   training: { channels?: Record<string, string> } | undefined,
 ): EvaluateDefaults {
   return {
     test: training?.channels?.validation,
     output: trainBlock?.output,
     tags: trainBlock?.tags,
+    vpc: trainBlock?.vpc,
+    'kms-key': trainBlock?.['kms-key'],
   };
 }

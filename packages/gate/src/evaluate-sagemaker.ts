@@ -153,14 +153,23 @@ export function buildProcessingRequest(plan: EvaluationPlan): CreateProcessingJo
           S3Output: { S3Uri: outputUri(plan), LocalPath: PROCESSING_PATHS.output, S3UploadMode: 'EndOfJob' },
         },
       ],
+      ...(e['kms-key'] ? { KmsKeyId: e['kms-key'] } : {}),
     },
     ProcessingResources: {
       ClusterConfig: {
         InstanceType: e['instance-type'] as ProcessingInstanceType,
         InstanceCount: e['instance-count'] ?? 1,
         VolumeSizeInGB: e['volume-gb'] ?? 30,
+        ...(e['kms-key'] ? { VolumeKmsKeyId: e['kms-key'] } : {}),
       },
     },
+    ...(e.vpc
+      ? {
+          NetworkConfig: {
+            VpcConfig: { Subnets: e.vpc.subnets, SecurityGroupIds: e.vpc['security-groups'] },
+          },
+        }
+      : {}),
     StoppingCondition: { MaxRuntimeInSeconds: plan.maxRuntimeSeconds },
     Environment: {
       ...(e.environment ?? {}),
@@ -180,6 +189,7 @@ type JobFields = Partial<
     | 'ProcessingResources'
     | 'StoppingCondition'
     | 'Environment'
+    | 'NetworkConfig'
   >
 >;
 
@@ -206,6 +216,9 @@ export function comparableFields(r: JobFields): Record<string, unknown> {
     instanceType: c?.InstanceType,
     instanceCount: c?.InstanceCount,
     volumeGb: c?.VolumeSizeInGB,
+    volumeKmsKey: c?.VolumeKmsKeyId,
+    outputKmsKey: r.ProcessingOutputConfig?.KmsKeyId,
+    vpc: r.NetworkConfig?.VpcConfig,
     maxRuntimeSeconds: r.StoppingCondition?.MaxRuntimeInSeconds,
     environment: r.Environment,
   };

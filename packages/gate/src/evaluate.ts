@@ -232,7 +232,7 @@ export async function planEvaluation(opts: EvaluationOptions): Promise<Evaluatio
   const defaults =
     opts.defaults ??
     evaluateDefaults(
-      ctx.config.values.train as { output?: string; tags?: Record<string, string> } | undefined,
+      ctx.config.values.train as Parameters<typeof evaluateDefaults>[0],
       ctx.manifest.get<{ channels?: Record<string, string> }>('training'),
     );
   const dir = ctx.config.dir;
@@ -241,6 +241,10 @@ export async function planEvaluation(opts: EvaluationOptions): Promise<Evaluatio
     output: block.output ?? defaults.output,
     tags: { ...(defaults.tags ?? {}), ...(block.tags ?? {}) },
   };
+  const vpc = block.vpc ?? defaults.vpc;
+  if (vpc) evaluate.vpc = vpc;
+  const kms = block['kms-key'] ?? defaults['kms-key'];
+  if (kms) evaluate['kms-key'] = kms;
   const test = opts.test
     ? isS3Uri(opts.test)
       ? opts.test

@@ -5,11 +5,11 @@ import { ConfigError, formatNumber } from '@modelship/core';
 import type { CheckResult, Condition } from './definition.js';
 import { metricNames, type Bound, type Check } from './checks.js';
 import type { Paired, Side } from './predictions.js';
+import { parallelBootstrap } from './bootstrap-parallel.js';
 import {
   computeMetric,
   delong,
   mcnemar,
-  pairedBootstrap,
   type IntervalResult,
   type MetricName,
   type PredictionColumns,
@@ -44,9 +44,9 @@ function columns(label: Float64Array, s: Side): PredictionColumns {
 }
 
 /** A metric of predictions; a RangeError from the statistics is a fault of the predictions file. */
-function statsCall<T>(fn: () => T, file: string, what: string): T {
+async function statsCall<T>(fn: () => Promise<T>, file: string, what: string): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (err instanceof RangeError) throw new ConfigError(`${what}: ${err.message}`, file, { cause: err });
     throw err;
@@ -181,7 +181,14 @@ function insufficient(rows: CheckResult[], n: number, min: number, why?: string)
   }));
 }
 
-function interval(check: Check, m: MetricName, label: Float64Array, cand: Side, champ: Side): IntervalResult {
+async function interval(
+  check: Check,
+  m: MetricName,
+  label: Float64Array,
+  cand: Side,
+  champ: Side,
+  signal: AbortSignal | undefined,
+): Promise<IntervalResult> {
   if (check.test === 'mcnemar') {
     const hard = (s: Side) =>
       s.prediction ?? Float64Array.from(s.score!, (v) => (v >= check.threshold ? 1 : 0));
@@ -191,22 +198,29 @@ function interval(check: Check, m: MetricName, label: Float64Array, cand: Side, 
     if (!cand.score || !champ.score) throw new RangeError('delong needs the score of both models');
     return delong(label, cand.score, champ.score, { confidence: check.confidence });
   }
-  return pairedBootstrap(m, columns(label, cand), columns(label, champ), {
-    resamples: check.resamples,
-    confidence: check.confidence,
-    seed: check.seed,
-    threshold: check.threshold,
-  });
+  return parallelBootstrap(
+    m,
+    columns(label, cand),
+    columns(label, champ),
+    {
+      resamples: check.resamples,
+      confidence: check.confidence,
+      seed: check.seed,
+      threshold: check.threshold,
+    },
+    signal ? { signal } : {},
+  );
 }
 
 /** All rows of one check on a set of rows (all, or one slice value). */
-function judgeOnRows(
+async function judgeOnRows(
   check: Check,
   ev: Extract<Evidence, { mode: 'predictions' }>,
   rows: Uint32Array | undefined,
   slice: { column: string; value: string; minSamples: number } | undefined,
   notes: Set<string>,
-): CheckResult[] {
+  signal: AbortSignal | undefined,
+): Promise<CheckResult[]> {
   const m = check.known;
   if (!m)
     throw new ConfigError(
@@ -283,16 +297,16 @@ function judgeOnRows(
       ];
     }
     const iv = slice
-      ? (() => {
+      ? await (async () => {
           try {
-            return interval(check, m, label, cand, champ);
+            return await interval(check, m, label, cand, champ, signal);
           } catch (err) {
             if (err instanceof RangeError) return err.message;
             throw err;
           }
         })()
-      : statsCall(
-          () => interval(check, m, label, cand, champ),
+      : await statsCall(
+          () => interval(check, m, label, cand, champ, signal),
           file,
           what(`${check.test} of ${check.metric}`),
         );
@@ -399,8 +413,11 @@ function judgeMetrics(
   return out;
 }
 
-/** Judge every check on the evidence. */
-export function judge(checks: readonly Check[], ev: Evidence): Judged {
+/**
+ * Judge every check on the evidence. Intervals may run on worker threads; `signal` stops them
+ * (the promise then rejects with its reason).
+ */
+export async function judge(checks: readonly Check[], ev: Evidence, signal?: AbortSignal): Promise<Judged> {
   const notes = new Set<string>();
   const results: CheckResult[] = [];
   const anyChange = checks.some((c) => c.maxRegression || c.minImprovement);
@@ -411,13 +428,20 @@ export function judge(checks: readonly Check[], ev: Evidence): Judged {
       results.push(...judgeMetrics(check, ev, notes));
       continue;
     }
-    results.push(...judgeOnRows(check, ev, undefined, undefined, notes));
+    results.push(...(await judgeOnRows(check, ev, undefined, undefined, notes, signal)));
     for (const s of check.slices) {
       const values = ev.paired.slices.get(s.column);
       if (!values) continue;
       for (const [value, rows] of groups(values))
         results.push(
-          ...judgeOnRows(check, ev, rows, { column: s.column, value, minSamples: s.minSamples }, notes),
+          ...(await judgeOnRows(
+            check,
+            ev,
+            rows,
+            { column: s.column, value, minSamples: s.minSamples },
+            notes,
+            signal,
+          )),
         );
     }
   }

@@ -20,6 +20,8 @@ export interface Table {
   rows: Cell[][];
   lines: number[];
   sha256: string;
+  /** JSON Lines: cells keep their JSON types, and a number must be a JSON number. */
+  typed?: boolean;
 }
 
 /** One model's predictions. */
@@ -112,9 +114,10 @@ function jsonLines(text: string, path: string, sha256: string): Table {
     lines.push(i + 1);
   });
   const rows = objects.map((o) => columns.map((c) => o[c] as Cell));
-  return { path, columns, rows, lines, sha256 };
+  return { path, columns, rows, lines, sha256, typed: true };
 }
 
+const LABEL_HINT = 'labels of a classifier are 0 and 1 (or true and false)';
 const rowsText = (n: number): string => `${n} row${n === 1 ? '' : 's'}`;
 
 function numberOf(v: Cell): number | undefined {
@@ -141,8 +144,18 @@ function numbers(table: Table, name: string, binary: string | undefined): Float6
   const out = new Float64Array(table.rows.length);
   table.rows.forEach((r, i) => {
     const cell = r[j];
-    const v = numberOf(cell);
     const where = `${table.path}:${table.lines[i]}`;
+    // In JSON Lines a number is a JSON number: "0.7" (a string) is refused, and true/false only
+    // stand for 1/0 in a 0/1 column (labels, a classifier's predictions), never as a score.
+    if (table.typed && typeof cell !== 'number' && !(binary && typeof cell === 'boolean'))
+      throw new ConfigError(
+        `'${name}' is ${cell === undefined ? 'missing' : `${JSON.stringify(cell)}, not a JSON number`}`,
+        where,
+        {
+          hint: `write ${name} as a number without quotes${binary ? ' (or true/false)' : ''}`,
+        },
+      );
+    const v = numberOf(cell);
     if (v === undefined) {
       const shown = cell === undefined || cell === null || cell === '' ? 'empty' : JSON.stringify(cell);
       throw new ConfigError(`column '${name}' is not a number (${shown})`, where, {
@@ -193,7 +206,7 @@ function labels(table: Table, name: string, binary: boolean): Float64Array {
       table.path,
       { hint: `name the true value's column ${name}, or set gate.columns.label` },
     );
-  return numbers(table, name, binary ? 'labels of a classifier are 0 and 1 (or true and false)' : undefined);
+  return numbers(table, name, binary ? LABEL_HINT : undefined);
 }
 
 function ids(table: Table, name: string): string[] {
@@ -258,6 +271,11 @@ export interface ReadOptions {
   championPath?: string;
   /** Whether the champion's columns of the candidate's file are to be used (baseline not `none`). */
   useChampionColumns: boolean;
+  /**
+   * Where else the champion comes from (a baseline file), when it does: the candidate's file must
+   * then have no champion columns, or the champion would be given two ways.
+   */
+  championElsewhere?: string;
   /** Labels and predicted classes must be 0/1 (a classification metric is checked). */
   binary: boolean;
   /** Slice columns (from the candidate's file), with the config field naming each. */
@@ -286,6 +304,14 @@ export async function readPredictions(path: string, opts: ReadOptions): Promise<
   const files: PredictionsFile[] = [];
   let champion: Side | undefined;
   let championFrom: Paired['championFrom'];
+  const both = [c['champion-score'], c['champion-prediction']].filter((n) => column(cand, n) >= 0);
+  const elsewhere = opts.championElsewhere ?? opts.championPath;
+  if (elsewhere && both.length > 0)
+    throw new ConfigError(
+      `has the champion's ${both.join(' and ')} column${both.length > 1 ? 's' : ''}, and the baseline gives the champion too (${elsewhere}): which is the champion?`,
+      cand.path,
+      { hint: 'give the champion one way: drop those columns, or leave baseline out' },
+    );
   if (opts.championPath) {
     const raw = await readTable(opts.championPath, opts.cwd);
     const champ = align(cand, raw, c.id);
@@ -298,7 +324,7 @@ export async function readPredictions(path: string, opts: ReadOptions): Promise<
         raw.path,
       );
     if (column(champ, c.label) >= 0) {
-      const theirs = numbers(champ, c.label, undefined);
+      const theirs = numbers(champ, c.label, opts.binary ? LABEL_HINT : undefined);
       const i = theirs.findIndex((v, k) => v !== label[k]);
       if (i >= 0)
         throw new ConfigError(

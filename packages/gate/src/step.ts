@@ -15,6 +15,7 @@ import { resolveBaseline, readMetricsInput, type Baseline } from './baseline.js'
 import { isClassification, normaliseGate, type Check, type Columns } from './checks.js';
 import { upsertComment } from './comment.js';
 import {
+  configBaseline,
   gateConfig,
   type CheckResult,
   type EvaluationSection,
@@ -108,6 +109,9 @@ async function gather(
       columns,
       championPath: baseline.kind === 'predictions' ? baseline.path : undefined,
       useChampionColumns: baseline.kind === 'registry',
+      ...(baseline.kind === 'predictions' || baseline.kind === 'metrics'
+        ? { championElsewhere: `baseline ${baseline.path}` }
+        : {}),
       binary: checks.some((c) => c.known && isClassification(c.known)),
       slices: sliceColumns(checks),
     });
@@ -292,8 +296,13 @@ async function runGate(inputs: GateInputs & CommonInputs, ctx: StepContext): Pro
       hint: 'add one, e.g. gate: { metric: roc_auc, min: 0.8, max-regression: 0.01 } (docs/gate.md)',
     });
   const { checks, columns } = normaliseGate(gate, configName(ctx));
+  // The input wins; a step run with only --config takes the config's gate.baseline, as modelship run does.
+  if (!inputs.baseline?.trim()) {
+    const b = configBaseline(ctx.config, ctx.cwd);
+    if (b !== undefined) inputs = { ...inputs, baseline: b };
+  }
   const g = await gather(inputs, ctx, checks, columns);
-  const { results, notes } = judge(checks, g.evidence);
+  const { results, notes } = await judge(checks, g.evidence, ctx.signal);
   const passed = gatePasses(results);
   const headline = headlineOf(results, checks.length, notes, g.evidence.champion);
   const training = ctx.manifest.get<{ jobName?: string; modelSha256?: string }>('training');
@@ -422,7 +431,7 @@ async function replay(inputs: GateInputs, ctx: StepContext): Promise<StepResult<
       champion,
     };
   }
-  const { results, notes } = judge(checks, evidence);
+  const { results, notes } = await judge(checks, evidence, ctx.signal);
   const passed = gatePasses(results);
   const same = passed === recorded.passed;
   const differing = results.filter((r, i) => {

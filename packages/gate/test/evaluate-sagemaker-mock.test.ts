@@ -152,6 +152,35 @@ describe('the Processing request', () => {
     ]);
   });
 
+  it("takes train's VPC and KMS key unless the evaluate block gives its own", async () => {
+    const trainVpc = { subnets: ['subnet-1'], 'security-groups': ['sg-1'] };
+    const inherited = buildProcessingRequest(
+      (await setup({ defaults: { vpc: trainVpc, 'kms-key': 'alias/train' } })).plan,
+    );
+    expect(inherited.NetworkConfig).toEqual({
+      VpcConfig: { Subnets: ['subnet-1'], SecurityGroupIds: ['sg-1'] },
+    });
+    expect(inherited.ProcessingResources?.ClusterConfig?.VolumeKmsKeyId).toBe('alias/train');
+    expect(inherited.ProcessingOutputConfig?.KmsKeyId).toBe('alias/train');
+    const own = buildProcessingRequest(
+      (
+        await setup({
+          defaults: { vpc: trainVpc, 'kms-key': 'alias/train' },
+          evaluate: {
+            ...EVALUATE,
+            vpc: { subnets: ['subnet-2'], 'security-groups': ['sg-2'] },
+            'kms-key': 'alias/eval',
+          },
+        })
+      ).plan,
+    );
+    expect(own.NetworkConfig?.VpcConfig?.Subnets).toEqual(['subnet-2']);
+    expect(own.ProcessingOutputConfig?.KmsKeyId).toBe('alias/eval');
+    const none = buildProcessingRequest((await setup()).plan);
+    expect(none.NetworkConfig).toBeUndefined();
+    expect(none.ProcessingOutputConfig?.KmsKeyId).toBeUndefined();
+  });
+
   it("keeps every container argument within SageMaker's 256 characters", async () => {
     const { plan } = await setup();
     for (const arg of buildProcessingRequest(plan).AppSpecification!.ContainerEntrypoint!)

@@ -25,7 +25,7 @@ function paired(rows: ReturnType<typeof predictionRows>, champion = true): Paire
 
 const COLUMNS: Champion = { kind: 'columns', identity: 'p.csv (champion columns)' };
 
-function run(gate: GateConfig, ev: Evidence) {
+async function run(gate: GateConfig, ev: Evidence) {
   return judge(normaliseGate(gate).checks, ev);
 }
 
@@ -47,8 +47,8 @@ const BETTER = predictionRows({ n: 800, candidate: 0.3, champion: 0.1, seed: 3 }
 const SAME = predictionRows({ n: 800, candidate: 0.15, champion: 0.15, seed: 4 });
 
 describe('value checks', () => {
-  it('min and max on the candidate metric', () => {
-    const { results } = predictions(
+  it('min and max on the candidate metric', async () => {
+    const { results } = await predictions(
       {
         checks: [
           { metric: 'roc_auc', min: 0.7 },
@@ -64,8 +64,8 @@ describe('value checks', () => {
     expect(results[1]!.reason).toMatch(/^log_loss 0\.\d+ is not ≤ 0\.1$/);
   });
 
-  it('a metric missing from the metrics fails its check, naming what there is', () => {
-    const { results } = run(
+  it('a metric missing from the metrics fails its check, naming what there is', async () => {
+    const { results } = await run(
       { metric: 'pr_auc', min: 0.5 },
       {
         mode: 'metrics',
@@ -82,8 +82,8 @@ describe('value checks', () => {
     expect(blocks(results[0]!)).toBe(true);
   });
 
-  it('finds a metric under its alias (auc in train metrics for roc_auc)', () => {
-    const { results } = run(
+  it('finds a metric under its alias (auc in train metrics for roc_auc)', async () => {
+    const { results } = await run(
       { metric: 'roc_auc', min: 0.8 },
       {
         mode: 'metrics',
@@ -97,8 +97,8 @@ describe('value checks', () => {
 });
 
 describe('change checks with predictions', () => {
-  it('max-regression passes when the lower bound of the difference is above −threshold', () => {
-    const { results } = predictions({ metric: 'roc_auc', 'max-regression': 0.01 }, BETTER);
+  it('max-regression passes when the lower bound of the difference is above −threshold', async () => {
+    const { results } = await predictions({ metric: 'roc_auc', 'max-regression': 0.01 }, BETTER);
     const r = results[0]!;
     expect(r).toMatchObject({
       condition: 'max-regression',
@@ -115,23 +115,23 @@ describe('change checks with predictions', () => {
     expect(r.pValue).toBeUndefined();
   });
 
-  it('fails a max-regression whose interval reaches below −threshold, though the point estimate is fine', () => {
-    const { results } = predictions({ metric: 'roc_auc', 'max-regression': 0.001 }, SAME);
+  it('fails a max-regression whose interval reaches below −threshold, though the point estimate is fine', async () => {
+    const { results } = await predictions({ metric: 'roc_auc', 'max-regression': 0.001 }, SAME);
     const r = results[0]!;
     expect(r.interval!.low).toBeLessThan(-0.001);
     expect(r.status).toBe('fail');
     expect(r.reason).toMatch(/^lower 95% bound of Δ roc_auc \(-[0-9.]+\) is not above -0\.001$/);
   });
 
-  it('min-improvement needs the lower bound above +threshold', () => {
-    const pass = predictions({ metric: 'roc_auc', 'min-improvement': 0.02 }, BETTER).results[0]!;
-    const fail = predictions({ metric: 'roc_auc', 'min-improvement': 0.02 }, SAME).results[0]!;
+  it('min-improvement needs the lower bound above +threshold', async () => {
+    const pass = (await predictions({ metric: 'roc_auc', 'min-improvement': 0.02 }, BETTER)).results[0]!;
+    const fail = (await predictions({ metric: 'roc_auc', 'min-improvement': 0.02 }, SAME)).results[0]!;
     expect([pass.status, fail.status]).toEqual(['pass', 'fail']);
     expect(pass.threshold).toBe(0.02);
   });
 
-  it('for a lower-is-better metric, judges the upper bound of candidate − champion', () => {
-    const r = predictions({ metric: 'log_loss', 'max-regression': 0.01 }, BETTER).results[0]!;
+  it('for a lower-is-better metric, judges the upper bound of candidate − champion', async () => {
+    const r = (await predictions({ metric: 'log_loss', 'max-regression': 0.01 }, BETTER)).results[0]!;
     expect(r.direction).toBe('lower');
     expect(r.delta).toBeLessThan(0);
     expect(r.status).toBe('pass');
@@ -140,14 +140,14 @@ describe('change checks with predictions', () => {
     );
   });
 
-  it('a percentage is of the champion value', () => {
-    const r = predictions({ metric: 'roc_auc', 'max-regression': '2%' }, BETTER).results[0]!;
+  it('a percentage is of the champion value', async () => {
+    const r = (await predictions({ metric: 'roc_auc', 'max-regression': '2%' }, BETTER)).results[0]!;
     expect(r.threshold).toBeCloseTo(-0.02 * r.champion!, 12);
     expect(r.thresholdAsWritten).toBe('2%');
   });
 
-  it('uses McNemar for accuracy and DeLong for ROC AUC when asked', () => {
-    const { results } = predictions(
+  it('uses McNemar for accuracy and DeLong for ROC AUC when asked', async () => {
+    const { results } = await predictions(
       {
         checks: [
           { metric: 'accuracy', 'max-regression': 0.01, test: 'mcnemar' },
@@ -162,12 +162,12 @@ describe('change checks with predictions', () => {
     ]);
   });
 
-  it('a fixed seed gives the same interval', () => {
-    const a = predictions({ metric: 'f1', 'max-regression': 0.01, seed: 7, resamples: 300 }, SAME)
+  it('a fixed seed gives the same interval', async () => {
+    const a = (await predictions({ metric: 'f1', 'max-regression': 0.01, seed: 7, resamples: 300 }, SAME))
       .results[0]!;
-    const b = predictions({ metric: 'f1', 'max-regression': 0.01, seed: 7, resamples: 300 }, SAME)
+    const b = (await predictions({ metric: 'f1', 'max-regression': 0.01, seed: 7, resamples: 300 }, SAME))
       .results[0]!;
-    const c = predictions({ metric: 'f1', 'max-regression': 0.01, seed: 8, resamples: 300 }, SAME)
+    const c = (await predictions({ metric: 'f1', 'max-regression': 0.01, seed: 8, resamples: 300 }, SAME))
       .results[0]!;
     expect(a.interval).toEqual(b.interval);
     expect(c.interval).not.toEqual(a.interval);
@@ -175,19 +175,23 @@ describe('change checks with predictions', () => {
 });
 
 describe('no champion, metrics only', () => {
-  it('applies value checks only and says the change checks were not applied, and why', () => {
-    const { results, notes } = predictions({ metric: 'roc_auc', min: 0.7, 'max-regression': 0.01 }, BETTER, {
-      kind: 'none',
-      why: 'there is no champion (baseline: none)',
-    });
+  it('applies value checks only and says the change checks were not applied, and why', async () => {
+    const { results, notes } = await predictions(
+      { metric: 'roc_auc', min: 0.7, 'max-regression': 0.01 },
+      BETTER,
+      {
+        kind: 'none',
+        why: 'there is no champion (baseline: none)',
+      },
+    );
     expect(results.map((r) => r.condition)).toEqual(['min']);
     expect(notes).toEqual([
       'Change checks (max-regression, min-improvement) were not applied: there is no champion (baseline: none).',
     ]);
   });
 
-  it('compares point values against champion metrics and says no interval was possible', () => {
-    const { results, notes } = run(
+  it('compares point values against champion metrics and says no interval was possible', async () => {
+    const { results, notes } = await run(
       {
         checks: [
           { metric: 'roc_auc', 'max-regression': 0.01 },
@@ -210,8 +214,8 @@ describe('no champion, metrics only', () => {
     expect(notes.join(' ')).toContain('no interval was possible');
   });
 
-  it('a champion without the metric fails the change check', () => {
-    const { results } = run(
+  it('a champion without the metric fails the change check', async () => {
+    const { results } = await run(
       { metric: 'r2', 'max-regression': 0.01 },
       {
         mode: 'metrics',
@@ -228,8 +232,11 @@ describe('no champion, metrics only', () => {
 });
 
 describe('samples and slices', () => {
-  it('judges each check per slice value', () => {
-    const { results } = predictions({ metric: 'roc_auc', min: 0.6, slices: [{ column: 'segment' }] }, BETTER);
+  it('judges each check per slice value', async () => {
+    const { results } = await predictions(
+      { metric: 'roc_auc', min: 0.6, slices: [{ column: 'segment' }] },
+      BETTER,
+    );
     expect(results.map((r) => [r.slice?.value ?? 'all', r.n, r.status])).toEqual([
       ['all', 800, 'pass'],
       ['a', 400, 'pass'],
@@ -237,7 +244,7 @@ describe('samples and slices', () => {
     ]);
   });
 
-  it('a slice below min-samples is insufficient, never passed; it fails the gate only on a critical check', () => {
+  it('a slice below min-samples is insufficient, never passed; it fails the gate only on a critical check', async () => {
     const rows = predictionRows({
       n: 300,
       candidate: 0.3,
@@ -251,7 +258,7 @@ describe('samples and slices', () => {
       critical,
       slices: [{ column: 'segment', 'min-samples': 50 }],
     });
-    const soft = predictions(gate(false), rows).results;
+    const soft = (await predictions(gate(false), rows)).results;
     const tiny = soft.find((r) => r.slice?.value === 'tiny')!;
     expect(tiny).toMatchObject({
       status: 'insufficient',
@@ -259,23 +266,23 @@ describe('samples and slices', () => {
       reason: '30 rows, fewer than min-samples 50: not judged',
     });
     expect(soft.some(blocks)).toBe(false);
-    const hard = predictions(gate(true), rows).results;
+    const hard = (await predictions(gate(true), rows)).results;
     expect(hard.filter(blocks).map((r) => r.slice?.value)).toEqual(['tiny']);
   });
 
-  it('too few rows overall makes every condition insufficient', () => {
+  it('too few rows overall makes every condition insufficient', async () => {
     const rows = predictionRows({ n: 20, candidate: 0.3, champion: 0.1 });
-    const { results } = predictions({ metric: 'roc_auc', min: 0.6, 'max-regression': 0.01 }, rows);
+    const { results } = await predictions({ metric: 'roc_auc', min: 0.6, 'max-regression': 0.01 }, rows);
     expect(results.map((r) => r.status)).toEqual(['insufficient', 'insufficient']);
   });
 
-  it('a metric undefined on a slice (one class only) is insufficient there, not an error', () => {
+  it('a metric undefined on a slice (one class only) is insufficient there, not an error', async () => {
     const rows = predictionRows({ n: 400, candidate: 0.3, champion: 0.1, seed: 9 }).map((r, i) => ({
       ...r,
       segment: i < 60 ? 'neg' : 'rest',
       label: i < 60 ? 0 : r.label,
     }));
-    const { results } = predictions(
+    const { results } = await predictions(
       { metric: 'roc_auc', 'max-regression': 0.05, slices: [{ column: 'segment', 'min-samples': 30 }] },
       rows,
     );
@@ -325,7 +332,7 @@ describe('the gate block', () => {
     expect(await errorLine(() => normaliseGate(gate))).toBe(expected);
   });
 
-  it('checks inherit the shared settings and may override them', () => {
+  it('checks inherit the shared settings and may override them', async () => {
     const { checks } = normaliseGate({
       confidence: 0.9,
       seed: 1,

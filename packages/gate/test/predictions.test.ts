@@ -142,6 +142,34 @@ describe('predictions', () => {
       undefined,
       'c.csv:3: column \'score\' is not a number ("0x0")',
     ],
+    [
+      'a JSON Lines score written as a string (from a trial: JSON numbers only)',
+      { 'c.jsonl': '{"label":1,"score":0.4}\n{"label":0,"score":"0.3"}\n' },
+      'c.jsonl',
+      undefined,
+      'c.jsonl:2: \'score\' is "0.3", not a JSON number',
+    ],
+    [
+      'a JSON Lines score written as a boolean',
+      { 'c.jsonl': '{"label":1,"score":true}\n' },
+      'c.jsonl',
+      undefined,
+      "c.jsonl:1: 'score' is true, not a JSON number",
+    ],
+    [
+      'a JSON Lines row without its label',
+      { 'c.jsonl': '{"label":1,"score":0.4}\n{"score":0.3}\n' },
+      'c.jsonl',
+      undefined,
+      "c.jsonl:2: 'label' is missing",
+    ],
+    [
+      'the champion given two ways (from a trial: its columns and a champion file)',
+      { 'c.csv': toCsv(ROWS), 'h.csv': toCsv(ROWS, ['label', 'score']) },
+      'c.csv',
+      'h.csv',
+      "c.csv: has the champion's champion_score column, and the baseline gives the champion too (h.csv): which is the champion?",
+    ],
     ['a missing file', {}, 'nope.csv', undefined, 'nope.csv: predictions file not found'],
     ['an empty file', { 'c.csv': '' }, 'c.csv', undefined, 'c.csv: predictions file is empty'],
   ])('refuses %s in one line naming the file', async (_what, files, path, champion, expected) => {
@@ -149,6 +177,11 @@ describe('predictions', () => {
     const line = await configErrorLine(read(cwd, path, champion));
     expect(line).toBe(expected);
     expect(line).not.toContain('\n');
+  });
+
+  it('takes JSON Lines labels as true/false or 0/1', async () => {
+    const cwd = ws({ 'c.jsonl': '{"label":true,"score":0.8}\n{"label":0,"score":0.3}\n' });
+    expect(Array.from((await read(cwd, 'c.jsonl')).label)).toEqual([1, 0]);
   });
 
   it('takes regression labels as numbers', async () => {

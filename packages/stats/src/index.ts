@@ -42,7 +42,17 @@ export {
   type PredictionColumns,
 } from './metrics.js';
 export { checkConfidence, type IntervalResult } from './interval.js';
-export { pairedBootstrap, type PairedBootstrapOptions, type BootstrapResult } from './paired.js';
+export {
+  BOOTSTRAP_CHUNK,
+  bootstrapChunkCount,
+  drawChunks,
+  intervalFromDraws,
+  pairedBootstrap,
+  planBootstrap,
+  type BootstrapPlan,
+  type BootstrapResult,
+  type PairedBootstrapOptions,
+} from './paired.js';
 export { mcnemar, newcombeInterval, wilsonInterval } from './mcnemar.js';
 export { delong, placements, type Placements } from './delong.js';
 export { Xoshiro128, binomial, multinomial, randomSeed } from './random.js';

@@ -72,8 +72,10 @@ const BLOCK = 1 << BLOCK_BITS;
 const MASK = BLOCK - 1;
 
 /** A statistic the bootstrap can resample: the estimate, one resample, and the jackknife. */
-interface Engine {
+export interface Engine {
   estimate: number;
+  /** Rough cost of one resample, in row visits (8 for the confusion cells, n k for k means). */
+  cost: number;
   resample(rng: Xoshiro128): number;
   /** Leave-one-out (or leave-one-group-out) values and their multiplicities. */
   jackknife(): { values: Float64Array; weights: Float64Array };
@@ -100,6 +102,47 @@ export function pairedBootstrap(
   champion: PredictionColumns,
   opts: PairedBootstrapOptions = {},
 ): BootstrapResult {
+  const plan = planBootstrap(name, candidate, champion, opts);
+  const chunks = Array.from({ length: bootstrapChunkCount(plan.resamples) }, (_, j) => j);
+  return intervalFromDraws(plan, drawChunks(plan, chunks));
+}
+
+/**
+ * Resamples per chunk: resample b belongs to chunk floor(b / 64), and chunk j draws from its own
+ * generator, seeded by (seed, j) (see {@link Xoshiro128.stream}). So the resampled values do not
+ * depend on how the chunks are shared out between threads, and the first 1,000 of 2,000 resamples
+ * are the 1,000 resamples of the same seed.
+ */
+export const BOOTSTRAP_CHUNK = 64;
+
+/** The number of chunks of `resamples` resamples (the last may be short). */
+export function bootstrapChunkCount(resamples: number): number {
+  return Math.ceil(resamples / BOOTSTRAP_CHUNK);
+}
+
+/** A checked bootstrap request: options resolved (the seed drawn when absent), columns checked. */
+export interface BootstrapPlan {
+  name: MetricName;
+  resamples: number;
+  confidence: number;
+  method: 'percentile' | 'bca';
+  seed: number;
+  threshold?: number;
+  candidate: CheckedColumns;
+  champion: CheckedColumns;
+  engine: Engine;
+}
+
+/**
+ * Check a bootstrap request and build its resampling engine (as {@link pairedBootstrap}, whose
+ * errors it throws). The plan's `seed` is the one used (drawn at random when `opts.seed` is absent).
+ */
+export function planBootstrap(
+  name: MetricName,
+  candidate: PredictionColumns,
+  champion: PredictionColumns,
+  opts: PairedBootstrapOptions = {},
+): BootstrapPlan {
   const resamples = opts.resamples ?? 2000;
   const confidence = opts.confidence ?? 0.95;
   const method = opts.method ?? 'bca';
@@ -113,12 +156,54 @@ export function pairedBootstrap(
   const c = checkColumns(name, candidate, { ...topts, what: 'candidate' });
   const h = checkColumns(name, champion, { ...topts, what: 'champion' });
   sameLabels(c.label, h.label);
-  const engine = makeEngine(name, c, h);
-  const rng = new Xoshiro128(seed);
+  return {
+    name,
+    resamples,
+    confidence,
+    method,
+    seed,
+    ...topts,
+    candidate: c,
+    champion: h,
+    engine: makeEngine(name, c, h),
+  };
+}
+
+/**
+ * The resampled differences of the given chunks, concatenated in the order given (chunk j holds
+ * resamples [64 j, min(64 j + 64, resamples))). A resample where the metric is undefined is NaN.
+ */
+export function drawChunks(plan: BootstrapPlan, chunks: readonly number[]): Float64Array {
+  let size = 0;
+  for (const j of chunks) size += chunkSize(plan.resamples, j);
+  const out = new Float64Array(size);
+  let at = 0;
+  for (const j of chunks) {
+    const rng = Xoshiro128.stream(plan.seed, j);
+    for (let b = chunkSize(plan.resamples, j); b > 0; b--) out[at++] = plan.engine.resample(rng);
+  }
+  return out;
+}
+
+function chunkSize(resamples: number, j: number): number {
+  if (!Number.isInteger(j) || j < 0 || j * BOOTSTRAP_CHUNK >= resamples)
+    throw new RangeError(`bootstrap chunk ${j} is outside the ${resamples} resamples`);
+  return Math.min(BOOTSTRAP_CHUNK, resamples - j * BOOTSTRAP_CHUNK);
+}
+
+/**
+ * The interval from all resampled differences, in resample order (as {@link drawChunks} gives
+ * them for chunks 0, 1, ...): what {@link pairedBootstrap} returns.
+ * @throws RangeError when `draws` does not hold one value per resample, or every value is NaN.
+ */
+export function intervalFromDraws(plan: BootstrapPlan, draws: Float64Array): BootstrapResult {
+  const { name, resamples, confidence, method, engine } = plan;
+  if (draws.length !== resamples)
+    throw new RangeError(`${draws.length} bootstrap values for ${resamples} resamples`);
   const all = new Float64Array(resamples);
   let kept = 0;
   for (let b = 0; b < resamples; b++) {
-    const v = engine.resample(rng);
+    const v = draws[b]!;
     if (Number.isFinite(v)) all[kept++] = v;
   }
   if (kept === 0)
@@ -150,16 +235,15 @@ export function pairedBootstrap(
   mean /= kept;
   let ss = 0;
   for (let i = 0; i < kept; i++) ss += (theta[i]! - mean) ** 2;
-  const n = c.n;
   return {
     estimate: engine.estimate,
     low: quantileSorted(theta, q1),
     high: quantileSorted(theta, q2),
     confidence,
     method: method === 'bca' ? 'bootstrap-bca' : 'bootstrap-percentile',
-    n,
+    n: plan.candidate.n,
     resamples,
-    seed,
+    seed: plan.seed,
     standardError: kept > 1 ? Math.sqrt(ss / (kept - 1)) : 0,
     bias,
     acceleration,
@@ -288,6 +372,7 @@ function cellEngine(
   const out = new Int32Array(8);
   return {
     estimate: stat(counts),
+    cost: 8,
     resample: (rng) => stat(multinomial(rng, c.n, shares, out)),
     jackknife: () => {
       const values = new Float64Array(8);
@@ -317,6 +402,7 @@ function momentEngine(x: Float64Array, k: number, f: (means: Float64Array) => nu
   const acc = new Float64Array(k);
   return {
     estimate: f(means),
+    cost: n * k,
     resample: (rng) => {
       if (k === 1) {
         acc[0] = resampleSum1(rng, x);
@@ -390,34 +476,150 @@ export function resampleSum1(rng: Xoshiro128, x: Float64Array): number {
   return total;
 }
 
-/** {@link resampleSum1} for k columns stored row-major; the sums go to `out`. */
+/**
+ * {@link resampleSum1} for k columns stored row-major; the sums go to `out`. k = 2 (rmse) and
+ * k = 4 (r2) have their own loops, written like resampleSum1's (the generator step inlined, one
+ * accumulator per column and block): a general loop over k is several times slower in V8.
+ */
 export function resampleSums(rng: Xoshiro128, x: Float64Array, k: number, out: Float64Array): void {
-  const n = x.length / k;
-  out.fill(0);
+  if (k === 1) out[0] = resampleSum1(rng, x);
+  else if (k === 2) resampleSum2(rng, x, out);
+  else if (k === 4) resampleSum4(rng, x, out);
+  else throw new RangeError(`resampleSums: k = ${k} is not 1, 2 or 4`);
+}
+
+function resampleSum2(rng: Xoshiro128, x: Float64Array, out: Float64Array): void {
+  const n = x.length / 2;
   let left = n;
   let rowsLeft = n;
+  let t0 = 0;
+  let t1 = 0;
   for (let start = 0; start < n; start += BLOCK) {
     const size = Math.min(BLOCK, n - start);
     let c = rowsLeft === size ? left : binomial(rng, left, size / rowsLeft);
     left -= c;
     rowsLeft -= size;
+    let a0 = 0;
+    let a1 = 0;
     if (size === BLOCK) {
+      let s0 = rng.s0;
+      let s1 = rng.s1;
+      let s2 = rng.s2;
+      let s3 = rng.s3;
       while (c > 0) {
-        const r = rng.nextU32();
-        const draws = c >= 3 ? 3 : c;
-        for (let d = 0; d < draws; d++) {
-          const base = (start + ((r >>> (10 * d)) & MASK)) * k;
-          for (let j = 0; j < k; j++) out[j]! += x[base + j]!;
+        const m = Math.imul(s1, 5);
+        const r = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        if (c >= 3) {
+          const i0 = (start + (r & MASK)) << 1;
+          const i1 = (start + ((r >>> 10) & MASK)) << 1;
+          const i2 = (start + ((r >>> 20) & MASK)) << 1;
+          a0 += x[i0]! + x[i1]! + x[i2]!;
+          a1 += x[i0 + 1]! + x[i1 + 1]! + x[i2 + 1]!;
+          c -= 3;
+        } else {
+          const i0 = (start + (r & MASK)) << 1;
+          a0 += x[i0]!;
+          a1 += x[i0 + 1]!;
+          c -= 1;
         }
-        c -= draws;
       }
+      rng.s0 = s0;
+      rng.s1 = s1;
+      rng.s2 = s2;
+      rng.s3 = s3;
     } else {
       for (; c > 0; c--) {
-        const base = (start + rng.nextBelow(size)) * k;
-        for (let j = 0; j < k; j++) out[j]! += x[base + j]!;
+        const i0 = (start + rng.nextBelow(size)) << 1;
+        a0 += x[i0]!;
+        a1 += x[i0 + 1]!;
       }
     }
+    t0 += a0;
+    t1 += a1;
   }
+  out[0] = t0;
+  out[1] = t1;
+}
+
+function resampleSum4(rng: Xoshiro128, x: Float64Array, out: Float64Array): void {
+  const n = x.length / 4;
+  let left = n;
+  let rowsLeft = n;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    const size = Math.min(BLOCK, n - start);
+    let c = rowsLeft === size ? left : binomial(rng, left, size / rowsLeft);
+    left -= c;
+    rowsLeft -= size;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    if (size === BLOCK) {
+      let s0 = rng.s0;
+      let s1 = rng.s1;
+      let s2 = rng.s2;
+      let s3 = rng.s3;
+      while (c > 0) {
+        const m = Math.imul(s1, 5);
+        const r = Math.imul((m << 7) | (m >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        if (c >= 3) {
+          const i0 = (start + (r & MASK)) << 2;
+          const i1 = (start + ((r >>> 10) & MASK)) << 2;
+          const i2 = (start + ((r >>> 20) & MASK)) << 2;
+          a0 += x[i0]! + x[i1]! + x[i2]!;
+          a1 += x[i0 + 1]! + x[i1 + 1]! + x[i2 + 1]!;
+          a2 += x[i0 + 2]! + x[i1 + 2]! + x[i2 + 2]!;
+          a3 += x[i0 + 3]! + x[i1 + 3]! + x[i2 + 3]!;
+          c -= 3;
+        } else {
+          const i0 = (start + (r & MASK)) << 2;
+          a0 += x[i0]!;
+          a1 += x[i0 + 1]!;
+          a2 += x[i0 + 2]!;
+          a3 += x[i0 + 3]!;
+          c -= 1;
+        }
+      }
+      rng.s0 = s0;
+      rng.s1 = s1;
+      rng.s2 = s2;
+      rng.s3 = s3;
+    } else {
+      for (; c > 0; c--) {
+        const i0 = (start + rng.nextBelow(size)) << 2;
+        a0 += x[i0]!;
+        a1 += x[i0 + 1]!;
+        a2 += x[i0 + 2]!;
+        a3 += x[i0 + 3]!;
+      }
+    }
+    t0 += a0;
+    t1 += a1;
+    t2 += a2;
+    t3 += a3;
+  }
+  out[0] = t0;
+  out[1] = t1;
+  out[2] = t2;
+  out[3] = t3;
 }
 
 /** Row counts of one bootstrap resample of n rows (same block scheme), into `counts`. */
@@ -463,6 +665,7 @@ function rankEngine(name: 'roc_auc' | 'pr_auc', c: CheckedColumns, h: CheckedCol
   const counts = new Int32Array(n);
   return {
     estimate: stat(),
+    cost: 8 * n,
     resample: (rng) => {
       resampleCounts(rng, counts);
       return stat(counts);

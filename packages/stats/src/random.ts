@@ -34,6 +34,29 @@ export class Xoshiro128 {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /**
+   * The generator of stream `stream` (a uint32) of `seed`: the state of `new Xoshiro128(seed)`,
+   * each word XOR-ed with a splitmix32 hash of (stream, word index); stream 0 is that generator.
+   * For parallel work that must not depend on how it is shared out: stream j for chunk j.
+   */
+  static stream(seed: number, stream: number): Xoshiro128 {
+    const g = new Xoshiro128(seed);
+    const j = stream >>> 0;
+    if (j === 0) return g;
+    const h = (i: number): number => {
+      let z = (Math.imul(j, 0x9e3779b9) + Math.imul(i + 1, 0x632be5ab)) | 0;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) | 0;
+    };
+    g.s0 ^= h(0);
+    g.s1 ^= h(1);
+    g.s2 ^= h(2);
+    g.s3 ^= h(3);
+    if ((g.s0 | g.s1 | g.s2 | g.s3) === 0) g.s0 = 1;
+    return g;
+  }
+
   /** The next 32 random bits as an unsigned integer. */
   nextU32(): number {
     const s1 = this.s1;

@@ -67,15 +67,7 @@ export const TRAIN_CONFIG_SCHEMA: JsonSchema = {
     },
     output: s3Uri,
     tags: stringMap,
-    vpc: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['subnets', 'security-groups'],
-      properties: {
-        subnets: { type: 'array', minItems: 1, items: nonEmpty },
-        'security-groups': { type: 'array', minItems: 1, items: nonEmpty },
-      },
-    },
+    vpc: SCHEMA_FRAGMENTS.vpc,
     'kms-key': nonEmpty,
     environment: stringMap,
   },

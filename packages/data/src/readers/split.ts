@@ -11,12 +11,10 @@
 import { createReadStream } from 'node:fs';
 import type { ColumnReference } from '@modelship/stats';
 import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, type JsonSchema } from '@modelship/core';
+import { bundledWorker, ConfigError, type JsonSchema, workerExecArgv } from '@modelship/core';
 import type { RecordProcessor } from '../processor.js';
 import { readCsv, type CsvEnd } from './csv.js';
 import { CSV_PART_JOB, partProcessor, type PartFailure, type PartJob, type PartResult } from './csv-part.js';
@@ -45,19 +43,9 @@ export interface SplitOptions {
   workerScript?: string;
 }
 
-/**
- * The worker's bundle, `workers/csv-worker.js` at the root of the build this code runs from (the
- * code itself may sit in `dist/chunks/`); undefined when running from sources.
- */
+/** The worker's bundle beside the build this code runs from; undefined when running from sources. */
 export function workerScript(): string | undefined {
-  const url = import.meta.url;
-  if (!url.startsWith('file:') || !url.endsWith('.js')) return undefined;
-  let dir = dirname(fileURLToPath(url));
-  for (let up = 0; up < 3; up++, dir = dirname(dir)) {
-    const script = join(dir, 'workers', 'csv-worker.js');
-    if (existsSync(script)) return script;
-  }
-  return undefined;
+  return bundledWorker('csv-worker', import.meta.url);
 }
 
 /**
@@ -85,7 +73,7 @@ export function runPart<R extends { ok: boolean }>(
     const worker = new Worker(script, {
       workerData: job,
       // Not the parent's `--input-type`/`--eval`: the worker runs a file.
-      execArgv: process.execArgv.filter((a) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(a)),
+      execArgv: workerExecArgv(),
       resourceLimits: { maxYoungGenerationSizeMb: 16 },
     });
     const onStop = (): void => void worker.terminate();

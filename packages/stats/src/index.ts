@@ -56,3 +56,15 @@ export {
 export { mcnemar, newcombeInterval, wilsonInterval } from './mcnemar.js';
 export { delong, placements, type Placements } from './delong.js';
 export { Xoshiro128, binomial, multinomial, randomSeed } from './random.js';
+export {
+  hodgesLehmann,
+  hodgesLehmannPaired,
+  mannWhitneyU,
+  wilcoxonSignedRank,
+  type Alternative,
+  type MannWhitneyResult,
+  type ShiftEstimate,
+  type WilcoxonResult,
+} from './ranks.js';
+export { mixtureBoundary, mixtureOptimalRatio } from './sequential.js';
+export { proportionDifference, type ProportionDifference } from './rates.js';

@@ -90,7 +90,7 @@ describe('evaluate-gate step', () => {
     expect(run.result.annotations!.filter((a) => a.level === 'error')).toHaveLength(2);
   });
 
-  it('baseline registry (the default) warns that there is no registry lookup yet, and applies value checks only', async () => {
+  it('baseline registry (the default) with an empty registry: no champion yet, value checks only, said plainly', async () => {
     const rows = predictionRows({ n: 100, candidate: 0.3, champion: 0.1 }).map(({ id, label, score }) => ({
       id,
       label,
@@ -99,12 +99,14 @@ describe('evaluate-gate step', () => {
     const run = await runStep(step, { predictions: 'preds.csv' }, { cwd: workspace(CONFIG, rows) });
     expect(run.result.ok).toBe(true);
     expect(run.log.lines.join('\n')).toContain(
-      "baseline 'registry': this release has no registry champion lookup yet",
+      "baseline 'registry': there is no champion yet: the model package group churn (.modelship/registry) has no Approved package",
     );
     expect(run.result.headline).toMatch(
       /^passed 1 condition of 2 checks \(no champion\); change checks not applied$/,
     );
-    expect(run.result.summary).toContain('Change checks (max-regression, min-improvement) were not applied');
+    expect(run.result.summary).toContain(
+      'Change checks (max-regression, min-improvement) were not applied: there is no champion yet',
+    );
     expect(run.result.outputs.champion).toBe('');
   });
 

@@ -1,0 +1,3 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{b as i}from"../chunks/chunk-D3UNEHXM.js";import"../chunks/chunk-UJYGEJST.js";import"../chunks/chunk-TKGPZ6DV.js";import"../chunks/chunk-LT3XQOG6.js";import"../chunks/chunk-FYUE6WFL.js";import"../chunks/chunk-GUPD2S7N.js";import"../chunks/chunk-PU2VAFRZ.js";import"../chunks/chunk-56TVHB2J.js";import"../chunks/chunk-WXHDRVXK.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await i("register","main");

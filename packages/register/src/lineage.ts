@@ -111,7 +111,8 @@ export function lineage(opts: {
     [METADATA.manifestSha256]: opts.digest,
     [METADATA.modelSha256]: opts.training.modelSha256,
     [METADATA.gate]: opts.evaluation?.verdict ?? 'none',
-    [METADATA.gateChecks]: failed.length > 0 ? failed.join(',') : undefined,
+    // Space-separated: SageMaker allows no commas in metadata.
+    [METADATA.gateChecks]: failed.length > 0 ? failed.join(' ') : undefined,
     [METADATA.forced]: opts.forced ? 'true' : undefined,
     [METADATA.repository]: p.repository,
     [METADATA.commit]: p.commit,

@@ -166,6 +166,31 @@ describe('evaluate-gate step', () => {
     expect(run.result.outputs.champion).toBe('');
   });
 
+  it('baseline registry with predictions lacking champion columns: the champion is named, but not paired', async () => {
+    const rows = predictionRows({ n: 100, candidate: 0.3, champion: 0.1 }).map(({ id, label, score }) => ({
+      id,
+      label,
+      score,
+    }));
+    const cwd = workspace(CONFIG, rows);
+    const registry = new LocalRegistry(join(cwd, '.modelship/registry'));
+    await registry.ensureGroup('churn', {});
+    await registry.create({
+      group: 'churn',
+      status: 'Approved',
+      inference: { Containers: [{ ModelDataUrl: 's3://acme-ml/churn/model.tar.gz' }] },
+      metadata: { 'modelship:manifest-sha256': '1'.repeat(64) },
+      tags: {},
+      digest: '1'.repeat(64),
+    });
+    const run = await runStep(step, { predictions: 'preds.csv' }, { cwd });
+    expect(run.result.outputs.champion).toBe('');
+    expect(run.log.lines.join('\n')).toContain(
+      "warning: baseline 'registry': the champion model-package/churn/1 cannot be paired with the predictions: they carry no champion columns",
+    );
+    expect(run.result.headline).toMatch(/\(no champion\); change checks not applied$/);
+  });
+
   it('evaluation runs: the candidate (from the manifest) and a champion model.tar.gz scored by one script, paired', async () => {
     const cwd = await evaluationWorkspace();
     const run = await runStep(step, { baseline: 'champ/model.tar.gz', manifest: 'manifest.json' }, { cwd });

@@ -194,7 +194,11 @@ async function register(inputs: Inputs, ctx: StepContext): Promise<StepResult<Re
 
   const { created } = await registry.ensureGroup(group, tags);
   if (created) ctx.log.info(`created the model package group ${group} in ${registry.location}`);
-  const pkg = await registry.create(request);
+  const { pkg, created: made } = await registry.create(request);
+  if (!made) {
+    ctx.log.info(`another run registered this candidate at the same moment: ${pkg.ModelPackageArn}`);
+    return finish(ctx, registry, pkg, { group, digest, forced, reused: true, evaluation, training });
+  }
   ctx.log.info(
     `registered ${group} version ${pkg.ModelPackageVersion} (${pkg.ModelApprovalStatus}): ${pkg.ModelPackageArn}`,
   );

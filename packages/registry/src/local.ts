@@ -5,13 +5,15 @@
 //   <root>/<group>/versions/<n>.json      version n: a ModelPackage document
 //   <root>/<group>/artifacts/<sha256>.tar.gz   model artefacts, copied, by content
 //   <root>/<group>/metrics/<sha256>.json       model-quality statistics, by content
+//   <root>/<group>/claims/<digest>        which process registers a candidate (its pid)
 //   <root>/<group>/tmp/                   files being written (<pid>.<n>.tmp)
 //
 // Every file is written whole into tmp/ first. A version appears by a hard link of that complete
 // file to versions/<n>.json: link() is atomic and fails with EEXIST when the name is taken, so two
 // processes registering at once each claim a different n (the loser takes the next number), and a
 // process killed at any moment leaves at most a file in tmp/ (removed by the next writer once its
-// pid no longer runs), never a half-written version.
+// pid no longer runs), never a half-written version. The same candidate (manifest digest) is
+// registered once: the first process to link claims/<digest> creates it, the others return it.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -49,6 +51,9 @@ interface GroupDocument {
 }
 
 let tmpCounter = 0;
+
+/** How long a registration waits for another process registering the same candidate. */
+const CLAIM_WAIT_MS = 120_000;
 
 export class LocalRegistry implements ModelRegistry {
   readonly backend = 'local' as const;
@@ -230,7 +235,53 @@ export class LocalRegistry implements ModelRegistry {
     }
   }
 
-  async create(req: PackageRequest): Promise<ModelPackage> {
+  async create(req: PackageRequest): Promise<{ pkg: ModelPackage; created: boolean }> {
+    const existing = await this.claim(req.group, req.digest);
+    if (existing) return { pkg: existing, created: false };
+    return { pkg: await this.createVersion(req), created: true };
+  }
+
+  /**
+   * Claim the right to register a candidate: a hard link of `claims/<digest>` (holding this pid)
+   * that only one process can make. A process that finds the claim taken waits for the claimer's
+   * version and returns it; a claim whose process died without a version is taken over.
+   * Returns the package when another process registered the candidate, else undefined (ours).
+   */
+  private async claim(group: string, digest: string): Promise<ModelPackage | undefined> {
+    const claims = join(this.dir(group), 'claims');
+    await mkdir(claims, { recursive: true });
+    const path = join(claims, digest.replace(/[^a-zA-Z0-9-]/g, '_'));
+    const deadline = Date.now() + CLAIM_WAIT_MS;
+    for (;;) {
+      const tmp = await this.tmpFile(group);
+      try {
+        await writeFile(tmp, String(process.pid));
+        await link(tmp, path);
+        return undefined;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'EEXIST') throw err;
+      } finally {
+        await rm(tmp, { force: true });
+      }
+      const theirs = await this.findByDigest(group, digest);
+      if (theirs) return theirs;
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (!(Number.isInteger(pid) && pid > 0 && processRuns(pid) && pid !== process.pid)) {
+        // Its process is gone (or it is ours, from a registration that failed): take it over.
+        await rm(path, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new ConfigError(
+          `another process (pid ${pid}) is registering this candidate and has not finished`,
+          path,
+          { hint: 'wait for it; if no such process is registering, delete this file' },
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async createVersion(req: PackageRequest): Promise<ModelPackage> {
     const container = req.inference.Containers[0]!;
     const source = container.ModelDataUrl;
     const modelDataUrl =

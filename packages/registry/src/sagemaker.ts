@@ -230,7 +230,7 @@ export class SageMakerRegistry implements ModelRegistry {
     return undefined;
   }
 
-  async create(req: PackageRequest): Promise<ModelPackage> {
+  async create(req: PackageRequest): Promise<{ pkg: ModelPackage; created: boolean }> {
     let metrics: ModelPackage['ModelMetrics'];
     if (req.statistics) {
       if (!this.o.statisticsPrefix)
@@ -274,7 +274,8 @@ export class SageMakerRegistry implements ModelRegistry {
         );
       throw err;
     });
-    return this.describe(out.ModelPackageArn ?? '');
+    // With the same ClientToken SageMaker answers a racing create with the first one's package.
+    return { pkg: await this.describe(out.ModelPackageArn ?? ''), created: true };
   }
 
   async describe(arn: string): Promise<ModelPackage> {

@@ -85,7 +85,11 @@ export interface ModelRegistry {
   groups(): Promise<string[]>;
   /** The package this candidate digest created earlier, newest first, or undefined. */
   findByDigest(group: string, digest: string): Promise<ModelPackage | undefined>;
-  create(req: PackageRequest): Promise<ModelPackage>;
+  /**
+   * Create the next version. `created` is false when another process registered this very
+   * candidate (the same digest) at the same moment and its package is returned instead.
+   */
+  create(req: PackageRequest): Promise<{ pkg: ModelPackage; created: boolean }>;
   /** @throws ConfigError naming the package when there is none. */
   describe(arn: string): Promise<ModelPackage>;
   setApproval(

@@ -72,6 +72,21 @@ describe('the local registry under real processes', () => {
     expect(readdirSync(join(root, 'churn/tmp'))).toEqual([]);
   });
 
+  it('two processes registering the same candidates at once: each lands once, both return its version', async () => {
+    const root = join(dir, 'registry');
+    const model = join(dir, 'model.tar.gz');
+    writeFileSync(model, 'a small model\n');
+    const [ra, rb] = await Promise.all([
+      start([root, 'same', '12', model]).done,
+      start([root, 'same', '12', model]).done,
+    ]);
+    expect([ra.code, rb.code, ra.err + rb.err]).toEqual([0, 0, '']);
+    const seen = (out: string) => [...out.matchAll(/registered (\w+) (\d+)/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(seen(ra.out)).toHaveLength(12);
+    expect(seen(rb.out)).toEqual(seen(ra.out));
+    expect(readdirSync(join(root, 'churn/versions'))).toHaveLength(12);
+  });
+
   it('a process killed while it copies the artefact leaves no version and no artefact; the next registration cleans up', async () => {
     const root = join(dir, 'registry');
     const model = join(dir, 'model.tar.gz');

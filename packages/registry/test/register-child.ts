@@ -9,7 +9,7 @@ const registry = new LocalRegistry(root);
 await registry.ensureGroup('churn', { project: 'churn' });
 for (let i = 0; i < Number(count); i++) {
   const digest = createHash('sha256').update(`${tag}-${i}`).digest('hex');
-  const pkg = await registry.create({
+  const { pkg } = await registry.create({
     group: 'churn',
     status: 'PendingManualApproval',
     inference: { Containers: [{ ModelDataUrl: model }] },

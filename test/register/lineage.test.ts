@@ -1,6 +1,6 @@
-// Who approved and from where, on each host; the failed checks of a verdict.
+// Who approved and from where, on each host; the failed checks of a verdict; when modelship run registers.
 import { describe, expect, it } from '@jest/globals';
-import { approver, failedChecks, runUrl } from '@modelship/register';
+import { approver, failedChecks, registerStep, runUrl } from '@modelship/register';
 
 describe('approval descriptions', () => {
   it('GitHub Actions: the actor and the run URL (with the attempt after the first)', () => {
@@ -45,5 +45,29 @@ describe('approval descriptions', () => {
         ],
       }),
     ).toEqual(['auc', 'f1']);
+  });
+});
+
+describe('modelship run', () => {
+  const config = (values: Record<string, unknown>) => ({
+    path: undefined,
+    dir: '/ws',
+    values,
+    resolvePath: (p: string) => p,
+  });
+
+  it('registers after a trained and gated candidate on the local backend, or with a registry block', () => {
+    expect(registerStep.fromConfig!(config({ train: {}, gate: {} }), '/ws')).toEqual({});
+    expect(registerStep.fromConfig!(config({ train: {} }), '/ws')).toBeUndefined();
+    // SageMaker needs the block (its inference image): without it register is left out.
+    expect(
+      registerStep.fromConfig!(config({ backend: 'sagemaker', train: {}, gate: {} }), '/ws'),
+    ).toBeUndefined();
+    expect(
+      registerStep.fromConfig!(
+        config({ backend: 'sagemaker', train: {}, gate: {}, registry: { 'approval-status': 'Approved' } }),
+        '/ws',
+      ),
+    ).toEqual({ 'approval-status': 'Approved' });
   });
 });

@@ -183,6 +183,8 @@ describe('register on SageMaker (moto)', () => {
     expect(again.result.headline).toMatch(/^already registered as churn version 1/);
     const registry = new SageMakerRegistry({ sagemaker: sm, s3: () => s3, region: 'us-east-1' });
     expect(await registry.list('churn')).toHaveLength(101);
+    expect(await registry.list('churn', { status: 'Approved' })).toEqual([]);
+    expect(await registry.groups()).toEqual(['churn']);
   });
 
   it('approve: ApprovalDescription names the actor and run URL, the lineage stays; the champion is the latest Approved', async () => {

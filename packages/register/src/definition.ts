@@ -186,10 +186,12 @@ export const registerStep = defineStep<RegisterInputs, RegisterOutput>({
   },
   config: { key: 'registry', schema: REGISTRY_CONFIG_SCHEMA },
   manifest: { key: 'registration', schema: REGISTRATION_SECTION_SCHEMA },
-  // modelship run registers what it trained and gated (or whenever there is a registry block).
+  // modelship run registers what it trained and gated: whenever there is a registry block, and on
+  // the local backend also without one (SageMaker needs the block's inference image).
   fromConfig: (config): Record<string, string> | undefined => {
     const v = config.values;
-    if (v.registry === undefined && (v.train === undefined || v.gate === undefined)) return undefined;
+    const trainedAndGated = v.train !== undefined && v.gate !== undefined;
+    if (v.registry === undefined && !(trainedAndGated && v.backend !== 'sagemaker')) return undefined;
     const status = registryConfig(config)['approval-status'];
     const inputs: Record<string, string> = {};
     if (status) inputs['approval-status'] = status;

@@ -226,6 +226,8 @@ async function finish(
   const url =
     registry.backend === 'sagemaker' ? consoleUrl(region, o.group, pkg.ModelPackageVersion) : undefined;
   const previous = ctx.manifest.get<RegistrationSection>('registration');
+  // This step's decision, else the one the manifest already records for this package.
+  const approval = o.approval ?? (previous?.arn === pkg.ModelPackageArn ? previous.approval : undefined);
   const section: RegistrationSection = {
     backend: registry.backend,
     registry: registry.location,
@@ -245,9 +247,7 @@ async function finish(
     ...(stats
       ? { statistics: { uri: stats.S3Uri, sha256: (stats.ContentDigest ?? '').replace(/^sha256:/, '') } }
       : {}),
-    ...((o.approval ?? (previous?.arn === pkg.ModelPackageArn ? previous.approval : undefined))
-      ? { approval: o.approval ?? previous!.approval! }
-      : {}),
+    ...(approval ? { approval } : {}),
     ...(url ? { consoleUrl: url } : {}),
   };
   // The manifest records the package it registered; approving another package leaves it alone.

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as w}from"./chunk-ST67IJIE.js";import{a as m}from"./chunk-WDFHLW2N.js";import"./chunk-4FRFYI44.js";import"./chunk-FYUE6WFL.js";import"./chunk-SKDPFR6L.js";import"./chunk-PU2VAFRZ.js";import"./chunk-56TVHB2J.js";import{f}from"./chunk-WXHDRVXK.js";import"./chunk-53JQGKRV.js";import{a as i}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var k=`Usage:
+import{b as w}from"./chunk-ST67IJIE.js";import{a as m}from"./chunk-QOKIMHSV.js";import"./chunk-4FRFYI44.js";import"./chunk-FYUE6WFL.js";import"./chunk-SIJAW33B.js";import"./chunk-PU2VAFRZ.js";import"./chunk-56TVHB2J.js";import{f}from"./chunk-WXHDRVXK.js";import"./chunk-53JQGKRV.js";import{a as i}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var k=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

@@ -66,7 +66,7 @@ describe('modelship CLI (committed bundle)', () => {
       ['validate-data', '--data', 'none.csv', '--schema', 'churn.schema.json'],
       'error: none.csv: data not found',
     ],
-    [['deploy-all'], 'error: deploy-all: unknown command (try: run, steps, validate-data'],
+    [['deploy-all'], 'error: deploy-all: unknown command (try: run, steps, registry, validate-data'],
     [['run', '--config', 'missing.yml'], 'error: missing.yml: config file not found'],
   ])('prints one error line and exits 1: %j', (args, expected) => {
     const r = cli(args);
@@ -136,7 +136,13 @@ describe('modelship CLI (committed bundle)', () => {
       'model-sha256': expect.stringMatching(/^[a-f0-9]{64}$/),
     });
     expect(JSON.parse(out.train.metrics).auc).toBeGreaterThan(0.7);
-    expect(r.stderr).toContain('main job: passed (validate-data, train, evaluate-gate)');
+    expect(out.register).toEqual({
+      'model-package-arn': 'model-package/churn/1',
+      'model-version': '1',
+      'approval-status': 'PendingManualApproval',
+      'champion-arn': '',
+    });
+    expect(r.stderr).toContain('main job: passed (validate-data, train, evaluate-gate, register)');
     expect(r.stderr).toContain('monthly_charges: baseline vs current');
     const manifest = JSON.parse(readFileSync(join(ws, '.modelship/run.json'), 'utf8'));
     expect(manifest.source).toEqual({ system: 'local' });
@@ -144,8 +150,16 @@ describe('modelship CLI (committed bundle)', () => {
       'validate-data',
       'train',
       'evaluate-gate',
+      'register',
     ]);
     expect(manifest.training.channels.train).toContain('data/train.csv');
+    expect(manifest.registration).toMatchObject({ backend: 'local', group: 'churn', version: 1 });
+    // The registry of the embedded default: one JSON document per version, the artefact copied.
+    const pkg = JSON.parse(readFileSync(join(ws, '.modelship/registry/churn/versions/1.json'), 'utf8'));
+    expect(pkg.CustomerMetadataProperties['modelship:model-sha256']).toBe(out.train['model-sha256']);
+    expect(pkg.InferenceSpecification.Containers[0].ModelDataUrl).toBe(
+      `churn/artifacts/${out.train['model-sha256']}.tar.gz`,
+    );
   });
 
   it('records CodeBuild provenance when run inside CodeBuild', () => {

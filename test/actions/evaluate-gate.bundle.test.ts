@@ -2,17 +2,15 @@
  * The committed evaluate-gate bundle, run the way the runner runs it (INPUT_*, GITHUB_OUTPUT, the
  * job summary, a pull_request event payload; Node 24 and 22), and the CLI's replay of a verdict.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runActionBundle } from '../support/action-runner.js';
-import { nodePath } from '../support/tools.js';
+import { runCli } from '../lib/process.js';
 import { predictionRows, startGitHubStandIn, toCsv, type GitHubStandIn } from '../lib/gate.js';
 import { tempDir } from '../lib/step.js';
 
 const BUNDLE = 'actions/evaluate-gate';
-const CLI = join(process.cwd(), 'dist/cli/index.js');
 const CONFIG = `model: churn
 gate:
   resamples: 400
@@ -113,14 +111,7 @@ describe('evaluate-gate bundle, run as the runner runs it', () => {
 });
 
 describe('modelship evaluate-gate on the command line', () => {
-  const cli = (cwd: string, args: string[]) => {
-    const r = spawnSync(nodePath(24), [CLI, ...args], {
-      cwd,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const cli = runCli;
 
   it('judges, then --replay recomputes the same answer and says when a file changed', () => {
     const cwd = workspace(0.1, 0.3);

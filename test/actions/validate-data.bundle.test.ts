@@ -109,7 +109,7 @@ describe('root action', () => {
     const run = await runActionBundle('.', { cwd: ws, inputs: {} });
     expect(run.code).toBe(1);
     expect(run.commands.find((c) => c.command === 'error')!.message).toBe(
-      "input 'step': is required (one of validate-data, train, evaluate-gate)",
+      "input 'step': is required (one of validate-data, train, evaluate-gate, register)",
     );
     expect(run.summary).toContain("input 'step': is required");
   });

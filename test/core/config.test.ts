@@ -82,6 +82,7 @@ describe('modelship.yml', () => {
       'train',
       'gate',
       'evaluate',
+      'registry',
     ]);
     const twin = { ...STEPS[1]!, name: 'twin', config: { key: 'train', schema: {} } } as AnyStep;
     expect(() => composeConfigSchema([...STEPS, twin])).toThrow(

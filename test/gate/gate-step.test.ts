@@ -9,6 +9,7 @@ import type { EvaluationSection } from '@modelship/gate';
 import { predictionRows, startGitHubStandIn, toCsv, type GitHubStandIn } from '../lib/gate.js';
 import { configErrorLine, runStep, tempDir } from '../lib/step.js';
 import { modelArchive } from '../../packages/gate/test/helpers.js';
+import { LocalRegistry } from '@modelship/registry';
 
 const step = findStep('evaluate-gate') as AnyStep;
 
@@ -28,6 +29,61 @@ function workspace(
   writeFileSync(join(dir, 'modelship.yml'), config);
   writeFileSync(join(dir, 'preds.csv'), toCsv(rows));
   return dir;
+}
+
+/** `manifest.json` in `cwd`: what train recorded (the job, and `training` fields). */
+function trainedManifest(cwd: string, training: Record<string, unknown>): void {
+  const at = '2026-11-22T09:00:00.000Z';
+  writeFileSync(
+    join(cwd, 'manifest.json'),
+    JSON.stringify({
+      schemaVersion: 1,
+      kind: 'modelship.manifest',
+      createdAt: at,
+      updatedAt: at,
+      history: [],
+      training: { backend: 'local', jobName: 'churn-job', status: 'Completed', ...training },
+    }),
+  );
+}
+
+/** A workspace for evaluation runs: score.mjs, test.csv, a candidate and a noisier champion archive, a manifest. */
+async function evaluationWorkspace(): Promise<string> {
+  const cwd = workspace(`model: churn
+evaluate:
+  entrypoint: [node, score.mjs]
+  test: test.csv
+gate:
+  resamples: 300
+  checks:
+  - { metric: accuracy, min: 0.6, max-regression: 0.02 }
+  - { metric: roc_auc, min-improvement: 0.05, test: delong }
+`);
+  // 400 rows: x in [0, 1), label 1 when x >= 0.5 except every 5th row; the candidate scores x,
+  // the champion a noisier 0.5 + (x - 0.5) * 0.3 + jitter.
+  const rows = Array.from({ length: 400 }, (_, i) => {
+    const x = ((i * 37) % 400) / 400;
+    const label = (x >= 0.5 ? 1 : 0) ^ (i % 5 === 0 ? 1 : 0);
+    return `${i},${x},${label}`;
+  });
+  writeFileSync(join(cwd, 'test.csv'), ['id,x,label', ...rows].join('\n') + '\n');
+  writeFileSync(
+    join(cwd, 'score.mjs'),
+    `import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const { MODELSHIP_MODEL_DIR: model, MODELSHIP_TEST_DIR: test, MODELSHIP_OUTPUT_DIR: out } = process.env;
+const { noise } = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+const rows = readFileSync(join(test, readdirSync(test).find((f) => f.endsWith('.csv'))), 'utf8').trim().split('\\n').slice(1);
+const lines = rows.map((r) => { const [id, x, label] = r.split(',');
+  const s = noise ? Math.min(1, Math.max(0, 0.5 + (Number(x) - 0.5) * 0.3 + noise * Math.sin(Number(id) * 12.9898))) : Number(x);
+  return [id, label, s.toFixed(4), s >= 0.5 ? 1 : 0].join(','); });
+writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lines].join('\\n') + '\\n');
+`,
+  );
+  const candidate = await modelArchive(cwd, 'cand/model.tar.gz', { 'model.json': '{"noise": 0}' });
+  await modelArchive(cwd, 'champ/model.tar.gz', { 'model.json': '{"noise": 0.2}' });
+  trainedManifest(cwd, { modelArtifact: candidate });
+  return cwd;
 }
 
 describe('evaluate-gate step', () => {
@@ -90,7 +146,7 @@ describe('evaluate-gate step', () => {
     expect(run.result.annotations!.filter((a) => a.level === 'error')).toHaveLength(2);
   });
 
-  it('baseline registry (the default) warns that there is no registry lookup yet, and applies value checks only', async () => {
+  it('baseline registry (the default) with an empty registry: no champion yet, value checks only, said plainly', async () => {
     const rows = predictionRows({ n: 100, candidate: 0.3, champion: 0.1 }).map(({ id, label, score }) => ({
       id,
       label,
@@ -99,61 +155,44 @@ describe('evaluate-gate step', () => {
     const run = await runStep(step, { predictions: 'preds.csv' }, { cwd: workspace(CONFIG, rows) });
     expect(run.result.ok).toBe(true);
     expect(run.log.lines.join('\n')).toContain(
-      "baseline 'registry': this release has no registry champion lookup yet",
+      "baseline 'registry': there is no champion yet: the model package group churn (.modelship/registry) has no Approved package",
     );
     expect(run.result.headline).toMatch(
       /^passed 1 condition of 2 checks \(no champion\); change checks not applied$/,
     );
-    expect(run.result.summary).toContain('Change checks (max-regression, min-improvement) were not applied');
+    expect(run.result.summary).toContain(
+      'Change checks (max-regression, min-improvement) were not applied: there is no champion yet',
+    );
     expect(run.result.outputs.champion).toBe('');
   });
 
-  it('evaluation runs: the candidate (from the manifest) and a champion model.tar.gz scored by one script, paired', async () => {
-    const cwd = workspace(`model: churn
-evaluate:
-  entrypoint: [node, score.mjs]
-  test: test.csv
-gate:
-  resamples: 300
-  checks:
-    - { metric: accuracy, min: 0.6, max-regression: 0.02 }
-    - { metric: roc_auc, min-improvement: 0.05, test: delong }
-`);
-    // 400 rows: x in [0, 1), label 1 when x >= 0.5 except every 5th row; the candidate scores x,
-    // the champion a noisier 0.5 + (x - 0.5) * 0.3 + jitter.
-    const rows = Array.from({ length: 400 }, (_, i) => {
-      const x = ((i * 37) % 400) / 400;
-      const label = (x >= 0.5 ? 1 : 0) ^ (i % 5 === 0 ? 1 : 0);
-      return `${i},${x},${label}`;
+  it('baseline registry with predictions lacking champion columns: the champion is named, but not paired', async () => {
+    const rows = predictionRows({ n: 100, candidate: 0.3, champion: 0.1 }).map(({ id, label, score }) => ({
+      id,
+      label,
+      score,
+    }));
+    const cwd = workspace(CONFIG, rows);
+    const registry = new LocalRegistry(join(cwd, '.modelship/registry'));
+    await registry.ensureGroup('churn', {});
+    await registry.create({
+      group: 'churn',
+      status: 'Approved',
+      inference: { Containers: [{ ModelDataUrl: 's3://acme-ml/churn/model.tar.gz' }] },
+      metadata: { 'modelship:manifest-sha256': '1'.repeat(64) },
+      tags: {},
+      digest: '1'.repeat(64),
     });
-    writeFileSync(join(cwd, 'test.csv'), ['id,x,label', ...rows].join('\n') + '\n');
-    writeFileSync(
-      join(cwd, 'score.mjs'),
-      `import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-const { MODELSHIP_MODEL_DIR: model, MODELSHIP_TEST_DIR: test, MODELSHIP_OUTPUT_DIR: out } = process.env;
-const { noise } = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
-const rows = readFileSync(join(test, readdirSync(test).find((f) => f.endsWith('.csv'))), 'utf8').trim().split('\\n').slice(1);
-const lines = rows.map((r) => { const [id, x, label] = r.split(',');
-  const s = noise ? Math.min(1, Math.max(0, 0.5 + (Number(x) - 0.5) * 0.3 + noise * Math.sin(Number(id) * 12.9898))) : Number(x);
-  return [id, label, s.toFixed(4), s >= 0.5 ? 1 : 0].join(','); });
-writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lines].join('\\n') + '\\n');
-`,
+    const run = await runStep(step, { predictions: 'preds.csv' }, { cwd });
+    expect(run.result.outputs.champion).toBe('');
+    expect(run.log.lines.join('\n')).toContain(
+      "warning: baseline 'registry': the champion model-package/churn/1 cannot be paired with the predictions: they carry no champion columns",
     );
-    const candidate = await modelArchive(cwd, 'cand/model.tar.gz', { 'model.json': '{"noise": 0}' });
-    await modelArchive(cwd, 'champ/model.tar.gz', { 'model.json': '{"noise": 0.2}' });
-    const at = '2026-11-22T09:00:00.000Z';
-    writeFileSync(
-      join(cwd, 'manifest.json'),
-      JSON.stringify({
-        schemaVersion: 1,
-        kind: 'modelship.manifest',
-        createdAt: at,
-        updatedAt: at,
-        history: [],
-        training: { backend: 'local', jobName: 'churn-job', status: 'Completed', modelArtifact: candidate },
-      }),
-    );
+    expect(run.result.headline).toMatch(/\(no champion\); change checks not applied$/);
+  });
+
+  it('evaluation runs: the candidate (from the manifest) and a champion model.tar.gz scored by one script, paired', async () => {
+    const cwd = await evaluationWorkspace();
     const run = await runStep(step, { baseline: 'champ/model.tar.gz', manifest: 'manifest.json' }, { cwd });
     const v = run.manifest().evaluation as EvaluationSection;
     expect(v.mode).toBe('predictions');
@@ -166,6 +205,36 @@ writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lin
     expect(byCondition['roc_auc/min-improvement']!.interval!.low).toBeGreaterThan(0.05);
     expect(run.log.lines.join('\n')).toMatch(/local evaluation job churn-eval-candidate-/);
     expect(run.log.lines.join('\n')).toMatch(/local evaluation job churn-eval-champion-/);
+  });
+
+  it("baseline registry: the local registry's latest Approved package is the champion, scored by the evaluation run", async () => {
+    const cwd = await evaluationWorkspace();
+    const registry = new LocalRegistry(join(cwd, '.modelship/registry'));
+    await registry.ensureGroup('churn', {});
+    const champ = (digest: string, status: 'Approved' | 'Rejected') =>
+      registry.create({
+        group: 'churn',
+        status,
+        inference: { Containers: [{ ModelDataUrl: join(cwd, 'champ/model.tar.gz') }] },
+        metadata: { 'modelship:manifest-sha256': digest },
+        tags: {},
+        digest,
+      });
+    await champ('1'.repeat(64), 'Approved');
+    await champ('2'.repeat(64), 'Rejected'); // newer, but not the champion
+    const run = await runStep(step, { manifest: 'manifest.json' }, { cwd });
+    const v = run.manifest().evaluation as EvaluationSection;
+    expect(run.result.ok).toBe(true);
+    expect(run.result.outputs.champion).toBe('model-package/churn/1');
+    expect(v.champion).toEqual({ kind: 'predictions', identity: 'model-package/churn/1' });
+    expect(v.predictions.map((p) => p.role)).toEqual(['candidate', 'champion']);
+    const byCondition = Object.fromEntries(v.checks.map((c) => [`${c.metric}/${c.condition}`, c]));
+    expect(byCondition['roc_auc/min-improvement']!.interval!.low).toBeGreaterThan(0.05);
+    expect(run.log.lines.join('\n')).toContain(
+      'champion: churn version 1 (model-package/churn/1), the latest Approved package',
+    );
+    // The registry's copy of the artefact is what the champion's run extracted.
+    expect(run.log.lines.join('\n')).toMatch(/registry\/churn\/artifacts\/[a-f0-9]{64}\.tar\.gz/);
   });
 
   it('from a trial: a gate that judged nothing (every condition insufficient) fails, and says so', async () => {
@@ -241,18 +310,7 @@ writeFileSync(join(out, 'predictions.csv'), ['id,label,score,prediction', ...lin
   it("metrics only: the manifest's training metrics against a champion metrics file, point values", async () => {
     const cwd = workspace('gate: { metric: roc_auc, min: 0.8, max-regression: 0.01 }\n');
     writeFileSync(join(cwd, 'champion.json'), '{"auc": 0.80}');
-    const at = '2026-11-22T09:00:00.000Z';
-    writeFileSync(
-      join(cwd, 'manifest.json'),
-      JSON.stringify({
-        schemaVersion: 1,
-        kind: 'modelship.manifest',
-        createdAt: at,
-        updatedAt: at,
-        history: [],
-        training: { backend: 'local', jobName: 'churn-job', status: 'Completed', metrics: { auc: 0.83 } },
-      }),
-    );
+    trainedManifest(cwd, { metrics: { auc: 0.83 } });
     const run = await runStep(step, { baseline: 'champion.json', manifest: 'manifest.json' }, { cwd });
     expect(run.result.ok).toBe(true);
     const v = run.manifest().evaluation as EvaluationSection;

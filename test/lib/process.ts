@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { nodePath, REPO_ROOT } from '../support/tools.js';
+
 /** Whether a process exists (signal 0 probes without touching it). */
 export function isAlive(pid: number): boolean {
   try {
@@ -15,4 +19,17 @@ export async function until(check: () => boolean, ms = 10_000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The committed CLI (`dist/cli/index.js`) run under Node 24 in `cwd`, with a bare environment. */
+export function runCli(
+  cwd: string,
+  args: readonly string[],
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(nodePath(24), [join(REPO_ROOT, 'dist/cli/index.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -29,6 +29,7 @@ Usage:
       Run one step. Steps: ${STEPS.map((s) => s.name).join(', ')}
   modelship <step> --help       The step's inputs and outputs.
   modelship steps               List the steps.
+  modelship registry list|show  The model registry (groups, versions, statuses, the champion).
   modelship --version
 
 Outputs are printed to stdout as JSON; progress and the report go to stderr.
@@ -112,6 +113,11 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     for (const s of STEPS) process.stdout.write(`${s.name.padEnd(20)} ${s.description.split('. ')[0]}\n`);
     return 0;
   }
+  if (command === 'registry') {
+    // Loaded only for this command: it brings the registry and its AWS clients.
+    const { registryCommand } = await import('./registry.js');
+    return registryCommand(rest, signal);
+  }
   if (command === 'run') {
     const args = parseStepArgs(rest, undefined);
     if (args.help) {
@@ -158,7 +164,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const step = findStep(command);
   if (!step) {
     throw new ConfigError(
-      `unknown command (try: run, steps, ${STEPS.map((s) => s.name).join(', ')})`,
+      `unknown command (try: run, steps, registry, ${STEPS.map((s) => s.name).join(', ')})`,
       command,
     );
   }

@@ -358,7 +358,7 @@ export const gateStep = defineStep<GateInputs, GateOutput>({
     baseline: {
       type: 'string',
       description:
-        'The champion: `registry` (the default; no registry lookup exists in this release, so it is treated as `none` with a warning), `none`, a metrics JSON file, or a predictions file (CSV / JSON Lines) paired with `predictions` by `id` or by row order.',
+        "The champion: `registry` (the default: the model package group's latest Approved package, scored by the evaluate block or compared on its recorded metrics; none yet means value checks only), `none`, a metrics JSON file, a predictions file (CSV / JSON Lines) paired with `predictions` by `id` or by row order, or a champion model.tar.gz (scored by the evaluate block).",
     },
     comment: {
       type: 'boolean',

@@ -12,6 +12,7 @@ import {
   type StepResult,
 } from '@modelship/core';
 import { resolveBaseline, readMetricsInput, type Baseline } from './baseline.js';
+import { findRegistryChampion, recordedMetrics, type RegistryChampion } from './champion.js';
 import { isClassification, normaliseGate, type Check, type Columns } from './checks.js';
 import { upsertComment } from './comment.js';
 import {
@@ -35,9 +36,6 @@ function relativeTo(cwd: string, p: string): string {
   return rel.startsWith('..') ? p : rel;
 }
 
-const REGISTRY_WARNING =
-  "baseline 'registry': this release has no registry champion lookup yet (the register step comes later), so there is no champion and the change checks are not applied; set baseline to the champion's metrics or predictions file, or to none to say there is none";
-
 function configName(ctx: StepContext): string {
   return ctx.config.path ? relativeTo(ctx.cwd, ctx.config.path) : 'modelship.yml';
 }
@@ -56,7 +54,7 @@ function sliceColumns(checks: readonly Check[]): { column: string; field: string
 function championOf(
   b: Baseline,
   paired: Paired | undefined,
-  why: { registry: string; none: string },
+  why: { registry: string; none: string; champion?: RegistryChampion },
 ): Champion {
   switch (b.kind) {
     case 'predictions':
@@ -68,9 +66,11 @@ function championOf(
     case 'model':
       return { kind: 'predictions', identity: `${b.uri} (scored by the evaluation run)` };
     case 'registry':
-      return paired?.champion
-        ? { kind: 'columns', identity: `${paired.files[0]!.path} (champion columns)` }
-        : { kind: 'none', why: why.registry };
+      // The registry's champion, scored by the evaluation run; else champion columns of the predictions.
+      if (why.champion) return { kind: 'predictions', identity: why.champion.arn };
+      if (paired?.champion)
+        return { kind: 'columns', identity: `${paired.files[0]!.path} (champion columns)` };
+      return { kind: 'none', why: why.registry };
   }
 }
 
@@ -89,9 +89,25 @@ async function gather(
   columns: Columns,
 ): Promise<Gathered> {
   const baseline = await resolveBaseline(inputs.baseline, ctx.cwd);
-  const why = {
-    registry: 'there is no champion: baseline is registry, and this release has no registry champion lookup',
+  const why: { registry: string; none: string; champion?: RegistryChampion } = {
+    registry: 'there is no champion: baseline is registry',
     none: 'there is no champion (baseline: none)',
+  };
+  /** baseline registry: the group's latest Approved package, or why there is none (logged). */
+  const lookup = async (): Promise<RegistryChampion | undefined> => {
+    const found = await findRegistryChampion(ctx);
+    if ('why' in found) {
+      why.registry = found.why;
+      // No champion yet is the normal first run: the report says so; anything else is a warning.
+      const line = `baseline 'registry': ${found.why}, so the change checks are not applied`;
+      if (found.why.startsWith('there is no champion yet')) ctx.log.info(line);
+      else ctx.log.warn(line);
+      return undefined;
+    }
+    ctx.log.info(
+      `champion: ${found.champion.group} version ${found.champion.version} (${found.champion.arn}), the latest Approved package`,
+    );
+    return found.champion;
   };
   if (inputs.predictions && baseline.kind === 'model')
     throw new ConfigError(
@@ -115,8 +131,14 @@ async function gather(
       binary: checks.some((c) => c.known && isClassification(c.known)),
       slices: sliceColumns(checks),
     });
+    if (baseline.kind === 'registry' && !paired.champion) {
+      const found = await lookup();
+      if (found) {
+        why.registry = `the champion ${found.arn} cannot be paired with the predictions: they carry no champion columns (score the champion on the same rows, or leave predictions out and let the evaluate block score both)`;
+        ctx.log.warn(`baseline 'registry': ${why.registry}`);
+      }
+    }
     const champion = championOf(baseline, paired, why);
-    if (baseline.kind === 'registry' && champion.kind === 'none') ctx.log.warn(REGISTRY_WARNING);
     return {
       evidence: { mode: 'predictions', paired, champion, predictionsFile: inputs.predictions },
       baseline,
@@ -141,10 +163,22 @@ async function gather(
       model: training.modelArtifact,
       modelSha256: training.modelSha256,
     });
+    if (baseline.kind === 'registry') why.champion = await lookup();
+    if (why.champion && !why.champion.model) {
+      why.registry = `the champion ${why.champion.arn} records no model artefact to score`;
+      why.champion = undefined;
+    }
     const champion =
       baseline.kind === 'model'
         ? await runEvaluation({ ctx, role: 'champion', model: baseline.uri })
-        : undefined;
+        : why.champion
+          ? await runEvaluation({
+              ctx,
+              role: 'champion',
+              model: why.champion.model!,
+              modelSha256: why.champion.modelSha256,
+            })
+          : undefined;
     const paired = await readPredictions(relativeTo(ctx.cwd, candidate.predictions), {
       cwd: ctx.cwd,
       columns,
@@ -158,7 +192,6 @@ async function gather(
       slices: sliceColumns(checks),
     });
     const champ = championOf(baseline, paired, why);
-    if (baseline.kind === 'registry') ctx.log.warn(REGISTRY_WARNING);
     return {
       evidence: {
         mode: 'predictions',
@@ -201,8 +234,17 @@ async function gather(
     values = training.metrics;
     source = `training metrics of ${training.jobName ?? 'the manifest'}`;
   }
-  const champion = championOf(baseline, undefined, why);
-  if (baseline.kind === 'registry') ctx.log.warn(REGISTRY_WARNING);
+  let champion = championOf(baseline, undefined, why);
+  if (baseline.kind === 'registry') {
+    const found = await lookup();
+    const values = found ? await recordedMetrics(found) : {};
+    if (found && Object.keys(values).length > 0) champion = { kind: 'metrics', identity: found.arn, values };
+    else
+      champion = {
+        kind: 'none',
+        why: found ? `the champion ${found.arn} records no metrics` : why.registry,
+      };
+  }
   return {
     evidence: { mode: 'metrics', candidate: values, candidateSource: source, champion },
     baseline,

@@ -1,0 +1,3 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{b as i}from"../chunks/chunk-2MLLGL22.js";import"../chunks/chunk-4DSFEOT4.js";import"../chunks/chunk-ZTRM3HZE.js";import"../chunks/chunk-RYXCDL65.js";import"../chunks/chunk-CUE2EVTX.js";import"../chunks/chunk-GB36NMFN.js";import"../chunks/chunk-WONMCLZ4.js";import"../chunks/chunk-LUVJVVNZ.js";import"../chunks/chunk-B64WDITZ.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await i("register","main");

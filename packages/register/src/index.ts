@@ -1,0 +1,2 @@
+export * from './definition.js';
+export { manifestDigest, failedChecks, approver, runUrl } from './lineage.js';

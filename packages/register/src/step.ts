@@ -1,0 +1,375 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isS3Uri } from '@modelship/aws';
+import {
+  ConfigError,
+  fileError,
+  type CommonInputs,
+  type StepContext,
+  type StepImpl,
+  type StepResult,
+} from '@modelship/core';
+import {
+  digestOf,
+  fitMetadata,
+  METADATA,
+  openRegistry,
+  pinImage,
+  registryGroup,
+  s3Folder,
+  type ApprovalStatus,
+  type ModelPackage,
+  type ModelRegistry,
+  type PackageRequest,
+} from '@modelship/registry';
+import {
+  registryConfig,
+  type RegisterInputs,
+  type RegisterOutput,
+  type RegistrationSection,
+} from './definition.js';
+import {
+  approver,
+  failedChecks,
+  lineage,
+  manifestDigest,
+  type EvaluationView,
+  type TrainingView,
+} from './lineage.js';
+import { consoleUrl, renderRegistration } from './summary.js';
+
+type Inputs = RegisterInputs & CommonInputs;
+
+function manifestName(inputs: Inputs): string {
+  return inputs.manifest;
+}
+
+function outputsOf(pkg: ModelPackage, champion: ModelPackage | undefined): Record<RegisterOutput, string> {
+  return {
+    'model-package-arn': pkg.ModelPackageArn,
+    'model-version': String(pkg.ModelPackageVersion),
+    'approval-status': pkg.ModelApprovalStatus,
+    'champion-arn': champion?.ModelPackageArn ?? '',
+  };
+}
+
+/** A model artefact as the manifest records it (s3://, file:// or a path) → an s3:// URI or an absolute path. */
+function artefactLocation(uri: string, cwd: string): string {
+  if (isS3Uri(uri)) return uri;
+  if (uri.startsWith('file:')) return fileURLToPath(uri);
+  return resolve(cwd, uri);
+}
+
+/** The gate's statistics file: its bytes and sha256. */
+async function readStatistics(path: string, cwd: string): Promise<NonNullable<PackageRequest['statistics']>> {
+  const file = resolve(cwd, path);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw fileError(err, path, "gate's model-quality statistics (evaluation.statistics in the manifest)");
+  }
+  return {
+    file,
+    bytes,
+    contentType: 'application/json',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/** The verdict allows registering, or `force` overrides it (returned: whether it was forced). */
+function checkVerdict(evaluation: EvaluationView | undefined, force: boolean, where: string): boolean {
+  if (!evaluation?.verdict) {
+    if (force) return true;
+    throw new ConfigError('records no gate verdict: the candidate was never judged', where, {
+      hint: 'run evaluate-gate first (modelship run does), or set force: true to register it anyway (recorded as forced)',
+    });
+  }
+  if (evaluation.verdict === 'fail') {
+    if (force) return true;
+    const failed = failedChecks(evaluation);
+    throw new ConfigError(
+      `the gate failed${failed.length > 0 ? ` (${failed.join(', ')})` : ''}: a candidate that failed its gate is not registered`,
+      where,
+      { hint: 'improve the model and run the gate again, or set force: true (recorded as forced)' },
+    );
+  }
+  return false;
+}
+
+async function register(inputs: Inputs, ctx: StepContext): Promise<StepResult<RegisterOutput>> {
+  const where = manifestName(inputs);
+  const training = ctx.manifest.get<TrainingView>('training');
+  if (!training?.modelArtifact)
+    throw new ConfigError('records no trained model: there is nothing to register', where, {
+      hint: 'run train first (modelship run does), or pass the manifest train wrote',
+    });
+  const evaluation = ctx.manifest.get<EvaluationView>('evaluation');
+  const forced = checkVerdict(evaluation, inputs.force, where);
+  const group = registryGroup(ctx, inputs['model-package-group']);
+  const cfg = registryConfig(ctx.config);
+  const artefact = artefactLocation(training.modelArtifact, ctx.cwd);
+  const registry = openRegistry(ctx, {
+    defaultStatisticsPrefix: isS3Uri(artefact) ? `${s3Folder(artefact)}registry/` : undefined,
+  });
+  const digest = manifestDigest(ctx.manifest);
+
+  const existing = await registry.findByDigest(group, digest);
+  if (existing) {
+    ctx.log.info(
+      `this manifest (sha256 ${digest.slice(0, 12)}…) is already ${group} version ${existing.ModelPackageVersion}: returning it, not registering again`,
+    );
+    return finish(ctx, registry, existing, { group, digest, forced, reused: true, evaluation, training });
+  }
+
+  let image: { image?: string; digest?: string; asConfigured?: string } = {};
+  const configured = cfg['inference-image'];
+  if (ctx.backend === 'sagemaker') {
+    if (!configured)
+      throw new ConfigError(
+        'is required on SageMaker: the image that serves the model',
+        'modelship.yml: registry.inference-image',
+        { hint: 'e.g. the framework image training used, or your own serving image in ECR' },
+      );
+    image = await pinImage(configured, 'modelship.yml: registry.inference-image', {
+      env: ctx.env,
+      signal: ctx.signal,
+    });
+  } else if (configured) {
+    // No container runs on the local backend: the image is recorded as written (by digest when it has one).
+    image = digestOf(configured) ?? { image: configured };
+  }
+
+  const tags: Record<string, string> = {
+    ...((ctx.config.values.train as { tags?: Record<string, string> } | undefined)?.tags ?? {}),
+    ...(cfg.tags ?? {}),
+    'modelship:model': group,
+  };
+  const data = ctx.manifest.get<{ fingerprint?: string }>('data');
+  const request: PackageRequest = {
+    group,
+    description: inputs.description || cfg.description,
+    status: inputs['approval-status'],
+    inference: {
+      Containers: [
+        {
+          ...(image.image ? { Image: image.image } : {}),
+          ...(image.digest ? { ImageDigest: image.digest } : {}),
+          ModelDataUrl: artefact,
+        },
+      ],
+      SupportedContentTypes: cfg['content-types'] ?? ['text/csv'],
+      SupportedResponseMIMETypes: cfg['response-types'] ?? ['text/csv'],
+      ...(cfg['instance-types'] ? { SupportedRealtimeInferenceInstanceTypes: cfg['instance-types'] } : {}),
+      ...(cfg['transform-instance-types']
+        ? { SupportedTransformInstanceTypes: cfg['transform-instance-types'] }
+        : {}),
+    },
+    metadata: lineage({
+      env: ctx.env,
+      source: ctx.manifest.get<Record<string, string>>('source'),
+      digest,
+      training,
+      evaluation,
+      dataFingerprint: data?.fingerprint,
+      forced,
+      imageAsConfigured: image.asConfigured,
+    }),
+    tags,
+    digest,
+  };
+  if (evaluation?.statistics) request.statistics = await readStatistics(evaluation.statistics, ctx.cwd);
+  else
+    ctx.log.warn(
+      'the gate wrote no model-quality statistics (it judged metrics, not predictions): the package has no ModelMetrics',
+    );
+  if (forced)
+    ctx.log.warn(
+      evaluation?.verdict
+        ? `registering despite the failed gate (force): recorded as forced`
+        : 'registering without a gate verdict (force): recorded as forced',
+    );
+
+  const { created } = await registry.ensureGroup(group, tags);
+  if (created) ctx.log.info(`created the model package group ${group} in ${registry.location}`);
+  const { pkg, created: made } = await registry.create(request);
+  if (!made) {
+    ctx.log.info(`another run registered this candidate at the same moment: ${pkg.ModelPackageArn}`);
+    return finish(ctx, registry, pkg, { group, digest, forced, reused: true, evaluation, training });
+  }
+  ctx.log.info(
+    `registered ${group} version ${pkg.ModelPackageVersion} (${pkg.ModelApprovalStatus}): ${pkg.ModelPackageArn}`,
+  );
+  return finish(ctx, registry, pkg, { group, digest, forced, reused: false, evaluation, training });
+}
+
+async function finish(
+  ctx: StepContext,
+  registry: ModelRegistry,
+  pkg: ModelPackage,
+  o: {
+    group: string;
+    digest: string;
+    forced: boolean;
+    reused: boolean;
+    evaluation?: EvaluationView;
+    training?: TrainingView;
+    approval?: RegistrationSection['approval'];
+  },
+): Promise<StepResult<RegisterOutput>> {
+  const champion = await registry.latestApproved(o.group);
+  const container = pkg.InferenceSpecification?.Containers[0];
+  const stats = pkg.ModelMetrics?.ModelQuality?.Statistics;
+  const region = ctx.config.values.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const url =
+    registry.backend === 'sagemaker' ? consoleUrl(region, o.group, pkg.ModelPackageVersion) : undefined;
+  const previous = ctx.manifest.get<RegistrationSection>('registration');
+  // This step's decision, else the one the manifest already records for this package.
+  const approval = o.approval ?? (previous?.arn === pkg.ModelPackageArn ? previous.approval : undefined);
+  const section: RegistrationSection = {
+    backend: registry.backend,
+    registry: registry.location,
+    group: o.group,
+    arn: pkg.ModelPackageArn,
+    version: pkg.ModelPackageVersion,
+    status: pkg.ModelApprovalStatus,
+    registeredAt: pkg.CreationTime,
+    forced: pkg.CustomerMetadataProperties[METADATA.forced] === 'true',
+    manifestSha256: pkg.CustomerMetadataProperties[METADATA.manifestSha256] ?? o.digest,
+    ...(pkg.CustomerMetadataProperties[METADATA.modelSha256]
+      ? { modelSha256: pkg.CustomerMetadataProperties[METADATA.modelSha256] }
+      : {}),
+    ...(container?.ModelDataUrl ? { modelDataUrl: container.ModelDataUrl } : {}),
+    ...(container?.Image ? { image: container.Image } : {}),
+    ...(container?.ImageDigest ? { imageDigest: container.ImageDigest } : {}),
+    ...(stats
+      ? { statistics: { uri: stats.S3Uri, sha256: (stats.ContentDigest ?? '').replace(/^sha256:/, '') } }
+      : {}),
+    ...(approval ? { approval } : {}),
+    ...(url ? { consoleUrl: url } : {}),
+  };
+  // The manifest records the package it registered; approving another package leaves it alone.
+  if (!previous || previous.arn === pkg.ModelPackageArn || !o.approval)
+    ctx.manifest.set('registration', section);
+  const verb = o.approval
+    ? `${pkg.ModelApprovalStatus === 'Approved' ? 'approved' : 'rejected'}`
+    : o.reused
+      ? 'already registered as'
+      : 'registered';
+  const headline = o.approval
+    ? `${verb} ${o.group} version ${pkg.ModelPackageVersion}; champion: ${champion ? `version ${champion.ModelPackageVersion}` : 'none'}`
+    : `${verb} ${o.group} version ${pkg.ModelPackageVersion} (${pkg.ModelApprovalStatus}${o.forced ? ', forced' : ''}); champion: ${champion ? `version ${champion.ModelPackageVersion}` : 'none'}`;
+  return {
+    ok: true,
+    headline,
+    outputs: outputsOf(pkg, champion),
+    summary: renderRegistration({
+      headline,
+      pkg,
+      registry: registry.location,
+      consoleUrl: url,
+      champion,
+      evaluation: o.evaluation,
+      reused: o.reused,
+    }),
+    annotations: o.forced
+      ? [
+          {
+            level: 'warning',
+            title: 'register',
+            message: `${o.group} version ${pkg.ModelPackageVersion} was registered by force`,
+          },
+        ]
+      : [],
+  };
+}
+
+async function decide(
+  inputs: Inputs,
+  ctx: StepContext,
+  status: ApprovalStatus,
+): Promise<StepResult<RegisterOutput>> {
+  const registration = ctx.manifest.get<RegistrationSection>('registration');
+  const arn = inputs['model-package-arn'] || registration?.arn;
+  if (!arn)
+    throw new ConfigError(
+      `nothing to ${inputs.operation}: no model-package-arn, and the manifest records no registered package`,
+      "input 'model-package-arn'",
+      {
+        hint: 'give the package ARN (modelship registry list shows them), or pass the manifest register wrote',
+      },
+    );
+  const registry = openRegistry(ctx);
+  const pkg = await registry.describe(arn);
+  const group = pkg.ModelPackageGroupName;
+  if (status === 'Approved' && pkg.ModelApprovalStatus === 'Rejected')
+    throw new ConfigError('is Rejected: a rejected package is not approved', arn, {
+      hint: 'register the candidate again (a new version) if it should be deployed after all',
+    });
+  const training = ctx.manifest.get<TrainingView>('training');
+  if (status === 'Approved') {
+    // Approve only the artefact that was judged: its sha256 now must be the one recorded.
+    const recorded = pkg.CustomerMetadataProperties[METADATA.modelSha256];
+    const ours = registration?.arn === pkg.ModelPackageArn ? training?.modelSha256 : undefined;
+    const expected = [ours, recorded].filter((x): x is string => Boolean(x));
+    if (expected.length > 0) {
+      const now = await registry.modelSha256(pkg);
+      const differs = expected.find((e) => e !== now);
+      if (differs)
+        throw new ConfigError(
+          `model artefact changed since it was judged: sha256 ${now.slice(0, 12)}… now, ${differs.slice(0, 12)}… ${differs === ours ? 'in the manifest' : 'when registered'}`,
+          registry.modelUri(pkg) ?? arn,
+          { hint: 'register and gate the artefact as it is now; do not approve this package' },
+        );
+    }
+  }
+  if (pkg.ModelApprovalStatus === status) {
+    ctx.log.info(`${arn} is already ${status}: nothing to change`);
+    return finish(ctx, registry, pkg, {
+      group,
+      digest: pkg.CustomerMetadataProperties[METADATA.manifestSha256] ?? '',
+      forced: false,
+      reused: true,
+      approval: {
+        status,
+        description: pkg.ApprovalDescription ?? '',
+        at: pkg.LastModifiedTime ?? pkg.CreationTime,
+      },
+    });
+  }
+  const who = approver(ctx.env);
+  const verb = status === 'Approved' ? 'approved' : 'rejected';
+  const description = `${verb} by ${who.by} from ${who.from}${inputs.description ? `: ${inputs.description}` : ''}`;
+  const updated = await registry.setApproval(
+    pkg,
+    status,
+    description,
+    fitMetadata({ [METADATA.approvedBy]: who.by, [METADATA.approvedFrom]: who.from }),
+  );
+  ctx.log.info(`${updated.ModelPackageArn}: ${description}`);
+  return finish(ctx, registry, updated, {
+    group,
+    digest: updated.CustomerMetadataProperties[METADATA.manifestSha256] ?? '',
+    forced: false,
+    reused: false,
+    approval: { status, description, at: ctx.now().toISOString() },
+  });
+}
+
+async function runRegister(inputs: Inputs, ctx: StepContext): Promise<StepResult<RegisterOutput>> {
+  switch (inputs.operation) {
+    case 'approve':
+      return decide(inputs, ctx, 'Approved');
+    case 'reject':
+      return decide(inputs, ctx, 'Rejected');
+    default:
+      return register(inputs, ctx);
+  }
+}
+
+/** What register does (declared in ./definition.ts). */
+export function createRegisterImpl(): StepImpl<RegisterInputs, RegisterOutput> {
+  return { run: (inputs, ctx) => runRegister(inputs, ctx) };
+}

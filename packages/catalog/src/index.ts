@@ -5,9 +5,10 @@ import type { AnyStep } from '@modelship/core';
 import { validateDataStep } from '@modelship/data/definition';
 import { trainStep } from '@modelship/train/definition';
 import { gateStep } from '@modelship/gate/definition';
+import { deployStep } from '@modelship/deploy/definition';
 
 /** Every step, in pipeline order (the order `modelship run` runs them). */
-export const STEPS: readonly AnyStep[] = [validateDataStep, trainStep, gateStep].map(
+export const STEPS: readonly AnyStep[] = [validateDataStep, trainStep, gateStep, deployStep].map(
   (s) => s as unknown as AnyStep,
 );
 

@@ -29,6 +29,10 @@ Usage:
       Run one step. Steps: ${STEPS.map((s) => s.name).join(', ')}
   modelship <step> --help       The step's inputs and outputs.
   modelship steps               List the steps.
+  modelship endpoint status|stop <name>
+                                A local endpoint deploy-canary started (router, variants, pids).
+  modelship traffic --endpoint <name> --requests FILE --rate N --duration S
+                                Replay requests through a local endpoint; a per-variant summary.
   modelship --version
 
 Outputs are printed to stdout as JSON; progress and the report go to stderr.
@@ -112,6 +116,11 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     for (const s of STEPS) process.stdout.write(`${s.name.padEnd(20)} ${s.description.split('. ')[0]}\n`);
     return 0;
   }
+  if (command === 'endpoint' || command === 'traffic') {
+    // Loaded only for these commands: the local endpoint's processes and HTTP.
+    const { endpointCommand, trafficCommand } = await import('./endpoint.js');
+    return command === 'endpoint' ? endpointCommand(rest) : trafficCommand(rest, signal);
+  }
   if (command === 'run') {
     const args = parseStepArgs(rest, undefined);
     if (args.help) {
@@ -158,7 +167,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const step = findStep(command);
   if (!step) {
     throw new ConfigError(
-      `unknown command (try: run, steps, ${STEPS.map((s) => s.name).join(', ')})`,
+      `unknown command (try: run, steps, endpoint, traffic, ${STEPS.map((s) => s.name).join(', ')})`,
       command,
     );
   }

@@ -73,3 +73,8 @@ function mermaidAsText(block: string[]): string[] {
   });
   return out;
 }
+
+/** A header and rows as aligned columns (the way tables of a summary are printed). */
+export function formatColumns(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return alignTable([[...header], ...rows.map((r) => [...r])]).join('\n');
+}

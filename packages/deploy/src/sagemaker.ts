@@ -1,0 +1,3 @@
+export async function deploySageMaker(..._a: unknown[]): Promise<never> {
+  throw new Error('not yet');
+}

@@ -1,0 +1,238 @@
+// deploy-canary on the local backend, end to end with real processes and real HTTP: the endpoint
+// created with the challenger alone, a second version beside it at the canary weight (weights
+// honoured within sampling error), a shadow mirrored, the contract smoke test removing a broken
+// challenger, a killed variant showing as 5XX, and stop leaving no process.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { findStep } from '@modelship/catalog';
+import {
+  endpointMetrics,
+  endpointStatus,
+  httpCall,
+  readEndpointState,
+  stopEndpoint,
+  treeAlive,
+} from '@modelship/local';
+import { runStep } from '../lib/step.js';
+import { CHURN_REQUEST, churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
+
+const step = findStep('deploy-canary')!;
+const started: { root: string; name: string }[] = [];
+
+afterEach(async () => {
+  for (const e of started.splice(0)) await stopEndpoint(e.root, e.name, 2_000);
+});
+
+const ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+async function deploy(dir: string, inputs: Record<string, string>) {
+  const run = await runStep(step, inputs, { cwd: dir, env: ENV });
+  started.push({ root: join(dir, '.modelship/endpoints'), name: 'churn' });
+  return run;
+}
+
+async function invokeMany(port: number, n: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const batch = 25;
+  for (let i = 0; i < n; i += batch) {
+    const answers = await Promise.all(
+      Array.from({ length: Math.min(batch, n - i) }, () =>
+        httpCall(port, 'POST', '/invocations', { body: CHURN_REQUEST }),
+      ),
+    );
+    for (const a of answers) {
+      const v = String(a.headers['x-amzn-invoked-production-variant'] ?? `status ${a.status}`);
+      counts[v] = (counts[v] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+describe('deploy-canary on the local backend', () => {
+  it('creates the endpoint with the challenger alone, then puts v2 beside it at the canary weight', async () => {
+    const dir = deployWorkspace(
+      '  serve: [node, serve.mjs]\n  canary-percent: 20\n  contract: {request: contract/request.schema.json, response: contract/response.schema.json}\n  smoke-requests: contract/smoke-requests.jsonl\n',
+    );
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+    const v2 = await registerLocal(reg, 'churn', 2, churnModel(1));
+
+    const first = await deploy(dir, { 'model-package-arn': v1 });
+    expect(first.result.ok).toBe(true);
+    expect(first.result.outputs.status).toBe('created');
+    expect(first.result.outputs['challenger-variant']).toBe('churn-v1');
+    expect(first.result.outputs['champion-variant']).toBe('');
+    const url = first.result.outputs['endpoint-url']!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const port = Number(url.split(':').pop());
+    const alone = await invokeMany(port, 20);
+    expect(alone).toEqual({ 'churn-v1': 20 });
+
+    const second = await deploy(dir, { 'model-package-arn': v2 });
+    expect(second.result.ok).toBe(true);
+    expect(second.result.outputs).toMatchObject({
+      status: 'deployed',
+      'champion-variant': 'churn-v1',
+      'challenger-variant': 'churn-v2',
+      'endpoint-url': url, // the endpoint keeps its address
+    });
+    expect(second.manifest().deployment).toMatchObject({
+      endpoint: 'churn',
+      strategy: 'variants',
+      smoke: { requests: 4, passed: 4 },
+      variants: [
+        { name: 'churn-v1', role: 'champion', weightBefore: 100, weightAfter: 80 },
+        { name: 'churn-v2', role: 'challenger', weightBefore: 0, weightAfter: 20 },
+      ],
+    });
+    const n = 1000;
+    const counts = await invokeMany(port, n);
+    expect((counts['churn-v1'] ?? 0) + (counts['churn-v2'] ?? 0)).toBe(n);
+    // 20% of 1000: sd = sqrt(1000 · 0.2 · 0.8) ≈ 12.6; ±5 sd.
+    expect(Math.abs((counts['churn-v2'] ?? 0) - 200)).toBeLessThan(64);
+
+    // The metrics store answers GetMetricData per variant.
+    await httpCall(port, 'POST', '/_modelship/flush');
+    const store = endpointMetrics(join(dir, '.modelship/endpoints'), 'churn');
+    const q = (id: string, variant: string, metric: string, stat: string) => ({
+      Id: id,
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/SageMaker',
+          MetricName: metric,
+          Dimensions: [
+            { Name: 'EndpointName', Value: 'churn' },
+            { Name: 'VariantName', Value: variant },
+          ],
+        },
+        Period: 3600,
+        Stat: stat,
+      },
+    });
+    const data = await store.getMetricData({
+      MetricDataQueries: [
+        q('v1', 'churn-v1', 'Invocations', 'Sum'),
+        q('v2', 'churn-v2', 'Invocations', 'Sum'),
+        q('e2', 'churn-v2', 'Invocation5XXErrors', 'Sum'),
+        q('l2', 'churn-v2', 'ModelLatency', 'p99'),
+      ],
+      StartTime: new Date(Date.now() - 3600_000),
+      EndTime: new Date(Date.now() + 3600_000),
+    });
+    const sum = (id: string) =>
+      data.MetricDataResults.find((r) => r.Id === id)!.Values.reduce((a, b) => a + b, 0);
+    expect(sum('v1') + sum('v2')).toBe(20 + n + 0); // the 20 before the canary went to v1
+    expect(sum('v2')).toBe(counts['churn-v2']);
+    expect(sum('e2')).toBe(0);
+    expect(sum('l2')).toBeGreaterThan(0);
+    // One log line per request.
+    const log = readFileSync(join(dir, '.modelship/endpoints/churn/requests.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(log).toHaveLength(20 + n);
+    expect(JSON.parse(log.at(-1)!)).toMatchObject({
+      endpoint: 'churn',
+      status: 200,
+      modelVersion: expect.any(String),
+    });
+
+    // A re-run finds it as it is.
+    const again = await deploy(dir, { 'model-package-arn': v2 });
+    expect(again.result.outputs.status).toBe('unchanged');
+
+    // Stop leaves no process.
+    const state = (await readEndpointState(join(dir, '.modelship/endpoints'), 'churn'))!;
+    const pids = [state.router.pid, ...state.variants.map((v) => v.pid)];
+    expect(pids.every((p) => treeAlive(p))).toBe(true);
+    await stopEndpoint(join(dir, '.modelship/endpoints'), 'churn', 2_000);
+    expect(pids.filter((p) => treeAlive(p))).toEqual([]);
+    expect(await endpointStatus(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
+  });
+
+  it('mirrors every request to a shadow challenger and keeps its answers, returning only the champion', async () => {
+    const dir = deployWorkspace('  serve: [node, serve.mjs]\n  strategy: shadow\n');
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-3));
+    const v2 = await registerLocal(reg, 'churn', 2, churnModel(3));
+    await deploy(dir, { 'model-package-arn': v1 });
+    const run = await deploy(dir, { 'model-package-arn': v2 });
+    expect(run.result.outputs.status).toBe('deployed');
+    const port = Number(run.result.outputs['endpoint-url']!.split(':').pop());
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => httpCall(port, 'POST', '/invocations', { body: CHURN_REQUEST })),
+    );
+    expect(new Set(answers.map((a) => a.headers['x-amzn-invoked-production-variant']))).toEqual(
+      new Set(['churn-v1']),
+    );
+    const championScore = (JSON.parse(answers[0]!.body) as { predictions: { score: number }[] })
+      .predictions[0]!.score;
+    await httpCall(port, 'POST', '/_modelship/flush');
+    const shadow = readFileSync(join(dir, '.modelship/endpoints/churn/shadow.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(shadow).toHaveLength(30);
+    const line = JSON.parse(shadow[0]!) as {
+      variant: string;
+      status: number;
+      body: string;
+      production: { variant: string; body: string };
+    };
+    expect(line.variant).toBe('churn-v2');
+    expect(line.production.variant).toBe('churn-v1');
+    const shadowScore = (JSON.parse(line.body) as { predictions: { score: number }[] }).predictions[0]!.score;
+    expect(shadowScore).toBeGreaterThan(championScore); // bias 3 vs -3
+  });
+
+  it('refuses a challenger that breaks the contract: removed, the endpoint unchanged', async () => {
+    const dir = deployWorkspace(
+      '  serve: [node, serve.mjs]\n  contract: {request: contract/request.schema.json, response: contract/strict.schema.json}\n  smoke-requests: contract/smoke-requests.jsonl\n',
+    );
+    // A response contract the model does not meet: it wants a `label` field.
+    const strict = JSON.parse(readFileSync(join(dir, 'contract/response.schema.json'), 'utf8'));
+    strict.properties.predictions.items.required.push('label');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'contract/strict.schema.json'), JSON.stringify(strict));
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+    const run = await deploy(dir, { 'model-package-arn': v1 });
+    expect(run.result.ok).toBe(false);
+    expect(run.result.outputs.status).toBe('failed');
+    expect(run.result.headline).toMatch(
+      /contract smoke test failed \(4 of 4 requests; first contract\/smoke-requests\.jsonl:1: the answer breaks the response schema: .*label/,
+    );
+    expect(run.result.headline).toMatch(/the challenger was removed/);
+    expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
+  });
+
+  it('shows a killed variant as 5XX errors, not a hang', async () => {
+    const dir = deployWorkspace('  serve: [python3, serve.py]\n  canary-percent: 50\n');
+    const reg = join(dir, '.modelship/registry');
+    await deploy(dir, { 'model-package-arn': await registerLocal(reg, 'churn', 1, churnModel(-1)) });
+    const run = await deploy(dir, {
+      'model-package-arn': await registerLocal(reg, 'churn', 2, churnModel(1)),
+    });
+    expect(run.result.outputs.status).toBe('deployed');
+    const root = join(dir, '.modelship/endpoints');
+    const state = (await readEndpointState(root, 'churn'))!;
+    const port = state.router.port;
+    const v2 = state.variants.find((v) => v.name === 'churn-v2')!;
+    process.kill(-v2.pid, 'SIGKILL');
+    const counts = await invokeMany(port, 200);
+    const log = readFileSync(join(root, 'churn/requests.jsonl'), 'utf8');
+    expect(counts['churn-v1']! + counts['churn-v2']!).toBe(200);
+    await httpCall(port, 'POST', '/_modelship/flush');
+    const lines = readFileSync(join(root, 'churn/requests.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { variant: string; status: number });
+    const v2Lines = lines.filter((l) => l.variant === 'churn-v2');
+    expect(v2Lines.length).toBeGreaterThan(50);
+    expect(v2Lines.every((l) => l.status === 502)).toBe(true);
+    expect(lines.filter((l) => l.variant === 'churn-v1').every((l) => l.status === 200)).toBe(true);
+    void log;
+    const status = (await endpointStatus(root, 'churn'))!;
+    expect(status.variants.find((v) => v.variant.name === 'churn-v2')!.status).toBe('stopped');
+    expect(status.router).toBe('running');
+  });
+});

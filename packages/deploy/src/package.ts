@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DescribeModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { awsError } from '@modelship/aws';
+import { awsError, isSageMakerNotFound } from '@modelship/aws';
 import { ConfigError, fileError, type StepContext } from '@modelship/core';
 
 /** The local registry's folder when `registry.path` is not set, relative to the working directory. */
@@ -100,11 +100,7 @@ export async function sagemakerPackage(
       image: c?.Image,
     };
   } catch (err) {
-    const name = (err as { name?: string }).name;
-    if (
-      name === 'ValidationException' &&
-      /not (found|exist)|does not exist|could not find/i.test((err as Error).message)
-    )
+    if (isSageMakerNotFound(err))
       throw new ConfigError('model package not found in SageMaker Model Registry', `model package ${arn}`, {
         cause: err,
       });

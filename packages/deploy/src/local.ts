@@ -1,7 +1,7 @@
 // deploy-canary on the local backend: the challenger as a real serving process beside the
 // champion's, behind the endpoint's router (packages/local/src/endpoint), which outlives the step.
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, type StepContext } from '@modelship/core';
 import {
   applyRouterConfig,
@@ -31,6 +31,12 @@ import type { DeployPlan } from './plan.js';
 /** The folder of the local endpoints of a run (`.modelship/endpoints` in the working directory). */
 export function endpointsRoot(cwd: string): string {
   return resolve(cwd, DEFAULT_ENDPOINTS_DIR);
+}
+
+/** A path as messages show it: relative to `cwd` when below it. */
+function shown(cwd: string, p: string): string {
+  const rel = relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
 }
 
 /** The serve command with its program resolved: `serve.mjs` → `node <config dir>/serve.mjs`. */
@@ -81,7 +87,9 @@ export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContex
     plan.endpoint,
     plan.endpoint === ctx.config.values.model ? 'modelship.yml: model' : 'endpoint',
   );
-  const pkg = await localPackage(localRegistryRoot(ctx), arn, "input 'model-package-arn'");
+  const command = serveCommand(plan);
+  const registry = localRegistryRoot(ctx);
+  const pkg = await localPackage(registry, arn, "input 'model-package-arn'", shown(ctx.cwd, registry));
   if (!pkg.modelUri || pkg.modelUri.startsWith('s3://'))
     throw new ConfigError(
       pkg.modelUri
@@ -89,13 +97,16 @@ export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContex
         : 'records no model artefact',
       `model package ${pkg.arn}`,
     );
+  if (pkg.status && pkg.status !== 'Approved')
+    log.warn(
+      `model package ${pkg.arn} is ${pkg.status}, not Approved: deployed anyway (SageMaker deploys Approved packages only)`,
+    );
   if (plan.strategy === 'guardrails')
     log.warn(
       `strategy guardrails is SageMaker's blue/green deployment; the local endpoint puts the challenger beside the champion at ${plan.canaryPercent}% (as strategy variants)`,
     );
   const root = endpointsRoot(ctx.cwd);
   const paths = endpointPaths(root, plan.endpoint);
-  const command = serveCommand(plan);
   const challenger = variantName(pkg.group, pkg.version);
   const state = await readEndpointState(root, plan.endpoint);
   if (state && !treeAlive(state.router.pid)) {

@@ -47,7 +47,12 @@ export function localRegistryRoot(ctx: Pick<StepContext, 'config' | 'cwd'>): str
  *
  * @throws ConfigError naming the package when the ARN is not a local one or the registry has no such version.
  */
-export async function localPackage(root: string, arn: string, where: string): Promise<PackageInfo> {
+export async function localPackage(
+  root: string,
+  arn: string,
+  where: string,
+  display: string = root,
+): Promise<PackageInfo> {
   const ref = parsePackageArn(arn);
   if (!ref)
     throw new ConfigError(`'${arn}' is not a local model package (model-package/<group>/<version>)`, where, {
@@ -59,7 +64,7 @@ export async function localPackage(root: string, arn: string, where: string): Pr
     doc = JSON.parse(await readFile(path, 'utf8')) as PackageDocument;
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT')
-      throw new ConfigError(`model package ${arn} not found in the local registry ${root}`, where, {
+      throw new ConfigError(`model package ${arn} not found in the local registry ${display}`, where, {
         cause: err,
         hint: 'register the model first (modelship register), or list the packages with: modelship registry list',
       });

@@ -283,10 +283,11 @@ export async function startRouterProcess(
   port: number,
   env: Record<string, string | undefined>,
   timeoutMs = 15_000,
+  command: string[] = routerCommand(),
 ): Promise<{ pid: number; port: number }> {
   await rm(paths.routerReady, { force: true });
   const fd = openSync(paths.routerLog, 'a');
-  const [cmd, ...args] = routerCommand();
+  const [cmd, ...args] = command;
   const child = spawn(cmd!, [...args, paths.routerConfig, String(port), paths.routerReady], {
     cwd: paths.dir,
     env: { PATH: env.PATH, HOME: env.HOME },

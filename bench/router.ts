@@ -30,6 +30,7 @@ import {
   startRouterProcess,
   startServer,
   stopTree,
+  variantMetricQuery,
   type EndpointState,
 } from '@modelship/local';
 
@@ -180,18 +181,14 @@ try {
   const stat = async (s: string) => {
     const out = await endpointMetrics(root, 'bench').getMetricData({
       MetricDataQueries: [
-        {
-          Id: 'o',
-          MetricStat: {
-            Metric: {
-              Namespace: 'AWS/SageMaker',
-              MetricName: 'OverheadLatency',
-              Dimensions: [{ Name: 'VariantName', Value: 'trivial' }],
-            },
-            Period: 86_400,
-            Stat: s,
-          },
-        },
+        variantMetricQuery({
+          id: 'o',
+          endpoint: 'bench',
+          variant: 'trivial',
+          metric: 'OverheadLatency',
+          stat: s,
+          period: 86_400,
+        }),
       ],
       StartTime: metricsFrom,
       EndTime: new Date(Date.now() + 1000),

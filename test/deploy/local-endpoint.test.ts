@@ -11,8 +11,11 @@ import {
   endpointStatus,
   httpCall,
   readEndpointState,
+  runTraffic,
   stopEndpoint,
   treeAlive,
+  variantMetricQuery,
+  type VariantMetric,
 } from '@modelship/local';
 import { runStep } from '../lib/step.js';
 import { CHURN_REQUEST, churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
@@ -95,21 +98,8 @@ describe('deploy-canary on the local backend', () => {
     // The metrics store answers GetMetricData per variant.
     await httpCall(port, 'POST', '/_modelship/flush');
     const store = endpointMetrics(join(dir, '.modelship/endpoints'), 'churn');
-    const q = (id: string, variant: string, metric: string, stat: string) => ({
-      Id: id,
-      MetricStat: {
-        Metric: {
-          Namespace: 'AWS/SageMaker',
-          MetricName: metric,
-          Dimensions: [
-            { Name: 'EndpointName', Value: 'churn' },
-            { Name: 'VariantName', Value: variant },
-          ],
-        },
-        Period: 3600,
-        Stat: stat,
-      },
-    });
+    const q = (id: string, variant: string, metric: VariantMetric, stat: string) =>
+      variantMetricQuery({ id, endpoint: 'churn', variant, metric, stat, period: 3600 });
     const data = await store.getMetricData({
       MetricDataQueries: [
         q('v1', 'churn-v1', 'Invocations', 'Sum'),
@@ -205,7 +195,7 @@ describe('deploy-canary on the local backend', () => {
     expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
   });
 
-  it('shows a killed variant as 5XX errors, not a hang', async () => {
+  it('shows a variant killed mid-traffic as 5XX errors, not a hang', async () => {
     const dir = deployWorkspace('  serve: [python3, serve.py]\n  canary-percent: 50\n');
     const reg = join(dir, '.modelship/registry');
     await deploy(dir, { 'model-package-arn': await registerLocal(reg, 'churn', 1, churnModel(-1)) });
@@ -215,22 +205,50 @@ describe('deploy-canary on the local backend', () => {
     expect(run.result.outputs.status).toBe('deployed');
     const root = join(dir, '.modelship/endpoints');
     const state = (await readEndpointState(root, 'churn'))!;
-    const port = state.router.port;
     const v2 = state.variants.find((v) => v.name === 'churn-v2')!;
-    process.kill(-v2.pid, 'SIGKILL');
-    const counts = await invokeMany(port, 200);
-    const log = readFileSync(join(root, 'churn/requests.jsonl'), 'utf8');
-    expect(counts['churn-v1']! + counts['churn-v2']!).toBe(200);
-    await httpCall(port, 'POST', '/_modelship/flush');
+    // 200 requests/s for 3 s; the challenger's process group is killed after 1 s.
+    const kill = setTimeout(() => process.kill(-v2.pid, 'SIGKILL'), 1000);
+    const report = await runTraffic({
+      port: state.router.port,
+      bodies: [CHURN_REQUEST],
+      rate: 200,
+      durationMs: 3000,
+      timeoutMs: 20_000,
+    });
+    clearTimeout(kill);
+    expect(report.answered).toBe(report.sent);
+    expect(report.byVariant['(no answer)']).toBeUndefined();
+    await httpCall(state.router.port, 'POST', '/_modelship/flush');
     const lines = readFileSync(join(root, 'churn/requests.jsonl'), 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { variant: string; status: number });
+      .map((l) => JSON.parse(l) as { variant: string; status: number; time: string });
     const v2Lines = lines.filter((l) => l.variant === 'churn-v2');
-    expect(v2Lines.length).toBeGreaterThan(50);
-    expect(v2Lines.every((l) => l.status === 502)).toBe(true);
+    // Served until it was killed, then a 502 for every request, each at once (the lines are in
+    // the order answers came back; requests in flight at the kill may finish either way).
+    const ok = v2Lines.filter((l) => l.status === 200);
+    const failed = v2Lines.filter((l) => l.status !== 200);
+    expect(ok.length).toBeGreaterThan(50);
+    expect(failed.length).toBeGreaterThan(100);
+    expect(new Set(failed.map((l) => l.status))).toEqual(new Set([502]));
+    const firstFailure = Math.min(...failed.map((l) => Date.parse(l.time)));
+    expect(ok.filter((l) => Date.parse(l.time) > firstFailure + 250)).toEqual([]);
     expect(lines.filter((l) => l.variant === 'churn-v1').every((l) => l.status === 200)).toBe(true);
-    void log;
+    const errors = await endpointMetrics(root, 'churn').getMetricData({
+      MetricDataQueries: [
+        variantMetricQuery({
+          id: 'e',
+          endpoint: 'churn',
+          variant: 'churn-v2',
+          metric: 'Invocation5XXErrors',
+          stat: 'Sum',
+          period: 3600,
+        }),
+      ],
+      StartTime: new Date(Date.now() - 3600_000),
+      EndTime: new Date(Date.now() + 3600_000),
+    });
+    expect(errors.MetricDataResults[0]!.Values.reduce((a, b) => a + b, 0)).toBe(failed.length);
     const status = (await endpointStatus(root, 'churn'))!;
     expect(status.variants.find((v) => v.variant.name === 'churn-v2')!.status).toBe('stopped');
     expect(status.router).toBe('running');

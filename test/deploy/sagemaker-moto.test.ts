@@ -372,6 +372,47 @@ describe('deploy-canary on SageMaker (moto)', () => {
     expect([targetOf('churn-v1'), targetOf('churn-v2')]).toEqual([250, 100]);
   });
 
+  it('smoke-tests a new endpoint through InvokeEndpoint; a failure deletes the endpoint, config and model it created', async () => {
+    const arn = await registerPackage();
+    const files = (dir: string) => {
+      writeFileSync(
+        join(dir, 'response.json'),
+        JSON.stringify({ type: 'object', required: ['predictions'] }),
+      );
+      writeFileSync(join(dir, 'smoke.jsonl'), '{"tenure_months": 1}\n');
+      return dir;
+    };
+    const results = async (body: string) => {
+      const r = await fetch(`${moto.endpoint}/moto-api/static/sagemaker/endpoint-results`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          results: [{ Body: body, ContentType: 'application/json', InvokedProductionVariant: 'churn-v1' }],
+        }),
+      });
+      expect(r.status).toBe(201);
+    };
+    const deploySmoke = '  contract: {response: response.json}\n  smoke-requests: smoke.jsonl\n';
+    await results('{"error": "no model"}');
+    const bad = await deploy(files(workspace(deploySmoke)), arn);
+    expect(bad.outcome.ok).toBe(false);
+    expect(bad.outcome.headline).toMatch(
+      /^contract smoke test failed \(1 of 1 requests; first smoke\.jsonl:1: the answer breaks the response schema: .*predictions.*\); the challenger got no live traffic; deleted endpoint churn-prod, endpoint config churn-prod-[0-9a-f]{8}, model churn-v1-[0-9a-f]{8}$/,
+    );
+    await expect(sm.send(new DescribeEndpointCommand({ EndpointName: 'churn-prod' }))).rejects.toThrow(
+      /Could not find endpoint/,
+    );
+    expect((await sm.send(new ListModelsCommand({}))).Models).toHaveLength(0);
+    expect((await sm.send(new ListEndpointConfigsCommand({}))).EndpointConfigs).toHaveLength(0);
+
+    await moto.reset();
+    const arn2 = await registerPackage();
+    await results('{"predictions": [{"score": 0.3}]}');
+    const good = await deploy(files(workspace(deploySmoke)), arn2);
+    expect(good.outcome.ok).toBe(true);
+    expect(good.outcome.section).toMatchObject({ status: 'created', smoke: { requests: 1, passed: 1 } });
+  });
+
   it('dry-run prints every request and creates nothing', async () => {
     const arn = await registerPackage();
     const dir = workspace('');

@@ -137,6 +137,35 @@ export interface MetricDataQuery {
   Expression?: string;
 }
 
+/**
+ * A query for one per-variant metric of an endpoint, as GetMetricData takes it (CloudWatch's and
+ * the local store's): namespace AWS/SageMaker, dimensions EndpointName and (when given) VariantName.
+ */
+export function variantMetricQuery(q: {
+  id: string;
+  endpoint: string;
+  variant?: string;
+  metric: VariantMetric;
+  stat: string;
+  period: number;
+}): MetricDataQuery {
+  return {
+    Id: q.id,
+    MetricStat: {
+      Metric: {
+        Namespace: METRIC_NAMESPACE,
+        MetricName: q.metric,
+        Dimensions: [
+          { Name: 'EndpointName', Value: q.endpoint },
+          ...(q.variant === undefined ? [] : [{ Name: 'VariantName', Value: q.variant }]),
+        ],
+      },
+      Period: q.period,
+      Stat: q.stat,
+    },
+  };
+}
+
 export interface GetMetricDataInput {
   MetricDataQueries: MetricDataQuery[];
   StartTime: Date;

@@ -14,10 +14,12 @@ import {
   runTraffic,
   stopEndpoint,
   treeAlive,
+  updateEndpointWeights,
   variantMetricQuery,
+  withEndpointLock,
   type VariantMetric,
 } from '@modelship/local';
-import { runStep } from '../lib/step.js';
+import { runStep, tempDir } from '../lib/step.js';
 import { CHURN_REQUEST, churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
 
 const step = findStep('deploy-canary')!;
@@ -252,5 +254,61 @@ describe('deploy-canary on the local backend', () => {
     const status = (await endpointStatus(root, 'churn'))!;
     expect(status.variants.find((v) => v.variant.name === 'churn-v2')!.status).toBe('stopped');
     expect(status.router).toBe('running');
+  });
+});
+
+describe('the local endpoint, between deploys', () => {
+  it('shifts weights without restarting a variant, as UpdateEndpointWeightsAndCapacities does', async () => {
+    const dir = deployWorkspace('  serve: [node, serve.mjs]\n  canary-percent: 10\n');
+    const reg = join(dir, '.modelship/registry');
+    await deploy(dir, { 'model-package-arn': await registerLocal(reg, 'churn', 1, churnModel(-1)) });
+    await deploy(dir, { 'model-package-arn': await registerLocal(reg, 'churn', 2, churnModel(1)) });
+    const root = join(dir, '.modelship/endpoints');
+    const before = (await readEndpointState(root, 'churn'))!;
+    const after = await updateEndpointWeights(root, 'churn', [
+      { VariantName: 'churn-v1', DesiredWeight: 0 },
+      { VariantName: 'churn-v2', DesiredWeight: 100 },
+    ]);
+    expect(after.variants.map((v) => [v.name, v.weight, v.pid])).toEqual(
+      before.variants.map((v) => [v.name, v.name === 'churn-v2' ? 100 : 0, v.pid]),
+    );
+    expect(await invokeMany(after.router.port, 50)).toEqual({ 'churn-v2': 50 });
+    await expect(
+      updateEndpointWeights(root, 'churn', [{ VariantName: 'churn-v2', DesiredWeight: 0 }]),
+    ).rejects.toMatchObject({
+      line: 'endpoint churn: no production variant would keep any weight',
+    });
+    await expect(
+      updateEndpointWeights(root, 'churn', [{ VariantName: 'churn-v9', DesiredWeight: 1 }]),
+    ).rejects.toMatchObject({
+      line: 'endpoint churn: has no variant churn-v9',
+    });
+  });
+
+  it('waits for a deploy in progress, and takes over the lock of one that died', async () => {
+    const root = tempDir('modelship-lock-');
+    const order: string[] = [];
+    const slow = withEndpointLock(root, 'churn', async () => {
+      order.push('first in');
+      await new Promise((r) => setTimeout(r, 300));
+      order.push('first out');
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await withEndpointLock(root, 'churn', async () => {
+      order.push('second');
+    });
+    await slow;
+    expect(order).toEqual(['first in', 'first out', 'second']);
+    // A holder that no longer runs.
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(root, 'churn', 'deploy.lock'));
+    writeFileSync(join(root, 'churn', 'deploy.lock', 'pid'), '999999999');
+    expect(await withEndpointLock(root, 'churn', async () => 'taken', 1_000)).toBe('taken');
+    // One that does: a one-line error after the wait.
+    mkdirSync(join(root, 'churn', 'deploy.lock'));
+    writeFileSync(join(root, 'churn', 'deploy.lock', 'pid'), String(process.ppid));
+    await expect(withEndpointLock(root, 'churn', async () => 'never', 300)).rejects.toMatchObject({
+      line: `endpoint churn: another command is changing this endpoint (pid ${process.ppid})`,
+    });
   });
 });

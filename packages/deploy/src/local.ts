@@ -17,6 +17,7 @@ import {
   startServer,
   stopTree,
   treeAlive,
+  withEndpointLock,
   writeEndpointState,
   type EndpointState,
   type VariantState,
@@ -82,11 +83,17 @@ export function championOf(variants: readonly VariantState[], except: string): V
 }
 
 export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
-  const { log } = ctx;
   checkEndpointName(
     plan.endpoint,
-    plan.endpoint === ctx.config.values.model ? 'modelship.yml: model' : 'endpoint',
+    plan.endpoint === ctx.config.values.model ? 'modelship.yml: model' : "input 'endpoint'",
   );
+  // Two deploys to one endpoint never interleave; a dry run changes nothing and takes no lock.
+  if (plan.dryRun) return deployLocked(plan, arn, ctx);
+  return withEndpointLock(endpointsRoot(ctx.cwd), plan.endpoint, () => deployLocked(plan, arn, ctx));
+}
+
+async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
+  const { log } = ctx;
   const command = serveCommand(plan);
   const registry = localRegistryRoot(ctx);
   const pkg = await localPackage(registry, arn, "input 'model-package-arn'", shown(ctx.cwd, registry));

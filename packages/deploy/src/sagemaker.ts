@@ -1069,6 +1069,10 @@ export async function deploySageMaker(
     for (const t of targets) await d.restore(t).catch(() => undefined);
   };
   if (!plan.wait) {
+    if (targets.length)
+      log.warn(
+        `wait: false — the variants' autoscaling (${targets.map((t) => t.variant).join(', ')}) was deregistered for the update and is registered again only by a run that waits`,
+      );
     return {
       ok: true,
       headline: `${current ? 'update' : 'creation'} of ${plan.endpoint} to ${configName} started (not waiting)`,

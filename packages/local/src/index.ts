@@ -35,6 +35,8 @@ export {
   startServer,
   stopEndpoint,
   tailOf,
+  updateEndpointWeights,
+  withEndpointLock,
   writeEndpointState,
   type EndpointState,
   type EndpointStatus,

@@ -12,14 +12,14 @@
 // state.json and router.json are written whole (atomicWrite), so a reader never sees half of one.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { atomicWrite, ConfigError } from '@modelship/core';
-import { stopTree, treeAlive } from '../process-tree.js';
+import { alive, stopTree, treeAlive } from '../process-tree.js';
 import { LocalMetricsStore } from './metrics.js';
 import type { RouterConfig } from './router.js';
 
@@ -410,4 +410,96 @@ export async function stopEndpoint(
   ]);
   await rm(endpointPaths(root, name).state, { force: true });
   return state;
+}
+
+/**
+ * Run `fn` holding the endpoint's lock (a `deploy.lock` folder in its directory with the holder's
+ * pid), so two commands never change one endpoint at once. A lock whose holder no longer runs is
+ * taken over; one held by a running process is waited for up to `waitMs`.
+ *
+ * @throws ConfigError naming the endpoint and the holder's pid when the wait runs out.
+ */
+export async function withEndpointLock<T>(
+  root: string,
+  name: string,
+  fn: () => Promise<T>,
+  waitMs = 60_000,
+): Promise<T> {
+  const dir = endpointPaths(root, name).dir;
+  const lock = join(dir, 'deploy.lock');
+  await mkdir(dir, { recursive: true });
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+      const holder = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => '0'));
+      if (holder && !alive(holder) && holder !== process.pid) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > until)
+        throw new ConfigError(
+          `another command is changing this endpoint (pid ${holder || 'unknown'})`,
+          `endpoint ${name}`,
+          {
+            hint: `wait for it to finish; if none runs, delete ${lock}`,
+          },
+        );
+      await sleep(100);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Shift traffic between the production variants of a running endpoint without restarting any,
+ * as SageMaker's UpdateEndpointWeightsAndCapacities does: the router takes the new weights before
+ * this resolves. Variants not named keep their weight.
+ *
+ * @throws ConfigError naming the endpoint or variant when there is no such endpoint, no such
+ *   variant, a shadow variant is named, or no production variant would keep any weight.
+ */
+export async function updateEndpointWeights(
+  root: string,
+  name: string,
+  desired: readonly { VariantName: string; DesiredWeight: number }[],
+  now: () => Date = () => new Date(),
+): Promise<EndpointState> {
+  return withEndpointLock(root, name, async () => {
+    const state = await readEndpointState(root, name);
+    if (!state) throw new ConfigError('no local endpoint of this name', `endpoint ${name}`);
+    const variants = state.variants.map((v) => ({ ...v }));
+    for (const d of desired) {
+      const v = variants.find((x) => x.name === d.VariantName);
+      if (!v) throw new ConfigError(`has no variant ${d.VariantName}`, `endpoint ${name}`);
+      if (v.shadow)
+        throw new ConfigError('is a shadow variant: it has no weight to shift', `variant ${d.VariantName}`);
+      if (!(d.DesiredWeight >= 0))
+        throw new ConfigError(`weight must be 0 or more, got ${d.DesiredWeight}`, `variant ${d.VariantName}`);
+      v.weight = d.DesiredWeight;
+    }
+    if (!variants.some((v) => !v.shadow && v.weight > 0))
+      throw new ConfigError('no production variant would keep any weight', `endpoint ${name}`);
+    const next: EndpointState = {
+      ...state,
+      variants,
+      generation: state.generation + 1,
+      updatedAt: now().toISOString(),
+    };
+    await applyRouterConfig(
+      endpointPaths(root, name),
+      treeAlive(state.router.pid) ? state.router : undefined,
+      routerConfigOf(next, root),
+    );
+    await writeEndpointState(root, next);
+    return next;
+  });
 }

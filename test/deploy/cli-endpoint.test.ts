@@ -102,6 +102,7 @@ describe('modelship endpoint / traffic (committed bundle)', () => {
     expect(stop.code).toBe(0);
     expect(stop.stderr).toContain('stopped churn-dev: router');
     expect(pids.filter((p) => treeAlive(p))).toEqual([]);
+    expect(cli(['endpoint', '--help']).stdout).toContain('modelship endpoint status <name>');
     const gone = cli(['endpoint', 'status', 'churn-dev']);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('error: endpoint churn-dev: no local endpoint of this name in');

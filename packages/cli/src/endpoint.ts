@@ -62,7 +62,7 @@ function noEndpoint(name: string, dir: string): ConfigError {
 export async function endpointCommand(argv: readonly string[]): Promise<number> {
   const [sub = '', ...rest] = argv;
   const args = parse(rest, ['dir'], 'modelship endpoint');
-  if (args.flags.help || sub === '' || sub === 'help') {
+  if (args.flags.help || sub === '' || sub === 'help' || sub === '--help' || sub === '-h') {
     process.stdout.write(ENDPOINT_USAGE + '\n');
     return 0;
   }

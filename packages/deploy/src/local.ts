@@ -289,6 +289,12 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       log.warn('deploy.contract is set but deploy.smoke-requests is not: nothing was sent to check it');
     }
 
+    // Cancelled while the challenger was being checked: it goes, the endpoint stays as it was.
+    if (ctx.signal.aborted)
+      throw new ConfigError(
+        'cancelled before the challenger got any traffic; it was removed',
+        `endpoint ${plan.endpoint}`,
+      );
     const variant: VariantState = {
       name: challenger,
       modelPackageArn: pkg.arn,

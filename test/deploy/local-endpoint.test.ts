@@ -208,16 +208,23 @@ describe('deploy-canary on the local backend', () => {
     const root = join(dir, '.modelship/endpoints');
     const state = (await readEndpointState(root, 'churn'))!;
     const v2 = state.variants.find((v) => v.name === 'churn-v2')!;
-    // 200 requests/s for 3 s; the challenger's process group is killed after 1 s.
-    const kill = setTimeout(() => process.kill(-v2.pid, 'SIGKILL'), 1000);
+    // 600 requests at 200/s; the challenger's process group is killed once 200 have been sent.
+    let killed = false;
     const report = await runTraffic({
       port: state.router.port,
       bodies: [CHURN_REQUEST],
       rate: 200,
       durationMs: 3000,
       timeoutMs: 20_000,
+      tickMs: 0,
+      onTick: (r) => {
+        if (!killed && r.sent >= 200) {
+          killed = true;
+          process.kill(-v2.pid, 'SIGKILL');
+        }
+      },
     });
-    clearTimeout(kill);
+    expect(killed).toBe(true);
     expect(report.answered).toBe(report.sent);
     expect(report.byVariant['(no answer)']).toBeUndefined();
     await httpCall(state.router.port, 'POST', '/_modelship/flush');
@@ -288,16 +295,25 @@ describe('the local endpoint, between deploys', () => {
   it('waits for a deploy in progress, and takes over the lock of one that died', async () => {
     const root = tempDir('modelship-lock-');
     const order: string[] = [];
-    const slow = withEndpointLock(root, 'churn', async () => {
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = withEndpointLock(root, 'churn', async () => {
       order.push('first in');
-      await new Promise((r) => setTimeout(r, 300));
+      entered();
+      await held;
       order.push('first out');
     });
-    await new Promise((r) => setTimeout(r, 50));
-    await withEndpointLock(root, 'churn', async () => {
+    await inside;
+    const second = withEndpointLock(root, 'churn', async () => {
       order.push('second');
     });
-    await slow;
+    // The second waits while the first holds the lock, however long that is.
+    await new Promise((r) => setTimeout(r, 250));
+    expect(order).toEqual(['first in']);
+    release();
+    await Promise.all([first, second]);
     expect(order).toEqual(['first in', 'first out', 'second']);
     // A holder that no longer runs.
     const { mkdirSync, writeFileSync } = await import('node:fs');

@@ -3,6 +3,7 @@
 // honoured within sampling error), a shadow mirrored, the contract smoke test removing a broken
 // challenger, a killed variant showing as 5XX, and stop leaving no process.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
@@ -13,6 +14,7 @@ import {
   readEndpointState,
   runTraffic,
   stopEndpoint,
+  stopTree,
   treeAlive,
   updateEndpointWeights,
   variantMetricQuery,
@@ -290,6 +292,37 @@ describe('the local endpoint, between deploys', () => {
     ).rejects.toMatchObject({
       line: 'endpoint churn: has no variant churn-v9',
     });
+  });
+
+  it('starts a router that died again, on a free port when its old one is taken', async () => {
+    const dir = deployWorkspace('  serve: [node, serve.mjs]\n');
+    const reg = join(dir, '.modelship/registry');
+    await deploy(dir, { 'model-package-arn': await registerLocal(reg, 'churn', 1, churnModel(-1)) });
+    const root = join(dir, '.modelship/endpoints');
+    const before = (await readEndpointState(root, 'churn'))!;
+    await stopTree(before.router.pid, 2_000);
+    const squatter = createServer((_q, r) => r.end('not the router'));
+    await new Promise<void>((r) => squatter.listen(before.router.port, '127.0.0.1', () => r()));
+    try {
+      const run = await deploy(dir, {
+        'model-package-arn': await registerLocal(reg, 'churn', 2, churnModel(1)),
+      });
+      expect(run.text).toContain(
+        `the router of local endpoint churn (pid ${before.router.pid}) is not running: it is started again`,
+      );
+      expect(run.text).toContain(`the router could not listen on port ${before.router.port} again`);
+      expect(run.result.outputs).toMatchObject({
+        status: 'deployed',
+        'champion-variant': 'churn-v1',
+        'challenger-variant': 'churn-v2',
+      });
+      const after = (await readEndpointState(root, 'churn'))!;
+      expect(after.router.port).not.toBe(before.router.port);
+      const counts = await invokeMany(after.router.port, 40);
+      expect(Object.keys(counts).every((v) => v === 'churn-v1' || v === 'churn-v2')).toBe(true);
+    } finally {
+      squatter.close();
+    }
   });
 
   it('waits for a deploy in progress, and takes over the lock of one that died', async () => {

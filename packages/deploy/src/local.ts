@@ -325,7 +325,15 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       await applyRouterConfig(paths, state.router, routerConfig);
     } else {
       await applyRouterConfig(paths, undefined, routerConfig);
-      const r = await startRouterProcess(paths, state?.router.port || plan.port, ctx.env);
+      const wanted = state?.router.port || plan.port;
+      const r = await startRouterProcess(paths, wanted, ctx.env).catch(async (err: unknown) => {
+        // The endpoint's old port may be taken by now: any free one then, and say so.
+        if (!wanted) throw err;
+        log.warn(
+          `the router could not listen on port ${wanted} again (${(err as Error).message}); it takes a free port`,
+        );
+        return startRouterProcess(paths, 0, ctx.env);
+      });
       next.router = { pid: r.pid, port: r.port, url: `http://127.0.0.1:${r.port}` };
       log.info(`router of ${plan.endpoint} listening on ${next.router.url} (pid ${r.pid})`);
     }

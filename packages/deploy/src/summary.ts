@@ -35,7 +35,7 @@ export function renderSummary(o: DeployOutcome): string {
     ...(s.alarms?.length ? [['alarms', s.alarms.join(', ')] as [string, string]] : []),
     ...o.rows,
   ];
-  out.push(mdTable(['', ''], rows), '');
+  out.push(mdTable(['setting', 'value'], rows), '');
   for (const l of o.links ?? []) out.push(`- [${l.title}](${l.url})`);
   for (const n of o.notes ?? []) out.push(`> ${n}`);
   if (o.requests?.length) {

@@ -66,7 +66,10 @@ describe('modelship CLI (committed bundle)', () => {
       ['validate-data', '--data', 'none.csv', '--schema', 'churn.schema.json'],
       'error: none.csv: data not found',
     ],
-    [['deploy-all'], 'error: deploy-all: unknown command (try: run, steps, registry, validate-data'],
+    [
+      ['deploy-all'],
+      'error: deploy-all: unknown command (try: run, steps, registry, endpoint, traffic, validate-data',
+    ],
     [['run', '--config', 'missing.yml'], 'error: missing.yml: config file not found'],
   ])('prints one error line and exits 1: %j', (args, expected) => {
     const r = cli(args);

@@ -66,7 +66,7 @@ describe('generated files', () => {
       inputs: { wait: { type: 'string', description: 'w' } },
     } as AnyStep;
     expect(() => rootInputs([...STEPS, clash])).toThrow(
-      "input 'wait' is declared by train and clash with a different type and default",
+      "input 'wait' is declared by train, deploy-canary and clash with a different type and default",
     );
     const same = {
       ...STEPS[0]!,
@@ -77,6 +77,6 @@ describe('generated files', () => {
       rootInputs([...STEPS, same])
         .get('wait')!
         .by.map((b) => b.step),
-    ).toEqual(['train', 'same']);
+    ).toEqual(['train', 'deploy-canary', 'same']);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { STEPS } from '@modelship/catalog';
 import { runActionBundle } from '../support/action-runner.js';
 import { breakContracts, churnWorkspace } from '../lib/churn.js';
 
@@ -109,7 +110,7 @@ describe('root action', () => {
     const run = await runActionBundle('.', { cwd: ws, inputs: {} });
     expect(run.code).toBe(1);
     expect(run.commands.find((c) => c.command === 'error')!.message).toBe(
-      "input 'step': is required (one of validate-data, train, evaluate-gate, register)",
+      `input 'step': is required (one of ${STEPS.map((s) => s.name).join(', ')})`,
     );
     expect(run.summary).toContain("input 'step': is required");
   });

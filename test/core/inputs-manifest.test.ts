@@ -253,7 +253,7 @@ describe('manifest: forward compatible', () => {
       createdAt: '2026-11-22T10:00:00.000Z',
       updatedAt: '2026-11-22T10:00:00.000Z',
       history: [],
-      deployment: { endpoint: 'churn-prod', weight: 10 },
+      monitoring: { schedule: 'hourly', baseline: 'churn-profile' },
     };
     writeFileSync(join(dir, '.modelship/manifest.json'), JSON.stringify(doc));
     const m = await ManifestStore.open('.modelship/manifest.json', dir, new Date(), STEPS);
@@ -262,7 +262,7 @@ describe('manifest: forward compatible', () => {
       string,
       unknown
     >;
-    expect(saved.deployment).toEqual({ endpoint: 'churn-prod', weight: 10 });
+    expect(saved.monitoring).toEqual({ schedule: 'hourly', baseline: 'churn-profile' });
     // A known section is still checked against its step's schema.
     writeFileSync(join(dir, '.modelship/manifest.json'), JSON.stringify({ ...doc, data: { rows: 'many' } }));
     expect(

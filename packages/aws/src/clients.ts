@@ -1,8 +1,18 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 
-export type { CloudWatchLogsClient, S3Client, SageMakerClient };
+export type {
+  ApplicationAutoScalingClient,
+  CloudWatchClient,
+  CloudWatchLogsClient,
+  S3Client,
+  SageMakerClient,
+  SageMakerRuntimeClient,
+};
 
 /** The environment a step hands over (`ctx.env`): AWS settings are read from it, never from `process.env` directly. */
 export type AwsEnv = Record<string, string | undefined>;
@@ -94,4 +104,28 @@ export function createCloudWatchLogsClient(
   env: AwsEnv = process.env,
 ): CloudWatchLogsClient {
   return new CloudWatchLogsClient(awsClientConfig(region, env, 'CLOUDWATCH_LOGS'));
+}
+
+/** A CloudWatch (metrics, alarms, dashboards) client with the shared settings (`AWS_ENDPOINT_URL_CLOUDWATCH`). */
+export function createCloudWatchClient(
+  region: string | undefined,
+  env: AwsEnv = process.env,
+): CloudWatchClient {
+  return new CloudWatchClient(awsClientConfig(region, env, 'CLOUDWATCH'));
+}
+
+/** An Application Auto Scaling client with the shared settings (`AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING`). */
+export function createAutoScalingClient(
+  region: string | undefined,
+  env: AwsEnv = process.env,
+): ApplicationAutoScalingClient {
+  return new ApplicationAutoScalingClient(awsClientConfig(region, env, 'APPLICATION_AUTO_SCALING'));
+}
+
+/** A SageMaker Runtime (InvokeEndpoint) client with the shared settings (`AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`). */
+export function createSageMakerRuntimeClient(
+  region: string | undefined,
+  env: AwsEnv = process.env,
+): SageMakerRuntimeClient {
+  return new SageMakerRuntimeClient(awsClientConfig(region, env, 'SAGEMAKER_RUNTIME'));
 }

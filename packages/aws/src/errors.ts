@@ -107,3 +107,18 @@ export function awsError(err: unknown, resource: string, ctx: AwsErrorContext): 
   if (network) return fail(`cannot reach ${service}: ${network.line}`, network.hint);
   return err instanceof Error ? err : new Error(String(err));
 }
+
+/**
+ * Whether a SageMaker Describe call failed because the resource does not exist: SageMaker says so
+ * with `ResourceNotFound`, or with a `ValidationException` ("Could not find model …"); emulators
+ * name the latter `ValidationError`.
+ */
+export function isSageMakerNotFound(err: unknown): boolean {
+  const e = (err ?? {}) as SdkError;
+  const name = e.name ?? '';
+  return (
+    name === 'ResourceNotFound' ||
+    ((name === 'ValidationException' || name === 'ValidationError') &&
+      /not found|could not find|does not exist/i.test(e.message ?? ''))
+  );
+}

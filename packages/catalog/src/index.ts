@@ -6,11 +6,16 @@ import { validateDataStep } from '@modelship/data/definition';
 import { trainStep } from '@modelship/train/definition';
 import { gateStep } from '@modelship/gate/definition';
 import { registerStep } from '@modelship/register/definition';
+import { deployStep } from '@modelship/deploy/definition';
 
 /** Every step, in pipeline order (the order `modelship run` runs them). */
-export const STEPS: readonly AnyStep[] = [validateDataStep, trainStep, gateStep, registerStep].map(
-  (s) => s as unknown as AnyStep,
-);
+export const STEPS: readonly AnyStep[] = [
+  validateDataStep,
+  trainStep,
+  gateStep,
+  registerStep,
+  deployStep,
+].map((s) => s as unknown as AnyStep);
 
 /** The step of that name, or undefined. */
 export function findStep(name: string): AnyStep | undefined {

@@ -30,6 +30,10 @@ Usage:
   modelship <step> --help       The step's inputs and outputs.
   modelship steps               List the steps.
   modelship registry list|show  The model registry (groups, versions, statuses, the champion).
+  modelship endpoint status|stop <name>
+                                A local endpoint deploy-canary started (router, variants, pids).
+  modelship traffic --endpoint <name> --requests FILE --rate N --duration S
+                                Replay requests through a local endpoint; a per-variant summary.
   modelship --version
 
 Outputs are printed to stdout as JSON; progress and the report go to stderr.
@@ -118,6 +122,11 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     const { registryCommand } = await import('./registry.js');
     return registryCommand(rest, signal);
   }
+  if (command === 'endpoint' || command === 'traffic') {
+    // Loaded only for these commands: the local endpoint's processes and HTTP.
+    const { endpointCommand, trafficCommand } = await import('./endpoint.js');
+    return command === 'endpoint' ? endpointCommand(rest) : trafficCommand(rest, signal);
+  }
   if (command === 'run') {
     const args = parseStepArgs(rest, undefined);
     if (args.help) {
@@ -164,7 +173,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
   const step = findStep(command);
   if (!step) {
     throw new ConfigError(
-      `unknown command (try: run, steps, registry, ${STEPS.map((s) => s.name).join(', ')})`,
+      `unknown command (try: run, steps, registry, endpoint, traffic, ${STEPS.map((s) => s.name).join(', ')})`,
       command,
     );
   }

@@ -18,3 +18,44 @@ export {
   treeDigest,
   type PackResult,
 } from './archive.js';
+export * from './endpoint/metrics.js';
+export {
+  applyRouterConfig,
+  checkEndpointName,
+  DEFAULT_ENDPOINTS_DIR,
+  endpointMetrics,
+  endpointPaths,
+  endpointStatus,
+  freePort,
+  httpCall,
+  readEndpointState,
+  routerCommand,
+  routerConfigOf,
+  startRouterProcess,
+  startServer,
+  stopEndpoint,
+  tailOf,
+  updateEndpointWeights,
+  withEndpointLock,
+  writeEndpointState,
+  type EndpointState,
+  type EndpointStatus,
+  type HttpAnswer,
+  type ProcessStatus,
+  type ServeSpec,
+  type VariantState,
+} from './endpoint/endpoint.js';
+export {
+  ADMIN_PREFIX,
+  startRouter,
+  type RouterConfig,
+  type RouterHandle,
+  type RouterVariant,
+} from './endpoint/router.js';
+export {
+  quantile,
+  runTraffic,
+  type TrafficOptions,
+  type TrafficReport,
+  type VariantFigures,
+} from './endpoint/traffic.js';

@@ -10,6 +10,7 @@ import {
   createS3Client,
   createSageMakerClient,
   describeDifferences,
+  isSageMakerNotFound,
   jobLogs,
   LineTail,
   LogFollower,
@@ -74,14 +75,7 @@ function errorName(err: unknown): string {
   return (err as { name?: string } | undefined)?.name ?? '';
 }
 
-function isJobNotFound(err: unknown): boolean {
-  const name = errorName(err);
-  const message = (err as Error | undefined)?.message ?? '';
-  return (
-    name === 'ResourceNotFound' ||
-    (name === 'ValidationException' && /not found|could not find|does not exist/i.test(message))
-  );
-}
+const isJobNotFound = isSageMakerNotFound;
 
 /** Errors from CreateTrainingJob that the user fixes (role, quota, request values). */
 function createError(err: unknown, jobName: string): Error {

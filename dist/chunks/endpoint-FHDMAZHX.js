@@ -1,0 +1,24 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{l as $,o as x,v as y,w as b,y as f,z as q}from"./chunk-ZYBVMXYM.js";import"./chunk-WI47XGV7.js";import{b as m}from"./chunk-ST67IJIE.js";import"./chunk-IPYULPKA.js";import{a as d}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as M}from"node:fs/promises";import{resolve as v}from"node:path";var E=`Usage:
+  modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
+      The local endpoint: its router and each variant (package, weight, pid, port, running or not).
+  modelship endpoint stop <name> [--dir .modelship/endpoints]
+      Stop its router and every variant's process (its logs and metrics stay).
+  modelship traffic --endpoint <name> --requests FILE [--rate 50] [--duration 10] [--dir \u2026]
+      Replay the JSON Lines requests of FILE through the endpoint's router at --rate requests/s
+      for --duration seconds, printing a per-variant summary every second.`;function N(o,s,n){let e={positional:[],flags:{}};for(let r=0;r<o.length;r++){let a=o[r];if(!a.startsWith("--")){e.positional.push(a);continue}let[t,u]=a.slice(2).split(/=(.*)/s,2);if(t==="json"||t==="help"||t==="debug"){e.flags[t]="true";continue}if(!s.includes(t))throw new d(`unknown option (see ${n} --help)`,`--${t}`);let i=u??o[++r];if(i===void 0)throw new d("needs a value",`--${t}`);e.flags[t]=i}return e}function F(o){return v(process.cwd(),o.dir??$)}function h(o,s){return new d(`no local endpoint of this name in ${s}`,`endpoint ${o}`,{hint:"deploy one with modelship deploy-canary, or point --dir at the folder it was started in"})}async function R(o){let[s="",...n]=o,e=N(n,["dir"],"modelship endpoint");if(e.flags.help||s===""||s==="help"||s==="--help"||s==="-h")return process.stdout.write(E+`
+`),0;let r=e.positional[0];if(!r)throw new d("needs the endpoint name",`modelship endpoint ${s}`);let a=F(e.flags);if(s==="status"){let t=await y(a,r);if(!t)throw h(r,a);return e.flags.json?(process.stdout.write(JSON.stringify(t,null,2)+`
+`),0):(process.stdout.write(`endpoint ${r}: ${t.state.router.url} (router pid ${t.state.router.pid}, ${t.router}); config ${t.state.endpointConfig}
+`),process.stdout.write(m(["variant","package","weight","pid","port","status"],t.variants.map(({variant:i,status:g})=>[i.name,i.modelPackageArn,i.shadow?"shadow":String(i.weight),String(i.pid),String(i.port),g]))+`
+`),t.router==="running"&&t.variants.every(i=>i.status==="running")?0:1)}if(s==="stop"){let t=await b(a,r);if(!t)throw h(r,a);return process.stderr.write(`stopped ${r}: router (pid ${t.router.pid}) and ${t.variants.length} variant(s) (${t.variants.map(u=>`${u.name} pid ${u.pid}`).join(", ")})
+`),0}throw new d("unknown sub-command (status, stop)",`modelship endpoint ${s}`)}function S(o){let s=Object.entries(o.byVariant).sort(([n],[e])=>n.localeCompare(e)).map(([n,e])=>[n,String(e.requests),`${o.answered?(100*e.requests/o.answered).toFixed(1):"0"}%`,String(e.ok),String(e.errors4xx),String(e.errors5xx+e.failed),f(e.latenciesMs,.5).toFixed(1),f(e.latenciesMs,.99).toFixed(1)]);return m(["variant","requests","share","2xx","4xx","5xx","p50 ms","p99 ms"],s)}async function I(o,s){let n=N(o,["endpoint","requests","rate","duration","dir","content-type"],"modelship traffic");if(n.flags.help)return process.stdout.write(E+`
+`),0;let e=n.flags.endpoint;if(!e)throw new d("is required","--endpoint");let r=n.flags.requests;if(!r)throw new d("is required (a JSON Lines file of request bodies)","--requests");let a=Number(n.flags.rate??50),t=Number(n.flags.duration??10);if(!(a>0))throw new d(`must be a positive number, got ${n.flags.rate}`,"--rate");if(!(t>0))throw new d(`must be a positive number of seconds, got ${n.flags.duration}`,"--duration");let u=F(n.flags),i=await x(u,e);if(!i)throw h(e,u);let g;try{g=await M(v(process.cwd(),r),"utf8")}catch(p){throw new d("cannot be read",r,{cause:p})}let w=g.split(/\r?\n/).filter(p=>p.trim());if(w.length===0)throw new d("holds no requests (one body a line)",r);process.stderr.write(`${a} requests/s for ${t} s through ${i.router.url} (${e})
+`);let c=await q({port:i.router.port,bodies:w,contentType:n.flags["content-type"]??"application/json",rate:a,durationMs:t*1e3,signal:s,onTick:p=>process.stderr.write(`
+[${(p.elapsedMs/1e3).toFixed(0)} s] ${p.sent} sent
+${S(p)}
+`)});process.stderr.write(`
+done: ${c.sent} sent in ${(c.elapsedMs/1e3).toFixed(1)} s
+${S(c)}
+`);let k=Object.fromEntries(Object.entries(c.byVariant).map(([p,l])=>[p,{requests:l.requests,ok:l.ok,errors4xx:l.errors4xx,errors5xx:l.errors5xx+l.failed,p50Ms:Number(f(l.latenciesMs,.5).toFixed(2)),p99Ms:Number(f(l.latenciesMs,.99).toFixed(2))}]));return process.stdout.write(JSON.stringify({endpoint:e,sent:c.sent,variants:k},null,2)+`
+`),0}export{E as ENDPOINT_USAGE,R as endpointCommand,I as trafficCommand};

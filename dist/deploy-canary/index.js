@@ -1,0 +1,3 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{b as a}from"../chunks/chunk-PYUL7K2M.js";import"../chunks/chunk-SP4YEUCF.js";import"../chunks/chunk-LN3GAAL5.js";import"../chunks/chunk-GCOWAE2W.js";import"../chunks/chunk-DOK2VMPN.js";import"../chunks/chunk-WARQDQF3.js";import"../chunks/chunk-DTIG6JTA.js";import"../chunks/chunk-NYP57HMN.js";import"../chunks/chunk-G5QJOGZG.js";import"../chunks/chunk-IPYULPKA.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await a("deploy-canary","main");

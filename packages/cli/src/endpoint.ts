@@ -1,0 +1,186 @@
+// `modelship endpoint status|stop <name>` and `modelship traffic`: the local endpoints that
+// deploy-canary starts (they outlive the step), for a person in the terminal.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ConfigError } from '@modelship/core';
+import {
+  DEFAULT_ENDPOINTS_DIR,
+  endpointStatus,
+  quantile,
+  readEndpointState,
+  runTraffic,
+  stopEndpoint,
+  type TrafficReport,
+} from '@modelship/local';
+import { formatColumns } from './terminal.js';
+
+export const ENDPOINT_USAGE = `Usage:
+  modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
+      The local endpoint: its router and each variant (package, weight, pid, port, running or not).
+  modelship endpoint stop <name> [--dir .modelship/endpoints]
+      Stop its router and every variant's process (its logs and metrics stay).
+  modelship traffic --endpoint <name> --requests FILE [--rate 50] [--duration 10] [--dir …]
+      Replay the JSON Lines requests of FILE through the endpoint's router at --rate requests/s
+      for --duration seconds, printing a per-variant summary every second.`;
+
+interface Parsed {
+  positional: string[];
+  flags: Record<string, string>;
+}
+
+function parse(argv: readonly string[], known: readonly string[], usage: string): Parsed {
+  const out: Parsed = { positional: [], flags: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      out.positional.push(a);
+      continue;
+    }
+    const [flag, given] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (flag === 'json' || flag === 'help' || flag === 'debug') {
+      out.flags[flag] = 'true';
+      continue;
+    }
+    if (!known.includes(flag)) throw new ConfigError(`unknown option (see ${usage} --help)`, `--${flag}`);
+    const value = given ?? argv[++i];
+    if (value === undefined) throw new ConfigError('needs a value', `--${flag}`);
+    out.flags[flag] = value;
+  }
+  return out;
+}
+
+function root(flags: Record<string, string>): string {
+  return resolve(process.cwd(), flags.dir ?? DEFAULT_ENDPOINTS_DIR);
+}
+
+function noEndpoint(name: string, dir: string): ConfigError {
+  return new ConfigError(`no local endpoint of this name in ${dir}`, `endpoint ${name}`, {
+    hint: 'deploy one with modelship deploy-canary, or point --dir at the folder it was started in',
+  });
+}
+
+export async function endpointCommand(argv: readonly string[]): Promise<number> {
+  const [sub = '', ...rest] = argv;
+  const args = parse(rest, ['dir'], 'modelship endpoint');
+  if (args.flags.help || sub === '' || sub === 'help' || sub === '--help' || sub === '-h') {
+    process.stdout.write(ENDPOINT_USAGE + '\n');
+    return 0;
+  }
+  const name = args.positional[0];
+  if (!name) throw new ConfigError('needs the endpoint name', `modelship endpoint ${sub}`);
+  const dir = root(args.flags);
+  if (sub === 'status') {
+    const s = await endpointStatus(dir, name);
+    if (!s) throw noEndpoint(name, dir);
+    if (args.flags.json) {
+      process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+      return 0;
+    }
+    process.stdout.write(
+      `endpoint ${name}: ${s.state.router.url} (router pid ${s.state.router.pid}, ${s.router}); config ${s.state.endpointConfig}\n`,
+    );
+    process.stdout.write(
+      formatColumns(
+        ['variant', 'package', 'weight', 'pid', 'port', 'status'],
+        s.variants.map(({ variant: v, status }) => [
+          v.name,
+          v.modelPackageArn,
+          v.shadow ? 'shadow' : String(v.weight),
+          String(v.pid),
+          String(v.port),
+          status,
+        ]),
+      ) + '\n',
+    );
+    const healthy = s.router === 'running' && s.variants.every((v) => v.status === 'running');
+    return healthy ? 0 : 1;
+  }
+  if (sub === 'stop') {
+    const stopped = await stopEndpoint(dir, name);
+    if (!stopped) throw noEndpoint(name, dir);
+    process.stderr.write(
+      `stopped ${name}: router (pid ${stopped.router.pid}) and ${stopped.variants.length} variant(s) (${stopped.variants.map((v) => `${v.name} pid ${v.pid}`).join(', ')})\n`,
+    );
+    return 0;
+  }
+  throw new ConfigError('unknown sub-command (status, stop)', `modelship endpoint ${sub}`);
+}
+
+function table(r: TrafficReport): string {
+  const rows = Object.entries(r.byVariant)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([v, f]) => [
+      v,
+      String(f.requests),
+      `${r.answered ? ((100 * f.requests) / r.answered).toFixed(1) : '0'}%`,
+      String(f.ok),
+      String(f.errors4xx),
+      String(f.errors5xx + f.failed),
+      quantile(f.latenciesMs, 0.5).toFixed(1),
+      quantile(f.latenciesMs, 0.99).toFixed(1),
+    ]);
+  return formatColumns(['variant', 'requests', 'share', '2xx', '4xx', '5xx', 'p50 ms', 'p99 ms'], rows);
+}
+
+export async function trafficCommand(argv: readonly string[], signal: AbortSignal): Promise<number> {
+  const args = parse(
+    argv,
+    ['endpoint', 'requests', 'rate', 'duration', 'dir', 'content-type'],
+    'modelship traffic',
+  );
+  if (args.flags.help) {
+    process.stdout.write(ENDPOINT_USAGE + '\n');
+    return 0;
+  }
+  const name = args.flags.endpoint;
+  if (!name) throw new ConfigError('is required', '--endpoint');
+  const file = args.flags.requests;
+  if (!file) throw new ConfigError('is required (a JSON Lines file of request bodies)', '--requests');
+  const rate = Number(args.flags.rate ?? 50);
+  const duration = Number(args.flags.duration ?? 10);
+  if (!(rate > 0)) throw new ConfigError(`must be a positive number, got ${args.flags.rate}`, '--rate');
+  if (!(duration > 0))
+    throw new ConfigError(`must be a positive number of seconds, got ${args.flags.duration}`, '--duration');
+  const dir = root(args.flags);
+  const state = await readEndpointState(dir, name);
+  if (!state) throw noEndpoint(name, dir);
+  let text: string;
+  try {
+    text = await readFile(resolve(process.cwd(), file), 'utf8');
+  } catch (err) {
+    throw new ConfigError('cannot be read', file, { cause: err });
+  }
+  const bodies = text.split(/\r?\n/).filter((l) => l.trim());
+  if (bodies.length === 0) throw new ConfigError('holds no requests (one body a line)', file);
+  process.stderr.write(`${rate} requests/s for ${duration} s through ${state.router.url} (${name})\n`);
+  const report = await runTraffic({
+    port: state.router.port,
+    bodies,
+    contentType: args.flags['content-type'] ?? 'application/json',
+    rate,
+    durationMs: duration * 1000,
+    signal,
+    onTick: (r) =>
+      process.stderr.write(`\n[${(r.elapsedMs / 1000).toFixed(0)} s] ${r.sent} sent\n${table(r)}\n`),
+  });
+  process.stderr.write(
+    `\ndone: ${report.sent} sent in ${(report.elapsedMs / 1000).toFixed(1)} s\n${table(report)}\n`,
+  );
+  const summary = Object.fromEntries(
+    Object.entries(report.byVariant).map(([v, f]) => [
+      v,
+      {
+        requests: f.requests,
+        ok: f.ok,
+        errors4xx: f.errors4xx,
+        errors5xx: f.errors5xx + f.failed,
+        p50Ms: Number(quantile(f.latenciesMs, 0.5).toFixed(2)),
+        p99Ms: Number(quantile(f.latenciesMs, 0.99).toFixed(2)),
+      },
+    ]),
+  );
+  process.stdout.write(
+    JSON.stringify({ endpoint: name, sent: report.sent, variants: summary }, null, 2) + '\n',
+  );
+  return 0;
+}

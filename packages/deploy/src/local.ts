@@ -1,0 +1,383 @@
+// deploy-canary on the local backend: the challenger as a real serving process beside the
+// champion's, behind the endpoint's router (packages/local/src/endpoint), which outlives the step.
+import { rm } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ConfigError, type StepContext } from '@modelship/core';
+import {
+  applyRouterConfig,
+  checkEndpointName,
+  DEFAULT_ENDPOINTS_DIR,
+  endpointPaths,
+  extractArchive,
+  httpCall,
+  interpreterOf,
+  readEndpointState,
+  routerConfigOf,
+  startRouterProcess,
+  startServer,
+  stopTree,
+  treeAlive,
+  withEndpointLock,
+  writeEndpointState,
+  type EndpointState,
+  type VariantState,
+} from '@modelship/local';
+import { loadContract, readSmokeRequests, smokeTest } from './contract.js';
+import type { DeployedVariant } from './definition.js';
+import { endpointConfigName, variantName } from './names.js';
+import type { DeployOutcome } from './outcome.js';
+import { localPackage, localRegistryRoot, type PackageInfo } from './package.js';
+import type { DeployPlan } from './plan.js';
+
+/** The folder of the local endpoints of a run (`.modelship/endpoints` in the working directory). */
+export function endpointsRoot(cwd: string): string {
+  return resolve(cwd, DEFAULT_ENDPOINTS_DIR);
+}
+
+/** A path as messages show it: relative to `cwd` when below it. */
+function shown(cwd: string, p: string): string {
+  const rel = relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
+}
+
+/** The serve command with its program resolved: `serve.mjs` → `node <config dir>/serve.mjs`. */
+export function serveCommand(plan: DeployPlan): string[] {
+  if (!plan.serve)
+    throw new ConfigError(
+      'the local backend needs the command that serves a model',
+      'modelship.yml: deploy.serve',
+      {
+        hint: 'e.g. serve: [node, serve.mjs] (it must listen on $SAGEMAKER_BIND_TO_PORT and load the model from $SM_MODEL_DIR)',
+      },
+    );
+  const [first, ...rest] = plan.serve.command;
+  // A bare script name is run by its interpreter, as train's entrypoint is.
+  if (rest.length === 0 && interpreterOf(first!))
+    return [interpreterOf(first!)!, resolve(plan.serve.cwd, first!)];
+  return plan.serve.command;
+}
+
+function section(
+  plan: DeployPlan,
+  pkg: PackageInfo,
+  status: DeployOutcome['section']['status'],
+  extra: Partial<DeployOutcome['section']> & { challengerVariant: string; endpointConfig: string },
+  now: Date,
+): DeployOutcome['section'] {
+  return {
+    backend: 'local',
+    endpoint: plan.endpoint,
+    strategy: plan.strategy,
+    canaryPercent: plan.canaryPercent,
+    status,
+    modelPackageArn: pkg.arn,
+    variants: [],
+    deployedAt: now.toISOString(),
+    ...extra,
+  };
+}
+
+/** The champion on an endpoint: its production variant with the most weight (other than `except`). */
+export function championOf(variants: readonly VariantState[], except: string): VariantState | undefined {
+  return variants.filter((v) => !v.shadow && v.name !== except).sort((a, b) => b.weight - a.weight)[0];
+}
+
+export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
+  checkEndpointName(
+    plan.endpoint,
+    plan.endpoint === ctx.config.values.model ? 'modelship.yml: model' : "input 'endpoint'",
+  );
+  // Two deploys to one endpoint never interleave; a dry run changes nothing and takes no lock.
+  if (plan.dryRun) return deployLocked(plan, arn, ctx);
+  return withEndpointLock(endpointsRoot(ctx.cwd), plan.endpoint, () => deployLocked(plan, arn, ctx));
+}
+
+async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
+  const { log } = ctx;
+  const command = serveCommand(plan);
+  const registry = localRegistryRoot(ctx);
+  const pkg = await localPackage(registry, arn, "input 'model-package-arn'", shown(ctx.cwd, registry));
+  if (!pkg.modelUri || pkg.modelUri.startsWith('s3://'))
+    throw new ConfigError(
+      pkg.modelUri
+        ? `its model artefact is in S3 (${pkg.modelUri}); the local backend serves local artefacts`
+        : 'records no model artefact',
+      `model package ${pkg.arn}`,
+    );
+  if (pkg.status && pkg.status !== 'Approved')
+    log.warn(
+      `model package ${pkg.arn} is ${pkg.status}, not Approved: deployed anyway (SageMaker deploys Approved packages only)`,
+    );
+  if (plan.strategy === 'guardrails')
+    log.warn(
+      `strategy guardrails is SageMaker's blue/green deployment; the local endpoint puts the challenger beside the champion at ${plan.canaryPercent}% (as strategy variants)`,
+    );
+  const root = endpointsRoot(ctx.cwd);
+  const paths = endpointPaths(root, plan.endpoint);
+  const challenger = variantName(pkg.group, pkg.version);
+  const state = await readEndpointState(root, plan.endpoint);
+  if (state && !treeAlive(state.router.pid)) {
+    log.warn(
+      `the router of local endpoint ${plan.endpoint} (pid ${state.router.pid}) is not running: it is started again`,
+    );
+  }
+  const live = (state?.variants ?? []).filter((v) => treeAlive(v.pid));
+  for (const v of state?.variants ?? [])
+    if (!treeAlive(v.pid))
+      log.warn(`variant ${v.name} of ${plan.endpoint} (pid ${v.pid}) is not running: it is left out`);
+  const champion = championOf(live, challenger);
+  const shadow = plan.strategy === 'shadow' && champion !== undefined;
+  if (plan.strategy === 'shadow' && !champion)
+    log.warn('strategy shadow needs a champion to shadow: the endpoint is created with the challenger alone');
+  const weights = champion
+    ? { champion: 100 - (shadow ? 0 : plan.canaryPercent), challenger: shadow ? 0 : plan.canaryPercent }
+    : { champion: 0, challenger: 100 };
+  const configName = endpointConfigName(plan.endpoint, {
+    champion: champion
+      ? { name: champion.name, arn: champion.modelPackageArn, weight: weights.champion }
+      : null,
+    challenger: { name: challenger, arn: pkg.arn, weight: weights.challenger, shadow },
+  });
+  const before = new Map((state?.variants ?? []).map((v) => [v.name, v.weight]));
+  const variantsReport = (after: VariantState[]): DeployedVariant[] =>
+    [...new Set([...(state?.variants ?? []).map((v) => v.name), ...after.map((v) => v.name)])].map((name) => {
+      const a = after.find((v) => v.name === name);
+      const b = state?.variants.find((v) => v.name === name);
+      return {
+        name,
+        role: name === challenger ? 'challenger' : 'champion',
+        modelPackageArn: (a ?? b)!.modelPackageArn,
+        modelVersion: (a ?? b)!.modelVersion,
+        weightBefore: before.get(name) ?? 0,
+        weightAfter: a?.weight ?? 0,
+        shadow: a?.shadow ?? false,
+      };
+    });
+
+  // A re-run: the endpoint already holds exactly this.
+  const existing = live.find((v) => v.name === challenger && v.modelPackageArn === pkg.arn);
+  if (state && existing && treeAlive(state.router.pid) && state.endpointConfig === configName) {
+    log.info(`local endpoint ${plan.endpoint} already runs ${configName}: nothing to change`);
+    return {
+      ok: true,
+      headline: `${plan.endpoint} already serves ${challenger} at ${shadow ? 'shadow' : `${weights.challenger}%`}: unchanged`,
+      section: section(
+        plan,
+        pkg,
+        'unchanged',
+        {
+          endpointConfig: configName,
+          challengerVariant: challenger,
+          ...(champion ? { championVariant: champion.name } : {}),
+          variants: variantsReport(state.variants),
+          endpointUrl: state.router.url,
+        },
+        ctx.now(),
+      ),
+      rows: [['router', state.router.url]],
+    };
+  }
+
+  const variantDir = paths.variantDir(challenger);
+  const modelDir = resolve(variantDir, 'model');
+  if (plan.dryRun) {
+    const requests = [
+      { call: 'extract model', request: { from: pkg.modelUri, to: modelDir } },
+      {
+        call: 'start serving process',
+        request: {
+          command,
+          cwd: plan.serve!.cwd,
+          env: { SAGEMAKER_BIND_TO_PORT: '<free loopback port>', SM_MODEL_DIR: modelDir },
+        },
+      },
+      ...(plan.smokeRequests
+        ? [{ call: 'smoke test', request: { requests: plan.smokeRequests, contract: plan.contract ?? null } }]
+        : []),
+      {
+        call: state ? 'update router' : 'start router',
+        request: {
+          endpoint: plan.endpoint,
+          endpointConfig: configName,
+          variants: [
+            ...(champion ? [{ name: champion.name, weight: weights.champion }] : []),
+            { name: challenger, weight: weights.challenger, shadow },
+          ],
+        },
+      },
+    ];
+    for (const r of requests) log.info(`dry run: ${r.call} ${JSON.stringify(r.request)}`);
+    return {
+      ok: true,
+      headline: `dry run: would put ${challenger} on local endpoint ${plan.endpoint} at ${shadow ? 'shadow' : `${weights.challenger}%`}`,
+      section: section(
+        plan,
+        pkg,
+        'dry-run',
+        {
+          endpointConfig: configName,
+          challengerVariant: challenger,
+          ...(champion ? { championVariant: champion.name } : {}),
+        },
+        ctx.now(),
+      ),
+      rows: [],
+      requests,
+    };
+  }
+
+  // The challenger: a fresh process on a fresh copy of its model (a previous one of the same name is replaced).
+  const replaced = live.find((v) => v.name === challenger);
+  if (replaced) await stopTree(replaced.pid, 5_000);
+  await rm(variantDir, { recursive: true, force: true });
+  const files = await extractArchive(pkg.modelUri, modelDir);
+  log.info(`extracted ${files} file(s) of ${pkg.arn} into ${modelDir}`);
+  const started = await startServer({
+    command,
+    cwd: plan.serve!.cwd,
+    modelDir,
+    logFile: resolve(variantDir, 'serve.log'),
+    baseEnv: ctx.env,
+    env: { MODELSHIP_VARIANT_NAME: challenger, MODELSHIP_MODEL_VERSION: String(pkg.version) },
+    readyTimeoutMs: Math.min(plan.timeoutMs, 120_000),
+    signal: ctx.signal,
+  });
+  log.info(`challenger ${challenger} serving on 127.0.0.1:${started.port} (pid ${started.pid})`);
+  const removeChallenger = async () => {
+    await stopTree(started.pid, 5_000);
+    await rm(variantDir, { recursive: true, force: true });
+  };
+
+  let smoke: { requests: number; passed: number } | undefined;
+  try {
+    if (plan.smokeRequests) {
+      const contract = plan.contract ? await loadContract(plan.contract, ctx.cwd) : undefined;
+      const requests = await readSmokeRequests(plan.smokeRequests, ctx.cwd, contract);
+      const failures = await smokeTest(requests, contract, (body) =>
+        httpCall(started.port, 'POST', '/invocations', {
+          body,
+          contentType: contract?.contentType ?? 'application/json',
+          timeoutMs: 60_000,
+        }),
+      );
+      smoke = { requests: requests.length, passed: requests.length - failures.length };
+      if (failures.length > 0) {
+        await removeChallenger();
+        const first = failures[0]!;
+        const lines = failures.map((f) => `${plan.smokeRequests}:${f.line}: ${f.reason}`);
+        for (const l of lines.slice(0, 10)) log.error(l);
+        return {
+          ok: false,
+          headline: `contract smoke test failed (${failures.length} of ${requests.length} requests; first ${plan.smokeRequests}:${first.line}: ${first.reason}); the challenger was removed and ${plan.endpoint} is unchanged`,
+          section: section(
+            plan,
+            pkg,
+            'failed',
+            {
+              endpointConfig: state?.endpointConfig ?? configName,
+              challengerVariant: challenger,
+              ...(champion ? { championVariant: champion.name } : {}),
+              smoke,
+            },
+            ctx.now(),
+          ),
+          rows: lines.slice(0, 20).map((l) => ['smoke failure', l]),
+        };
+      }
+      log.info(`smoke test: ${requests.length} request(s) answered as the contract says`);
+    } else if (plan.contract) {
+      log.warn('deploy.contract is set but deploy.smoke-requests is not: nothing was sent to check it');
+    }
+
+    // Cancelled while the challenger was being checked: it goes, the endpoint stays as it was.
+    if (ctx.signal.aborted)
+      throw new ConfigError(
+        'cancelled before the challenger got any traffic; it was removed',
+        `endpoint ${plan.endpoint}`,
+      );
+    const variant: VariantState = {
+      name: challenger,
+      modelPackageArn: pkg.arn,
+      modelVersion: String(pkg.version),
+      weight: weights.challenger,
+      shadow,
+      pid: started.pid,
+      port: started.port,
+      modelDir,
+      command,
+      startedAt: ctx.now().toISOString(),
+    };
+    const kept: VariantState[] = champion ? [{ ...champion, weight: weights.champion, shadow: false }] : [];
+    const now = ctx.now().toISOString();
+    const next: EndpointState = {
+      kind: 'modelship.local-endpoint',
+      schemaVersion: 1,
+      name: plan.endpoint,
+      endpointConfig: configName,
+      router: state?.router ?? { pid: 0, port: 0, url: '' },
+      variants: [...kept, variant],
+      generation: (state?.generation ?? 0) + 1,
+      createdAt: state?.createdAt ?? now,
+      updatedAt: now,
+    };
+    const routerConfig = routerConfigOf(next, root);
+    if (state && treeAlive(state.router.pid)) {
+      await applyRouterConfig(paths, state.router, routerConfig);
+    } else {
+      await applyRouterConfig(paths, undefined, routerConfig);
+      const wanted = state?.router.port || plan.port;
+      const r = await startRouterProcess(paths, wanted, ctx.env).catch(async (err: unknown) => {
+        // The endpoint's old port may be taken by now: any free one then, and say so.
+        if (!wanted) throw err;
+        log.warn(
+          `the router could not listen on port ${wanted} again (${(err as Error).message}); it takes a free port`,
+        );
+        return startRouterProcess(paths, 0, ctx.env);
+      });
+      next.router = { pid: r.pid, port: r.port, url: `http://127.0.0.1:${r.port}` };
+      log.info(`router of ${plan.endpoint} listening on ${next.router.url} (pid ${r.pid})`);
+    }
+    await writeEndpointState(root, next);
+    // What the new config no longer holds: the previous challenger, dead variants.
+    for (const old of state?.variants ?? []) {
+      if (next.variants.some((v) => v.name === old.name)) continue;
+      log.info(`stopping variant ${old.name} (no longer on ${plan.endpoint})`);
+      await stopTree(old.pid, 5_000);
+      await rm(paths.variantDir(old.name), { recursive: true, force: true });
+    }
+    const created = !champion;
+    const share = shadow ? 'a shadow (copy of the traffic)' : `${weights.challenger}%`;
+    if (created) log.info(`${plan.endpoint} had no champion: it now serves ${challenger} alone`);
+    return {
+      ok: true,
+      headline: created
+        ? `${state ? 'no champion on' : 'created'} local endpoint ${plan.endpoint} with the challenger ${challenger} alone at ${next.router.url}`
+        : `${challenger} serves ${share} of ${plan.endpoint} beside ${champion!.name} at ${weights.champion}% (${next.router.url})`,
+      section: section(
+        plan,
+        pkg,
+        created ? 'created' : 'deployed',
+        {
+          endpointConfig: configName,
+          ...(state?.endpointConfig ? { previousEndpointConfig: state.endpointConfig } : {}),
+          challengerVariant: challenger,
+          ...(champion ? { championVariant: champion.name } : {}),
+          variants: variantsReport(next.variants),
+          endpointUrl: next.router.url,
+          ...(smoke ? { smoke } : {}),
+        },
+        ctx.now(),
+      ),
+      rows: [
+        ['router', `${next.router.url} (pid ${next.router.pid})`],
+        ['challenger process', `pid ${started.pid}, 127.0.0.1:${started.port}, model in ${modelDir}`],
+        ['request log', paths.requests],
+        ['metrics', paths.metrics],
+        ['stop it', `modelship endpoint stop ${plan.endpoint}`],
+      ],
+    };
+  } catch (err) {
+    await removeChallenger();
+    throw err;
+  }
+}

@@ -1,0 +1,106 @@
+// Test helpers for deploy-canary: churn models of train.mjs's format, packed and put into a local
+// registry laid out as the register step writes it (<root>/<group>/versions/<n>.json, the artefact
+// under <root>/<group>/artifacts/), and a workspace whose modelship.yml deploys them.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packDir } from '@modelship/local';
+import { tempDir } from './step.js';
+
+const FEATURES = [
+  'tenure_months',
+  'monthly_charges',
+  'total_charges',
+  'support_calls',
+  'senior',
+  'contract=month-to-month',
+  'contract=one-year',
+  'contract=two-year',
+  'payment_method=electronic-check',
+  'payment_method=mailed-check',
+  'payment_method=bank-transfer',
+  'payment_method=credit-card',
+  'internet_service=fiber',
+  'internet_service=dsl',
+  'internet_service=none',
+];
+
+/** A model.json as train.mjs writes it; `bias` tells two versions apart by their scores. */
+export function churnModel(bias: number): object {
+  return {
+    kind: 'logistic-regression',
+    label: 'churned',
+    features: FEATURES,
+    scaling: {
+      tenure_months: { mean: 30, sd: 20 },
+      monthly_charges: { mean: 65, sd: 30 },
+      total_charges: { mean: 2000, sd: 1800 },
+      support_calls: { mean: 2, sd: 1.5 },
+    },
+    weights: [-0.9, 0.4, -0.2, 0.6, 0.2, 0.8, -0.1, -0.7, 0.5, 0, -0.2, -0.3, 0.4, 0, -0.4],
+    bias,
+  };
+}
+
+/**
+ * Register `model` as version `version` of `group` in the local registry at `root`: model.tar.gz
+ * packed and stored by content, and the package document. Returns the package's ARN.
+ */
+export async function registerLocal(
+  root: string,
+  group: string,
+  version: number,
+  model: object,
+): Promise<string> {
+  const src = tempDir('modelship-model-');
+  writeFileSync(join(src, 'model.json'), JSON.stringify(model));
+  const art = join(root, group, 'artifacts');
+  mkdirSync(art, { recursive: true });
+  mkdirSync(join(root, group, 'versions'), { recursive: true });
+  const tmp = join(tempDir('modelship-tar-'), 'model.tar.gz');
+  const packed = await packDir(src, tmp);
+  copyFileSync(tmp, join(art, `${packed.sha256}.tar.gz`));
+  const arn = `model-package/${group}/${version}`;
+  writeFileSync(
+    join(root, group, 'versions', `${version}.json`),
+    JSON.stringify(
+      {
+        ModelPackageGroupName: group,
+        ModelPackageVersion: version,
+        ModelPackageArn: arn,
+        ModelApprovalStatus: 'Approved',
+        CreationTime: new Date().toISOString(),
+        InferenceSpecification: {
+          Containers: [{ Image: 'local', ModelDataUrl: `${group}/artifacts/${packed.sha256}.tar.gz` }],
+        },
+        CustomerMetadataProperties: {},
+      },
+      null,
+      2,
+    ),
+  );
+  return arn;
+}
+
+/** A workspace with the churn serving scripts and contract, and a modelship.yml with `deploy`. */
+export function deployWorkspace(deploy: string, extra = ''): string {
+  const dir = tempDir('modelship-deploy-');
+  const ex = join(process.cwd(), 'examples/churn');
+  for (const f of ['serve.mjs', 'serve.py']) copyFileSync(join(ex, f), join(dir, f));
+  mkdirSync(join(dir, 'contract'));
+  for (const f of ['request.schema.json', 'response.schema.json', 'smoke-requests.jsonl'])
+    copyFileSync(join(ex, 'contract', f), join(dir, 'contract', f));
+  writeFileSync(join(dir, 'modelship.yml'), `model: churn\nbackend: local\n${extra}deploy:\n${deploy}`);
+  return dir;
+}
+
+/** A request for the churn model. */
+export const CHURN_REQUEST = JSON.stringify({
+  tenure_months: 5,
+  monthly_charges: 80,
+  total_charges: 400,
+  contract: 'month-to-month',
+  payment_method: 'electronic-check',
+  internet_service: 'fiber',
+  support_calls: 3,
+  senior: false,
+});

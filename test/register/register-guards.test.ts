@@ -119,6 +119,9 @@ describe('the manifest register reads', () => {
     expect(await configErrorLine(runStep(step, { manifest: missing }, { cwd: dir }))).toBe(
       `${missing}: manifest not found`,
     );
+    expect(
+      await configErrorLine(runStep(step, { operation: 'approve', manifest: missing }, { cwd: dir })),
+    ).toBe(`${missing}: manifest not found`);
     expect(existsSync(missing)).toBe(false);
   });
 

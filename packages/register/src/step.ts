@@ -406,6 +406,10 @@ async function decide(
 ): Promise<StepResult<RegisterOutput>> {
   const registration = ctx.manifest.get<RegistrationSection>('registration');
   const arn = inputs['model-package-arn'] || registration?.arn;
+  if (!arn && !ctx.manifest.exists)
+    throw new ConfigError('manifest not found', manifestName(ctx), {
+      hint: `give the package (model-package-arn), or pass the manifest register wrote`,
+    });
   if (!arn)
     throw new ConfigError(
       `nothing to ${inputs.operation}: no model-package-arn, and the manifest records no registered package`,

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as w}from"./chunk-ST67IJIE.js";import{a as m}from"./chunk-4S4ZC5O3.js";import"./chunk-QOIJDE6S.js";import"./chunk-OQ6ESJZ4.js";import"./chunk-NL3GMFAH.js";import"./chunk-HLIQJILH.js";import"./chunk-OYE5VGUS.js";import{g as f}from"./chunk-75XZBNYG.js";import"./chunk-53JQGKRV.js";import{a as i}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var k=`Usage:
+import{b as w}from"./chunk-ST67IJIE.js";import{a as m}from"./chunk-XXF7YYE3.js";import"./chunk-QOIJDE6S.js";import"./chunk-OQ6ESJZ4.js";import"./chunk-DD6IEU3M.js";import"./chunk-HLIQJILH.js";import"./chunk-OYE5VGUS.js";import{g as f}from"./chunk-75XZBNYG.js";import"./chunk-53JQGKRV.js";import{a as i}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var k=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

@@ -4,7 +4,7 @@
  * re-run that returns the same version, approve naming the actor and run, the refusals as one
  * ::error:: line and exit 1; and `modelship registry list` / `show` from the committed CLI.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { runActionBundle } from '../support/action-runner.js';
@@ -87,6 +87,19 @@ describe('register bundle, run as the runner runs it', () => {
     expect(run.code).toBe(1);
     expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([expected]);
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the runner's command files", () => {
+  it('a GITHUB_OUTPUT in a missing folder is one ::error:: line, before the step registers anything', async () => {
+    const { dir } = candidateWorkspace({ verdict: 'pass' });
+    const missing = join(dir, 'no-such-dir/output');
+    const run = await runActionBundle(BUNDLE, { cwd: dir, env: { GITHUB_OUTPUT: missing } });
+    expect(run.code).toBe(1);
+    expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
+      `GITHUB_OUTPUT: the file it names does not exist (${missing})`,
+    ]);
+    expect(existsSync(join(dir, '.modelship/registry'))).toBe(false);
   });
 });
 

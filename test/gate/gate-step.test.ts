@@ -1,5 +1,6 @@
 // evaluate-gate run in-process the way every host runs it (config, manifest, verdict files), and
 // its sticky pull-request comment against a stand-in of GitHub's REST API over real HTTP.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -235,6 +236,33 @@ describe('evaluate-gate step', () => {
     );
     // The registry's copy of the artefact is what the champion's run extracted.
     expect(run.log.lines.join('\n')).toMatch(/registry\/churn\/artifacts\/[a-f0-9]{64}\.tar\.gz/);
+  });
+
+  it('baseline registry: a champion whose stored artefact changed since it was registered is not scored (one line naming the package and file)', async () => {
+    const cwd = await evaluationWorkspace();
+    const registry = new LocalRegistry(join(cwd, '.modelship/registry'));
+    await registry.ensureGroup('churn', {});
+    const original = readFileSync(join(cwd, 'champ/model.tar.gz'));
+    const { pkg } = await registry.create({
+      group: 'churn',
+      status: 'Approved',
+      inference: { Containers: [{ ModelDataUrl: join(cwd, 'champ/model.tar.gz') }] },
+      metadata: {
+        'modelship:manifest-sha256': '1'.repeat(64),
+        'modelship:model-sha256': createHash('sha256').update(original).digest('hex'),
+      },
+      tags: {},
+      digest: '1'.repeat(64),
+    });
+    // Another model put in place of the stored copy (here: the candidate's archive).
+    const stored = registry.modelUri(pkg)!;
+    writeFileSync(stored, readFileSync(join(cwd, 'cand/model.tar.gz')));
+    const line = await configErrorLine(runStep(step, { manifest: 'manifest.json' }, { cwd }));
+    expect(line).toMatch(
+      new RegExp(
+        `^${stored.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the champion model artefact of model-package/churn/1 changed since it was recorded: sha256 [a-f0-9]{12}… now, [a-f0-9]{12}… recorded$`,
+      ),
+    );
   });
 
   it('from a trial: a gate that judged nothing (every condition insufficient) fails, and says so', async () => {

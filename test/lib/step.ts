@@ -129,15 +129,20 @@ export function tempDir(prefix = 'modelship-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Expect a promise to reject with a ConfigError; its one-line message. */
-export async function configErrorLine(p: Promise<unknown>): Promise<string> {
+/** Expect a promise to reject with a ConfigError; the error (its line, its hint). */
+export async function configErrorOf(p: Promise<unknown>): Promise<ConfigError> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof ConfigError) return err.line;
+    if (err instanceof ConfigError) return err;
     throw err;
   }
   throw new Error('expected a ConfigError, but the call succeeded');
+}
+
+/** Expect a promise to reject with a ConfigError; its one-line message. */
+export async function configErrorLine(p: Promise<unknown>): Promise<string> {
+  return (await configErrorOf(p)).line;
 }
 
 /** The one line a user sees for a ConfigError thrown by `fn` (sync or async). */

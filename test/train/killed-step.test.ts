@@ -69,6 +69,8 @@ async function startAndKill(args: string[]): Promise<Killed> {
   );
   const stateFile = join(ws, 'github-state');
   await writeFile(stateFile, '');
+  // The runner creates its command files before a step starts (the host checks they exist).
+  await writeFile(join(ws, 'github-output'), '');
   const step = spawn(NODE, ['--import', TSX, HOST], {
     cwd: ws,
     env: {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { composeConfigSchema } from './config-schema.js';
 import { ConfigError, fileError } from './errors.js';
 import { firstUsefulError, formatAjvError } from './schema-errors.js';
@@ -30,6 +30,16 @@ export interface LoadedConfig {
 }
 
 export const DEFAULT_CONFIG_FILE = 'modelship.yml';
+
+/**
+ * How messages name the config file the step read: the path given (`--config cfg-sm2.yml`), relative
+ * to `cwd` when inside it; `modelship.yml` for the embedded defaults.
+ */
+export function configName(config: Pick<LoadedConfig, 'path'>, cwd: string): string {
+  if (!config.path) return DEFAULT_CONFIG_FILE;
+  const rel = relative(cwd, config.path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? config.path : rel;
+}
 
 const validators = new WeakMap<readonly AnyStep[], Promise<Validator>>();
 

@@ -1,7 +1,33 @@
 // The host runtime: what every host (GitHub Actions, the CLI, CodeBuild, tests) does around a step
 // the same way — cancellation on SIGINT/SIGTERM, and turning an error into what a person reads
 // (one line, its hint, the stack only under debug). Hosts are adapters that say where text goes.
-import { cancellationLine, describeError } from './errors.js';
+import { existsSync } from 'node:fs';
+import { cancellationLine, ConfigError, describeError } from './errors.js';
+
+/** The runner's command files a GitHub Actions host writes to (outputs, state, summary, …). */
+export const RUNNER_FILES = [
+  'GITHUB_OUTPUT',
+  'GITHUB_STATE',
+  'GITHUB_ENV',
+  'GITHUB_PATH',
+  'GITHUB_STEP_SUMMARY',
+] as const;
+
+/**
+ * Check, before a step runs, that the runner's command files named in `env` exist: the runner
+ * creates them, and writing an output to a missing one fails only after the step did its work.
+ *
+ * @throws ConfigError naming the variable and the file.
+ */
+export function checkRunnerFiles(env: Record<string, string | undefined>): void {
+  for (const name of RUNNER_FILES) {
+    const file = env[name];
+    if (file && !existsSync(file))
+      throw new ConfigError(`the file it names does not exist (${file})`, name, {
+        hint: `the runner creates it; when running an action by hand, create the file (e.g. touch it) or unset ${name}`,
+      });
+  }
+}
 
 /** Where a host prints what the runtime tells the user. */
 export interface HostOutput {

@@ -127,6 +127,8 @@ export class ManifestStore {
     readonly displayPath: string,
     readonly doc: Manifest,
     private readonly steps: readonly AnyStep[],
+    /** Whether the file existed when the step started (a missing file starts a new manifest). */
+    readonly exists = false,
   ) {}
 
   static empty(path: string, displayPath: string, now: Date, steps: readonly AnyStep[]): ManifestStore {
@@ -149,7 +151,7 @@ export class ManifestStore {
   static async open(path: string, cwd: string, now: Date, steps: readonly AnyStep[]): Promise<ManifestStore> {
     const abs = resolve(cwd, path);
     const doc = await readManifest(abs, path, steps);
-    return doc ? new ManifestStore(abs, path, doc, steps) : ManifestStore.empty(abs, path, now, steps);
+    return doc ? new ManifestStore(abs, path, doc, steps, true) : ManifestStore.empty(abs, path, now, steps);
   }
 
   /** Sections this run set, re-applied onto the file as it is when saving. */

@@ -21,6 +21,7 @@ import {
   type Ended,
 } from '@modelship/local';
 import {
+  checkArtefactSha256,
   evaluationEnv,
   findPredictions,
   type EvaluationDeps,
@@ -149,6 +150,11 @@ export class LocalEvaluation {
         await openS3Object(this.client(), plan.artefact, { signal: deps.signal }),
         createWriteStream(archive),
       );
+      checkArtefactSha256((await fileSha256(archive)).sha256, plan.artefactSha256, {
+        artefact: plan.artefact,
+        role: plan.role,
+        origin: plan.artefactOrigin,
+      });
     }
     try {
       const n = await extractArchive(archive, paths.model);

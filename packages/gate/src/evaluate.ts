@@ -108,6 +108,8 @@ export interface EvaluationPlan {
   /** model.tar.gz: an s3:// URI or an absolute local path. */
   artefact: string;
   artefactSha256?: string;
+  /** Who recorded the artefact's sha256 (the registry package, the manifest), for a refusal. */
+  artefactOrigin?: string;
   /** The test data: an s3:// URI or an absolute local path (file or directory). */
   test: string;
   entrypoint: string[] | undefined;
@@ -125,8 +127,13 @@ export interface EvaluationOptions {
   role: ModelRole;
   /** The model's model.tar.gz: an s3:// URI, a file:// URI or a path (relative to the working directory). */
   model: string;
-  /** Its sha256 when the caller knows it (the manifest's, the registry's). */
+  /**
+   * Its sha256 when the caller knows it (the manifest's, the registry's): a local file (or, on the
+   * local backend, the downloaded s3:// object) of other bytes is refused, naming `modelOrigin`.
+   */
   modelSha256?: string;
+  /** Who recorded `modelSha256`, for the refusal: e.g. `model-package/churn/3` or `the manifest`. */
+  modelOrigin?: string;
   /** Default: the context's backend. */
   backend?: EvaluationBackend;
   /** The `evaluate` block; default: the config's. */
@@ -215,6 +222,30 @@ function resolveArtefact(model: string, cwd: string): string {
 }
 
 /**
+ * The model the run scores is the one recorded: `now` (its sha256 as read) must be `recorded` when
+ * there is a record. The gate never scores an artefact that changed since it was judged or registered.
+ *
+ * @throws ConfigError naming the file and who recorded the sha256.
+ */
+export function checkArtefactSha256(
+  now: string,
+  recorded: string | undefined,
+  o: { artefact: string; role: ModelRole; origin?: string },
+): void {
+  if (!recorded || now === recorded) return;
+  throw new ConfigError(
+    `the ${o.role} model artefact${o.origin ? ` of ${o.origin}` : ''} changed since it was recorded: sha256 ${now.slice(0, 12)}… now, ${recorded.slice(0, 12)}… recorded`,
+    o.artefact,
+    {
+      hint:
+        o.role === 'champion'
+          ? `it is not scored: restore the file, or reject the package${o.origin ? ` (modelship register --operation reject --model-package-arn ${o.origin})` : ''} so that an intact one is the champion`
+          : 'it is not scored: restore the file, or train again',
+    },
+  );
+}
+
+/**
  * Resolve one run from the options: the block with its defaults, the model and test data, the
  * request and the job name (`<model>-eval-<role>-<sha7>-<run id>-<attempt>-<request8>`), then the
  * guardrails. Reads the local model file (its sha256) and the script-mode source tree (its
@@ -274,6 +305,11 @@ export async function planEvaluation(opts: EvaluationOptions): Promise<Evaluatio
     } catch (err) {
       throw fileError(err, artefact, `${opts.role} model artefact`);
     }
+    checkArtefactSha256(artefactSha256, opts.modelSha256, {
+      artefact,
+      role: opts.role,
+      origin: opts.modelOrigin,
+    });
   }
   let sourceSha256: string | undefined;
   if (script) {
@@ -313,6 +349,7 @@ export async function planEvaluation(opts: EvaluationOptions): Promise<Evaluatio
     evaluate,
     artefact,
     artefactSha256,
+    ...(opts.modelOrigin ? { artefactOrigin: opts.modelOrigin } : {}),
     test,
     entrypoint,
     script,

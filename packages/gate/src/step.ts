@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import {
   atomicWrite,
   ConfigError,
+  configName as configFile,
   fileError,
   type Annotation,
   type CommonInputs,
@@ -37,7 +38,7 @@ function relativeTo(cwd: string, p: string): string {
 }
 
 function configName(ctx: StepContext): string {
-  return ctx.config.path ? relativeTo(ctx.cwd, ctx.config.path) : 'modelship.yml';
+  return configFile(ctx.config, ctx.cwd);
 }
 
 function sliceColumns(checks: readonly Check[]): { column: string; field: string }[] {
@@ -107,6 +108,10 @@ async function gather(
     ctx.log.info(
       `champion: ${found.champion.group} version ${found.champion.version} (${found.champion.arn}), the latest Approved package`,
     );
+    if (found.champion.model && !found.champion.modelSha256)
+      ctx.log.warn(
+        `the champion ${found.champion.arn} records no model sha256 (modelship:model-sha256): its artefact cannot be checked before it is scored`,
+      );
     return found.champion;
   };
   if (inputs.predictions && baseline.kind === 'model')
@@ -162,6 +167,7 @@ async function gather(
       role: 'candidate',
       model: training.modelArtifact,
       modelSha256: training.modelSha256,
+      modelOrigin: `the manifest (${ctx.manifest.displayPath})`,
     });
     if (baseline.kind === 'registry') why.champion = await lookup();
     if (why.champion && !why.champion.model) {
@@ -177,6 +183,7 @@ async function gather(
               role: 'champion',
               model: why.champion.model!,
               modelSha256: why.champion.modelSha256,
+              modelOrigin: why.champion.arn,
             })
           : undefined;
     const paired = await readPredictions(relativeTo(ctx.cwd, candidate.predictions), {

@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import {
   allInputs,
+  checkRunnerFiles,
   ConfigError,
   executePost,
   executeStep,
@@ -102,6 +103,7 @@ function bindings(signal: AbortSignal): HostBindings {
 /** Run a step as its action's main entry: INPUT_* in, GITHUB_OUTPUT / job summary / annotations out. */
 export async function runAction(step: AnyStep): Promise<void> {
   await runHosted(mainOutput(step.name), { debug: isDebug() }, async (signal) => {
+    checkRunnerFiles(process.env);
     await report(await executeStep(step, readInputs(step), bindings(signal)));
   });
 }
@@ -109,9 +111,10 @@ export async function runAction(step: AnyStep): Promise<void> {
 /** The `post:` entry: runs the step's cleanup (e.g. stop a training job the main step started). */
 export async function runPost(step: AnyStep): Promise<void> {
   if (!step.post) return;
-  await runHosted(postOutput, { debug: isDebug() }, (signal) =>
-    executePost(step, readInputs(step), bindings(signal)),
-  );
+  await runHosted(postOutput, { debug: isDebug() }, (signal) => {
+    checkRunnerFiles(process.env);
+    return executePost(step, readInputs(step), bindings(signal));
+  });
 }
 
 /** The root action (`uses: owner/modelship@v1` with `step: <name>`): dispatch to one step. */

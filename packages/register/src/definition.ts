@@ -142,7 +142,7 @@ export const registerStep = defineStep<RegisterInputs, RegisterOutput>({
   name: 'register',
   title: 'modelship register',
   description:
-    'Register the gated candidate in the model registry (SageMaker Model Registry, or the local file registry) as a new version of its model package group, with its model-quality metrics, lineage metadata and approval status; or approve / reject a package. Refuses a candidate the gate failed or never judged unless forced. Idempotent: a re-run for the same manifest returns the package it created.',
+    'Register the gated candidate in the model registry (SageMaker Model Registry, or the local file registry) as a new version of its model package group, with its model-quality metrics, lineage metadata and approval status; or approve / reject a package. Refuses a candidate the gate failed or never judged unless forced. Verifies the model artefact against the sha256 the gate judged. Idempotent: the same candidate (model artefact, data and verdict) returns the package it created.',
   inputs: {
     operation: {
       type: 'string',

@@ -21,29 +21,49 @@ export interface EvaluationView {
   verdict?: 'pass' | 'fail';
   headline?: string;
   statistics?: string;
+  report?: string;
+  candidate?: { modelSha256?: string };
   champion?: { kind?: string; identity?: string };
   checks?: {
     check: string;
+    metric?: string;
     condition: string;
     status: 'pass' | 'fail' | 'insufficient';
     critical?: boolean;
     slice?: { column: string; value: string };
+    candidate?: number | null;
     reason?: string;
   }[];
 }
 
-/** The sections that make the candidate what it is; later sections and the history are left out. */
-const CANDIDATE_SECTIONS = ['model', 'source', 'data', 'training', 'evaluation'] as const;
-
 /**
- * The candidate's manifest digest: the sha256 of the canonical JSON of the manifest's candidate
- * sections (model, source, data, training, evaluation). Stable across re-runs of register (which
- * add a history entry and the registration section), different for any other candidate.
+ * The candidate's digest (stored as `modelship:manifest-sha256`, the idempotency key): the sha256
+ * of the canonical JSON of what the candidate *is* — the model's name, the model artefact (its
+ * sha256, else its URI), the data's fingerprint, and the gate's verdict (each condition's check,
+ * metric, condition, slice, status and candidate value). Run-volatile fields are left out (times,
+ * job and run ids, report and predictions paths, the champion's numbers), so re-running train to
+ * the same bytes or evaluate-gate to the same result gives the same digest, and register returns
+ * the package it made; another model, other data or another verdict is another candidate.
  */
 export function manifestDigest(manifest: ManifestStore): string {
-  const view: Record<string, unknown> = {};
-  for (const k of CANDIDATE_SECTIONS) view[k] = manifest.get(k);
-  return requestDigest(view);
+  const training = manifest.get<TrainingView>('training');
+  const evaluation = manifest.get<EvaluationView>('evaluation');
+  return requestDigest({
+    model: manifest.get<string>('model'),
+    artefact: training?.modelSha256 ?? training?.modelArtifact,
+    data: manifest.get<{ fingerprint?: string }>('data')?.fingerprint,
+    verdict: evaluation && {
+      verdict: evaluation.verdict,
+      checks: (evaluation.checks ?? []).map((c) => ({
+        check: c.check,
+        metric: c.metric,
+        condition: c.condition,
+        slice: c.slice,
+        status: c.status,
+        candidate: c.candidate,
+      })),
+    },
+  });
 }
 
 /** The gate's checks that failed it: failed rows, and insufficient rows of critical checks. */

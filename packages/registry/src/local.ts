@@ -19,10 +19,12 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { atomicWrite, ConfigError, fileError, processRuns } from '@modelship/core';
 import { isS3Uri, sha256Of, type S3Client } from '@modelship/aws';
 import { checkGroupName, METADATA } from './metadata.js';
 import {
+  APPROVAL_STATUSES,
   modelQuality,
   type ApprovalStatus,
   type ModelPackage,
@@ -36,9 +38,13 @@ export function localArn(group: string, version: number): string {
   return `model-package/${group}/${version}`;
 }
 
-/** `model-package/<group>/<n>`, `<group>/<n>` or a SageMaker-shaped ARN ending so → group and version. */
+/**
+ * `model-package/<group>/<n>` or `<group>/<n>` → group and version; undefined for anything else: a
+ * version that is not canonical (`01`, `0`), or a SageMaker ARN (`arn:aws:sagemaker:…`), which names
+ * a package of SageMaker's registry, not of the local one.
+ */
 export function parseLocalArn(arn: string): { group: string; version: number } | undefined {
-  const m = /(?:^|model-package\/)([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/(\d+)$/.exec(arn.trim());
+  const m = /^(?:model-package\/)?([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/([1-9]\d{0,8})$/.exec(arn.trim());
   if (!m) return undefined;
   return { group: m[1]!, version: Number(m[2]) };
 }
@@ -55,6 +61,33 @@ let tmpCounter = 0;
 /** How long a registration waits for another process registering the same candidate. */
 const CLAIM_WAIT_MS = 120_000;
 
+/** What a version document must hold; anything else is refused naming the file. */
+function shapeProblem(doc: unknown, group: string, version: number): string | undefined {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'is not a JSON object';
+  const d = doc as Record<string, unknown>;
+  if (d.ModelPackageGroupName !== group)
+    return `its ModelPackageGroupName is ${JSON.stringify(d.ModelPackageGroupName)}, not ${group}`;
+  if (d.ModelPackageVersion !== version)
+    return `its ModelPackageVersion is ${JSON.stringify(d.ModelPackageVersion)}, but the file is version ${version}`;
+  if (d.ModelPackageArn !== localArn(group, version))
+    return `its ModelPackageArn is ${JSON.stringify(d.ModelPackageArn)}, not ${localArn(group, version)}`;
+  if (!APPROVAL_STATUSES.includes(d.ModelApprovalStatus as ApprovalStatus))
+    return `its ModelApprovalStatus is ${JSON.stringify(d.ModelApprovalStatus)}, not one of ${APPROVAL_STATUSES.join(', ')}`;
+  if (typeof d.CreationTime !== 'string') return 'it has no CreationTime';
+  const meta = d.CustomerMetadataProperties;
+  if (
+    typeof meta !== 'object' ||
+    meta === null ||
+    Array.isArray(meta) ||
+    Object.values(meta).some((v) => typeof v !== 'string')
+  )
+    return 'its CustomerMetadataProperties is not a map of strings';
+  const spec = d.InferenceSpecification as { Containers?: unknown } | undefined;
+  if (spec !== undefined && (typeof spec !== 'object' || spec === null || !Array.isArray(spec.Containers)))
+    return 'its InferenceSpecification has no Containers list';
+  return undefined;
+}
+
 export class LocalRegistry implements ModelRegistry {
   readonly backend = 'local' as const;
 
@@ -65,8 +98,20 @@ export class LocalRegistry implements ModelRegistry {
   constructor(
     readonly root: string,
     private readonly display: string = root,
-    private readonly opts: { now?: () => Date; s3?: () => S3Client } = {},
+    private readonly opts: {
+      now?: () => Date;
+      s3?: () => S3Client;
+      /** Where the registry says what it waits for. */
+      log?: (message: string) => void;
+      /** Aborts a wait for another process (the step's cancel). */
+      signal?: AbortSignal;
+    } = {},
   ) {}
+
+  /** A file of the registry as messages name it (under the display path). */
+  private shown(path: string): string {
+    return join(this.display, relative(this.root, path));
+  }
 
   get location(): string {
     return this.display;
@@ -92,6 +137,15 @@ export class LocalRegistry implements ModelRegistry {
   }
 
   async ensureGroup(group: string, tags: Record<string, string>): Promise<{ created: boolean }> {
+    // A group differing only in case would share a folder on a case-insensitive file system
+    // (macOS, Windows): refused everywhere, so a registry means the same on every machine.
+    const twin = (await this.groups()).find((g) => g !== group && g.toLowerCase() === group.toLowerCase());
+    if (twin)
+      throw new ConfigError(
+        `differs from the existing group ${twin} only in case: the local registry keeps one folder per group, and on a case-insensitive file system they would be one`,
+        `model package group ${group}`,
+        { hint: `use the group ${twin}, or a name that differs in more than case` },
+      );
     const path = join(this.dir(group), 'group.json');
     try {
       await stat(path);
@@ -148,7 +202,7 @@ export class LocalRegistry implements ModelRegistry {
       throw err;
     }
     return entries
-      .map((e) => /^(\d+)\.json$/.exec(e)?.[1])
+      .map((e) => /^([1-9]\d{0,8})\.json$/.exec(e)?.[1])
       .filter((v): v is string => v !== undefined)
       .map(Number)
       .sort((a, b) => b - a);
@@ -167,11 +221,21 @@ export class LocalRegistry implements ModelRegistry {
         });
       throw fileError(err, path, 'model package');
     }
+    const hint = `if it is not a package of this registry (a hand edit, a copy), move it out of ${this.shown(join(this.dir(group), 'versions'))}; else restore it from a backup`;
+    let doc: unknown;
     try {
-      return JSON.parse(text) as ModelPackage;
+      doc = JSON.parse(text);
     } catch (err) {
-      throw new ConfigError(`is not valid JSON (${(err as Error).message})`, path, { cause: err });
+      throw new ConfigError(
+        `is not a model package document: not valid JSON, perhaps truncated (${(err as Error).message})`,
+        this.shown(path),
+        { cause: err, hint },
+      );
     }
+    const problem = shapeProblem(doc, group, version);
+    if (problem)
+      throw new ConfigError(`is not a model package document: ${problem}`, this.shown(path), { hint });
+    return doc as ModelPackage;
   }
 
   private async all(group: string): Promise<ModelPackage[]> {
@@ -209,8 +273,17 @@ export class LocalRegistry implements ModelRegistry {
     return undefined;
   }
 
-  /** Copy a file into `<group>/<folder>/<sha256><ext>` (through tmp/), hashing it on the way. */
-  private async store(group: string, source: string, folder: string, ext: string): Promise<string> {
+  /**
+   * Copy a file into `<group>/<folder>/<sha256><ext>` (through tmp/), hashing it on the way; when
+   * `expected` is given, the copy is kept only if its bytes have that sha256.
+   */
+  private async store(
+    group: string,
+    source: string,
+    folder: string,
+    ext: string,
+    expected?: string,
+  ): Promise<string> {
     const tmp = await this.tmpFile(group);
     const hash = createHash('sha256');
     try {
@@ -225,14 +298,25 @@ export class LocalRegistry implements ModelRegistry {
         createWriteStream(tmp),
       );
       const sha = hash.digest('hex');
+      if (expected && sha !== expected)
+        throw new ConfigError(
+          `model artefact changed since it was judged: sha256 ${sha.slice(0, 12)}… now, ${expected.slice(0, 12)}… in the manifest`,
+          source,
+          { hint: 'train and gate the artefact as it is now (or restore the file); it is not registered' },
+        );
       const dest = join(this.dir(group), folder, `${sha}${ext}`);
       await mkdir(join(this.dir(group), folder), { recursive: true });
       await rename(tmp, dest);
       return relative(this.root, dest);
     } catch (err) {
       await rm(tmp, { force: true });
-      throw fileError(err, source, 'model artefact');
+      throw err instanceof ConfigError ? err : fileError(err, source, 'model artefact');
     }
+  }
+
+  check(_req: PackageRequest): void {
+    // A local artefact is verified as it is copied (its sha256 against the judged one); an s3://
+    // one is referenced as it is.
   }
 
   async create(req: PackageRequest): Promise<{ pkg: ModelPackage; created: boolean }> {
@@ -252,6 +336,7 @@ export class LocalRegistry implements ModelRegistry {
     await mkdir(claims, { recursive: true });
     const path = join(claims, digest.replace(/[^a-zA-Z0-9-]/g, '_'));
     const deadline = Date.now() + CLAIM_WAIT_MS;
+    let waitingFor: number | undefined;
     for (;;) {
       const tmp = await this.tmpFile(group);
       try {
@@ -274,10 +359,21 @@ export class LocalRegistry implements ModelRegistry {
       if (Date.now() > deadline)
         throw new ConfigError(
           `another process (pid ${pid}) is registering this candidate and has not finished`,
-          path,
+          this.shown(path),
           { hint: 'wait for it; if no such process is registering, delete this file' },
         );
-      await new Promise((r) => setTimeout(r, 50));
+      if (waitingFor !== pid) {
+        waitingFor = pid;
+        this.opts.log?.(
+          `waiting for process ${pid}, which is registering this candidate (${this.shown(path)}), for up to ${CLAIM_WAIT_MS / 1000} s`,
+        );
+      }
+      // The step's cancel ends the wait at once (the abort's reason is thrown).
+      try {
+        await sleep(50, undefined, this.opts.signal ? { signal: this.opts.signal } : {});
+      } catch (err) {
+        throw this.opts.signal?.aborted ? (this.opts.signal.reason as unknown) : err;
+      }
     }
   }
 
@@ -285,7 +381,9 @@ export class LocalRegistry implements ModelRegistry {
     const container = req.inference.Containers[0]!;
     const source = container.ModelDataUrl;
     const modelDataUrl =
-      source && !isS3Uri(source) ? await this.store(req.group, source, 'artifacts', '.tar.gz') : source;
+      source && !isS3Uri(source)
+        ? await this.store(req.group, source, 'artifacts', '.tar.gz', req.modelSha256)
+        : source;
     let statistics: ModelPackage['ModelMetrics'];
     if (req.statistics) {
       const tmp = await this.tmpFile(req.group);
@@ -333,9 +431,17 @@ export class LocalRegistry implements ModelRegistry {
   async describe(arn: string): Promise<ModelPackage> {
     const ref = parseLocalArn(arn);
     if (!ref)
-      throw new ConfigError('is not a local model package (model-package/<group>/<version>)', arn, {
-        hint: 'list the packages with: modelship registry list',
-      });
+      throw new ConfigError(
+        arn.trim().startsWith('arn:')
+          ? 'is a SageMaker ARN: the local registry names its packages model-package/<group>/<version>'
+          : 'is not a local model package (model-package/<group>/<version>, the version as a number without leading zeros)',
+        arn,
+        {
+          hint: arn.trim().startsWith('arn:')
+            ? 'give model-package/<group>/<version>, or use --backend sagemaker for a SageMaker package'
+            : 'list the packages with: modelship registry list',
+        },
+      );
     return this.read(ref.group, ref.version, arn);
   }
 

@@ -1,8 +1,9 @@
 // Which registry a step talks to, and the one champion lookup: the register step and
 // evaluate-gate both come here, so "the champion" means the same thing to both.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { createS3Client, createSageMakerClient, isS3Uri } from '@modelship/aws';
-import { ConfigError, type StepContext } from '@modelship/core';
+import { ConfigError, configName, type Logger, type StepContext } from '@modelship/core';
 import { LocalRegistry } from './local.js';
 import { checkGroupName } from './metadata.js';
 import { SageMakerRegistry } from './sagemaker.js';
@@ -21,9 +22,11 @@ export const DEFAULT_REGISTRY_PATH = '.modelship/registry';
 /** What choosing a registry needs from a step's context (a command without a manifest leaves it out). */
 export type RegistryContext = Pick<StepContext, 'config' | 'cwd' | 'backend' | 'env' | 'signal' | 'now'> & {
   manifest?: Pick<StepContext['manifest'], 'get'>;
+  /** Where the registry says what it waits for (a step's log). */
+  log?: Pick<Logger, 'info'>;
 };
 
-function block(ctx: RegistryContext): RegistryLocationConfig {
+function block(ctx: Pick<RegistryContext, 'config'>): RegistryLocationConfig {
   return (ctx.config.values.registry as RegistryLocationConfig | undefined) ?? {};
 }
 
@@ -45,12 +48,38 @@ export function registryGroup(
 ): string {
   if (input) return checkGroupName(input, inputLabel);
   const b = block(ctx);
-  if (b.group) return checkGroupName(b.group, 'modelship.yml: registry.group');
-  const model = ctx.config.values.model ?? ctx.manifest?.get<string>('model');
-  if (model) return checkGroupName(model, 'modelship.yml: model');
+  const file = configName(ctx.config, ctx.cwd);
+  if (b.group) return checkGroupName(b.group, `${file}: registry.group`);
+  if (ctx.config.values.model) return checkGroupName(ctx.config.values.model, `${file}: model`);
+  const model = ctx.manifest?.get<string>('model');
+  if (model) return checkGroupName(model, 'model (in the manifest)');
   throw new ConfigError('no model package group: nothing names the model', inputLabel, {
-    hint: 'set model (or registry.group) in modelship.yml, or give model-package-group',
+    hint: `set model (or registry.group) in ${configName(ctx.config, ctx.cwd)}, or give model-package-group`,
   });
+}
+
+/**
+ * The local registry's folder: `registry.path` relative to the config file (`~` and `~/…` are the
+ * home folder), else `.modelship/registry` in the working directory.
+ *
+ * @throws ConfigError for a URI (`s3://…`, `file://…`) or `~user`: the local registry is a folder.
+ */
+export function localRegistryRoot(ctx: Pick<RegistryContext, 'config' | 'cwd' | 'env'>): string {
+  const p = block(ctx).path;
+  if (!p) return resolve(ctx.cwd, DEFAULT_REGISTRY_PATH);
+  const where = `${configName(ctx.config, ctx.cwd)}: registry.path`;
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(p))
+    throw new ConfigError(`'${p}' is a URI: the local registry is a folder`, where, {
+      hint: isS3Uri(p)
+        ? 'give a folder (relative to the config file); a registry in the cloud is SageMaker Model Registry: set backend: sagemaker'
+        : 'give a folder, relative to the config file or absolute',
+    });
+  if (p === '~' || p.startsWith('~/')) return join(ctx.env.HOME || homedir(), p.slice(1));
+  if (p.startsWith('~'))
+    throw new ConfigError(`'${p}': only ~ and ~/… (your home folder) are expanded`, where, {
+      hint: 'give the folder as an absolute path',
+    });
+  return ctx.config.resolvePath(p);
 }
 
 /**
@@ -67,8 +96,13 @@ export function openRegistry(
   const region = ctx.config.values.region;
   const s3 = () => createS3Client(region, ctx.env);
   if (ctx.backend === 'local') {
-    const root = b.path ? ctx.config.resolvePath(b.path) : resolve(ctx.cwd, DEFAULT_REGISTRY_PATH);
-    return new LocalRegistry(root, shown(ctx.cwd, root), { now: ctx.now, s3 });
+    const root = localRegistryRoot(ctx);
+    return new LocalRegistry(root, shown(ctx.cwd, root), {
+      now: ctx.now,
+      s3,
+      signal: ctx.signal,
+      ...(ctx.log ? { log: (m: string) => ctx.log!.info(m) } : {}),
+    });
   }
   const train = ctx.config.values.train as { output?: string } | undefined;
   const prefix =
@@ -80,6 +114,7 @@ export function openRegistry(
     s3,
     region: region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     statisticsPrefix: prefix,
+    configFile: configName(ctx.config, ctx.cwd),
     signal: ctx.signal,
   });
 }

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import {
   awsError,
+  isS3Uri,
   putS3Object,
   readJsonDocument,
   sha256Of,
@@ -104,6 +105,8 @@ export interface SageMakerRegistryOptions {
   region: string;
   /** The `s3://` prefix the model-quality statistics are uploaded under (see {@link statisticsUri}). */
   statisticsPrefix?: string;
+  /** How messages name the config file (default modelship.yml). */
+  configFile?: string;
   signal?: AbortSignal;
 }
 
@@ -230,15 +233,28 @@ export class SageMakerRegistry implements ModelRegistry {
     return undefined;
   }
 
+  check(req: PackageRequest): void {
+    const url = req.inference.Containers[0]?.ModelDataUrl;
+    if (!url || !isS3Uri(url))
+      throw new ConfigError(
+        `is not in S3: a SageMaker model package serves its model from an s3:// URI (ModelDataUrl)`,
+        url ?? 'the model artefact',
+        {
+          hint: 'train on SageMaker (its model.tar.gz is in S3), or upload the artefact and register a manifest that records it; the local backend registers local files',
+        },
+      );
+    if (req.statistics && !this.o.statisticsPrefix)
+      throw new ConfigError(
+        "no S3 location for the gate's model-quality statistics",
+        `${this.o.configFile ?? 'modelship.yml'}: registry.statistics-output`,
+        { hint: 'set registry.statistics-output (or train.output) to an s3:// prefix' },
+      );
+  }
+
   async create(req: PackageRequest): Promise<{ pkg: ModelPackage; created: boolean }> {
+    this.check(req);
     let metrics: ModelPackage['ModelMetrics'];
-    if (req.statistics) {
-      if (!this.o.statisticsPrefix)
-        throw new ConfigError(
-          'no S3 location for the model-quality statistics',
-          'modelship.yml: registry.statistics-output',
-          { hint: 'set registry.statistics-output (or train.output) to an s3:// prefix' },
-        );
+    if (req.statistics && this.o.statisticsPrefix) {
       const uri = statisticsUri(this.o.statisticsPrefix, req.group, req.digest);
       await putS3Object(this.o.s3(), uri, req.statistics.bytes, {
         contentType: req.statistics.contentType,

@@ -70,6 +70,8 @@ export interface PackageRequest {
   tags: Record<string, string>;
   /** The idempotency key: the candidate's manifest digest (also in `metadata`). */
   digest: string;
+  /** The sha256 the model artefact must have (the judged one): a local copy of other bytes is refused. */
+  modelSha256?: string;
 }
 
 /** Both backends behind one interface. Errors a user can fix are ConfigErrors naming the resource. */
@@ -77,6 +79,13 @@ export interface ModelRegistry {
   readonly backend: 'local' | 'sagemaker';
   /** Where the registry is, for people: the local root, or `SageMaker Model Registry (<region>)`. */
   readonly location: string;
+  /**
+   * Check, without calling anything, that `create` can make this package: what the backend needs
+   * (on SageMaker an s3:// artefact, and a statistics location when there are statistics).
+   *
+   * @throws ConfigError naming the field or file.
+   */
+  check(req: PackageRequest): void;
   /** Create the group unless it exists (described first); `created` says which. */
   ensureGroup(group: string, tags: Record<string, string>): Promise<{ created: boolean }>;
   /** The group's packages, newest first; empty when the group does not exist. */

@@ -70,10 +70,11 @@ describe('SageMaker names and limits', () => {
     expect(localArn('churn', 12)).toBe('model-package/churn/12');
     expect(parseLocalArn('model-package/churn/12')).toEqual({ group: 'churn', version: 12 });
     expect(parseLocalArn('churn/3')).toEqual({ group: 'churn', version: 3 });
-    expect(parseLocalArn('arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/4')).toEqual({
-      group: 'churn',
-      version: 4,
-    });
+    // The local registry names its packages its own way: a SageMaker ARN is not one of them, and a
+    // version is canonical (01 is not version 1).
+    expect(parseLocalArn('arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/4')).toBeUndefined();
+    expect(parseLocalArn('model-package/churn/01')).toBeUndefined();
+    expect(parseLocalArn('model-package/churn/0')).toBeUndefined();
     expect(parseLocalArn('churn')).toBeUndefined();
     expect(statisticsUri('s3://b/p/', 'churn', 'f'.repeat(64))).toBe(
       `s3://b/p/churn/${'f'.repeat(16)}/model-quality.json`,

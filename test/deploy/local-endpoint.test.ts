@@ -21,7 +21,7 @@ import {
   withEndpointLock,
   type VariantMetric,
 } from '@modelship/local';
-import { runStep, tempDir } from '../lib/step.js';
+import { configErrorLine, runStep, tempDir } from '../lib/step.js';
 import { CHURN_REQUEST, churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
 
 const step = findStep('deploy-canary')!;
@@ -197,6 +197,55 @@ describe('deploy-canary on the local backend', () => {
     );
     expect(run.result.headline).toMatch(/the challenger was removed/);
     expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
+  });
+
+  it('from a trial: refuses a canary of the package the endpoint serves as champion, and a canary beside a dead champion', async () => {
+    // Smoke requests without a contract: only the status is checked, and the step says so.
+    const dir = deployWorkspace(
+      '  serve: [node, serve.mjs]\n  smoke-requests: contract/smoke-requests.jsonl\n',
+    );
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+    const v2 = await registerLocal(reg, 'churn', 2, churnModel(1));
+    const v3 = await registerLocal(reg, 'churn', 3, churnModel(0.5));
+    expect((await deploy(dir, { 'model-package-arn': v1 })).result.ok).toBe(true);
+    const second = await deploy(dir, { 'model-package-arn': v2 });
+    expect(second.result.ok).toBe(true);
+    expect(second.text).toContain('with no deploy.contract their bodies were not checked');
+    const root = join(dir, '.modelship/endpoints');
+    const weights = async () =>
+      Object.fromEntries((await readEndpointState(root, 'churn'))!.variants.map((v) => [v.name, v.weight]));
+    const before = await weights();
+    // The champion's own package as the challenger would hand it the canary's share back.
+    const again = await configErrorLine(runStep(step, { 'model-package-arn': v1 }, { cwd: dir, env: ENV }));
+    expect(again).toBe(
+      `local endpoint churn: already serves ${v1} as its champion (variant churn-v1 at weight 90): there is nothing to canary`,
+    );
+    expect(await weights()).toEqual(before);
+    // A dead champion: the challenger must not get the whole traffic.
+    const state = (await readEndpointState(root, 'churn'))!;
+    process.kill(-state.variants.find((v) => v.name === 'churn-v1')!.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    const dead = await configErrorLine(runStep(step, { 'model-package-arn': v3 }, { cwd: dir, env: ENV }));
+    expect(dead).toBe(
+      `local endpoint churn: its champion, variant churn-v1 (${v1}), is not running: a canary needs the champion serving beside it`,
+    );
+    expect(await weights()).toEqual(before);
+  });
+
+  it('from a trial: a pinned deploy.port that is taken is refused before anything starts', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const dir = deployWorkspace(`  serve: [node, serve.mjs]\n  port: ${port}\n`);
+      const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+      const line = await configErrorLine(runStep(step, { 'model-package-arn': v1 }, { cwd: dir, env: ENV }));
+      expect(line).toBe(`modelship.yml: deploy.port: port ${port} is in use: the router cannot listen on it`);
+      expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
+    } finally {
+      busy.close();
+    }
   });
 
   it('shows a variant killed mid-traffic as 5XX errors, not a hang', async () => {

@@ -156,6 +156,12 @@ const deleted = () => ({
 });
 
 describe('deploy-canary on SageMaker (mocked failures)', () => {
+  it('from a trial: refuses an endpoint name over 63 characters before any call', async () => {
+    const long = 'churn-production-endpoint-with-a-very-long-name-for-testing-limits';
+    await expect(run('', { endpoint: long })).rejects.toThrow(/is not a valid endpoint name/);
+    expect(sm.calls()).toHaveLength(0);
+  });
+
   it('reports an automatic rollback as a failure naming the alarm, and deletes only what it created', async () => {
     endpointSequence(
       endpoint('InService', OLD_CONFIG),

@@ -1,8 +1,10 @@
 // deploy-canary on the local backend: the challenger as a real serving process beside the
 // champion's, behind the endpoint's router (packages/local/src/endpoint), which outlives the step.
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ConfigError, type StepContext } from '@modelship/core';
+import { ConfigError, configName as configFileName, type StepContext } from '@modelship/core';
+import { refuseServedChampion } from './guards.js';
 import {
   applyRouterConfig,
   checkEndpointName,
@@ -121,10 +123,32 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       `the router of local endpoint ${plan.endpoint} (pid ${state.router.pid}) is not running: it is started again`,
     );
   }
+  // A pinned port for a router that has to start must be free now: found out before anything starts.
+  const routerStarts = !state || !treeAlive(state.router.pid);
+  if (routerStarts && plan.port && !state?.router.port && !plan.dryRun && !(await portFree(plan.port)))
+    throw new ConfigError(
+      `port ${plan.port} is in use: the router cannot listen on it`,
+      `${configFileName(ctx.config, ctx.cwd)}: deploy.port`,
+      {
+        hint: 'free the port, choose another, or leave deploy.port out to take a free one',
+      },
+    );
   const live = (state?.variants ?? []).filter((v) => treeAlive(v.pid));
   for (const v of state?.variants ?? [])
     if (!treeAlive(v.pid))
       log.warn(`variant ${v.name} of ${plan.endpoint} (pid ${v.pid}) is not running: it is left out`);
+  // The champion is what the endpoint serves now. Not this package (a canary of the champion
+  // would hand it the canary's share back), and not a dead process (the challenger would get all).
+  refuseServedChampion(live, challenger, pkg.arn, `local endpoint ${plan.endpoint}`);
+  const wouldBe = championOf(state?.variants ?? [], challenger);
+  if (wouldBe && !treeAlive(wouldBe.pid))
+    throw new ConfigError(
+      `its champion, variant ${wouldBe.name} (${wouldBe.modelPackageArn}), is not running: a canary needs the champion serving beside it`,
+      `local endpoint ${plan.endpoint}`,
+      {
+        hint: `start the champion again with modelship deploy-canary --endpoint ${plan.endpoint} --model-package-arn ${wouldBe.modelPackageArn}, or modelship endpoint stop ${plan.endpoint} to start afresh`,
+      },
+    );
   const champion = championOf(live, challenger);
   const shadow = plan.strategy === 'shadow' && champion !== undefined;
   if (plan.strategy === 'shadow' && !champion)
@@ -284,7 +308,11 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
           rows: lines.slice(0, 20).map((l) => ['smoke failure', l]),
         };
       }
-      log.info(`smoke test: ${requests.length} request(s) answered as the contract says`);
+      if (plan.contract) log.info(`smoke test: ${requests.length} request(s) answered as the contract says`);
+      else
+        log.warn(
+          `smoke test: ${requests.length} request(s) answered with status 200, but with no deploy.contract their bodies were not checked`,
+        );
     } else if (plan.contract) {
       log.warn('deploy.contract is set but deploy.smoke-requests is not: nothing was sent to check it');
     }
@@ -329,9 +357,8 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       const r = await startRouterProcess(paths, wanted, ctx.env).catch(async (err: unknown) => {
         // The endpoint's old port may be taken by now: any free one then, and say so.
         if (!wanted) throw err;
-        log.warn(
-          `the router could not listen on port ${wanted} again (${(err as Error).message}); it takes a free port`,
-        );
+        const code = (err as { code?: string }).code ?? (err as Error).message.split('\n')[0];
+        log.warn(`the router could not listen on port ${wanted} again (${code}); it takes a free port`);
         return startRouterProcess(paths, 0, ctx.env);
       });
       next.router = { pid: r.pid, port: r.port, url: `http://127.0.0.1:${r.port}` };
@@ -380,4 +407,13 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     await removeChallenger();
     throw err;
   }
+}
+
+/** Whether a TCP port on the loopback address can be listened on now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once('error', () => resolvePort(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+  });
 }

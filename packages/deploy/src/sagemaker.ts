@@ -6,6 +6,8 @@
 // back to the previous config by SageMaker's own hand. Every name is derived from what it holds,
 // so a re-run finds what it created. Alarms on the challenger, a dashboard, data capture and
 // autoscaling come with it.
+import { checkEndpointName } from '@modelship/local';
+import { refuseServedChampion } from './guards.js';
 import {
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
@@ -841,6 +843,7 @@ export async function deploySageMaker(
     cwd: ctx.cwd,
   };
   const { log } = full;
+  checkEndpointName(plan.endpoint, "input 'endpoint'");
   if (!plan.role)
     throw new ConfigError(
       'is required for the sagemaker backend (the execution role of the model)',
@@ -877,6 +880,16 @@ export async function deploySageMaker(
   const currentConfig = current?.EndpointConfigName
     ? await d.describeConfig(current.EndpointConfigName)
     : undefined;
+  if (current)
+    refuseServedChampion(
+      (current.ProductionVariants ?? []).map((v) => ({
+        name: v.VariantName ?? '',
+        weight: v.CurrentWeight ?? v.DesiredWeight ?? 0,
+      })),
+      challenger,
+      pkg.arn,
+      `endpoint ${plan.endpoint}`,
+    );
   const champion = current && currentConfig ? championVariant(current, currentConfig, challenger) : undefined;
   const smokeOnSageMaker = Boolean(plan.smokeRequests) && (plan.strategy === 'variants' || !champion);
   if (plan.smokeRequests && !smokeOnSageMaker)
@@ -1170,7 +1183,11 @@ export async function deploySageMaker(
         EndpointConfigName: undefined,
       });
     }
-    log.info(`smoke test: ${samples.length} request(s) answered as the contract says`);
+    if (plan.contract) log.info(`smoke test: ${samples.length} request(s) answered as the contract says`);
+    else
+      log.warn(
+        `smoke test: ${samples.length} request(s) answered with status 200, but with no deploy.contract their bodies were not checked`,
+      );
     if (champion) {
       const request = {
         EndpointName: plan.endpoint,

@@ -74,7 +74,7 @@ const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** @throws ConfigError when `name` is not an endpoint name SageMaker accepts. */
 export function checkEndpointName(name: string, where: string): string {
-  if (!NAME.test(name))
+  if (!NAME.test(name) || name.length > 63)
     throw new ConfigError(
       `'${name}' is not a valid endpoint name (letters, digits and single hyphens, up to 63 characters)`,
       where,

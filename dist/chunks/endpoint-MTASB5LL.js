@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{l as $,o as x,v as y,w as b,y as f,z as q}from"./chunk-4MQPPAXQ.js";import"./chunk-WI47XGV7.js";import{b as m}from"./chunk-ST67IJIE.js";import"./chunk-CHILWQHF.js";import{a as d}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as M}from"node:fs/promises";import{resolve as v}from"node:path";var E=`Usage:
+import{l as $,o as x,v as y,w as b,y as f,z as q}from"./chunk-72PZ4GUX.js";import"./chunk-WI47XGV7.js";import{b as m}from"./chunk-ST67IJIE.js";import"./chunk-CHILWQHF.js";import{a as d}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as M}from"node:fs/promises";import{resolve as v}from"node:path";var E=`Usage:
   modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
       The local endpoint: its router and each variant (package, weight, pid, port, running or not).
   modelship endpoint stop <name> [--dir .modelship/endpoints]

@@ -14,9 +14,12 @@ describe('refuseServedChampion (both backends)', () => {
         { name: 'churn-v2', weight: 10 },
       ]),
     ).toThrow(ConfigError);
-    expect(call([{ name: 'churn-v1', weight: 1 }])).toThrow(
-      /already serves .*churn\/1 as its champion \(variant churn-v1 at weight 1\)/,
-    );
+    expect(
+      call([
+        { name: 'churn-v1', weight: 2 },
+        { name: 'churn-v2', weight: 1 },
+      ]),
+    ).toThrow(/already serves .*churn\/1 as its champion \(variant churn-v1 at weight 2\)/);
   });
 
   it('lets a re-run of a canary, a 50/50 split, a shadow and a new endpoint through', () => {
@@ -39,5 +42,7 @@ describe('refuseServedChampion (both backends)', () => {
       ]),
     ).not.toThrow();
     expect(call([])).not.toThrow();
+    // The endpoint serves only this package (a re-run of its creation): nothing to refuse.
+    expect(call([{ name: 'churn-v1', weight: 1 }])).not.toThrow();
   });
 });

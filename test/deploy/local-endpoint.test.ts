@@ -2,7 +2,7 @@
 // created with the challenger alone, a second version beside it at the canary weight (weights
 // honoured within sampling error), a shadow mirrored, the contract smoke test removing a broken
 // challenger, a killed variant showing as 5XX, and stop leaving no process.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -231,6 +231,24 @@ describe('deploy-canary on the local backend', () => {
       `local endpoint churn: its champion, variant churn-v1 (${v1}), is not running: a canary needs the champion serving beside it`,
     );
     expect(await weights()).toEqual(before);
+  });
+
+  it('from a trial: a changed deploy.serve is a change: the challenger restarts with the new command', async () => {
+    const dir = deployWorkspace('  serve: [node, serve.mjs]\n');
+    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    expect((await deploy(dir, { 'model-package-arn': v1 })).result.outputs.status).toBe('created');
+    const same = await deploy(dir, { 'model-package-arn': v1 });
+    expect(same.result.headline).toMatch(/unchanged$/);
+    writeFileSync(join(dir, 'serve-copy.mjs'), readFileSync(join(dir, 'serve.mjs')));
+    writeFileSync(
+      join(dir, 'modelship.yml'),
+      readFileSync(join(dir, 'modelship.yml'), 'utf8').replace('[node, serve.mjs]', '[node, serve-copy.mjs]'),
+    );
+    const changed = await deploy(dir, { 'model-package-arn': v1 });
+    expect(changed.result.ok).toBe(true);
+    expect(changed.result.headline).not.toMatch(/unchanged$/);
+    const state = (await readEndpointState(join(dir, '.modelship/endpoints'), 'churn'))!;
+    expect(state.variants.find((v) => v.name === 'churn-v1')!.command.at(-1)).toMatch(/serve-copy\.mjs$/);
   });
 
   it('from a trial: a pinned deploy.port that is taken is refused before anything starts', async () => {

@@ -178,8 +178,15 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       };
     });
 
-  // A re-run: the endpoint already holds exactly this.
-  const existing = live.find((v) => v.name === challenger && v.modelPackageArn === pkg.arn);
+  // A re-run: the endpoint already holds exactly this, served by the same command (a changed
+  // deploy.serve restarts the challenger with the new one).
+  const existing = live.find(
+    (v) =>
+      v.name === challenger &&
+      v.modelPackageArn === pkg.arn &&
+      v.command.length === command.length &&
+      v.command.every((arg, i) => arg === command[i]),
+  );
   if (state && existing && treeAlive(state.router.pid) && state.endpointConfig === configName) {
     log.info(`local endpoint ${plan.endpoint} already runs ${configName}: nothing to change`);
     return {

@@ -161,10 +161,17 @@ describe('deploy-canary on the local backend', () => {
     );
     const championScore = (JSON.parse(answers[0]!.body) as { predictions: { score: number }[] })
       .predictions[0]!.score;
-    await httpCall(port, 'POST', '/_modelship/flush');
-    const shadow = readFileSync(join(dir, '.modelship/endpoints/churn/shadow.jsonl'), 'utf8')
-      .trim()
-      .split('\n');
+    // The shadow's answers come after the champion's (the mirror is not waited on): flush until
+    // all 30 are recorded.
+    const shadowLines = () =>
+      readFileSync(join(dir, '.modelship/endpoints/churn/shadow.jsonl'), 'utf8').trim().split('\n');
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await httpCall(port, 'POST', '/_modelship/flush');
+      if (shadowLines().length >= 30 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const shadow = shadowLines();
     expect(shadow).toHaveLength(30);
     const line = JSON.parse(shadow[0]!) as {
       variant: string;
@@ -249,6 +256,24 @@ describe('deploy-canary on the local backend', () => {
     expect(changed.result.headline).not.toMatch(/unchanged$/);
     const state = (await readEndpointState(join(dir, '.modelship/endpoints'), 'churn'))!;
     expect(state.variants.find((v) => v.name === 'churn-v1')!.command.at(-1)).toMatch(/serve-copy\.mjs$/);
+  });
+
+  it('from a trial: errors name the config file given, not modelship.yml', async () => {
+    const dir = deployWorkspace('  serve: [node, serve.mjs]\n');
+    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    writeFileSync(
+      join(dir, 'other.yml'),
+      readFileSync(join(dir, 'modelship.yml'), 'utf8').replace(
+        '  serve: [node, serve.mjs]\n',
+        '  canary-percent: 10\n',
+      ),
+    );
+    const line = await configErrorLine(
+      runStep(step, { 'model-package-arn': v1, config: 'other.yml' }, { cwd: dir, env: ENV }),
+    );
+    expect(line).toMatch(
+      /^other\.yml: deploy\.serve: the local backend needs the command that serves a model/,
+    );
   });
 
   it('from a trial: a pinned deploy.port that is taken is refused before anything starts', async () => {

@@ -3,7 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { ConfigError, configName as configFileName, type StepContext } from '@modelship/core';
+import { ConfigError, type StepContext } from '@modelship/core';
 import { refuseServedChampion } from './guards.js';
 import {
   applyRouterConfig,
@@ -47,7 +47,7 @@ export function serveCommand(plan: DeployPlan): string[] {
   if (!plan.serve)
     throw new ConfigError(
       'the local backend needs the command that serves a model',
-      'modelship.yml: deploy.serve',
+      `${plan.configFile}: deploy.serve`,
       {
         hint: 'e.g. serve: [node, serve.mjs] (it must listen on $SAGEMAKER_BIND_TO_PORT and load the model from $SM_MODEL_DIR)',
       },
@@ -87,7 +87,7 @@ export function championOf(variants: readonly VariantState[], except: string): V
 export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
   checkEndpointName(
     plan.endpoint,
-    plan.endpoint === ctx.config.values.model ? 'modelship.yml: model' : "input 'endpoint'",
+    plan.endpoint === ctx.config.values.model ? `${plan.configFile}: model` : "input 'endpoint'",
   );
   // Two deploys to one endpoint never interleave; a dry run changes nothing and takes no lock.
   if (plan.dryRun) return deployLocked(plan, arn, ctx);
@@ -128,7 +128,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   if (routerStarts && plan.port && !state?.router.port && !plan.dryRun && !(await portFree(plan.port)))
     throw new ConfigError(
       `port ${plan.port} is in use: the router cannot listen on it`,
-      `${configFileName(ctx.config, ctx.cwd)}: deploy.port`,
+      `${plan.configFile}: deploy.port`,
       {
         hint: 'free the port, choose another, or leave deploy.port out to take a free one',
       },

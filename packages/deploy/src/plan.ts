@@ -1,7 +1,7 @@
 // What one deploy-canary run is to do, resolved from its inputs and the `deploy` block: the single
 // place defaults are applied, so both backends and the summary read the same plan.
 import { isAbsolute, relative } from 'node:path';
-import { ConfigError, type StepContext } from '@modelship/core';
+import { ConfigError, configName, type StepContext } from '@modelship/core';
 import {
   deployConfig,
   type DeployConfig,
@@ -12,6 +12,8 @@ import {
 
 export interface DeployPlan {
   backend: 'local' | 'sagemaker';
+  /** The config file as the user named it (errors name it: `<file>: deploy.serve`). */
+  configFile: string;
   endpoint: string;
   /** The base of derived names (the model). */
   model: string;
@@ -58,13 +60,14 @@ export function resolvePlan(
   ctx: Pick<StepContext, 'config' | 'cwd' | 'backend' | 'log' | 'env' | 'manifest'>,
 ): DeployPlan {
   const d: DeployConfig = deployConfig(ctx.config) ?? {};
+  const configFile = configName(ctx.config, ctx.cwd);
   const v = ctx.config.values;
   const model = v.model ?? ctx.manifest.get<string>('model') ?? 'model';
   const endpoint = inputs.endpoint ?? d.endpoint ?? model;
   const written = inputs.strategy ?? d.strategy ?? 'variants';
   if (written === 'blue-green')
     ctx.log.warn(
-      `strategy 'blue-green' is now called 'guardrails' (SageMaker's blue/green DeploymentConfig); deploying with guardrails — rename it in ${inputs.strategy ? "input 'strategy'" : 'modelship.yml: deploy.strategy'}`,
+      `strategy 'blue-green' is now called 'guardrails' (SageMaker's blue/green DeploymentConfig); deploying with guardrails — rename it in ${inputs.strategy ? "input 'strategy'" : `${configFile}: deploy.strategy`}`,
     );
   const strategy: Strategy = written === 'blue-green' ? 'guardrails' : written;
   const canaryPercent = inputs['canary-percent'] ?? d['canary-percent'] ?? 10;
@@ -72,12 +75,13 @@ export function resolvePlan(
     throw new ConfigError(`must be above 0 and at most 100, got ${canaryPercent}`, "input 'canary-percent'");
   const a = d.autoscaling;
   if (a && a.min > a.max)
-    throw new ConfigError(`min (${a.min}) is above max (${a.max})`, 'modelship.yml: deploy.autoscaling');
+    throw new ConfigError(`min (${a.min}) is above max (${a.max})`, `${configFile}: deploy.autoscaling`);
   const train = v.train as { role?: string; tags?: Record<string, string> } | undefined;
   const g = d.guardrails ?? {};
   const timeoutMinutes = inputs['timeout-minutes'];
   const plan: DeployPlan = {
     backend: ctx.backend,
+    configFile,
     endpoint,
     model,
     canaryPercent,
@@ -120,7 +124,7 @@ export function resolvePlan(
     if (c.openapi && (c.request || c.response))
       throw new ConfigError(
         'give an openapi document or request / response schemas, not both',
-        'modelship.yml: deploy.contract',
+        `${configFile}: deploy.contract`,
       );
     plan.contract = { contentType: c['content-type'] ?? 'application/json' };
     for (const k of ['request', 'response', 'openapi'] as const)

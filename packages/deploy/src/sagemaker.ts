@@ -550,7 +550,7 @@ export class SageMakerDeployer {
       if (missing.length)
         throw new ConfigError(
           `no CloudWatch alarm named ${missing.join(', ')} in ${this.plan.region}`,
-          'modelship.yml: deploy.alarms.names',
+          `${this.plan.configFile}: deploy.alarms.names`,
           {
             hint: 'create the alarm first, or remove it from the list',
           },
@@ -847,7 +847,7 @@ export async function deploySageMaker(
   if (!plan.role)
     throw new ConfigError(
       'is required for the sagemaker backend (the execution role of the model)',
-      'modelship.yml: deploy.role',
+      `${plan.configFile}: deploy.role`,
       {
         hint: 'set deploy.role (or train.role) to an IAM role SageMaker can assume',
       },
@@ -856,7 +856,7 @@ export async function deploySageMaker(
     if (!plan.tags[tag]?.trim())
       throw new ConfigError(
         `tag is required (cost guardrail: ${REQUIRED_TAGS.join(', ')}; train.tags count too)`,
-        `modelship.yml: deploy.tags.${tag}`,
+        `${plan.configFile}: deploy.tags.${tag}`,
       );
   const d = new SageMakerDeployer(plan, full);
   const pkg = await sagemakerPackage(full.clients.sagemaker, arn, full.signal);

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as w}from"./chunk-ST67IJIE.js";import{a as m}from"./chunk-HM4EVJGS.js";import"./chunk-WD6KMG4P.js";import"./chunk-IX4WC3LE.js";import"./chunk-RZTBMWTD.js";import"./chunk-VJ245G2Q.js";import"./chunk-BTBTAIHU.js";import"./chunk-7YRYTY47.js";import{g as f}from"./chunk-CHILWQHF.js";import"./chunk-53JQGKRV.js";import{a as i}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var k=`Usage:
+import{b as w}from"./chunk-ST67IJIE.js";import{a as m}from"./chunk-OL62CQMD.js";import"./chunk-NQFMQTN4.js";import"./chunk-IX4WC3LE.js";import"./chunk-RZTBMWTD.js";import"./chunk-VJ245G2Q.js";import"./chunk-BTBTAIHU.js";import"./chunk-7YRYTY47.js";import{g as f}from"./chunk-CHILWQHF.js";import"./chunk-53JQGKRV.js";import{a as i}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var k=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

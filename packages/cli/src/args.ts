@@ -92,3 +92,39 @@ export function stepHelp(step: AnyStep): string {
   );
   return lines.join('\n');
 }
+
+/** A sub-command's arguments (`modelship registry`, `endpoint`, `traffic`): words and `--flag value`. */
+export interface CommandArgs {
+  positional: string[];
+  flags: Record<string, string>;
+}
+
+/**
+ * Words, `--name value` and `--name=value` for the names in `known`; `--json`, `--help` and
+ * `--debug` as switches ('true').
+ * @throws ConfigError naming an unknown option (with `usage`'s --help) or one without a value.
+ */
+export function parseCommandArgs(
+  argv: readonly string[],
+  known: readonly string[],
+  usage: string,
+): CommandArgs {
+  const out: CommandArgs = { positional: [], flags: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      out.positional.push(a);
+      continue;
+    }
+    const [flag, given] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (flag === 'json' || flag === 'help' || flag === 'debug') {
+      out.flags[flag] = 'true';
+      continue;
+    }
+    if (!known.includes(flag)) throw new ConfigError(`unknown option (see ${usage} --help)`, `--${flag}`);
+    const value = given ?? argv[++i];
+    if (value === undefined) throw new ConfigError('needs a value', `--${flag}`);
+    out.flags[flag] = value;
+  }
+  return out;
+}

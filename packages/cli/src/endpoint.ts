@@ -12,6 +12,7 @@ import {
   stopEndpoint,
   type TrafficReport,
 } from '@modelship/local';
+import { parseCommandArgs } from './args.js';
 import { formatColumns } from './terminal.js';
 
 export const ENDPOINT_USAGE = `Usage:
@@ -22,32 +23,6 @@ export const ENDPOINT_USAGE = `Usage:
   modelship traffic --endpoint <name> --requests FILE [--rate 50] [--duration 10] [--dir …]
       Replay the JSON Lines requests of FILE through the endpoint's router at --rate requests/s
       for --duration seconds, printing a per-variant summary every second.`;
-
-interface Parsed {
-  positional: string[];
-  flags: Record<string, string>;
-}
-
-function parse(argv: readonly string[], known: readonly string[], usage: string): Parsed {
-  const out: Parsed = { positional: [], flags: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) {
-      out.positional.push(a);
-      continue;
-    }
-    const [flag, given] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (flag === 'json' || flag === 'help' || flag === 'debug') {
-      out.flags[flag] = 'true';
-      continue;
-    }
-    if (!known.includes(flag)) throw new ConfigError(`unknown option (see ${usage} --help)`, `--${flag}`);
-    const value = given ?? argv[++i];
-    if (value === undefined) throw new ConfigError('needs a value', `--${flag}`);
-    out.flags[flag] = value;
-  }
-  return out;
-}
 
 function root(flags: Record<string, string>): string {
   return resolve(process.cwd(), flags.dir ?? DEFAULT_ENDPOINTS_DIR);
@@ -61,7 +36,7 @@ function noEndpoint(name: string, dir: string): ConfigError {
 
 export async function endpointCommand(argv: readonly string[]): Promise<number> {
   const [sub = '', ...rest] = argv;
-  const args = parse(rest, ['dir'], 'modelship endpoint');
+  const args = parseCommandArgs(rest, ['dir'], 'modelship endpoint');
   if (args.flags.help || sub === '' || sub === 'help' || sub === '--help' || sub === '-h') {
     process.stdout.write(ENDPOINT_USAGE + '\n');
     return 0;
@@ -123,7 +98,7 @@ function table(r: TrafficReport): string {
 }
 
 export async function trafficCommand(argv: readonly string[], signal: AbortSignal): Promise<number> {
-  const args = parse(
+  const args = parseCommandArgs(
     argv,
     ['endpoint', 'requests', 'rate', 'duration', 'dir', 'content-type'],
     'modelship traffic',

@@ -1,6 +1,7 @@
 // `modelship registry list|show`: the model registry for a person (either backend), in the terminal.
 import { STEPS } from '@modelship/catalog';
 import { ConfigError, loadConfig } from '@modelship/core';
+import { parseCommandArgs } from './args.js';
 import { formatColumns } from './terminal.js';
 
 export const REGISTRY_USAGE = `Usage:
@@ -10,37 +11,9 @@ export const REGISTRY_USAGE = `Usage:
   modelship registry show <package-arn> [--config …] [--backend …]
       One package as JSON (on the local backend: model-package/<group>/<version>).`;
 
-interface RegistryArgs {
-  command: string;
-  positional: string[];
-  flags: Record<string, string>;
-}
-
-function parse(argv: readonly string[]): RegistryArgs {
-  const [command = '', ...rest] = argv;
-  const out: RegistryArgs = { command, positional: [], flags: {} };
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (!a.startsWith('--')) {
-      out.positional.push(a);
-      continue;
-    }
-    const [flag, given] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (flag === 'json' || flag === 'help' || flag === 'debug') {
-      out.flags[flag] = 'true';
-      continue;
-    }
-    if (!['group', 'config', 'backend'].includes(flag))
-      throw new ConfigError('unknown option (see modelship registry --help)', `--${flag}`);
-    const value = given ?? rest[++i];
-    if (value === undefined) throw new ConfigError('needs a value', `--${flag}`);
-    out.flags[flag] = value;
-  }
-  return out;
-}
-
 export async function registryCommand(argv: readonly string[], signal: AbortSignal): Promise<number> {
-  const args = parse(argv);
+  const [command = '', ...rest] = argv;
+  const args = { command, ...parseCommandArgs(rest, ['group', 'config', 'backend'], 'modelship registry') };
   if (args.flags.help || args.command === '' || args.command === 'help') {
     process.stdout.write(REGISTRY_USAGE + '\n');
     return 0;

@@ -7,3 +7,4 @@ export * from './poll.js';
 export * from './progress.js';
 export * from './logs.js';
 export * from './names.js';
+export * from './request-tag.js';

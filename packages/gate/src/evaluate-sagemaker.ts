@@ -6,7 +6,6 @@ import { pipeline } from 'node:stream/promises';
 import {
   CreateProcessingJobCommand,
   DescribeProcessingJobCommand,
-  ListTagsCommand,
   StopProcessingJobCommand,
   type CreateProcessingJobRequest,
   type DescribeProcessingJobResponse,
@@ -35,6 +34,7 @@ import {
   type S3Client,
   type SageMakerClient,
   type Snapshot,
+  readRequestTag,
 } from '@modelship/aws';
 import { ConfigError, type StepContext } from '@modelship/core';
 import { fileSha256, interpreterOf, packDir, SOURCE_EXCLUDES } from '@modelship/local';
@@ -287,28 +287,13 @@ export class SageMakerEvaluation {
   }
 
   /** The job's request tag; null when the tags cannot be read (then a warning). */
-  private async requestTag(arn: string | undefined): Promise<string | undefined | null> {
-    let token: string | undefined;
-    try {
-      do {
-        const page = await this.clients.sagemaker.send(
-          new ListTagsCommand({ ResourceArn: arn, NextToken: token }),
-          {
-            abortSignal: this.deps.signal,
-          },
-        );
-        const tag = page.Tags?.find((t) => t.Key === REQUEST_TAG);
-        if (tag) return tag.Value ?? '';
-        token = page.NextToken;
-      } while (token);
-      return undefined;
-    } catch (err) {
-      if (errorName(err) !== 'AccessDeniedException') throw err;
-      this.deps.log.warn(
-        `cannot read the tags of processing job ${this.plan.jobName} (the role needs sagemaker:ListTags): compared the fields DescribeProcessingJob shows only`,
-      );
-      return null;
-    }
+  private requestTag(arn: string | undefined): Promise<string | undefined | null> {
+    return readRequestTag(this.clients.sagemaker, arn, {
+      signal: this.deps.signal,
+      what: `processing job ${this.plan.jobName}`,
+      describe: 'DescribeProcessingJob',
+      warn: (m) => this.deps.log.warn(m),
+    });
   }
 
   /**

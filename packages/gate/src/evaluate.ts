@@ -69,7 +69,7 @@ export function evaluationEnv(
 export const PREDICTION_FILES = ['predictions.csv', 'predictions.jsonl'] as const;
 
 /** The tag holding the sha256 of the run's request: how a re-run knows its job. */
-export const REQUEST_TAG = 'modelship:request-sha256';
+export { REQUEST_TAG } from '@modelship/aws';
 
 /**
  * Everything that defines an evaluation run, as resolved, and nothing volatile: its sha256 is in

@@ -8,7 +8,9 @@ export function sourceUri(plan: TrainPlan): string {
 }
 
 /** The tag holding the sha256 of the job's request (see `TrainingRequest`): how a re-run knows its job. */
-export const REQUEST_TAG = 'modelship:request-sha256';
+import { REQUEST_TAG } from '@modelship/aws';
+
+export { REQUEST_TAG };
 
 /** Lineage tags added to every job next to the user's tags, with the request's sha256. */
 export function lineageTags(plan: TrainPlan): Record<string, string> {

@@ -1,7 +1,6 @@
 import {
   CreateTrainingJobCommand,
   DescribeTrainingJobCommand,
-  ListTagsCommand,
   StopTrainingJobCommand,
   type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
@@ -26,6 +25,7 @@ import {
   type Sleep,
   type RequestDifference,
   type Snapshot,
+  readRequestTag,
 } from '@modelship/aws';
 import { ConfigError, type Logger } from '@modelship/core';
 import {
@@ -264,26 +264,13 @@ export class SageMakerBackend implements TrainingBackend {
    * The job's {@link REQUEST_TAG} (undefined when it has none), or null when the tags cannot be
    * read (no sagemaker:ListTags): then only the described fields are compared, with a warning.
    */
-  private async requestTag(d: DescribeTrainingJobResponse): Promise<string | undefined | null> {
-    let token: string | undefined;
-    try {
-      do {
-        const page = await this.deps.clients.sagemaker.send(
-          new ListTagsCommand({ ResourceArn: d.TrainingJobArn, NextToken: token }),
-          { abortSignal: this.deps.signal },
-        );
-        const tag = page.Tags?.find((t) => t.Key === REQUEST_TAG);
-        if (tag) return tag.Value ?? '';
-        token = page.NextToken;
-      } while (token);
-      return undefined;
-    } catch (err) {
-      if (errorName(err) !== 'AccessDeniedException') throw err;
-      this.deps.log.warn(
-        `cannot read the tags of training job ${d.TrainingJobName} (the role needs sagemaker:ListTags): compared the fields DescribeTrainingJob shows only`,
-      );
-      return null;
-    }
+  private requestTag(d: DescribeTrainingJobResponse): Promise<string | undefined | null> {
+    return readRequestTag(this.deps.clients.sagemaker, d.TrainingJobArn, {
+      signal: this.deps.signal,
+      what: `training job ${d.TrainingJobName}`,
+      describe: 'DescribeTrainingJob',
+      warn: (m) => this.deps.log.warn(m),
+    });
   }
 
   async start(plan: TrainPlan): Promise<JobRef> {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 /**
@@ -50,9 +51,19 @@ export function alive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as { code?: string }).code === 'EPERM';
+  }
+  return processState(pid) !== 'Z'; // a zombie has exited; only its parent has not reaped it
+}
+
+/** The state letter of a process from /proc (R, S, Z, ...); undefined when unknown. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
   }
 }
 
@@ -66,10 +77,37 @@ export function treeAlive(pid: number | undefined): boolean {
   if (process.platform === 'win32') return alive(pid);
   try {
     process.kill(-pid, 0);
-    return true;
   } catch (err) {
     return (err as { code?: string }).code === 'EPERM';
   }
+  // A killed process stays in its group as a zombie until its parent reaps it (never, when the
+  // parent is a container's init that reaps nothing): a group of zombies only is not alive.
+  const members = groupStates(pid);
+  return members === undefined || members.some((state) => state !== 'Z');
+}
+
+/** The states (R, S, Z, ...) of the processes of group `pgid`, from /proc; undefined without /proc. */
+function groupStates(pgid: number): string[] | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  const states: string[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid) states.push(fields[0]!);
+  }
+  return states;
 }
 
 /**

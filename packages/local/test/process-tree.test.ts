@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,5 +183,36 @@ describe('alive and stopTree', () => {
     expect(treeAlive(0)).toBe(false);
     expect(alive(undefined)).toBe(false);
     expect(alive(0)).toBe(false);
+  });
+});
+
+describe('treeAlive and zombies', () => {
+  it('from a trial: a group whose only process is a zombie (killed, not yet reaped) is not alive', async () => {
+    // A parent that never reaps: its child leads its own group and exits at once, a zombie.
+    const parent = spawn(
+      'python3',
+      [
+        '-c',
+        'import os, sys, time\npid = os.fork()\nif pid == 0:\n    os.setpgid(0, 0)\n    os._exit(0)\nprint(pid, flush=True)\ntime.sleep(30)',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const child = await new Promise<number>((resolvePid) =>
+        parent.stdout!.once('data', (d: Buffer) => resolvePid(Number(d.toString().trim()))),
+      );
+      await until(() => {
+        try {
+          return readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z ');
+        } catch {
+          return false;
+        }
+      });
+      expect(treeAlive(child)).toBe(false);
+      expect(treeAlive(parent.pid)).toBe(false); // not a group leader: no group of that id
+      expect(alive(parent.pid!)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });

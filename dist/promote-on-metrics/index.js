@@ -1,0 +1,3 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{b as m}from"../chunks/chunk-NGAWC677.js";import"../chunks/chunk-KZWQ4AGF.js";import"../chunks/chunk-Q36RGWSZ.js";import"../chunks/chunk-VDZCLCQY.js";import"../chunks/chunk-5KVLWAU2.js";import"../chunks/chunk-YYZ6LNDE.js";import"../chunks/chunk-XT4VQJ37.js";import"../chunks/chunk-VJ245G2Q.js";import"../chunks/chunk-CS7CRGXV.js";import"../chunks/chunk-WJG6KKP4.js";import"../chunks/chunk-CHILWQHF.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await m("promote-on-metrics","main");

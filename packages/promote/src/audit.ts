@@ -88,11 +88,15 @@ export function replay(audit: DecisionAudit): ReplayResult {
       if (k === step.looks.length - 1 && step.verdict !== 'cancelled' && next.action !== 'wait') {
         const v = stepVerdict(next, j.decision);
         if (v !== step.verdict) mismatches.push(`step ${i + 1}: verdict ${v}, recorded ${step.verdict}`);
-        if (next.action === 'promote') {
-          decision = audit.dryRun ? 'held' : 'promoted';
+        // A dry run stops at its first decision and changes nothing: held.
+        if (audit.dryRun) {
+          decision = 'held';
+          reason = next.reason;
+        } else if (next.action === 'promote') {
+          decision = 'promoted';
           reason = next.reason;
         } else if (next.action === 'rollback' || next.action === 'hold') {
-          decision = audit.dryRun ? 'held' : next.decision;
+          decision = next.decision;
           reason = next.reason;
         }
       }

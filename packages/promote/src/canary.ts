@@ -132,7 +132,7 @@ export function nextAction(
         action: 'rollback',
         decision: 'rolled-back',
         reject: settings.rejectOnRollback,
-        reason: `${look.critical ? 'a critical metric failed' : 'a metric failed'}: ${look.reason}`,
+        reason: `${look.critical ? 'a critical metric failed' : 'a metric failed'}: ${look.reason.replace(/^critical /, '')}`,
       };
     return {
       action: 'hold',

@@ -46,7 +46,7 @@ export interface PromoteConfig {
   'interval-minutes'?: number;
   /** The challenger's shares to bake at, in percent, ascending; after the last, it is promoted. */
   steps?: number[];
-  /** How long each step bakes before it may pass (default 10). */
+  /** How long each step bakes before it may pass (default 20). */
   'bake-minutes'?: number;
   /** How long an inconclusive step may be extended (default 3 × bake-minutes). */
   'max-bake-minutes'?: number;
@@ -128,7 +128,12 @@ export const PROMOTE_CONFIG_SCHEMA: JsonSchema = {
       description:
         "The challenger's shares to bake at, in percent, ascending (default: the deployed share, then 50). After the last passes, the challenger is promoted to 100%.",
     },
-    'bake-minutes': { type: 'number', exclusiveMinimum: 0, description: 'Per step (default 10).' },
+    'bake-minutes': {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description:
+        'Per step (default 20: the latency judge needs about 17 one-minute periods per step at the default confidence, 2 metrics and 2 steps).',
+    },
     'max-bake-minutes': {
       type: 'number',
       exclusiveMinimum: 0,

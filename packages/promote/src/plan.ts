@@ -2,7 +2,7 @@
 // single place defaults are applied, so the bake loop, both backends, the audit and replay read
 // the same settings.
 import { ConfigError, configName, type StepContext } from '@modelship/core';
-import type { JudgedMetric } from './judge.js';
+import { minimumPairedPeriods, type JudgedMetric } from './judge.js';
 import {
   promoteConfig,
   type MetricKind,
@@ -129,7 +129,7 @@ export function resolvePlan(
   const intervalSeconds = (p['interval-minutes'] ?? 1) * 60;
   const bakeMinutes =
     inputs['bake-minutes'] && inputs['bake-minutes'] > 0 ? inputs['bake-minutes'] : undefined;
-  const bakeSeconds = (bakeMinutes ?? p['bake-minutes'] ?? 10) * 60;
+  const bakeSeconds = (bakeMinutes ?? p['bake-minutes'] ?? 20) * 60;
   const maxBakeSeconds = p['max-bake-minutes'] !== undefined ? p['max-bake-minutes'] * 60 : 3 * bakeSeconds;
   if (maxBakeSeconds < bakeSeconds)
     throw new ConfigError(
@@ -204,4 +204,34 @@ export function resolvePlan(
 export function defaultSteps(deployedShare: number): number[] {
   const s = Math.max(1, Math.min(99, deployedShare));
   return s < 50 ? [s, 50] : [s];
+}
+
+/**
+ * Refuse a bake too short for the judge to ever decide a period metric: the signed-rank interval
+ * needs {@link minimumPairedPeriods} periods at the α each metric gets; warn when only an
+ * extension reaches them.
+ *
+ * @throws ConfigError naming promote.bake-minutes / max-bake-minutes with the length needed.
+ */
+export function checkBakeLength(
+  settings: PromoteSettings,
+  configFile: string,
+  warn: (m: string) => void,
+  alpha: number,
+): void {
+  if (!settings.metrics.some((m) => m.kind !== 'error-rate')) return;
+  const need = minimumPairedPeriods(alpha);
+  const minutes = (need * settings.periodSeconds) / 60;
+  const periods = (s: number) => Math.floor(s / settings.periodSeconds);
+  const fix = `at ${settings.periodSeconds}-second periods and ${settings.steps.length} step(s) × ${settings.metrics.length} metric(s) at confidence ${settings.confidence}, each step needs ${need} periods (${minutes} min): bake longer, or use fewer steps or a lower confidence`;
+  if (periods(settings.maxBakeSeconds) < need)
+    throw new ConfigError(
+      `(${settings.maxBakeSeconds / 60} min, ${periods(settings.maxBakeSeconds)} periods) is too short for the latency judge ever to decide`,
+      `${configFile}: promote.${settings.maxBakeSeconds > settings.bakeSeconds ? 'max-bake-minutes' : 'bake-minutes'}`,
+      { hint: fix },
+    );
+  if (periods(settings.bakeSeconds) < need)
+    warn(
+      `promote.bake-minutes (${settings.bakeSeconds / 60} min) is too short for a period metric to pass before the bake is extended: ${fix}`,
+    );
 }

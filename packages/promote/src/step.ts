@@ -12,11 +12,17 @@ import {
 } from '@modelship/core';
 import { fitMetadata, openRegistry } from '@modelship/registry';
 import { readAudit, replay, writeAudit } from './audit.js';
-import { runCanary, type CanaryEndpoint, type DecisionAudit } from './canary.js';
+import { alphaEach, runCanary, type CanaryEndpoint, type DecisionAudit } from './canary.js';
 import type { PromoteInputs, PromoteOutput, PromotionSection } from './definition.js';
 import { endpointsRoot } from '@modelship/local';
 import { localCanary, type DeployedCanary } from './local.js';
-import { defaultSteps, resolvePlan, type PromotePlan, type PromoteSettings } from './plan.js';
+import {
+  checkBakeLength,
+  defaultSteps,
+  resolvePlan,
+  type PromotePlan,
+  type PromoteSettings,
+} from './plan.js';
 import { renderSummary } from './summary.js';
 
 type Inputs = PromoteInputs & CommonInputs;
@@ -77,6 +83,7 @@ async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<
     });
   const ep = await openCanary(plan, ctx, deployed, endpoint);
   const settings: PromoteSettings = { ...plan.settings, steps: stepsFor(plan, ep, ctx) };
+  checkBakeLength(settings, plan.configFile, (m) => ctx.log.warn(m), alphaEach(settings));
   if (ep.shadow && settings.shadow && !ep.shadowPairs)
     ctx.log.warn(
       'promote.shadow: the answers of a shadow variant are not readable on this backend; the divergence is not judged (latency and errors are)',
@@ -127,7 +134,8 @@ async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<
     headline,
     outputs: { decision: audit.decision, report, 'final-weights': JSON.stringify(audit.finalWeights) },
     summary: renderSummary(audit, { report, headline, ...(registry ? { registry } : {}) }),
-    annotations: ok ? [] : [{ level: 'error', message: headline, title: 'promote-on-metrics' }],
+    // A "no" is the headline, which the host prints as the error: no annotation repeating it.
+    annotations: [],
   };
 }
 
@@ -210,7 +218,7 @@ async function replayRun(file: string, ctx: StepContext): Promise<StepResult<Pro
     headline,
     outputs: { decision: r.decision, report: file, 'final-weights': JSON.stringify(audit.finalWeights) },
     summary: renderSummary(audit, { report: file, headline }),
-    annotations: same ? [] : [{ level: 'error', message: headline, title: 'promote-on-metrics replay' }],
+    annotations: [],
   };
 }
 

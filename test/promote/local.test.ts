@@ -34,7 +34,7 @@ const server = createServer((req, res) => {
     n++;
     const fail = model.failEvery && n % model.failEvery === 0;
     res.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' });
-    res.end(fail ? '{"error":"boom"}' : JSON.stringify({ predictions: [{ score: model.score, churn: false }] }));
+    res.end(fail ? '{"error":"boom"}' : JSON.stringify({ score: model.score, churn: Boolean(model.flip) }));
   }, model.delayMs));
 });
 server.listen(Number(process.env.SAGEMAKER_BIND_TO_PORT), '127.0.0.1');
@@ -43,8 +43,11 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
 
 const PROMOTE = fastPromote({ steps: [20, 50], latency: '25%' });
 
-async function canary(challenger: object, extra = '') {
-  const dir = deployWorkspace('  serve: [node, serve-test.mjs]\n  canary-percent: 20\n', PROMOTE + extra);
+async function canary(challenger: object, extra = '', strategy = 'variants') {
+  const dir = deployWorkspace(
+    `  serve: [node, serve-test.mjs]\n  canary-percent: 20\n  strategy: ${strategy}\n`,
+    PROMOTE + extra,
+  );
   started.push(dir);
   writeFileSync(join(dir, 'serve-test.mjs'), SERVE);
   const reg = join(dir, '.modelship/registry');
@@ -170,5 +173,35 @@ describe('promote-on-metrics on the local backend', () => {
       ['churn-v2', 20],
     ]);
     expect((run.manifest() as unknown as { promotion?: unknown }).promotion).toBeUndefined();
+  }, 120_000);
+
+  it("judges a shadow challenger on its copies of the traffic and the answers' divergence, then promotes it", async () => {
+    const shadow = '  shadow: { max-label-difference: 10%, field: churn }\n';
+    const c = await canary({ delayMs: 3, score: 0.31 }, shadow, 'shadow');
+    const run = await underTraffic(c.port, () => runStep(promote, {}, { cwd: c.dir, env: ENV }));
+    expect(run.result.outputs.decision).toBe('promoted');
+    const audit = JSON.parse(readFileSync(join(c.dir, run.result.outputs.report!), 'utf8')) as {
+      shadow: boolean;
+      steps: {
+        looks: { shadow?: { pairs: number; differing: number }; divergence?: { status: string }[] }[];
+      }[];
+    };
+    expect(audit.shadow).toBe(true);
+    const last = audit.steps[0]!.looks.at(-1)!;
+    expect(last.shadow!.pairs).toBeGreaterThan(100);
+    expect(last.shadow!.differing).toBe(0);
+    expect(last.divergence!.map((d) => d.status)).toEqual(['pass']);
+    const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
+    expect(state!.variants.map((v) => [v.name, v.weight, v.shadow])).toEqual([['churn-v2', 100, false]]);
+  }, 120_000);
+
+  it("rolls back a shadow challenger whose answers differ from the champion's", async () => {
+    const shadow = '  shadow: { max-label-difference: 10%, field: churn }\n';
+    const c = await canary({ delayMs: 3, score: 0.9, flip: true }, shadow, 'shadow');
+    const run = await underTraffic(c.port, () => runStep(promote, {}, { cwd: c.dir, env: ENV }));
+    expect(run.result.outputs.decision).toBe('rolled-back');
+    expect(run.result.headline).toMatch(/shadow label difference: 100\.00% \[/);
+    const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
+    expect(state!.variants.map((v) => v.name)).toEqual(['churn-v1']);
   }, 120_000);
 });

@@ -53,6 +53,7 @@ import {
   describeVariantScaling,
   endpointWeights,
   scalingRequests,
+  sendChange,
   variantResourceId,
   variantSpec,
   waitEndpoint,
@@ -103,10 +104,6 @@ export interface SageMakerDeployDeps {
 }
 
 export { ENDPOINT_TERMINAL, type VariantScaling } from '@modelship/aws';
-
-function errorName(err: unknown): string {
-  return (err as { name?: string } | undefined)?.name ?? '';
-}
 
 export function consoleUrls(region: string, endpoint: string, dashboard?: string) {
   return {
@@ -399,15 +396,7 @@ export class SageMakerDeployer {
       this.deps.log.info(`dry run: ${call} ${JSON.stringify(request)}`);
       return undefined;
     }
-    try {
-      return await send();
-    } catch (err) {
-      if (errorName(err) === 'ValidationException' || errorName(err) === 'ValidationError')
-        throw new ConfigError(`SageMaker rejected ${call}: ${(err as Error).message}`, resource, {
-          cause: err,
-        });
-      throw awsError(err, resource, { action, access: 'write' });
-    }
+    return sendChange(call, resource, action, send);
   }
 
   async describeEndpoint(): Promise<DescribeEndpointOutput | undefined> {

@@ -10,7 +10,8 @@
  * moto has no UpdateEndpoint: UpdatingSageMakerClient (test/lib) stands in for it. moto's
  * GetMetricData never pages, so paging, and throttling, are covered with aws-sdk-client-mock on
  * the CloudWatch client, and the SDK's own retry on a throttled GetMetricData with a middleware
- * that throttles the first attempts of a client talking to moto.
+ * that throttles the first attempts of a client talking to moto. moto keeps no shadow variants on
+ * an endpoint config, so the shadow challenger's resolution and promotion mock SageMaker too.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
@@ -27,11 +28,14 @@ import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   ListTagsCommand,
   SageMakerClient,
+  UpdateEndpointCommand,
   type UpdateEndpointWeightsAndCapacitiesInput,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -562,4 +566,73 @@ describe('promote-on-metrics on SageMaker: GetMetricData paging and throttling',
       throttled.destroy();
     }
   }, 30_000);
+});
+
+describe('promote-on-metrics on SageMaker: a shadow challenger (aws-sdk-client-mock: moto keeps no shadow variants)', () => {
+  it('is found as the shadow variant, has no share and no readable answers, and is promoted to the one production variant', async () => {
+    const client = new SageMakerClient({ endpoint: moto.endpoint, region, credentials });
+    const mock = mockClient(client);
+    try {
+      const variant = (VariantName: string, ModelName: string) => ({
+        VariantName,
+        ModelName,
+        InstanceType: 'ml.m5.large' as const,
+        InitialInstanceCount: 1,
+      });
+      let config = 'churn-prod-shadow';
+      mock.on(DescribeEndpointCommand).callsFake(() => ({
+        EndpointName: ENDPOINT,
+        EndpointStatus: 'InService',
+        EndpointConfigName: config,
+        ProductionVariants: [{ VariantName: 'churn-v1', CurrentWeight: 100 }],
+        ShadowProductionVariants: [{ VariantName: 'churn-v2', CurrentWeight: 20 }],
+      }));
+      mock
+        .on(DescribeEndpointConfigCommand)
+        .rejects(
+          Object.assign(new Error('Could not find endpoint configuration'), { name: 'ValidationException' }),
+        );
+      mock.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'churn-prod-shadow' }).resolves({
+        EndpointConfigName: 'churn-prod-shadow',
+        ProductionVariants: [{ ...variant('churn-v1', 'churn-v1-model'), InitialVariantWeight: 100 }],
+        ShadowProductionVariants: [{ ...variant('churn-v2', 'churn-v2-model'), InitialVariantWeight: 20 }],
+      });
+      mock.on(DescribeModelCommand).callsFake((input: { ModelName: string }) => ({
+        ModelName: input.ModelName,
+        Containers: [{ ModelPackageName: PKG(input.ModelName === 'churn-v1-model' ? 1 : 2) }],
+      }));
+      mock.on(CreateEndpointConfigCommand).resolves({});
+      mock.on(UpdateEndpointCommand).callsFake((input: { EndpointConfigName: string }) => {
+        config = input.EndpointConfigName;
+        return {};
+      });
+      mock.on(DeleteEndpointConfigCommand).resolves({});
+      mock.on(DeleteModelCommand).resolves({});
+      const { ep } = await canary(workspace('  bake-minutes: 3\n'), clock(), undefined, {
+        sagemaker: client,
+      });
+      expect(ep).toMatchObject({
+        shadow: true,
+        share: 0,
+        champion: { name: 'churn-v1', modelPackageArn: PKG(1) },
+        challenger: { name: 'churn-v2', modelPackageArn: PKG(2) },
+      });
+      expect(ep.shadowPairs).toBeUndefined();
+      const r = await ep.promote();
+      const [create] = mock.commandCalls(CreateEndpointConfigCommand).map((c) => c.args[0].input);
+      expect(create).toEqual({
+        EndpointConfigName: r.endpointConfig,
+        ProductionVariants: [{ ...variant('churn-v2', 'churn-v2-model'), InitialVariantWeight: 1 }],
+      });
+      expect(mock.commandCalls(DeleteModelCommand).map((c) => c.args[0].input)).toEqual([
+        { ModelName: 'churn-v1-model' },
+      ]);
+      expect(r.notes).toEqual([
+        'deleted endpoint config churn-prod-shadow, model churn-v1-model (variant churn-v1)',
+      ]);
+    } finally {
+      mock.restore();
+      client.destroy();
+    }
+  });
 });

@@ -3,6 +3,7 @@
 // look goes into the decision audit with its datapoints, so `replay` recomputes the decision with
 // the same functions (judgeLook, nextAction) and no endpoint.
 import { canonicalJson } from '@modelship/aws';
+import { ConfigError } from '@modelship/core';
 import { combine, judgeMetric, type LookDecision, type MetricData, type MetricVerdict } from './judge.js';
 import type { Decision } from './definition.js';
 import type { PromoteSettings } from './plan.js';
@@ -16,6 +17,72 @@ import {
   type Series,
 } from './series.js';
 import { judgeDivergence, type ShadowPair, type DivergenceVerdict } from './shadow.js';
+
+/**
+ * What the manifest's deployment section (deploy-canary's) says about the canary: the endpoint,
+ * the names of its two variants and, per variant, the package and SageMaker Model it serves.
+ */
+export interface DeployedCanary {
+  endpoint: string;
+  challengerVariant: string;
+  championVariant?: string;
+  variants?: { name: string; modelPackageArn?: string; modelVersion?: string; model?: string }[];
+}
+
+/** A variant as a backend lists it, for {@link pickCanary}. */
+export interface CandidateVariant {
+  name: string;
+  weight: number;
+  shadow: boolean;
+}
+
+/**
+ * The champion and the challenger among an endpoint's variants: the challenger as deploy-canary
+ * recorded it when the manifest's deployment is for this endpoint, else (two variants) the shadow
+ * one or the lower-weighted; the champion the heaviest other production variant.
+ *
+ * @throws ConfigError naming `where` when the challenger is not known or not there (`missingHint`
+ *   says how to look), or there is no champion beside it.
+ */
+export function pickCanary<V extends CandidateVariant>(
+  variants: readonly V[],
+  endpoint: string,
+  deployed: DeployedCanary | undefined,
+  where: string,
+  missingHint: string,
+): { champion: V; challenger: V } {
+  const challengerName =
+    deployed?.endpoint === endpoint
+      ? deployed.challengerVariant
+      : variants.length === 2
+        ? (variants.find((v) => v.shadow) ?? [...variants].sort((a, b) => a.weight - b.weight)[0]!).name
+        : undefined;
+  if (!challengerName)
+    throw new ConfigError(
+      `serves ${variants.length} variant(s) and the manifest records no deployment to it: which is the challenger is not known`,
+      where,
+      {
+        hint: 'pass the manifest deploy-canary wrote (--manifest), or deploy the challenger with deploy-canary first',
+      },
+    );
+  const challenger = variants.find((v) => v.name === challengerName);
+  if (!challenger)
+    throw new ConfigError(`has no variant ${challengerName} (the challenger the manifest records)`, where, {
+      hint: missingHint,
+    });
+  const champion = variants
+    .filter((v) => v.name !== challengerName && !v.shadow)
+    .sort((a, b) => b.weight - a.weight)[0];
+  if (!champion)
+    throw new ConfigError(
+      `serves the challenger ${challengerName} alone: there is no champion to judge it against`,
+      where,
+      {
+        hint: 'a first deploy has nothing to canary; promote-on-metrics judges a challenger beside a champion',
+      },
+    );
+  return { champion, challenger };
+}
 
 export interface VariantRef {
   name: string;

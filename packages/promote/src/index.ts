@@ -10,5 +10,5 @@ export * from './series.js';
 export * from './canary.js';
 export * from './shadow.js';
 export * from './audit.js';
-export { localCanary, canaryVariants, type DeployedCanary } from './local.js';
+export { localCanary, canaryVariants } from './local.js';
 export { createPromoteImpl, PROMOTE_METADATA } from './step.js';

@@ -20,16 +20,11 @@ import {
   type MetricDataQuery,
   type VariantState,
 } from '@modelship/local';
-import type { CanaryEndpoint, VariantRef } from './canary.js';
+import { pickCanary, type CanaryEndpoint, type DeployedCanary, type VariantRef } from './canary.js';
 import type { MetricPage, MetricPageInput } from './series.js';
 import type { ShadowPair } from './shadow.js';
 
-/** What the manifest's deployment section says about the canary (names of its two variants). */
-export interface DeployedCanary {
-  endpoint: string;
-  challengerVariant: string;
-  championVariant?: string;
-}
+export type { DeployedCanary } from './canary.js';
 
 function ref(v: VariantState): VariantRef {
   return { name: v.name, modelPackageArn: v.modelPackageArn, modelVersion: v.modelVersion };
@@ -47,39 +42,13 @@ export function canaryVariants(
   deployed: DeployedCanary | undefined,
 ): { champion: VariantState; challenger: VariantState } {
   const where = `local endpoint ${state.name}`;
-  const challengerName =
-    deployed?.endpoint === state.name
-      ? deployed.challengerVariant
-      : state.variants.length === 2
-        ? (
-            state.variants.find((v) => v.shadow) ??
-            [...state.variants].sort((a, b) => a.weight - b.weight)[0]!
-          ).name
-        : undefined;
-  if (!challengerName)
-    throw new ConfigError(
-      `serves ${state.variants.length} variant(s) and the manifest records no deployment to it: which is the challenger is not known`,
-      where,
-      {
-        hint: 'pass the manifest deploy-canary wrote (--manifest), or deploy the challenger with deploy-canary first',
-      },
-    );
-  const challenger = state.variants.find((v) => v.name === challengerName);
-  if (!challenger)
-    throw new ConfigError(`has no variant ${challengerName} (the challenger the manifest records)`, where, {
-      hint: 'deploy it again with deploy-canary, or look at the endpoint with: modelship endpoint status',
-    });
-  const champion = state.variants
-    .filter((v) => v.name !== challengerName && !v.shadow)
-    .sort((a, b) => b.weight - a.weight)[0];
-  if (!champion)
-    throw new ConfigError(
-      `serves the challenger ${challengerName} alone: there is no champion to judge it against`,
-      where,
-      {
-        hint: 'a first deploy has nothing to canary; promote-on-metrics judges a challenger beside a champion',
-      },
-    );
+  const { champion, challenger } = pickCanary(
+    state.variants,
+    state.name,
+    deployed,
+    where,
+    'deploy it again with deploy-canary, or look at the endpoint with: modelship endpoint status',
+  );
   for (const v of [champion, challenger])
     if (!treeAlive(v.pid))
       throw new ConfigError(`its variant ${v.name} (pid ${v.pid}) is not running`, where, {

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-4Z6J7IQJ.js";import{a as p}from"./chunk-TJY6OLQH.js";import"./chunk-VDZCLCQY.js";import"./chunk-MOCGNQ35.js";import"./chunk-YYZ6LNDE.js";import"./chunk-XT4VQJ37.js";import"./chunk-VJ245G2Q.js";import"./chunk-CS7CRGXV.js";import"./chunk-WJG6KKP4.js";import{g as l}from"./chunk-CHILWQHF.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-4Z6J7IQJ.js";import{a as p}from"./chunk-VF3GOPUL.js";import"./chunk-VDZCLCQY.js";import"./chunk-MOCGNQ35.js";import"./chunk-YYZ6LNDE.js";import"./chunk-6X5IFAEN.js";import"./chunk-VJ245G2Q.js";import"./chunk-CS7CRGXV.js";import"./chunk-WJG6KKP4.js";import{g as l}from"./chunk-CHILWQHF.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

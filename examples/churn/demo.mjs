@@ -113,7 +113,7 @@ function candidate(version, hyperparameters, why) {
   );
   const g = modelship(['evaluate-gate', ...m], { label: `evaluate-gate v${version}` });
   const ev = manifestOf(manifest).evaluation;
-  const lines = (ev?.checks ?? []).map((c) => `${c.name ?? c.metric} ${c.status}`).join(', ');
+  const lines = (ev?.checks ?? []).map((c) => `${c.check} ${c.condition} ${c.status}`).join(', ');
   record(
     `evaluate-gate v${version}`,
     `${g.verdict} (${lines})${g.champion ? ` against the champion ${g.champion} on paired predictions` : ': no champion yet, value checks only'}`,
@@ -164,6 +164,14 @@ async function canary(c, label, expectDecision) {
     },
   );
 }
+
+// Ctrl-C (or the runner's SIGTERM): the endpoint's processes go too, then the demo ends.
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    say(`${signal}: stopping the endpoint`);
+    stopEndpoint();
+    process.exit(130);
+  });
 
 async function main() {
   if (!existsSync(CLI)) {

@@ -12,7 +12,7 @@ const fmt = (v, d = 4) => (typeof v === 'number' ? Number(v.toPrecision(d)).toSt
 /** Horizontal bars: each feature's drift effect as a multiple of its floor (red when drifted). */
 function driftChart(features) {
   const rows = features.filter((f) => f.status !== 'ignored' && typeof f.effect === 'number');
-  const w = 640;
+  const w = 760;
   const h = 24 * rows.length + 30;
   const ratio = (f) => (f.effectFloor > 0 ? f.effect / f.effectFloor : 0);
   const max = Math.max(...rows.map(ratio), 1.5);
@@ -99,7 +99,7 @@ function canaryChart(audit) {
 ${ticks.join('')}${line(c, '#3b7dd1', `${audit.champion.name} (champion)`)}${line(h, '#d1453b', `${audit.challenger.name} (challenger)`)}
 <text x="60" y="14" font-size="12" fill="#3b7dd1">${esc(audit.champion.name)} (champion)</text>
 <text x="260" y="14" font-size="12" fill="#d1453b">${esc(audit.challenger.name)} (challenger)</text>
-<text x="${w / 2}" y="${ht - 5}" font-size="10" text-anchor="middle">ModelLatency, average per ${audit.settings.periodSeconds}-s period, last look of the last step</text>
+<text x="${w / 2}" y="${ht - 5}" font-size="10" text-anchor="middle">ModelLatency, ${esc(audit.settings.metrics[0]?.stat ?? 'Average')} per ${audit.settings.periodSeconds}-s period, last look of the last step</text>
 </svg>`;
 }
 

@@ -10,7 +10,7 @@ import { findStep } from '@modelship/catalog';
 import { readEndpointState, runTraffic, stopEndpoint, treeAlive } from '@modelship/local';
 import { CHURN_REQUEST, deployWorkspace, registerLocal } from '../lib/deploy.js';
 import { fastPromote } from '../lib/promote.js';
-import { runStep } from '../lib/step.js';
+import { configErrorLine, runStep } from '../lib/step.js';
 
 const deploy = findStep('deploy-canary')!;
 const promote = findStep('promote-on-metrics')!;
@@ -203,5 +203,48 @@ describe('promote-on-metrics on the local backend', () => {
     expect(run.result.headline).toMatch(/shadow label difference: 100\.00% \[/);
     const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
     expect(state!.variants.map((v) => v.name)).toEqual(['churn-v1']);
+  }, 120_000);
+
+  it('refuses, before any change, a metric or namespace the local endpoint does not record', async () => {
+    const c = await canary({ delayMs: 3, score: 0.3 });
+    const cfg = join(c.dir, 'modelship.yml');
+    const text = readFileSync(cfg, 'utf8');
+    writeFileSync(cfg, text.replace('  metrics:\n', '  metrics:\n    - { name: FooBar, kind: kpi }\n'));
+    expect(await configErrorLine(runStep(promote, {}, { cwd: c.dir, env: ENV }).then((r) => r.result))).toBe(
+      'modelship.yml: promote.metrics[0].name: FooBar is not a metric the local endpoint records',
+    );
+    writeFileSync(
+      cfg,
+      text.replace(
+        '  metrics:\n',
+        '  metrics:\n    - { name: Conversions, namespace: Churn/Business, kind: kpi }\n',
+      ),
+    );
+    expect(
+      await configErrorLine(runStep(promote, {}, { cwd: c.dir, env: ENV }).then((r) => r.result)),
+    ).toMatch(
+      /^modelship\.yml: promote\.metrics\[0\]\.namespace: namespace Churn\/Business is not recorded by the local endpoint/,
+    );
+    const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
+    expect(state!.variants.map((v) => [v.name, v.weight])).toEqual([
+      ['churn-v1', 80],
+      ['churn-v2', 20],
+    ]);
+  }, 60_000);
+
+  it('lets one promote judge an endpoint at a time, and refuses to judge a decided canary again', async () => {
+    const c = await canary({ delayMs: 3, score: 0.3 });
+    const first = underTraffic(c.port, () => runStep(promote, {}, { cwd: c.dir, env: ENV }));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await configErrorLine(runStep(promote, {}, { cwd: c.dir, env: ENV }).then((r) => r.result))).toBe(
+      'local endpoint churn: another promote-on-metrics is judging this endpoint',
+    );
+    const run = await first;
+    expect(run.result.outputs.decision).toBe('promoted');
+    expect(
+      await configErrorLine(runStep(promote, {}, { cwd: c.dir, env: ENV }).then((r) => r.result)),
+    ).toMatch(
+      /^manifest \.modelship\/manifest\.json: records that this canary on churn was already decided: promoted at /,
+    );
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { refuseServedChampion } from './guards.js';
 import {
   applyRouterConfig,
   checkEndpointName,
-  DEFAULT_ENDPOINTS_DIR,
+  endpointsRoot as localEndpointsRoot,
   endpointPaths,
   extractArchive,
   httpCall,
@@ -33,7 +33,7 @@ import type { DeployPlan } from './plan.js';
 
 /** The folder of the local endpoints of a run (`.modelship/endpoints` in the working directory). */
 export function endpointsRoot(cwd: string): string {
-  return resolve(cwd, DEFAULT_ENDPOINTS_DIR);
+  return localEndpointsRoot(cwd);
 }
 
 /** A path as messages show it: relative to `cwd` when below it. */

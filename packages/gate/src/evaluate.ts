@@ -1,3 +1,4 @@
+import { localArtefactPath } from '@modelship/local';
 import { open, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -282,7 +283,8 @@ export async function planEvaluation(opts: EvaluationOptions): Promise<Evaluatio
       : resolve(ctx.cwd, opts.test)
     : block.test
       ? ctx.config.resolvePath(block.test)
-      : defaults.test;
+      : // the channel train recorded, found under this working directory if the manifest moved
+        defaults.test && localArtefactPath(defaults.test, ctx.cwd);
   if (!test)
     fail(
       name,

@@ -1,3 +1,4 @@
+import { localArtefactPath } from '@modelship/local';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -153,7 +154,9 @@ async function gather(
   if (ctx.config.values.evaluate !== undefined) {
     // Evaluation runs: the candidate (train's model) and the champion (a model artefact) are scored
     // by the same script on the same test data, so their predictions pair row by row.
-    const training = ctx.manifest.get<{ modelArtifact?: string; modelSha256?: string }>('training');
+    const training = ctx.manifest.get<{ modelArtifact?: string; modelSha256?: string; jobName?: string }>(
+      'training',
+    );
     if (!training?.modelArtifact)
       throw new ConfigError(
         'the evaluate block needs a trained model: the manifest records none',
@@ -165,7 +168,9 @@ async function gather(
     const candidate = await runEvaluation({
       ctx,
       role: 'candidate',
-      model: training.modelArtifact,
+      // Found under this working directory when the manifest came with its .modelship/ folder
+      // from another one (a CI job's artifact); the sha256 is checked either way.
+      model: localArtefactPath(training.modelArtifact, ctx.cwd),
       modelSha256: training.modelSha256,
       modelOrigin: `the manifest (${ctx.manifest.displayPath})`,
     });

@@ -60,3 +60,4 @@ export {
   type TrafficReport,
   type VariantFigures,
 } from './endpoint/traffic.js';
+export { LOCAL_TRAINING_DIR, localArtefactPath } from './artefact.js';

@@ -3,7 +3,14 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError } from '@modelship/core';
-import { alphaEach, judgeLook, nextAction, stepVerdict, type DecisionAudit } from './canary.js';
+import {
+  alphaEach,
+  dryRunDecision,
+  judgeLook,
+  nextAction,
+  stepVerdict,
+  type DecisionAudit,
+} from './canary.js';
 import type { Decision } from './definition.js';
 
 /** Write the audit atomically (a temporary file renamed over the target). */
@@ -23,17 +30,30 @@ export async function readAudit(file: string, shown: string): Promise<DecisionAu
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT')
-      throw new ConfigError('does not exist', `replay file ${shown}`, {
-        hint: 'give the decision audit a promote-on-metrics run wrote (its `report` output)',
-      });
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES')
+      throw new ConfigError(
+        code === 'ENOENT'
+          ? 'does not exist'
+          : code === 'EISDIR'
+            ? 'is a folder, not a file'
+            : 'cannot be read',
+        `replay file ${shown}`,
+        { hint: 'give the decision audit a promote-on-metrics run wrote (its `report` output)' },
+      );
     throw err;
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`is not JSON (${(err as Error).message})`, `replay file ${shown}`);
+    throw new ConfigError(
+      `is not JSON (${(err as Error).message.replace(/\s+/g, ' ')})`,
+      `replay file ${shown}`,
+      {
+        hint: 'give the decision audit a promote-on-metrics run wrote (its `report` output)',
+      },
+    );
   }
   const a = doc as Partial<DecisionAudit> | null;
   if (!a || typeof a !== 'object' || a.kind !== 'modelship.promote-audit')
@@ -78,19 +98,27 @@ export function replay(audit: DecisionAudit): ReplayResult {
       const where = `step ${i + 1} look ${k + 1}`;
       const j = judgeLook(audit.settings, look.series, look.planned, look.elapsed, alpha, look.shadow);
       const next = nextAction(j.decision, look.elapsed, i, audit.settings);
-      const got = [...j.verdicts, ...(j.divergence ?? [])].map((v) => `${v.metric}=${v.status}`).join(', ');
-      const had = [...look.verdicts, ...(look.divergence ?? [])]
-        .map((v) => `${v.metric}=${v.status}`)
-        .join(', ');
-      if (got !== had) mismatches.push(`${where}: verdicts ${got}, recorded ${had}`);
+      const got = [...j.verdicts, ...(j.divergence ?? [])];
+      const had = [...look.verdicts, ...(look.divergence ?? [])];
+      const brief = (vs: typeof got) => vs.map((v) => `${v.metric}=${v.status}`).join(', ');
+      if (brief(got) !== brief(had))
+        mismatches.push(`${where}: verdicts ${brief(got)}, recorded ${brief(had)}`);
+      else
+        // Every number of every verdict (estimate, interval, boundary, p-value, n), recomputed
+        // from the series, must be the recorded one: an edited datapoint or verdict is found.
+        got.forEach((v, n) => {
+          const a = JSON.stringify(v);
+          const b = JSON.stringify(had[n]);
+          if (a !== b) mismatches.push(`${where}: ${v.metric}: recomputed ${a}, recorded ${b}`);
+        });
       if (next.action !== look.action.action)
         mismatches.push(`${where}: action ${next.action}, recorded ${look.action.action}`);
       if (k === step.looks.length - 1 && step.verdict !== 'cancelled' && next.action !== 'wait') {
         const v = stepVerdict(next, j.decision);
         if (v !== step.verdict) mismatches.push(`step ${i + 1}: verdict ${v}, recorded ${step.verdict}`);
-        // A dry run stops at its first decision and changes nothing: held.
+        // A dry run stops at its first decision and changes nothing; it reports the one it would take.
         if (audit.dryRun) {
-          decision = 'held';
+          decision = dryRunDecision(next);
           reason = next.reason;
         } else if (next.action === 'promote') {
           decision = 'promoted';
@@ -111,5 +139,17 @@ export function replay(audit: DecisionAudit): ReplayResult {
     reason = 'the audit records no decision (the run ended before one)';
   }
   if (decision !== audit.decision) mismatches.push(`decision ${decision}, recorded ${audit.decision}`);
+  // The weights the record ends with follow from the decision.
+  const w = audit.finalWeights ?? {};
+  const expect =
+    audit.dryRun || decision === 'held'
+      ? undefined
+      : decision === 'promoted'
+        ? { [audit.challenger.name]: 100 }
+        : { [audit.champion.name]: 100 };
+  if (expect && JSON.stringify(w) !== JSON.stringify(expect))
+    mismatches.push(
+      `final weights ${JSON.stringify(w)} do not follow from ${decision} (${JSON.stringify(expect)})`,
+    );
   return { decision, reason, mismatches, looks };
 }

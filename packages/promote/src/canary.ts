@@ -104,6 +104,12 @@ export interface CanaryEndpoint {
   getMetricData: GetMetricDataPage;
   /** Make every datapoint up to now readable (the local router writes on demand; CloudWatch: no-op). */
   flush?(): Promise<void>;
+  /**
+   * Which of the two variants no longer serves (a dead process on the local backend), checked at
+   * every look: a dead champion holds the canary as it is (rolling back to it would send all the
+   * traffic to nothing), a dead challenger rolls back.
+   */
+  dead?(): Promise<{ champion?: string; challenger?: string }>;
   /** Recorded shadow pairs in [start, end) (shadow strategy; the local router's log). */
   shadowPairs?(start: Date, end: Date): Promise<ShadowPair[]>;
   /** The challenger at `percent` of the traffic, the champion at the rest. */
@@ -125,7 +131,7 @@ export interface Look {
   /** Information at which each metric's boundary is tightest (fixed at the step's first data). */
   planned: number[];
   /** Shadow pairs compared (shadow strategy). */
-  shadow?: { pairs: number; differing: number; absoluteDifferences: number[] };
+  shadow?: { pairs: number; differing: number; absoluteDifferences: number[]; missing?: number };
   verdicts: MetricVerdict[];
   divergence?: DivergenceVerdict[];
   decision: LookDecision;
@@ -384,6 +390,39 @@ export async function runCanary(
         const wait = due - deps.now().getTime();
         if (wait > 0) await deps.sleep(wait, deps.signal);
         if (deps.signal.aborted) throw new Cancelled();
+        const gone = (await ep.dead?.()) ?? {};
+        if (gone.champion) {
+          step.verdict = 'inconclusive';
+          act(
+            'hold',
+            `the champion ${ep.champion.name} no longer serves (${gone.champion}): nothing is changed`,
+          );
+          return finish(
+            audit,
+            deps,
+            'held',
+            `the champion ${ep.champion.name} stopped serving mid-bake (${gone.champion}); the canary is held as it is: start the champion again, or promote or roll back by hand`,
+            weights(),
+          );
+        }
+        if (gone.challenger && !dryRun) {
+          step.verdict = 'fail';
+          const r = await ep.rollback();
+          act(
+            'rollback',
+            `${ep.champion.name} serves 100% of ${ep.endpoint}; ${ep.challenger.name} removed (${r.endpointConfig})`,
+          );
+          for (const n of r.notes) act('note', n);
+          return finish(
+            audit,
+            deps,
+            'rolled-back',
+            `the challenger ${ep.challenger.name} stopped serving mid-bake (${gone.challenger})`,
+            {
+              [ep.champion.name]: 100,
+            },
+          );
+        }
         await ep.flush?.();
         const at = deps.now();
         const elapsed = (at.getTime() - t0) / 1000;
@@ -442,7 +481,7 @@ export async function runCanary(
           return finish(
             audit,
             deps,
-            'held',
+            dryRunDecision(next),
             `dry run: would ${dryRunAction(next, settings, stepIndex)}`,
             weights(),
           );
@@ -472,7 +511,16 @@ export async function runCanary(
       }
     }
   } catch (err) {
-    if (!(err instanceof Cancelled) && !deps.signal.aborted) throw err;
+    if (!(err instanceof Cancelled) && !deps.signal.aborted) {
+      // A failure mid-run (metrics unreadable, an API error) leaves the endpoint as it was found.
+      if (!dryRun && !ep.shadow && share !== ep.share) {
+        await ep.setShare(ep.share).then(
+          () => act('error', `weights returned to where they were: ${ep.challenger.name} ${ep.share}%`),
+          (e: unknown) => act('error', `could not return the weights: ${(e as Error).message}`),
+        );
+      }
+      throw err;
+    }
     if (step) step.verdict = 'cancelled';
     if (!dryRun && !ep.shadow && share > 0) {
       try {
@@ -490,7 +538,9 @@ export async function runCanary(
       audit,
       deps,
       'held',
-      'cancelled mid-bake: the weights went back to the champion',
+      dryRun || ep.shadow
+        ? 'cancelled mid-bake: nothing was changed'
+        : 'cancelled mid-bake: the weights went back to the champion',
       weights(),
     );
   }
@@ -500,6 +550,13 @@ export async function runCanary(
 export function stepVerdict(next: NextAction, look: LookDecision): StepRecord['verdict'] {
   if (next.action === 'next-step' || next.action === 'promote') return 'pass';
   return look.decision === 'fail' ? 'fail' : 'inconclusive';
+}
+
+/** What a dry run reports as its decision: the one it would take (a ramp is `held`: no end yet). */
+export function dryRunDecision(next: Exclude<NextAction, { action: 'wait' }>): Decision {
+  if (next.action === 'promote') return 'promoted';
+  if (next.action === 'next-step') return 'held';
+  return next.decision;
 }
 
 function dryRunAction(
@@ -540,16 +597,22 @@ function emptySeries(queries: readonly { Id: string }[]): Record<string, Series>
 /** The pairs' summary the divergence judge takes (and the audit records). */
 export function summarisePairs(pairs: readonly ShadowPair[], field?: string): NonNullable<Look['shadow']> {
   let differing = 0;
+  let missing = 0;
   const absoluteDifferences: number[] = [];
   for (const p of pairs) {
     const a = pick(p.challenger, field);
     const b = pick(p.champion, field);
+    // An answer without the field cannot be compared: never counted as agreeing.
+    if (a === undefined || b === undefined) {
+      missing++;
+      continue;
+    }
     if (canonical(a) !== canonical(b)) differing++;
     const x = numeric(a);
     const y = numeric(b);
     if (x !== undefined && y !== undefined) absoluteDifferences.push(Math.abs(x - y));
   }
-  return { pairs: pairs.length, differing, absoluteDifferences };
+  return { pairs: pairs.length - missing, differing, absoluteDifferences, ...(missing ? { missing } : {}) };
 }
 
 function parse(body: string): unknown {
@@ -560,12 +623,18 @@ function parse(body: string): unknown {
   }
 }
 
+/** The answer, or the value at `field`: a dotted path, numbers indexing arrays (`predictions.0.churn`). */
 function pick(body: string, field?: string): unknown {
-  const v = parse(body);
+  let v = parse(body);
   if (field === undefined) return v;
-  return v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? (v as Record<string, unknown>)[field]
-    : undefined;
+  for (const key of field.split('.')) {
+    if (Array.isArray(v) && /^\d+$/.test(key)) v = v[Number(key)];
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      v = (v as Record<string, unknown>)[key];
+    else return undefined;
+    if (v === undefined) return undefined;
+  }
+  return v;
 }
 
 function canonical(v: unknown): string {

@@ -268,7 +268,7 @@ export const promoteStep = defineStep<PromoteInputs, PromoteOutput>({
       type: 'number',
       minimum: 0,
       description:
-        'How long each step bakes before it may pass. Defaults to `promote.bake-minutes`, else 10.',
+        'How long each step bakes before it may pass, in minutes. Empty or 0: `promote.bake-minutes`, else 20.',
     },
     steps: {
       type: 'string',

@@ -184,7 +184,7 @@ export function judgeMetric(metric: JudgedMetric, data: MetricData, opts: JudgeO
   if (Math.min(c.trials, h.trials) < opts.minSamples)
     return {
       ...base,
-      reason: `${c.trials} champion and ${h.trials} challenger invocations, fewer than min-samples ${opts.minSamples}: not judged`,
+      reason: `${c.trials} champion and ${h.trials} challenger invocations, fewer than min-invocations ${opts.minSamples}: not judged`,
     };
   const information = (c.trials * h.trials) / (c.trials + h.trials);
   const boundary = mixtureBoundary(information, opts.planned, opts.alpha);

@@ -93,6 +93,22 @@ export async function localCanary(
       const { NextToken: _token, ...rest } = input;
       return store.getMetricData({ ...rest, MetricDataQueries: rest.MetricDataQueries as MetricDataQuery[] });
     },
+    async dead() {
+      const s = await readEndpointState(root, name);
+      const pid = (v: VariantState) => s?.variants.find((x) => x.name === v.name)?.pid ?? v.pid;
+      const gone = (v: VariantState) =>
+        !s?.variants.some((x) => x.name === v.name)
+          ? 'no longer on the endpoint'
+          : treeAlive(pid(v))
+            ? undefined
+            : `its process, pid ${pid(v)}, is not running`;
+      const out: { champion?: string; challenger?: string } = {};
+      const c = gone(champion);
+      const h = gone(challenger);
+      if (c) out.champion = c;
+      if (h) out.challenger = h;
+      return out;
+    },
     async flush() {
       const s = await readEndpointState(root, name);
       if (s && treeAlive(s.router.pid))

@@ -51,6 +51,11 @@ export interface PromotePlan {
   region: string;
 }
 
+/** Seconds as minutes for messages: `0.24 min`, `20 min`. */
+export function mins(seconds: number): string {
+  return `${Number((seconds / 60).toPrecision(6))} min`;
+}
+
 /** "10%" → 0.1; 0.1 → 0.1. */
 export function fraction(v: number | string): number {
   return typeof v === 'number' ? v : Number(v.slice(0, -1)) / 100;
@@ -131,14 +136,24 @@ export function resolvePlan(
     inputs['bake-minutes'] && inputs['bake-minutes'] > 0 ? inputs['bake-minutes'] : undefined;
   const bakeSeconds = (bakeMinutes ?? p['bake-minutes'] ?? 20) * 60;
   const maxBakeSeconds = p['max-bake-minutes'] !== undefined ? p['max-bake-minutes'] * 60 : 3 * bakeSeconds;
+  if (!Number.isFinite(bakeSeconds))
+    throw new ConfigError(
+      `must be a finite number of minutes`,
+      bakeMinutes ? "input 'bake-minutes'" : at('bake-minutes'),
+    );
   if (maxBakeSeconds < bakeSeconds)
     throw new ConfigError(
-      `(${maxBakeSeconds / 60} min) is shorter than the bake (${bakeSeconds / 60} min)`,
-      at('max-bake-minutes'),
+      bakeMinutes
+        ? `(${mins(bakeSeconds)}) is longer than ${configFile}: promote.max-bake-minutes (${mins(maxBakeSeconds)})`
+        : `(${mins(maxBakeSeconds)}) is shorter than the bake (${mins(bakeSeconds)})`,
+      bakeMinutes ? "input 'bake-minutes'" : at('max-bake-minutes'),
+      {
+        hint: 'the bake of a step is at most its max-bake-minutes (an inconclusive step is extended up to it)',
+      },
     );
   if (intervalSeconds > bakeSeconds)
     throw new ConfigError(
-      `(${intervalSeconds / 60} min) is longer than the bake (${bakeSeconds / 60} min): the step would never be looked at before it ends`,
+      `(${mins(intervalSeconds)}) is longer than the bake (${mins(bakeSeconds)}): the step would never be looked at before it ends`,
       at('interval-minutes'),
     );
   const periodSeconds = p['period-seconds'] ?? 60;
@@ -223,15 +238,15 @@ export function checkBakeLength(
   const need = minimumPairedPeriods(alpha);
   const minutes = (need * settings.periodSeconds) / 60;
   const periods = (s: number) => Math.floor(s / settings.periodSeconds);
-  const fix = `at ${settings.periodSeconds}-second periods and ${settings.steps.length} step(s) × ${settings.metrics.length} metric(s) at confidence ${settings.confidence}, each step needs ${need} periods (${minutes} min): bake longer, or use fewer steps or a lower confidence`;
+  const fix = `at ${settings.periodSeconds}-second periods and ${settings.steps.length} step(s) × ${settings.metrics.length} metric(s) at confidence ${settings.confidence}, each step needs ${need} periods (${Number(minutes.toPrecision(6))} min): bake longer, or use fewer steps or a lower confidence`;
   if (periods(settings.maxBakeSeconds) < need)
     throw new ConfigError(
-      `(${settings.maxBakeSeconds / 60} min, ${periods(settings.maxBakeSeconds)} periods) is too short for the latency judge ever to decide`,
+      `(${mins(settings.maxBakeSeconds)}, ${periods(settings.maxBakeSeconds)} periods) is too short for the latency judge ever to decide`,
       `${configFile}: promote.${settings.maxBakeSeconds > settings.bakeSeconds ? 'max-bake-minutes' : 'bake-minutes'}`,
       { hint: fix },
     );
   if (periods(settings.bakeSeconds) < need)
     warn(
-      `promote.bake-minutes (${settings.bakeSeconds / 60} min) is too short for a period metric to pass before the bake is extended: ${fix}`,
+      `promote.bake-minutes (${mins(settings.bakeSeconds)}) is too short for a period metric to pass before the bake is extended: ${fix}`,
     );
 }

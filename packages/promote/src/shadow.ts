@@ -33,7 +33,7 @@ export const MIN_PAIRS = 30;
  */
 export function judgeDivergence(
   limits: { maxLabelDifference?: number; maxMeanAbsoluteDifference?: number },
-  summary: { pairs: number; differing: number; absoluteDifferences: readonly number[] },
+  summary: { pairs: number; differing: number; absoluteDifferences: readonly number[]; missing?: number },
   alpha: number,
   planned: readonly number[],
 ): DivergenceVerdict[] {
@@ -52,7 +52,7 @@ export function judgeDivergence(
       out.push({
         ...base,
         status: 'inconclusive',
-        reason: `${n} shadow pairs, fewer than ${MIN_PAIRS}: not judged`,
+        reason: `${n} comparable shadow pairs, fewer than ${MIN_PAIRS}: not judged${summary.missing ? ` (${summary.missing} pair(s) lack the compared field)` : ''}`,
       });
     else {
       const b = mixtureBoundary(n, Math.max(plan, 1), alpha);

@@ -14,7 +14,7 @@ import { fitMetadata, openRegistry } from '@modelship/registry';
 import { readAudit, replay, writeAudit } from './audit.js';
 import { alphaEach, runCanary, type CanaryEndpoint, type DecisionAudit } from './canary.js';
 import type { PromoteInputs, PromoteOutput, PromotionSection } from './definition.js';
-import { endpointsRoot } from '@modelship/local';
+import { endpointsRoot, VARIANT_METRICS, withEndpointLock } from '@modelship/local';
 import { localCanary, type DeployedCanary } from './local.js';
 import {
   checkBakeLength,
@@ -22,6 +22,8 @@ import {
   resolvePlan,
   type PromotePlan,
   type PromoteSettings,
+  mins,
+  SAGEMAKER_NAMESPACE,
 } from './plan.js';
 import { renderSummary } from './summary.js';
 
@@ -81,6 +83,95 @@ async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<
     throw new ConfigError('names no endpoint and the manifest records no deployment', "input 'endpoint'", {
       hint: 'give --endpoint, or run deploy-canary first with the same manifest',
     });
+  checkManifest(ctx, deployed, endpoint);
+  if (plan.backend === 'local') checkLocalMetrics(plan);
+  if (plan.backend === 'local' && !plan.dryRun)
+    // One promote at a time per endpoint: a second one would judge and act on a moving canary.
+    return withEndpointLock(
+      endpointsRoot(ctx.cwd),
+      endpoint,
+      () => judgeAndAct(plan, inputs, ctx, deployed, endpoint),
+      0,
+      'promote.lock',
+    ).catch((err: unknown) => {
+      if (err instanceof ConfigError && /another command is changing/.test(err.message))
+        throw new ConfigError(
+          'another promote-on-metrics is judging this endpoint',
+          `local endpoint ${endpoint}`,
+          { hint: 'wait for it to end (or cancel it); two judges would act on one canary' },
+        );
+      throw err;
+    });
+  return judgeAndAct(plan, inputs, ctx, deployed, endpoint);
+}
+
+/**
+ * The manifest must be the one of this canary: when it records a registration, deploy-canary must
+ * have put that package on this endpoint (else the step would judge, and reject, another model).
+ * @throws ConfigError naming the manifest.
+ */
+function checkManifest(
+  ctx: StepContext,
+  deployed: (DeployedCanary & { modelPackageArn?: string }) | undefined,
+  endpoint: string,
+): void {
+  const where = `manifest ${ctx.manifest.displayPath}`;
+  const decided = ctx.manifest.get<{
+    endpoint?: string;
+    decision?: string;
+    decidedAt?: string;
+    dryRun?: boolean;
+  }>('promotion');
+  if (decided?.endpoint === endpoint && !decided.dryRun && decided.decision !== 'held')
+    throw new ConfigError(
+      `records that this canary on ${endpoint} was already decided: ${decided.decision} at ${decided.decidedAt ?? 'an earlier run'}`,
+      where,
+      { hint: 'deploy a new challenger with deploy-canary (a new manifest) and judge that' },
+    );
+  const registered = ctx.manifest.get<{ modelPackageArn?: string }>('registration')?.modelPackageArn;
+  if (!registered) return;
+  if (!deployed || deployed.endpoint !== endpoint)
+    throw new ConfigError(
+      `records package ${registered} but no deployment of it to endpoint ${endpoint}${deployed ? ` (its deployment is to ${deployed.endpoint})` : ''}`,
+      where,
+      {
+        hint: `deploy it first (modelship deploy-canary with this manifest), or pass the manifest of the canary on ${endpoint}`,
+      },
+    );
+  if (deployed.modelPackageArn && deployed.modelPackageArn !== registered)
+    throw new ConfigError(
+      `records package ${registered} but its deployment to ${endpoint} is of ${deployed.modelPackageArn}`,
+      where,
+      { hint: 'pass the manifest deploy-canary wrote for this canary' },
+    );
+}
+
+/** The local endpoint records SageMaker's per-variant metrics only: anything else is refused before any change. */
+function checkLocalMetrics(plan: PromotePlan): void {
+  plan.settings.metrics.forEach((m, i) => {
+    const at = `${plan.configFile}: promote.metrics[${i}]`;
+    if (m.namespace !== SAGEMAKER_NAMESPACE || Object.keys(m.dimensions).length > 0)
+      throw new ConfigError(
+        `namespace ${m.namespace}${Object.keys(m.dimensions).length ? ' with dimensions' : ''} is not recorded by the local endpoint`,
+        `${at}.namespace`,
+        {
+          hint: `the local router records ${VARIANT_METRICS.join(', ')} in ${SAGEMAKER_NAMESPACE}; custom metrics need CloudWatch (backend sagemaker)`,
+        },
+      );
+    if (!(VARIANT_METRICS as readonly string[]).includes(m.name))
+      throw new ConfigError(`${m.name} is not a metric the local endpoint records`, `${at}.name`, {
+        hint: `one of ${VARIANT_METRICS.join(', ')}`,
+      });
+  });
+}
+
+async function judgeAndAct(
+  plan: PromotePlan,
+  inputs: Inputs,
+  ctx: StepContext,
+  deployed: (DeployedCanary & { modelPackageArn?: string }) | undefined,
+  endpoint: string,
+): Promise<StepResult<PromoteOutput>> {
   const ep = await openCanary(plan, ctx, deployed, endpoint);
   const settings: PromoteSettings = { ...plan.settings, steps: stepsFor(plan, ep, ctx) };
   checkBakeLength(settings, plan.configFile, (m) => ctx.log.warn(m), alphaEach(settings));
@@ -89,7 +180,7 @@ async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<
       'promote.shadow: the answers of a shadow variant are not readable on this backend; the divergence is not judged (latency and errors are)',
     );
   ctx.log.info(
-    `judging ${ep.challenger.name} against ${ep.champion.name} on ${endpoint}: ${ep.shadow ? 'shadow' : `steps ${settings.steps.join(' → ')}% then 100%`}, bake ${settings.bakeSeconds / 60} min, a look every ${settings.intervalSeconds / 60} min`,
+    `judging ${ep.challenger.name} against ${ep.champion.name} on ${endpoint}: ${ep.shadow ? 'shadow' : `steps ${settings.steps.join(' → ')}% then 100%`}, bake ${mins(settings.bakeSeconds)}, a look every ${mins(settings.intervalSeconds)}`,
   );
   const audit = await runCanary(
     ep,
@@ -209,7 +300,8 @@ async function replayRun(file: string, ctx: StepContext): Promise<StepResult<Pro
   const audit = await readAudit(path, file);
   const r = replay(audit);
   const same = r.mismatches.length === 0;
-  for (const m of r.mismatches) ctx.log.error(`replay: ${m}`);
+  // The headline is the one error line; every difference follows as detail.
+  for (const m of r.mismatches) ctx.log.info(`replay: ${m}`);
   const headline = same
     ? `replay of ${file}: ${r.decision} again from ${r.looks} look(s) (${r.reason})`
     : `replay of ${file} does not reproduce the recorded decision: ${r.mismatches[0]}${r.mismatches.length > 1 ? ` (+${r.mismatches.length - 1} more)` : ''}`;

@@ -397,6 +397,76 @@ describe('runCanary', () => {
   });
 });
 
+describe('runCanary when something goes wrong mid-bake', () => {
+  it('holds when the champion stops serving: nothing is rolled back to a dead variant', async () => {
+    const ep = simulated({});
+    let looks = 0;
+    const audit = await runCanary(
+      { ...ep, dead: async () => (++looks >= 2 ? { champion: 'its process, pid 7, is not running' } : {}) },
+      SETTINGS,
+      clock(),
+      false,
+    );
+    expect(audit.decision).toBe('held');
+    expect(audit.reason).toMatch(/^the champion ep-v1 stopped serving mid-bake/);
+    expect(ep.rolledBack || ep.promoted).toBe(false);
+  });
+
+  it('rolls back when the challenger stops serving', async () => {
+    const ep = simulated({});
+    const audit = await runCanary(
+      { ...ep, dead: async () => ({ challenger: 'gone' }) },
+      SETTINGS,
+      clock(),
+      false,
+    );
+    expect(audit.decision).toBe('rolled-back');
+    expect(ep.rolledBack).toBe(true);
+  });
+
+  it('returns the weights to where they were when reading metrics fails after a ramp, and fails', async () => {
+    const ep = simulated({});
+    const broken: CanaryEndpoint = {
+      ...ep,
+      setShare: (p) => ep.setShare(p),
+      getMetricData: async (input) => {
+        // the first step passes; after the ramp the store breaks
+        if (ep.shares.length > 0) throw new Error('metrics unreadable');
+        return ep.getMetricData(input);
+      },
+    };
+    await expect(runCanary(broken, SETTINGS, clock(), false)).rejects.toThrow('metrics unreadable');
+    expect(ep.shares).toEqual([50, 10]);
+  });
+
+  it('reports the decision a dry run would take', async () => {
+    const one = { ...SETTINGS, steps: [10] };
+    expect((await runCanary(simulated({}), one, clock(), true)).decision).toBe('promoted');
+    const slow = await runCanary(simulated({ latency: 0.3 }), one, clock(), true);
+    expect(slow.decision).toBe('rolled-back');
+    expect(slow.reason).toMatch(/^dry run: would roll back/);
+    expect(replay(slow).mismatches).toEqual([]);
+  });
+});
+
+describe('replay, against edits of the record', () => {
+  it('finds an edited verdict number or final weights', async () => {
+    const audit = await runCanary(simulated({}), SETTINGS, clock(), false);
+    const a = JSON.parse(JSON.stringify(audit)) as DecisionAudit;
+    a.steps[0]!.looks.at(-1)!.verdicts[0]!.estimate = 5;
+    expect(replay(a).mismatches.join('\n')).toMatch(/ModelLatency: recomputed/);
+    const b = JSON.parse(JSON.stringify(audit)) as DecisionAudit;
+    const series = b.steps[0]!.looks.at(-1)!.series.m0_challenger!;
+    series.v[0] = series.v[0]! * 1.3;
+    expect(replay(b).mismatches.length).toBeGreaterThan(0);
+    const c = JSON.parse(JSON.stringify(audit)) as DecisionAudit;
+    c.finalWeights = { 'ep-v1': 100 };
+    expect(replay(c).mismatches).toEqual([
+      expect.stringMatching(/^final weights .* do not follow from promoted/),
+    ]);
+  });
+});
+
 describe('the shadow divergence judge', () => {
   it('passes answers that agree, fails answers that differ beyond the allowance, waits on few pairs', () => {
     const agree = summarisePairs(
@@ -428,5 +498,28 @@ describe('the shadow divergence judge', () => {
     const [mad] = judgeDivergence({ maxMeanAbsoluteDifference: 0.05 }, scores, 0.0125, [200]);
     expect(mad!.status).toBe('pass');
     expect(mad!.estimate).toBeCloseTo(0.01, 10);
+  });
+});
+
+describe('shadow answers compared on a field', () => {
+  const pair = (a: unknown, b: unknown) => ({
+    challenger: JSON.stringify(a),
+    champion: JSON.stringify(b),
+    challengerStatus: 200,
+    championStatus: 200,
+  });
+
+  it('follows a dotted path into arrays and objects', () => {
+    const p = [pair({ predictions: [{ churn: true }] }, { predictions: [{ churn: false }] })];
+    expect(summarisePairs(p, 'predictions.0.churn')).toMatchObject({ pairs: 1, differing: 1 });
+  });
+
+  it('never counts answers without the field as agreeing: they are left out and the check stays open', () => {
+    const p = Array.from({ length: 100 }, () => pair({ a: 1 }, { a: 2 }));
+    const s = summarisePairs(p, 'nosuchfield');
+    expect(s).toMatchObject({ pairs: 0, differing: 0, missing: 100 });
+    const [v] = judgeDivergence({ maxLabelDifference: 0.05 }, s, 0.0125, [100]);
+    expect(v!.status).toBe('inconclusive');
+    expect(v!.reason).toMatch(/100 pair\(s\) lack the compared field/);
   });
 });

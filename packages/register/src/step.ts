@@ -1,7 +1,7 @@
+import { localArtefactPath } from '@modelship/local';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isS3Uri, sha256Of } from '@modelship/aws';
 import {
   ConfigError,
@@ -59,9 +59,7 @@ function outputsOf(pkg: ModelPackage, champion: ModelPackage | undefined): Recor
 
 /** A model artefact as the manifest records it (s3://, file:// or a path) → an s3:// URI or an absolute path. */
 function artefactLocation(uri: string, cwd: string): string {
-  if (isS3Uri(uri)) return uri;
-  if (uri.startsWith('file:')) return fileURLToPath(uri);
-  return resolve(cwd, uri);
+  return localArtefactPath(uri, cwd);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { LOCAL_TRAINING_DIR } from '@modelship/local';
 import { resolve } from 'node:path';
 import { sleep as realSleep, type Sleep } from '@modelship/aws';
 import type { StepContext, StepDefinition, StepImpl, StepResult } from '@modelship/core';
@@ -29,7 +30,7 @@ export const STATE = {
 
 /** Where local jobs live: `.modelship/training/<job>/` under the working directory. */
 export function localRoot(cwd: string): string {
-  return resolve(cwd, '.modelship', 'training');
+  return resolve(cwd, LOCAL_TRAINING_DIR);
 }
 
 async function makeBackend(

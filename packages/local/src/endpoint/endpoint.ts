@@ -11,7 +11,7 @@
 //
 // state.json and router.json are written whole (atomicWrite), so a reader never sees half of one.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -28,7 +28,14 @@ export const DEFAULT_ENDPOINTS_DIR = '.modelship/endpoints';
 
 /** The folder of the local endpoints of a run: `.modelship/endpoints` in the working directory. */
 export function endpointsRoot(cwd: string): string {
-  return resolve(cwd, DEFAULT_ENDPOINTS_DIR);
+  const root = resolve(cwd, DEFAULT_ENDPOINTS_DIR);
+  // The router keeps the paths it was started with: the folder's real path, so a later command
+  // reaching it through another path (a symlink from another working directory) changes the same files.
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
 }
 
 export interface VariantState {
@@ -429,9 +436,11 @@ export async function withEndpointLock<T>(
   name: string,
   fn: () => Promise<T>,
   waitMs = 60_000,
+  /** The lock's folder: `deploy.lock` for changes; promote-on-metrics holds `promote.lock` for its whole bake. */
+  lockName = 'deploy.lock',
 ): Promise<T> {
   const dir = endpointPaths(root, name).dir;
-  const lock = join(dir, 'deploy.lock');
+  const lock = join(dir, lockName);
   await mkdir(dir, { recursive: true });
   const until = Date.now() + waitMs;
   for (;;) {

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{B as m,C as S,l as $,p as y,x as b,y as q}from"./chunk-XM37EHGY.js";import"./chunk-YX3WSVD7.js";import{c as g,e as h}from"./chunk-4Z6J7IQJ.js";import"./chunk-CHILWQHF.js";import{a}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as O}from"node:fs/promises";import{resolve as E}from"node:path";var N=`Usage:
+import{B as m,C as S,l as $,p as y,x as b,y as q}from"./chunk-KSIUR2VD.js";import"./chunk-AP3APZPH.js";import{c as g,e as h}from"./chunk-4Z6J7IQJ.js";import"./chunk-CHILWQHF.js";import{a}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as O}from"node:fs/promises";import{resolve as E}from"node:path";var N=`Usage:
   modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
       The local endpoint: its router and each variant (package, weight, pid, port, running or not).
   modelship endpoint stop <name> [--dir .modelship/endpoints]

@@ -14,8 +14,8 @@
  *   1024 consecutive rows are drawn by sequential conditional binomials, then each block's draws
  *   pick uniform rows inside the block (10 random bits each, three per 32-bit word), summing the
  *   row values as they go: O(n) per resample, with every memory access inside a 1024-row block.
- *   For one mean the rows are drawn and summed by a WebAssembly kernel (gather.ts), four chunks'
- *   streams at once, with the same sums bit for bit; the JS loop where WebAssembly is missing.
+ *   The rows are drawn and summed by a WebAssembly kernel (gather.ts), four chunks' streams at
+ *   once, with the same sums bit for bit; the JS loops where WebAssembly is missing.
  * - roc_auc and pr_auc: the same block scheme fills a count per row, then the weighted metric of
  *   each model is one pass over its rows in score order: O(n) per resample with a gather through
  *   the sort order, several times slower per row than the means.
@@ -434,7 +434,7 @@ function momentEngine(x: Float64Array, k: number, f: (means: Float64Array) => nu
   // The WebAssembly kernel, made at the first resample (a plan that only computes the interval
   // from the draws of worker threads never needs it); undefined when it cannot be had.
   let lanes: LaneGather | undefined | null = null;
-  const sums = new Float64Array(GATHER_LANES);
+  const sums = new Float64Array(GATHER_LANES * k);
   return {
     estimate: f(means),
     cost: n * k,
@@ -447,19 +447,22 @@ function momentEngine(x: Float64Array, k: number, f: (means: Float64Array) => nu
       for (let j = 0; j < k; j++) acc[j]! /= n;
       return f(acc);
     },
-    ...(k === 1
-      ? {
-          resampleLanes: (rngs: readonly Xoshiro128[], out: Float64Array) => {
-            if (lanes === null) lanes = wasmGather(x);
-            if (lanes) lanes.sums(rngs, sums);
-            else for (let i = 0; i < rngs.length; i++) sums[i] = resampleSum1(rngs[i]!, x);
-            for (let i = 0; i < rngs.length; i++) {
-              acc[0] = sums[i]! / n;
-              out[i] = f(acc);
-            }
-          },
+    resampleLanes: (rngs, out) => {
+      if (lanes === null) lanes = wasmGather(x, k);
+      if (lanes) lanes.sums(rngs, sums);
+      else
+        for (let i = 0; i < rngs.length; i++) {
+          if (k === 1) sums[i] = resampleSum1(rngs[i]!, x);
+          else {
+            resampleSums(rngs[i]!, x, k, acc);
+            sums.set(acc, k * i);
+          }
         }
-      : {}),
+      for (let i = 0; i < rngs.length; i++) {
+        for (let j = 0; j < k; j++) acc[j] = sums[k * i + j]! / n;
+        out[i] = f(acc);
+      }
+    },
     jackknife: () => {
       const values = new Float64Array(n);
       const weights = new Float64Array(n).fill(1);

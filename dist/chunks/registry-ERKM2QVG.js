@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-4Z6J7IQJ.js";import{a as p}from"./chunk-UXO3SUFE.js";import"./chunk-KCGWJYJL.js";import"./chunk-ZGX4URFZ.js";import"./chunk-CZKWR73C.js";import"./chunk-VJ245G2Q.js";import"./chunk-6AJW6K6Q.js";import"./chunk-2II4QXOM.js";import{g as l}from"./chunk-CHILWQHF.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-4Z6J7IQJ.js";import{a as p}from"./chunk-QTTYTZ5D.js";import"./chunk-KCGWJYJL.js";import"./chunk-ZGX4URFZ.js";import"./chunk-34YQOFMT.js";import"./chunk-VJ245G2Q.js";import"./chunk-6AJW6K6Q.js";import"./chunk-VYJ6NM3R.js";import{g as l}from"./chunk-CHILWQHF.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

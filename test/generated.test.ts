@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { allInputs, inputSchema, type AnyStep } from '@modelship/core';
 import { STEPS } from '@modelship/catalog';
 import { generatedFiles, rootInputs, withWorkflowBlocks } from '../scripts/gen-lib.js';
+import { wasmFiles } from '../scripts/gen-wasm.js';
 
 const root = process.cwd();
 
@@ -15,6 +16,13 @@ describe('generated files', () => {
       expect(readFileSync(join(root, path), 'utf8')).toBe(content);
     },
   );
+
+  it('the WebAssembly modules are up to date with their .wat sources (run npm run gen)', async () => {
+    const files = await wasmFiles();
+    expect(files.size).toBeGreaterThan(0);
+    for (const [path, content] of files)
+      expect([path, readFileSync(join(root, path), 'utf8')]).toEqual([path, content]);
+  });
 
   it.each(STEPS.map((s) => [s.name, s] as const))(
     "%s: action.yml inputs and outputs equal the step's schema",

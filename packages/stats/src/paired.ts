@@ -14,6 +14,8 @@
  *   1024 consecutive rows are drawn by sequential conditional binomials, then each block's draws
  *   pick uniform rows inside the block (10 random bits each, three per 32-bit word), summing the
  *   row values as they go: O(n) per resample, with every memory access inside a 1024-row block.
+ *   The rows are drawn and summed by a WebAssembly kernel (gather.ts), four chunks' streams at
+ *   once, with the same sums bit for bit; the JS loops where WebAssembly is missing.
  * - roc_auc and pr_auc: the same block scheme fills a count per row, then the weighted metric of
  *   each model is one pass over its rows in score order: O(n) per resample with a gather through
  *   the sort order, several times slower per row than the means.
@@ -39,6 +41,7 @@ import {
 import { placements } from './delong.js';
 import { checkConfidence, type IntervalResult } from './interval.js';
 import { binomial, multinomial, randomSeed, Xoshiro128 } from './random.js';
+import { GATHER_LANES, wasmGather, type LaneGather } from './gather.js';
 import { normalCdf, normalQuantile } from './special.js';
 
 /** Options of {@link pairedBootstrap}. */
@@ -77,6 +80,11 @@ export interface Engine {
   /** Rough cost of one resample, in row visits (8 for the confusion cells, n k for k means). */
   cost: number;
   resample(rng: Xoshiro128): number;
+  /**
+   * One resample per generator (1 to GATHER_LANES of them) into out[k], each equal to
+   * resample(rngs[k]): for the engines that draw several streams at once (the means).
+   */
+  resampleLanes?(rngs: readonly Xoshiro128[], out: Float64Array): void;
   /** Leave-one-out (or leave-one-group-out) values and their multiplicities. */
   jackknife(): { values: Float64Array; weights: Float64Array };
 }
@@ -177,10 +185,33 @@ export function drawChunks(plan: BootstrapPlan, chunks: readonly number[]): Floa
   let size = 0;
   for (const j of chunks) size += chunkSize(plan.resamples, j);
   const out = new Float64Array(size);
+  const { engine } = plan;
+  if (engine.resampleLanes) {
+    // GATHER_LANES chunks at a time, resample b of each drawn together; every chunk's stream is
+    // its own, so the values are those of one chunk after another.
+    const values = new Float64Array(GATHER_LANES);
+    let at = 0;
+    for (let g = 0; g < chunks.length; g += GATHER_LANES) {
+      const group = chunks.slice(g, g + GATHER_LANES);
+      const rngs = group.map((j) => Xoshiro128.stream(plan.seed, j));
+      const sizes = group.map((j) => chunkSize(plan.resamples, j));
+      const offsets = sizes.map((_, i) => at + sizes.slice(0, i).reduce((a, b) => a + b, 0));
+      for (let b = 0; b < Math.max(...sizes); b++) {
+        const live = group.flatMap((_, i) => (b < sizes[i]! ? [i] : []));
+        engine.resampleLanes(
+          live.map((i) => rngs[i]!),
+          values,
+        );
+        live.forEach((i, k) => (out[offsets[i]! + b] = values[k]!));
+      }
+      at += sizes.reduce((a, b) => a + b, 0);
+    }
+    return out;
+  }
   let at = 0;
   for (const j of chunks) {
     const rng = Xoshiro128.stream(plan.seed, j);
-    for (let b = chunkSize(plan.resamples, j); b > 0; b--) out[at++] = plan.engine.resample(rng);
+    for (let b = chunkSize(plan.resamples, j); b > 0; b--) out[at++] = engine.resample(rng);
   }
   return out;
 }
@@ -400,6 +431,10 @@ function momentEngine(x: Float64Array, k: number, f: (means: Float64Array) => nu
   for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) totals[j]! += x[i * k + j]!;
   const means = totals.map((t) => t / n);
   const acc = new Float64Array(k);
+  // The WebAssembly kernel, made at the first resample (a plan that only computes the interval
+  // from the draws of worker threads never needs it); undefined when it cannot be had.
+  let lanes: LaneGather | undefined | null = null;
+  const sums = new Float64Array(GATHER_LANES * k);
   return {
     estimate: f(means),
     cost: n * k,
@@ -411,6 +446,22 @@ function momentEngine(x: Float64Array, k: number, f: (means: Float64Array) => nu
       }
       for (let j = 0; j < k; j++) acc[j]! /= n;
       return f(acc);
+    },
+    resampleLanes: (rngs, out) => {
+      if (lanes === null) lanes = wasmGather(x, k);
+      if (lanes) lanes.sums(rngs, sums);
+      else
+        for (let i = 0; i < rngs.length; i++) {
+          if (k === 1) sums[i] = resampleSum1(rngs[i]!, x);
+          else {
+            resampleSums(rngs[i]!, x, k, acc);
+            sums.set(acc, k * i);
+          }
+        }
+      for (let i = 0; i < rngs.length; i++) {
+        for (let j = 0; j < k; j++) acc[j] = sums[k * i + j]! / n;
+        out[i] = f(acc);
+      }
     },
     jackknife: () => {
       const values = new Float64Array(n);

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-4Z6J7IQJ.js";import{a as p}from"./chunk-H3L75FJK.js";import"./chunk-4XOR2ZKA.js";import"./chunk-IGVYMQG6.js";import"./chunk-W6XLTODY.js";import"./chunk-EFIQG63I.js";import"./chunk-VJ245G2Q.js";import"./chunk-62QDB2D2.js";import"./chunk-GA4IY6UA.js";import{g as l}from"./chunk-CHILWQHF.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-4Z6J7IQJ.js";import{a as p}from"./chunk-URMTDMPF.js";import"./chunk-4XOR2ZKA.js";import"./chunk-BVCBEAV7.js";import"./chunk-W6XLTODY.js";import"./chunk-5SVFIH77.js";import"./chunk-VJ245G2Q.js";import"./chunk-62QDB2D2.js";import"./chunk-PZRQBIGX.js";import{g as l}from"./chunk-CHILWQHF.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

@@ -1,0 +1,3 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{b as i}from"../chunks/chunk-MKNYUHIU.js";import"../chunks/chunk-NAN74IGE.js";import"../chunks/chunk-PTDGNF7X.js";import"../chunks/chunk-2C4VAXBO.js";import"../chunks/chunk-IZVHUV7L.js";import"../chunks/chunk-277UKAAX.js";import"../chunks/chunk-3UVG7CNT.js";import"../chunks/chunk-KP4O4NI2.js";import"../chunks/chunk-HY6O7W7B.js";import"../chunks/chunk-QBXQ3RYJ.js";import"../chunks/chunk-POYVBG3J.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await i("codepipeline","main");

@@ -69,8 +69,10 @@ function neutral(by: { step: string; description: string }[], total: number): st
 
 /**
  * The root action's inputs: the union of the steps' inputs, each described once. The runner hands
- * an input's `action.yml` default to whichever step runs, so two steps that declare the same input
- * name with a different type, default or allowed values cannot share it: generation fails.
+ * an input's `action.yml` default to whichever step runs, so an input several steps declare with
+ * different defaults or allowed values gets no default there (each step applies its own schema's
+ * default to an input left empty); two steps that declare it with a different type cannot share
+ * it: generation fails.
  */
 export function rootInputs(steps: readonly AnyStep[]): Map<string, Shared> {
   const shared = new Map<string, Shared>();
@@ -84,10 +86,14 @@ export function rootInputs(steps: readonly AnyStep[]): Map<string, Shared> {
       const differs = (['type', 'default', 'enum'] as const).filter(
         (k) => JSON.stringify(seen.spec[k]) !== JSON.stringify(spec[k]),
       );
-      if (differs.length > 0) {
+      if (differs.includes('type')) {
         throw new Error(
-          `input '${name}' is declared by ${seen.by.map((b) => b.step).join(', ')} and ${step.name} with a different ${differs.join(' and ')}: the root action cannot pass one default to both (rename one, or make them agree)`,
+          `input '${name}' is declared by ${seen.by.map((b) => b.step).join(', ')} and ${step.name} with a different ${differs.join(' and ')}: the root action cannot pass one value to both (rename one, or make them agree)`,
         );
+      }
+      if (differs.length > 0) {
+        const { default: _default, enum: _enum, ...rest } = seen.spec;
+        seen.spec = rest;
       }
       seen.by.push({ step: step.name, description: spec.description });
     }

@@ -74,7 +74,7 @@ describe('generated files', () => {
       inputs: { wait: { type: 'string', description: 'w' } },
     } as AnyStep;
     expect(() => rootInputs([...STEPS, clash])).toThrow(
-      "input 'wait' is declared by train, deploy-canary and clash with a different type and default",
+      "input 'wait' is declared by train, deploy-canary, codepipeline and clash with a different type and default",
     );
     const same = {
       ...STEPS[0]!,
@@ -85,7 +85,13 @@ describe('generated files', () => {
       rootInputs([...STEPS, same])
         .get('wait')!
         .by.map((b) => b.step),
-    ).toEqual(['train', 'deploy-canary', 'same']);
+    ).toEqual(['train', 'deploy-canary', 'codepipeline', 'same']);
+    // Steps that agree on the type but not on the default or the values: no default at the root,
+    // each step applies its own (register's operation defaults to register, codepipeline's has none).
+    const operation = rootInputs(STEPS).get('operation')!;
+    expect(operation.by.map((b) => b.step)).toEqual(['register', 'codepipeline']);
+    expect(operation.spec.default).toBeUndefined();
+    expect(operation.spec.enum).toBeUndefined();
   });
 
   it('workflow blocks keep only the named inputs or outputs, prefixed, and refuse unknown names', () => {

@@ -13,22 +13,25 @@ import { tempDir } from '../lib/step.js';
 // and turns a bad input into one ::error:: line and exit 1 — checked with an input every step has
 // (`backend`). Every post entry starts and exits 0 with nothing to clean up.
 
-/** A placeholder for each input the action marks required, so the bad `backend` is what fails. */
-function required(actionYml: string): Record<string, string> {
+/**
+ * A placeholder for each input the action marks required, so the bad `backend` is what fails: the
+ * first allowed value of an input with a list of them (codepipeline's `operation`), else `x`.
+ */
+function required(actionYml: string, step: (typeof STEPS)[number]): Record<string, string> {
   const { inputs } = parse(readFileSync(actionYml, 'utf8')) as {
     inputs: Record<string, { required?: boolean }>;
   };
   return Object.fromEntries(
     Object.entries(inputs)
       .filter(([, i]) => i.required)
-      .map(([n]) => [n, 'x']),
+      .map(([n]) => [n, step.inputs[n]?.enum?.[0] ?? 'x']),
   );
 }
 
 const actions: [string, Record<string, string>][] = [
   ...STEPS.map((s): [string, Record<string, string>] => [
     `actions/${s.name}`,
-    required(join('actions', s.name, 'action.yml')),
+    required(join('actions', s.name, 'action.yml'), s),
   ]),
   ['.', { step: 'validate-data', data: 'x.csv' }],
 ];

@@ -87,6 +87,7 @@ describe('modelship.yml', () => {
       'registry',
       'deploy',
       'promote',
+      'codepipeline',
     ]);
     const twin = { ...STEPS[1]!, name: 'twin', config: { key: 'train', schema: {} } } as AnyStep;
     expect(() => composeConfigSchema([...STEPS, twin])).toThrow(

@@ -4,10 +4,14 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 
 export type {
   ApplicationAutoScalingClient,
+  CloudFormationClient,
   CloudWatchClient,
+  CodePipelineClient,
   CloudWatchLogsClient,
   S3Client,
   SageMakerClient,
@@ -128,4 +132,20 @@ export function createSageMakerRuntimeClient(
   env: AwsEnv = process.env,
 ): SageMakerRuntimeClient {
   return new SageMakerRuntimeClient(awsClientConfig(region, env, 'SAGEMAKER_RUNTIME'));
+}
+
+/** A CodePipeline client with the shared settings (`AWS_ENDPOINT_URL_CODEPIPELINE`). */
+export function createCodePipelineClient(
+  region: string | undefined,
+  env: AwsEnv = process.env,
+): CodePipelineClient {
+  return new CodePipelineClient(awsClientConfig(region, env, 'CODEPIPELINE'));
+}
+
+/** A CloudFormation client with the shared settings (`AWS_ENDPOINT_URL_CLOUDFORMATION`). */
+export function createCloudFormationClient(
+  region: string | undefined,
+  env: AwsEnv = process.env,
+): CloudFormationClient {
+  return new CloudFormationClient(awsClientConfig(region, env, 'CLOUDFORMATION'));
 }

@@ -21,6 +21,7 @@ const SERVICES: Record<string, string> = {
   logs: 'CloudWatch Logs',
   cloudwatch: 'CloudWatch',
   codepipeline: 'CodePipeline',
+  cloudformation: 'CloudFormation',
 };
 
 interface SdkError {
@@ -36,6 +37,10 @@ const NOT_FOUND = new Set([
   'ResourceNotFoundException',
   'NoSuchEntity',
   'NoSuchEntityException',
+  'PipelineNotFoundException',
+  'PipelineExecutionNotFoundException',
+  'StageNotFoundException',
+  'ActionNotFoundException',
 ]);
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
 const BAD_CREDENTIALS = new Set([

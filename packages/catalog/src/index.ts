@@ -8,8 +8,12 @@ import { gateStep } from '@modelship/gate/definition';
 import { registerStep } from '@modelship/register/definition';
 import { deployStep } from '@modelship/deploy/definition';
 import { promoteStep } from '@modelship/promote/definition';
+import { codepipelineStep } from '@modelship/codepipeline/definition';
 
-/** Every step, in pipeline order (the order `modelship run` runs them). */
+/**
+ * Every step, in pipeline order (the order `modelship run` runs them); codepipeline drives a
+ * pipeline from outside and is never part of the main job.
+ */
 export const STEPS: readonly AnyStep[] = [
   validateDataStep,
   trainStep,
@@ -17,6 +21,7 @@ export const STEPS: readonly AnyStep[] = [
   registerStep,
   deployStep,
   promoteStep,
+  codepipelineStep,
 ].map((s) => s as unknown as AnyStep);
 
 /** The step of that name, or undefined. */

@@ -34,6 +34,9 @@ Usage:
                                 A local endpoint deploy-canary started (router, variants, pids).
   modelship traffic --endpoint <name> --requests FILE --rate N --duration S
                                 Replay requests through a local endpoint; a per-variant summary.
+  modelship codepipeline start|wait|approve|reject|await-approval [--pipeline name ...]
+                                Start and follow an AWS CodePipeline execution, or answer or await
+                                its manual approval (the codepipeline step; --help for its options).
   modelship --version
 
 Outputs are printed to stdout as JSON; progress and the report go to stderr.
@@ -181,6 +184,12 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       process.stderr.write(`main job: ${ok ? 'passed' : 'failed'} (${Object.keys(all).join(', ')})\n`);
     return ok ? 0 : 1;
   }
+  // `modelship codepipeline start …`: the operation as a word, the step's `operation` input.
+  const [word, ...after] = rest;
+  const stepArgv =
+    command === 'codepipeline' && word !== undefined && !word.startsWith('-')
+      ? ['--operation', word, ...after]
+      : rest;
   const step = findStep(command);
   if (!step) {
     throw new ConfigError(
@@ -188,7 +197,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       command,
     );
   }
-  const args = parseStepArgs(rest, step);
+  const args = parseStepArgs(stepArgv, step);
   if (args.help) {
     process.stdout.write(stepHelp(step) + '\n');
     return 0;

@@ -1,0 +1,3 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{b as i}from"../chunks/chunk-KFFDNEVC.js";import"../chunks/chunk-ZFQWVK73.js";import"../chunks/chunk-OQBM6EW3.js";import"../chunks/chunk-EOSONXX2.js";import"../chunks/chunk-G6HENO2H.js";import"../chunks/chunk-GH6UVAZH.js";import"../chunks/chunk-GPHVORLZ.js";import"../chunks/chunk-XAAG5IVP.js";import"../chunks/chunk-67CL2TTG.js";import"../chunks/chunk-QBXQ3RYJ.js";import"../chunks/chunk-POYVBG3J.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await i("codepipeline","main");

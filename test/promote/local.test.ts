@@ -41,7 +41,7 @@ server.listen(Number(process.env.SAGEMAKER_BIND_TO_PORT), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
 `;
 
-const PROMOTE = fastPromote({ steps: [20, 50], latency: '25%' });
+const PROMOTE = fastPromote({ steps: [20, 50], latency: '50%' });
 
 async function canary(challenger: object, extra = '', strategy = 'variants') {
   const dir = deployWorkspace(

@@ -7,7 +7,9 @@ import { provenanceFromEnv } from './provenance.js';
 import { firstUsefulError, formatAjvError, jsonPointerToPath } from './schema-errors.js';
 import { validatorFor } from './validators.js';
 import {
+  allInputs,
   inputSchema,
+  numberProblem,
   type AnyStep,
   type CommonInputs,
   type StepContext,
@@ -48,6 +50,13 @@ export async function parseInputs<I>(
   const validate = await validatorFor(inputSchema(step), 'inputs', `${step.name} inputs`);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== undefined && v.trim() !== '') values[k] = v.trim();
+  // Numbers are checked here, as written: the schema's coercion would take `0x10` for 16.
+  for (const [k, spec] of Object.entries(allInputs(step))) {
+    const v = values[k];
+    if (typeof v !== 'string' || (spec.type !== 'number' && spec.type !== 'integer')) continue;
+    const problem = numberProblem(spec, v);
+    if (problem) throw new ConfigError(problem, label(k));
+  }
   if (!validate(values)) {
     const e = firstUsefulError(validate.errors)!;
     const params = e.params as Record<string, unknown>;

@@ -8,6 +8,7 @@ import { firstUsefulError, formatAjvError, jsonPointerToPath } from './schema-er
 import { validatorFor } from './validators.js';
 import {
   allInputs,
+  COMMON_INPUTS,
   inputSchema,
   numberProblem,
   type AnyStep,
@@ -82,7 +83,8 @@ export async function prepareStep(
   const inputs = await parseInputs<Record<string, unknown>>(step, raw, hb.inputLabel);
   const config = await loadConfig(inputs.config, hb.cwd, hb.steps);
   const backend = inputs.backend ?? config.values.backend ?? 'local';
-  const manifest = await ManifestStore.open(inputs.manifest, hb.cwd, now(), hb.steps);
+  const named = Boolean(raw.manifest?.trim()) && inputs.manifest !== COMMON_INPUTS.manifest.default;
+  const manifest = await ManifestStore.open(inputs.manifest, hb.cwd, now(), hb.steps, named);
   const ctx: StepContext = {
     log: hb.log,
     cwd: hb.cwd,

@@ -155,12 +155,10 @@ async function gather(
     // by the same script on the same test data, so their predictions pair row by row.
     const training = ctx.manifest.get<{ modelArtifact?: string; modelSha256?: string }>('training');
     if (!training?.modelArtifact)
-      throw new ConfigError(
-        'the evaluate block needs a trained model: the manifest records none',
-        'evaluate',
-        {
+      throw ctx.manifest.missing(
+        new ConfigError('the evaluate block needs a trained model: the manifest records none', 'evaluate', {
           hint: 'run train first (modelship run runs it before evaluate-gate), or give predictions',
-        },
+        }),
       );
     const candidate = await runEvaluation({
       ctx,
@@ -231,12 +229,14 @@ async function gather(
   } else {
     const training = ctx.manifest.get<{ jobName?: string; metrics?: Record<string, number> }>('training');
     if (!training?.metrics || Object.keys(training.metrics).length === 0)
-      throw new ConfigError(
-        'nothing to judge: no predictions, no metrics input, and no training metrics in the manifest',
-        `input 'predictions'`,
-        {
-          hint: 'give predictions (CSV / JSON Lines) or metrics (JSON), or run train first with train.metrics set',
-        },
+      throw ctx.manifest.missing(
+        new ConfigError(
+          'nothing to judge: no predictions, no metrics input, and no training metrics in the manifest',
+          `input 'predictions'`,
+          {
+            hint: 'give predictions (CSV / JSON Lines) or metrics (JSON), or run train first with train.metrics set',
+          },
+        ),
       );
     values = training.metrics;
     source = `training metrics of ${training.jobName ?? 'the manifest'}`;

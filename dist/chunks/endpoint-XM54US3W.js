@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{l as $,o as y,v as b,w as q,y as m,z as S}from"./chunk-ATG7OKV6.js";import"./chunk-WI47XGV7.js";import{c as g,e as h}from"./chunk-AAJUF45B.js";import"./chunk-5GLHYGPT.js";import{a}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as O}from"node:fs/promises";import{resolve as E}from"node:path";var N=`Usage:
+import{l as $,o as y,v as b,w as q,y as m,z as S}from"./chunk-34PJZT7P.js";import"./chunk-WI47XGV7.js";import{c as g,e as h}from"./chunk-N3ZGGZRR.js";import"./chunk-YWRLCFSR.js";import{a}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as O}from"node:fs/promises";import{resolve as E}from"node:path";var N=`Usage:
   modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
       The local endpoint: its router and each variant (package, weight, pid, port, running or not).
   modelship endpoint stop <name> [--dir .modelship/endpoints]

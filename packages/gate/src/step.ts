@@ -136,6 +136,12 @@ async function gather(
       binary: checks.some((c) => c.known && isClassification(c.known)),
       slices: sliceColumns(checks),
     });
+    if (paired.ignoredChampionColumns) {
+      const cols = paired.ignoredChampionColumns;
+      ctx.log.warn(
+        `${paired.files[0]!.path} has the champion's ${cols.join(' and ')} column${cols.length > 1 ? 's' : ''}, but baseline is none: ${cols.length > 1 ? 'they are' : 'it is'} ignored, and no check compares the candidate with the champion (baseline registry, the default, uses them)`,
+      );
+    }
     if (baseline.kind === 'registry' && !paired.champion) {
       const found = await lookup();
       if (found) {

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-N3ZGGZRR.js";import{a as p}from"./chunk-V6YML7CA.js";import"./chunk-6JVOSDTZ.js";import"./chunk-RV4WUJGM.js";import"./chunk-YRRGVOI4.js";import"./chunk-AJX3K7W4.js";import"./chunk-PFCHPDWB.js";import"./chunk-RERL5IS7.js";import{h as l}from"./chunk-YWRLCFSR.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-N3ZGGZRR.js";import{a as p}from"./chunk-VWCNJS7R.js";import"./chunk-6JVOSDTZ.js";import"./chunk-RV4WUJGM.js";import"./chunk-LZT7JOXX.js";import"./chunk-AJX3K7W4.js";import"./chunk-PFCHPDWB.js";import"./chunk-RERL5IS7.js";import{h as l}from"./chunk-YWRLCFSR.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

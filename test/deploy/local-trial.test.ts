@@ -1,0 +1,127 @@
+// `modelship traffic` from a user trial: at a rate the machine cannot reach it stops on SIGINT /
+// SIGTERM and says what rate it reached; nothing answered is exit 1. The committed CLI, with the
+// signals sent to the real process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { findStep } from '@modelship/catalog';
+import { readEndpointState, stopEndpoint, stopTree } from '@modelship/local';
+import { churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
+import { runStep } from '../lib/step.js';
+
+const step = findStep('deploy-canary')!;
+const CLI = join(process.cwd(), 'dist/cli/index.js');
+const ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
+const started: string[] = [];
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const dir of started.splice(0)) await stopEndpoint(join(dir, '.modelship/endpoints'), 'churn', 2_000);
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(check: () => T | undefined | false, ms = 30_000, every = 20): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(every);
+  }
+}
+
+function workspace(deploy: string): string {
+  const dir = deployWorkspace(deploy);
+  started.push(dir);
+  return dir;
+}
+
+function deploy(dir: string, inputs: Record<string, string>) {
+  return runStep(step, inputs, { cwd: dir, env: ENV });
+}
+
+/** The committed CLI, started in `dir` (not waited for). */
+function startCli(dir: string, args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: ENV });
+  children.push(child);
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  return { child, exited, stderr: () => stderr, stdout: () => stdout };
+}
+
+describe('from a trial: modelship traffic', () => {
+  async function endpoint(): Promise<{ dir: string; port: number }> {
+    const dir = workspace('  serve: [node, serve.mjs]\n');
+    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    const run = await deploy(dir, { 'model-package-arn': v1 });
+    return { dir, port: Number(run.result.outputs['endpoint-url']!.split(':').pop()) };
+  }
+  const traffic = (rate: string, duration: string) => [
+    'traffic',
+    '--endpoint',
+    'churn',
+    '--requests',
+    'contract/smoke-requests.jsonl',
+    '--rate',
+    rate,
+    '--duration',
+    duration,
+  ];
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'at a rate the machine cannot reach stops promptly on %s: exit 1, cancelled, the rate achieved beside the one asked',
+    async (signal) => {
+      const { dir } = await endpoint();
+      const cli = startCli(dir, traffic('1000000', '60'));
+      await until(() => cli.stderr().includes('sent'), 15_000);
+      const at = Date.now();
+      cli.child.kill(signal);
+      expect(await cli.exited).toBe(1);
+      expect(Date.now() - at).toBeLessThan(5_000);
+      expect(cli.stderr()).toMatch(
+        /\ncancelled: \d+ sent in [\d.]+ s \([\d.]+ requests\/s achieved of 1000000 asked\)\n/,
+      );
+      expect(cli.stderr()).toMatch(new RegExp(`\\nerror: cancelled by ${signal}\\n$`));
+      const out = JSON.parse(cli.stdout()) as {
+        cancelled: boolean;
+        rate: { asked: number; achieved: number };
+      };
+      expect(out.cancelled).toBe(true);
+      expect(out.rate.asked).toBe(1_000_000);
+      expect(out.rate.achieved).toBeGreaterThan(0);
+      expect(out.rate.achieved).toBeLessThan(1_000_000);
+    },
+  );
+
+  it('says when the rate asked was not reached, and reports it at the end', async () => {
+    const { dir } = await endpoint();
+    const cli = startCli(dir, traffic('1000000', '1'));
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr()).toMatch(
+      /\nwarning: the rate asked was not reached: [\d.]+ requests\/s achieved of 1000000 asked/,
+    );
+  });
+
+  it('exits 1 with one line when no request was answered (router gone), or none with a 2xx (variant gone)', async () => {
+    const { dir } = await endpoint();
+    const root = join(dir, '.modelship/endpoints');
+    const state = (await readEndpointState(root, 'churn'))!;
+    await stopTree(state.variants[0]!.pid, 2_000);
+    const failed = startCli(dir, traffic('50', '1'));
+    expect(await failed.exited).toBe(1);
+    expect(failed.stderr()).toContain(
+      'error: endpoint churn: no request was answered with a 2xx (50 sent: 0 no answer, 0 4xx, 50 5xx)\n',
+    );
+    await stopTree(state.router.pid, 2_000);
+    const none = startCli(dir, traffic('50', '1'));
+    expect(await none.exited).toBe(1);
+    expect(none.stderr()).toContain(
+      'error: endpoint churn: no request was answered with a 2xx (50 sent: 50 no answer, 0 4xx, 0 5xx)\n',
+    );
+  });
+});

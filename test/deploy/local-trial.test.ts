@@ -1,7 +1,7 @@
-// `modelship traffic` from a user trial: at a rate the machine cannot reach it stops on SIGINT /
-// SIGTERM and says what rate it reached; nothing answered is exit 1. The committed CLI, with the
-// signals sent to the real process.
+// deploy-canary on the local backend and its commands, from a user trial: what each fix of the
+// trial holds to. Real processes, real HTTP, and the committed CLI where a signal is sent.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
@@ -36,6 +36,15 @@ function workspace(deploy: string): string {
   const dir = deployWorkspace(deploy);
   started.push(dir);
   return dir;
+}
+
+/** A workspace serving with `serve` and a registry holding versions 1 and 2 of churn. */
+async function twoVersions(serve = 'serve.mjs') {
+  const dir = workspace(`  serve: [node, ${serve}]\n`);
+  const reg = join(dir, '.modelship/registry');
+  const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+  const v2 = await registerLocal(reg, 'churn', 2, churnModel(1));
+  return { dir, reg, v1, v2 };
 }
 
 function deploy(dir: string, inputs: Record<string, string>) {
@@ -123,5 +132,48 @@ describe('from a trial: modelship traffic', () => {
     expect(none.stderr()).toContain(
       'error: endpoint churn: no request was answered with a 2xx (50 sent: 50 no answer, 0 4xx, 0 5xx)\n',
     );
+  });
+});
+
+describe('from a trial: what deploy-canary refuses, in one line', () => {
+  it.each(['Rejected', 'PendingManualApproval'])('a %s package, naming it and its status', async (status) => {
+    const dir = workspace('  serve: [node, serve.mjs]\n');
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+    const file = join(reg, 'churn/versions/1.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"Approved"', `"${status}"`));
+    const err = await deploy(dir, { 'model-package-arn': v1 }).then(
+      () => undefined,
+      (e: { line: string; hint?: string }) => e,
+    );
+    expect(err?.line).toBe(
+      `model package ${v1}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
+    );
+    expect(err?.hint).toBe(
+      `approve it first: modelship register --operation approve --model-package-arn ${v1}`,
+    );
+    expect(existsSync(join(dir, '.modelship/endpoints/churn/state.json'))).toBe(false);
+  });
+});
+
+describe('from a trial: re-deploying and a pinned port', () => {
+  it('a canary that canary-percent 100 left at 100% beside the old champion is re-weighted to 10%', async () => {
+    const { dir, v1, v2 } = await twoVersions();
+    await deploy(dir, { 'model-package-arn': v1 });
+    expect((await deploy(dir, { 'model-package-arn': v2, 'canary-percent': '100' })).result.ok).toBe(true);
+    const root = join(dir, '.modelship/endpoints');
+    const weights = async () =>
+      Object.fromEntries((await readEndpointState(root, 'churn'))!.variants.map((v) => [v.name, v.weight]));
+    expect(await weights()).toEqual({ 'churn-v1': 0, 'churn-v2': 100 });
+    const back = await deploy(dir, { 'model-package-arn': v2, 'canary-percent': '10' });
+    expect(back.result.outputs).toMatchObject({
+      status: 'deployed',
+      'champion-variant': 'churn-v1',
+      'challenger-variant': 'churn-v2',
+    });
+    expect(back.text).toContain(
+      'variant churn-v2 is on churn at weight 100: re-weighted to 10% beside churn-v1 at 90%',
+    );
+    expect(await weights()).toEqual({ 'churn-v1': 90, 'churn-v2': 10 });
   });
 });

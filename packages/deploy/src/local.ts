@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, type StepContext } from '@modelship/core';
-import { refuseServedChampion } from './guards.js';
+import { refuseServedChampion, refuseUnapproved } from './guards.js';
 import {
   applyRouterConfig,
   checkEndpointName,
@@ -106,10 +106,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
         : 'records no model artefact',
       `model package ${pkg.arn}`,
     );
-  if (pkg.status && pkg.status !== 'Approved')
-    log.warn(
-      `model package ${pkg.arn} is ${pkg.status}, not Approved: deployed anyway (SageMaker deploys Approved packages only)`,
-    );
+  refuseUnapproved(pkg);
   if (plan.strategy === 'guardrails')
     log.warn(
       `strategy guardrails is SageMaker's blue/green deployment; the local endpoint puts the challenger beside the champion at ${plan.canaryPercent}% (as strategy variants)`,
@@ -137,9 +134,8 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   for (const v of state?.variants ?? [])
     if (!treeAlive(v.pid))
       log.warn(`variant ${v.name} of ${plan.endpoint} (pid ${v.pid}) is not running: it is left out`);
-  // The champion is what the endpoint serves now. Not this package (a canary of the champion
-  // would hand it the canary's share back), and not a dead process (the challenger would get all).
-  refuseServedChampion(live, challenger, pkg.arn, `local endpoint ${plan.endpoint}`);
+  // The champion is what the endpoint serves now, and not a dead process (the challenger would
+  // get all the traffic).
   const wouldBe = championOf(state?.variants ?? [], challenger);
   if (wouldBe && !treeAlive(wouldBe.pid))
     throw new ConfigError(
@@ -209,6 +205,14 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     };
   }
 
+  // Not the endpoint's true champion (its sole production variant): there is nothing to canary
+  // it against. A canary already on the endpoint beside the champion is re-weighted.
+  refuseServedChampion(live, challenger, pkg.arn, `local endpoint ${plan.endpoint}`);
+  const onEndpoint = live.find((v) => v.name === challenger && !v.shadow);
+  if (onEndpoint && champion)
+    log.info(
+      `variant ${challenger} is on ${plan.endpoint} at weight ${onEndpoint.weight}: re-weighted to ${shadow ? 'a shadow' : `${weights.challenger}%`} beside ${champion.name} at ${weights.champion}%`,
+    );
   const variantDir = paths.variantDir(challenger);
   const modelDir = resolve(variantDir, 'model');
   if (plan.dryRun) {

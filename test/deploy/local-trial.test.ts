@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
 import { readEndpointState, stopEndpoint, stopTree } from '@modelship/local';
 import { churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
-import { runStep } from '../lib/step.js';
+import { configErrorLine, runStep } from '../lib/step.js';
 
 const step = findStep('deploy-canary')!;
 const CLI = join(process.cwd(), 'dist/cli/index.js');
@@ -136,6 +136,33 @@ describe('from a trial: modelship traffic', () => {
 });
 
 describe('from a trial: what deploy-canary refuses, in one line', () => {
+  it.each([
+    ['not a tar.gz at all', (f: string) => writeFileSync(f, 'not a model archive\n')],
+    ['a gzip cut short', (f: string) => writeFileSync(f, readFileSync(f).subarray(0, 24))],
+  ])('a model artefact that is %s: a ConfigError naming the package and the file', async (_what, spoil) => {
+    const dir = workspace('  serve: [node, serve.mjs]\n');
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+    const doc = JSON.parse(readFileSync(join(reg, 'churn/versions/1.json'), 'utf8')) as {
+      InferenceSpecification: { Containers: { ModelDataUrl: string }[] };
+    };
+    const artefact = doc.InferenceSpecification.Containers[0]!.ModelDataUrl;
+    spoil(join(reg, artefact));
+    const err = await runStep(step, { 'model-package-arn': v1 }, { cwd: dir, env: ENV }).then(
+      () => undefined,
+      (e: { line: string; hint?: string; name: string }) => e,
+    );
+    expect(err?.name).toBe('ConfigError');
+    expect(err?.line).toMatch(
+      new RegExp(
+        `^model package ${v1}: its model artefact \\.modelship/registry/${artefact.replace(/\./g, '\\.')} is not a valid model\\.tar\\.gz \\(`,
+      ),
+    );
+    expect(err?.hint).toMatch(/^register the model again/);
+    expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
+    expect(existsSync(join(dir, '.modelship/endpoints/churn/variants/churn-v1.next'))).toBe(false);
+  });
+
   it.each(['Rejected', 'PendingManualApproval'])('a %s package, naming it and its status', async (status) => {
     const dir = workspace('  serve: [node, serve.mjs]\n');
     const reg = join(dir, '.modelship/registry');
@@ -153,6 +180,18 @@ describe('from a trial: what deploy-canary refuses, in one line', () => {
       `approve it first: modelship register --operation approve --model-package-arn ${v1}`,
     );
     expect(existsSync(join(dir, '.modelship/endpoints/churn/state.json'))).toBe(false);
+  });
+
+  it.each([
+    ['[node, nowhere.mjs]', 'nowhere.mjs'],
+    ['[python3, app/serve.py]', 'app/serve.py'],
+    ['[./bin/serve.sh]', './bin/serve.sh'],
+  ])('a deploy.serve %s whose script does not exist names the field and the file', async (serve, script) => {
+    const dir = workspace(`  serve: ${serve}\n`);
+    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    expect(await configErrorLine(deploy(dir, { 'model-package-arn': v1 }))).toBe(
+      `modelship.yml: deploy.serve: the script ${script} does not exist (${join(dir, script)})`,
+    );
   });
 });
 
@@ -175,5 +214,26 @@ describe('from a trial: re-deploying and a pinned port', () => {
       'variant churn-v2 is on churn at weight 100: re-weighted to 10% beside churn-v1 at 90%',
     );
     expect(await weights()).toEqual({ 'churn-v1': 90, 'churn-v2': 10 });
+  });
+
+  it('a pinned deploy.port the running router does not use is warned about, naming both ports', async () => {
+    const dir = workspace('  serve: [node, serve.mjs]\n');
+    const reg = join(dir, '.modelship/registry');
+    const first = await deploy(dir, {
+      'model-package-arn': await registerLocal(reg, 'churn', 1, churnModel(-1)),
+    });
+    const port = Number(first.result.outputs['endpoint-url']!.split(':').pop());
+    const file = join(dir, 'modelship.yml');
+    for (const pinned of [port === 1 ? 2 : port - 1, port + 1]) {
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(/(\n {2}port: \d+)?\n$/, `\n  port: ${pinned}\n`),
+      );
+      const again = await deploy(dir, { 'model-package-arn': 'model-package/churn/1' });
+      expect(again.result.ok).toBe(true);
+      expect(again.text).toContain(
+        `warning: modelship.yml: deploy.port is ${pinned}, but the router of local endpoint churn already listens on port ${port}: it stays on ${port} (a running router keeps its port); to move it to ${pinned}, stop the endpoint (modelship endpoint stop churn) and deploy again`,
+      );
+    }
   });
 });

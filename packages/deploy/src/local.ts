@@ -1,8 +1,9 @@
 // deploy-canary on the local backend: the challenger as a real serving process beside the
 // champion's, behind the endpoint's router (packages/local/src/endpoint), which outlives the step.
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, type StepContext } from '@modelship/core';
 import { refuseServedChampion, refuseUnapproved } from './guards.js';
 import {
@@ -59,6 +60,35 @@ export function serveCommand(plan: DeployPlan): string[] {
   return plan.serve.command;
 }
 
+/** Interpreters whose first argument that is not an option is the script they run. */
+const SCRIPT_RUNNERS = /^(node|nodejs|bun|deno|python[0-9.]*|bash|sh|zsh|ruby|perl|Rscript)$/;
+
+/**
+ * The script a serve command runs must exist (else the interpreter's own stack trace is all the
+ * user sees): the program when it is a path or a bare script, or the script an interpreter is
+ * given (`[node, serve.mjs]`), relative to the config's folder.
+ *
+ * @throws ConfigError naming the config field and the missing file.
+ */
+export function checkServeScript(plan: DeployPlan, command: readonly string[]): void {
+  const [program = '', ...args] = command;
+  const script = SCRIPT_RUNNERS.test(basename(program))
+    ? args.find((a) => !a.startsWith('-') && interpreterOf(a) !== undefined)
+    : program.includes('/') || interpreterOf(program)
+      ? program
+      : undefined;
+  if (!script) return;
+  const path = resolve(plan.serve!.cwd, script);
+  if (!existsSync(path))
+    throw new ConfigError(
+      `the script ${script} does not exist (${path})`,
+      `${plan.configFile}: deploy.serve`,
+      {
+        hint: "deploy.serve runs in the config file's folder: give the script's path relative to it",
+      },
+    );
+}
+
 function section(
   plan: DeployPlan,
   pkg: PackageInfo,
@@ -97,6 +127,7 @@ export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContex
 async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
   const { log } = ctx;
   const command = serveCommand(plan);
+  checkServeScript(plan, plan.serve!.command);
   const registry = localRegistryRoot(ctx);
   const pkg = await localPackage(registry, arn, "input 'model-package-arn'", shown(ctx.cwd, registry));
   if (!pkg.modelUri || pkg.modelUri.startsWith('s3://'))
@@ -122,7 +153,11 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   }
   // A pinned port for a router that has to start must be free now: found out before anything starts.
   const routerStarts = !state || !treeAlive(state.router.pid);
-  if (routerStarts && plan.port && !state?.router.port && !plan.dryRun && !(await portFree(plan.port)))
+  if (!routerStarts && plan.port && plan.port !== state.router.port)
+    log.warn(
+      `${plan.configFile}: deploy.port is ${plan.port}, but the router of local endpoint ${plan.endpoint} already listens on port ${state.router.port}: it stays on ${state.router.port} (a running router keeps its port); to move it to ${plan.port}, stop the endpoint (modelship endpoint stop ${plan.endpoint}) and deploy again`,
+    );
+  if (routerStarts && plan.port && !plan.dryRun && !(await portFree(plan.port)))
     throw new ConfigError(
       `port ${plan.port} is in use: the router cannot listen on it`,
       `${plan.configFile}: deploy.port`,
@@ -261,11 +296,25 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     };
   }
 
-  // The challenger: a fresh process on a fresh copy of its model (a previous one of the same name is replaced).
+  // The challenger: a fresh process on a fresh copy of its model (a previous one of the same name
+  // is replaced). The model is extracted first, beside the variant's folder, so a broken artefact
+  // stops the deploy before anything running is touched.
+  const staging = `${variantDir}.next`;
+  await rm(staging, { recursive: true, force: true });
+  const files = await extractModel(
+    pkg,
+    pkg.modelUri,
+    resolve(staging, 'model'),
+    registry,
+    shown(ctx.cwd, pkg.modelUri),
+  ).catch(async (err: unknown) => {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  });
   const replaced = live.find((v) => v.name === challenger);
   if (replaced) await stopTree(replaced.pid, 5_000);
   await rm(variantDir, { recursive: true, force: true });
-  const files = await extractArchive(pkg.modelUri, modelDir);
+  await rename(staging, variantDir);
   log.info(`extracted ${files} file(s) of ${pkg.arn} into ${modelDir}`);
   const started = await startServer({
     command,
@@ -364,10 +413,11 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       await applyRouterConfig(paths, state.router, routerConfig);
     } else {
       await applyRouterConfig(paths, undefined, routerConfig);
-      const wanted = state?.router.port || plan.port;
+      const wanted = plan.port || state?.router.port || 0;
       const r = await startRouterProcess(paths, wanted, ctx.env).catch(async (err: unknown) => {
-        // The endpoint's old port may be taken by now: any free one then, and say so.
-        if (!wanted) throw err;
+        // The endpoint's old port may be taken by now: any free one then, and say so (a pinned
+        // port was found free above).
+        if (!wanted || plan.port) throw err;
         const code = (err as { code?: string }).code ?? (err as Error).message.split('\n')[0];
         log.warn(`the router could not listen on port ${wanted} again (${code}); it takes a free port`);
         return startRouterProcess(paths, 0, ctx.env);
@@ -417,6 +467,33 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   } catch (err) {
     await removeChallenger();
     throw err;
+  }
+}
+
+/**
+ * Extract the package's model artefact (a model.tar.gz) into `dir`.
+ *
+ * @throws ConfigError naming the package and the artefact when it is missing or not a tar.gz.
+ */
+async function extractModel(
+  pkg: PackageInfo,
+  artefact: string,
+  dir: string,
+  registry: string,
+  display: string,
+): Promise<number> {
+  try {
+    return await extractArchive(artefact, dir);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why =
+      code === 'ENOENT'
+        ? `its model artefact ${display} does not exist`
+        : `its model artefact ${display} is not a valid model.tar.gz (${(err as Error).message})`;
+    throw new ConfigError(why, `model package ${pkg.arn}`, {
+      cause: err,
+      hint: `register the model again from its training output (modelship register), or restore the file in the registry ${registry}`,
+    });
   }
 }
 

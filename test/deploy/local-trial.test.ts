@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
-import { readEndpointState, stopEndpoint, stopTree } from '@modelship/local';
+import { readEndpointState, stopEndpoint, stopTree, treeAlive } from '@modelship/local';
 import { churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
 import { configErrorLine, runStep } from '../lib/step.js';
 
@@ -62,6 +62,74 @@ function startCli(dir: string, args: string[]) {
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return { child, exited, stderr: () => stderr, stdout: () => stdout };
 }
+
+function useServe(dir: string, script: string): void {
+  const file = join(dir, 'modelship.yml');
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/serve: \[node, [^\]]+\]/, `serve: [node, ${script}]`),
+  );
+}
+
+/** A serve script that takes a minute before it serves: a deploy is mid-start for that long. */
+function slowServe(dir: string): void {
+  writeFileSync(
+    join(dir, 'slow.mjs'),
+    "await new Promise((r) => setTimeout(r, 60_000));\nawait import('./serve.mjs');\n",
+  );
+}
+
+const pidFile = (dir: string, variant: string) =>
+  join(dir, '.modelship/endpoints/churn/variants', variant, 'serve.pid');
+
+/** Kill -9 a CLI deploy once its challenger's process is spawned; the orphan's pid. */
+async function killDeployMidStart(dir: string, arn: string): Promise<number> {
+  const cli = startCli(dir, ['deploy-canary', '--model-package-arn', arn]);
+  const file = pidFile(dir, `churn-v${arn.split('/').pop()}`);
+  const pid = await until(
+    () => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid,
+  );
+  cli.child.kill('SIGKILL');
+  await cli.exited;
+  expect(treeAlive(pid)).toBe(true); // orphaned: outside the endpoint's state
+  return pid;
+}
+
+describe('from a trial: a deploy killed outright (kill -9) while the challenger starts', () => {
+  it('leaves a process that the next deploy stops, saying so in one line', async () => {
+    const { dir, v1, v2 } = await twoVersions();
+    expect((await deploy(dir, { 'model-package-arn': v1 })).result.outputs.status).toBe('created');
+    slowServe(dir);
+    useServe(dir, 'slow.mjs');
+    const orphan = await killDeployMidStart(dir, v2);
+    const state = (await readEndpointState(join(dir, '.modelship/endpoints'), 'churn'))!;
+    expect(state.variants.map((v) => v.pid)).not.toContain(orphan);
+
+    useServe(dir, 'serve.mjs');
+    const next = await deploy(dir, { 'model-package-arn': v2 });
+    expect(next.result.ok).toBe(true);
+    expect(next.log.lines.filter((l) => l.includes('interrupted deploy'))).toEqual([
+      `warning: stopped what an interrupted deploy of churn left running outside its state: variant churn-v2 (pid ${orphan})`,
+    ]);
+    expect(treeAlive(orphan)).toBe(false);
+    // The state records the new challenger, and no pid file is left once it does.
+    expect(existsSync(pidFile(dir, 'churn-v2'))).toBe(false);
+  });
+
+  it('of a first deploy (no state yet): `modelship endpoint stop` stops it and names it', async () => {
+    const dir = workspace('  serve: [node, slow.mjs]\n');
+    slowServe(dir);
+    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    const orphan = await killDeployMidStart(dir, v1);
+    expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
+    const stop = startCli(dir, ['endpoint', 'stop', 'churn']);
+    expect(await stop.exited).toBe(0);
+    expect(stop.stderr()).toBe(
+      `stopped what an interrupted deploy of churn left running outside its state: variant churn-v1 (pid ${orphan})\n`,
+    );
+    expect(treeAlive(orphan)).toBe(false);
+  });
+});
 
 describe('from a trial: modelship traffic', () => {
   async function endpoint(): Promise<{ dir: string; port: number }> {

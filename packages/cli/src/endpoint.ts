@@ -10,6 +10,7 @@ import {
   readEndpointState,
   runTraffic,
   stopEndpoint,
+  stopLeftoverServers,
   type TrafficReport,
 } from '@modelship/local';
 import { parseCommandArgs } from './args.js';
@@ -71,7 +72,14 @@ export async function endpointCommand(argv: readonly string[]): Promise<number> 
     return healthy ? 0 : 1;
   }
   if (sub === 'stop') {
+    // What a deploy killed outright left running outside the state goes too, and is named.
+    const left = await stopLeftoverServers(dir, name, await readEndpointState(dir, name));
+    if (left.length > 0)
+      process.stderr.write(
+        `stopped what an interrupted deploy of ${name} left running outside its state: ${left.map((l) => `${l.what} (pid ${l.pid})`).join(', ')}\n`,
+      );
     const stopped = await stopEndpoint(dir, name);
+    if (!stopped && left.length > 0) return 0;
     if (!stopped) throw noEndpoint(name, dir);
     process.stderr.write(
       `stopped ${name}: router (pid ${stopped.router.pid}) and ${stopped.variants.length} variant(s) (${stopped.variants.map((v) => `${v.name} pid ${v.pid}`).join(', ')})\n`,

@@ -16,8 +16,10 @@ import {
   interpreterOf,
   readEndpointState,
   routerConfigOf,
+  SERVE_PID_FILE,
   startRouterProcess,
   startServer,
+  stopLeftoverServers,
   stopTree,
   treeAlive,
   withEndpointLock,
@@ -146,6 +148,14 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   const paths = endpointPaths(root, plan.endpoint);
   const challenger = variantName(pkg.group, pkg.version);
   const state = await readEndpointState(root, plan.endpoint);
+  if (!plan.dryRun) {
+    // A deploy killed outright (kill -9) before the state recorded what it started: stopped now.
+    const left = await stopLeftoverServers(root, plan.endpoint, state);
+    if (left.length > 0)
+      log.warn(
+        `stopped what an interrupted deploy of ${plan.endpoint} left running outside its state: ${left.map((l) => `${l.what} (pid ${l.pid})`).join(', ')}`,
+      );
+  }
   if (state && !treeAlive(state.router.pid)) {
     log.warn(
       `the router of local endpoint ${plan.endpoint} (pid ${state.router.pid}) is not running: it is started again`,
@@ -316,6 +326,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   await rm(variantDir, { recursive: true, force: true });
   await rename(staging, variantDir);
   log.info(`extracted ${files} file(s) of ${pkg.arn} into ${modelDir}`);
+  const pidFile = resolve(variantDir, SERVE_PID_FILE);
   const started = await startServer({
     command,
     cwd: plan.serve!.cwd,
@@ -325,6 +336,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     env: { MODELSHIP_VARIANT_NAME: challenger, MODELSHIP_MODEL_VERSION: String(pkg.version) },
     readyTimeoutMs: Math.min(plan.timeoutMs, 120_000),
     signal: ctx.signal,
+    pidFile,
   });
   log.info(`challenger ${challenger} serving on 127.0.0.1:${started.port} (pid ${started.pid})`);
   const removeChallenger = async () => {
@@ -426,6 +438,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       log.info(`router of ${plan.endpoint} listening on ${next.router.url} (pid ${r.pid})`);
     }
     await writeEndpointState(root, next);
+    await rm(pidFile, { force: true }); // the state records it now
     // What the new config no longer holds: the previous challenger, dead variants.
     for (const old of state?.variants ?? []) {
       if (next.variants.some((v) => v.name === old.name)) continue;

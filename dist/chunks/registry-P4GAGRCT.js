@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-KUD4CNBK.js";import{a as p}from"./chunk-6WBYUQ7P.js";import"./chunk-UOGUSW6T.js";import"./chunk-5SRMK44A.js";import"./chunk-W6TWVOJM.js";import"./chunk-TRSSSY5G.js";import"./chunk-P7O2RU5I.js";import"./chunk-UAE6VZKN.js";import{h as l}from"./chunk-N2KLUPUD.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-KUD4CNBK.js";import{a as p}from"./chunk-WNEYUCZ2.js";import"./chunk-JSXOWSU5.js";import"./chunk-MKUROBTK.js";import"./chunk-WU654OZY.js";import"./chunk-TRSSSY5G.js";import"./chunk-P7O2RU5I.js";import"./chunk-UAE6VZKN.js";import{h as l}from"./chunk-N2KLUPUD.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

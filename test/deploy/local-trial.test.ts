@@ -5,8 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
-import { readEndpointState, stopEndpoint, stopTree, treeAlive } from '@modelship/local';
-import { churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
+import { httpCall, readEndpointState, stopEndpoint, stopTree, treeAlive } from '@modelship/local';
+import { CHURN_REQUEST, churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
 import { configErrorLine, runStep } from '../lib/step.js';
 
 const step = findStep('deploy-canary')!;
@@ -303,5 +303,83 @@ describe('from a trial: re-deploying and a pinned port', () => {
         `warning: modelship.yml: deploy.port is ${pinned}, but the router of local endpoint churn already listens on port ${port}: it stays on ${port} (a running router keeps its port); to move it to ${pinned}, stop the endpoint (modelship endpoint stop churn) and deploy again`,
       );
     }
+  });
+});
+
+describe('from a trial: SIGTERM late in a deploy (the real process)', () => {
+  /** v1 the champion; the CLI deploying v2 (with `serve`) beside it. */
+  async function champion(serve = 'serve.mjs', prepare: (dir: string) => void = () => undefined) {
+    const { dir, reg, v1, v2 } = await twoVersions(serve);
+    prepare(dir);
+    const v3 = await registerLocal(reg, 'churn', 3, churnModel(2));
+    expect((await deploy(dir, { 'model-package-arn': v1 })).result.ok).toBe(true);
+    return { dir, root: join(dir, '.modelship/endpoints'), v2, v3 };
+  }
+
+  it('before the state is written: the challenger is removed, the router put back, and the step fails as cancelled', async () => {
+    const { dir, root, v2 } = await champion();
+    const before = (await readEndpointState(root, 'churn'))!;
+    const routerJson = join(root, 'churn/router.json');
+    const cli = startCli(dir, ['deploy-canary', '--model-package-arn', v2]);
+    // The router takes the new config: the signal comes now, before the state records it.
+    let challengerPid = 0;
+    await until(
+      () => {
+        const f = pidFile(dir, 'churn-v2');
+        if (!challengerPid && existsSync(f))
+          challengerPid = (JSON.parse(readFileSync(f, 'utf8')) as { pid: number }).pid;
+        return readFileSync(routerJson, 'utf8').includes('churn-v2');
+      },
+      60_000,
+      1,
+    );
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(/\nerror: cancelled by SIGTERM\n$/);
+    const after = (await readEndpointState(root, 'churn'))!;
+    if (cli.stderr().includes('the deploy stands')) {
+      // The signal came once the state was written after all: the deploy stands, and says so.
+      expect(after.variants.map((v) => v.name)).toEqual(['churn-v1', 'churn-v2']);
+      return;
+    }
+    expect(cli.stderr()).toContain('cancelled: the challenger churn-v2 was removed; churn is as it was');
+    expect(after).toEqual(before);
+    expect(readFileSync(routerJson, 'utf8')).not.toContain('churn-v2');
+    expect(treeAlive(challengerPid)).toBe(false);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        httpCall(before.router.port, 'POST', '/invocations', { body: CHURN_REQUEST }),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.headers['x-amzn-invoked-production-variant']))).toEqual(
+      new Set(['churn-v1']),
+    );
+  });
+
+  it('after the change is complete: the deploy stands, the step says so and still exits 1 as cancelled', async () => {
+    // The previous challenger's process sends the signal when the deploy stops it: after the state is written.
+    const { dir, root, v2, v3 } = await champion('hook.mjs', (d) =>
+      writeFileSync(
+        join(d, 'hook.mjs'),
+        "import { readFileSync } from 'node:fs';\nprocess.on('SIGTERM', () => {\n  try { process.kill(Number(readFileSync('signal-me', 'utf8')), 'SIGTERM'); } catch {}\n  process.exit(0);\n});\nawait import('./serve.mjs');\n",
+      ),
+    );
+    expect((await deploy(dir, { 'model-package-arn': v2 })).result.ok).toBe(true);
+    const cli = startCli(dir, ['deploy-canary', '--model-package-arn', v3]);
+    writeFileSync(join(dir, 'signal-me'), String(cli.child.pid));
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toContain('cancelled by SIGTERM after the change was complete: the deploy stands');
+    expect(cli.stderr()).toMatch(/\nerror: cancelled by SIGTERM\n$/);
+    const state = (await readEndpointState(root, 'churn'))!;
+    expect(state.variants.map((v) => [v.name, v.weight])).toEqual([
+      ['churn-v1', 90],
+      ['churn-v3', 10],
+    ]);
+    const manifest = JSON.parse(readFileSync(join(dir, '.modelship/manifest.json'), 'utf8')) as {
+      deployment: { challengerVariant: string };
+      history: { ok: boolean }[];
+    };
+    expect(manifest.deployment.challengerVariant).toBe('churn-v3');
+    expect(manifest.history.at(-1)!.ok).toBe(false);
   });
 });

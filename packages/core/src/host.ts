@@ -70,7 +70,14 @@ export async function runHosted<T>(
   proc.on('SIGINT', onSignal);
   proc.on('SIGTERM', onSignal);
   try {
-    return await body(controller.signal);
+    const value = await body(controller.signal);
+    // A signal that came while the work was finishing still cancels the run: it exits non-zero.
+    const late = cancellationLine(controller.signal);
+    if (late) {
+      out.fail(late, undefined, undefined);
+      return undefined;
+    }
+    return value;
   } catch (err) {
     const cancelled = cancellationLine(controller.signal);
     if (cancelled) {

@@ -437,6 +437,15 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       next.router = { pid: r.pid, port: r.port, url: `http://127.0.0.1:${r.port}` };
       log.info(`router of ${plan.endpoint} listening on ${next.router.url} (pid ${r.pid})`);
     }
+    // Cancelled while the router was changed: it is put back as it was (the challenger is
+    // removed below), before the state records anything.
+    if (ctx.signal.aborted) {
+      await restoreRouter(paths, root, state, next);
+      throw new ConfigError(
+        'cancelled before the change was complete: the challenger was removed and the router is back on its previous config',
+        `endpoint ${plan.endpoint}`,
+      );
+    }
     await writeEndpointState(root, next);
     await rm(pidFile, { force: true }); // the state records it now
     // What the new config no longer holds: the previous challenger, dead variants.
@@ -479,8 +488,31 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     };
   } catch (err) {
     await removeChallenger();
+    if (ctx.signal.aborted)
+      log.warn(`cancelled: the challenger ${challenger} was removed; ${plan.endpoint} is as it was`);
     throw err;
   }
+}
+
+/**
+ * Put the router back as the endpoint's state has it, after a deploy that changed it (`next`) was
+ * cancelled: the previous config for a router that was running, else the router this deploy
+ * started is stopped and the previous config (if any) written back.
+ */
+async function restoreRouter(
+  paths: ReturnType<typeof endpointPaths>,
+  root: string,
+  state: EndpointState | undefined,
+  next: EndpointState,
+): Promise<void> {
+  if (state && treeAlive(state.router.pid)) {
+    const previous = routerConfigOf({ ...state, generation: next.generation + 1 }, root);
+    await applyRouterConfig(paths, state.router, previous);
+    return;
+  }
+  await stopTree(next.router.pid, 5_000);
+  if (state) await applyRouterConfig(paths, undefined, routerConfigOf(state, root));
+  else await rm(paths.routerConfig, { force: true });
 }
 
 /**

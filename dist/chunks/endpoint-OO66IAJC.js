@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{A as h,B as N,l as q,o as f,v as S,w as k,z as F}from"./chunk-ZBXMUAY3.js";import"./chunk-WI47XGV7.js";import{c as w,e as g}from"./chunk-KUD4CNBK.js";import{d as v}from"./chunk-N2KLUPUD.js";import{a as c}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as A}from"node:fs/promises";import{resolve as O}from"node:path";var j=`Usage:
+import{A as h,B as N,l as q,o as f,v as S,w as k,z as F}from"./chunk-NOQTTVBD.js";import"./chunk-WI47XGV7.js";import{c as w,e as g}from"./chunk-PY7NFPFN.js";import{d as v}from"./chunk-X7LCDYFH.js";import{a as c}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as A}from"node:fs/promises";import{resolve as O}from"node:path";var j=`Usage:
   modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
       The local endpoint: its router and each variant (package, weight, pid, port, running or not).
   modelship endpoint stop <name> [--dir .modelship/endpoints]

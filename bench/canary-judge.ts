@@ -10,8 +10,9 @@
  *
  * Cases: the challenger equal to the champion; +10% latency; +1 pp errors; +2% latency (within
  * tolerance). The same streams go through three rules:
- *   - modelship: the judge of packages/promote (anytime-valid confidence sequences on the
- *     cumulative data, latency paired by period, α 0.05 split over the two metrics);
+ *   - modelship: the promote-on-metrics step's own bake loop (runCanary: anytime-valid
+ *     confidence sequences on the step's cumulative data, latency paired by period, α 0.05 split
+ *     over the two metrics, its policy and planned information) on a simulated endpoint;
  *   - fixed threshold (a CloudWatch alarm, Flagger's threshold check): each interval, fail when
  *     the challenger's mean latency is over the champion's by more than 5%, or its error rate by
  *     more than 0.5 pp; promote after 3 intervals without a failure;
@@ -23,7 +24,13 @@
  * promoted, undecided at the end of the longest bake.
  */
 import { binomial, hodgesLehmann, mannWhitneyU, proportionDifference, Xoshiro128 } from '@modelship/stats';
-import { combine, judgeMetric, type JudgedMetric, type MetricData } from '@modelship/promote';
+import {
+  runCanary,
+  type CanaryEndpoint,
+  type MetricPage,
+  type MetricPageInput,
+  type PromoteSettings,
+} from '@modelship/promote';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -92,42 +99,78 @@ function stream(rng: Xoshiro128, c: Case): Period[] {
 
 type Outcome = { kind: 'rollback' | 'promote' | 'undecided'; interval: number };
 
-const METRICS: JudgedMetric[] = [
-  { name: 'ModelLatency', kind: 'latency', maxIncrease: M_LAT },
-  { name: 'Invocation5XXErrors', kind: 'error-rate', maxIncrease: M_ERR },
-];
-// Information at the end of the bake: periods (paired), and invocations m n / (m + n).
-const PLANNED_PERIODS = PERIODS * BAKE;
-const plannedInvocations = () => (RATE * (1 - SHARE) * RATE * SHARE * PERIODS * BAKE) / RATE;
+// modelship: the step's own bake loop (runCanary, its policy and planned information) on a
+// simulated endpoint that answers GetMetricData from the stream; one step at the canary share.
+const SPEC = {
+  namespace: 'AWS/SageMaker',
+  dimensions: {},
+  stat: 'Average',
+  direction: 'lower' as const,
+  critical: false,
+};
+const SETTINGS: PromoteSettings = {
+  steps: [SHARE * 100],
+  periodSeconds: 60,
+  intervalSeconds: PERIODS * 60,
+  bakeSeconds: BAKE * PERIODS * 60,
+  maxBakeSeconds: MAX_BAKE * PERIODS * 60,
+  metrics: [
+    { ...SPEC, name: 'ModelLatency', kind: 'latency', maxIncrease: M_LAT },
+    { ...SPEC, name: 'Invocation5XXErrors', kind: 'error-rate', maxIncrease: M_ERR },
+  ],
+  minSamples: 3,
+  minInvocations: 100,
+  confidence: 1 - ALPHA,
+  onFail: 'rollback',
+  onInconclusive: 'extend',
+  afterMaxBake: 'hold',
+  rejectOnRollback: true,
+};
+const T0 = Date.UTC(2026, 0, 1);
+const quiet = { info: () => undefined, warn: () => undefined };
+const never = new AbortController().signal;
 
-function data(ps: Period[]): MetricData[] {
-  const sum = (k: 'inv' | 'err', v: 0 | 1) => ps.reduce((a, p) => a + p[k][v], 0);
-  return [
-    { kind: 'periods', champion: ps.map((p) => p.lat[0]), challenger: ps.map((p) => p.lat[1]), paired: true },
-    {
-      kind: 'counts',
-      champion: { events: sum('err', 0), trials: sum('inv', 0) },
-      challenger: { events: sum('err', 1), trials: sum('inv', 1) },
+async function ours(s: Period[]): Promise<Outcome> {
+  let t = T0;
+  const ep: CanaryEndpoint = {
+    backend: 'local',
+    endpoint: 'ep',
+    champion: { name: 'champion' },
+    challenger: { name: 'challenger' },
+    shadow: false,
+    share: SHARE * 100,
+    getMetricData: async (input: MetricPageInput): Promise<MetricPage> => {
+      const from = (input.StartTime.getTime() - T0) / 60_000;
+      const to = (input.EndTime.getTime() - T0) / 60_000;
+      return {
+        MetricDataResults: input.MetricDataQueries.map((q) => {
+          const v = q.Id.endsWith('challenger') ? 1 : 0;
+          const Timestamps: Date[] = [];
+          const Values: number[] = [];
+          for (let k = from; k < to && k < s.length; k++) {
+            Timestamps.push(new Date(T0 + k * 60_000));
+            Values.push(
+              q.Id.startsWith('inv') ? s[k]!.inv[v] : q.Id.startsWith('m1') ? s[k]!.err[v] : s[k]!.lat[v],
+            );
+          }
+          return { Id: q.Id, Timestamps, Values, StatusCode: 'Complete' };
+        }),
+      };
     },
-  ];
-}
-
-function ours(s: Period[]): Outcome {
-  const alpha = ALPHA / METRICS.length;
-  for (let k = 1; k <= MAX_BAKE; k++) {
-    const d = data(s.slice(0, k * PERIODS));
-    const verdicts = METRICS.map((m, i) =>
-      judgeMetric(m, d[i]!, {
-        alpha,
-        planned: i === 0 ? PLANNED_PERIODS : plannedInvocations(),
-        minSamples: i === 0 ? 3 : 100,
-      }),
-    );
-    const look = combine(verdicts, k >= BAKE);
-    if (look.decision === 'fail') return { kind: 'rollback', interval: k };
-    if (look.decision === 'pass') return { kind: 'promote', interval: k };
-  }
-  return { kind: 'undecided', interval: MAX_BAKE };
+    setShare: async () => undefined,
+    promote: async () => ({ endpointConfig: 'single', notes: [] }),
+    rollback: async () => ({ endpointConfig: 'champion', notes: [] }),
+  };
+  const audit = await runCanary(
+    ep,
+    SETTINGS,
+    { now: () => new Date(t), sleep: async (ms) => void (t += ms), signal: never, log: quiet },
+    false,
+  );
+  const interval = audit.steps[0]!.looks.length;
+  const kind =
+    audit.decision === 'promoted' ? 'promote' : audit.decision === 'rolled-back' ? 'rollback' : 'undecided';
+  return { kind, interval };
 }
 
 function fixedThreshold(s: Period[]): Outcome {
@@ -156,7 +199,7 @@ function perIntervalMannWhitney(s: Period[]): Outcome {
   return { kind: 'promote', interval: BAKE };
 }
 
-const RULES = {
+const RULES: Record<string, (s: Period[]) => Outcome | Promise<Outcome>> = {
   modelship: ours,
   'fixed threshold': fixedThreshold,
   'per-interval Mann–Whitney': perIntervalMannWhitney,
@@ -180,7 +223,7 @@ for (const rate of RATES) {
     for (let i = 0; i < CANARIES; i++) {
       const s = stream(rng, c);
       for (const [name, rule] of Object.entries(RULES)) {
-        const o = rule(s);
+        const o = await rule(s);
         const k = counts[name]!;
         k[o.kind]++;
         if (o.kind === 'rollback' && o.interval <= 3) k.early++;

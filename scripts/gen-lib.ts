@@ -168,11 +168,14 @@ function withTables(readme: string, step: AnyStep): string {
 
 // Reusable workflows (.github/workflows/*.yml) carry a step's inputs and outputs between marker
 // comments; the blocks are generated from the step's definition, the rest of the file is hand-kept:
-//   # generated:inputs step=<name> [except=a,b]    on.workflow_call.inputs entries
+//   # generated:inputs step=<name>                 on.workflow_call.inputs entries
 //   # generated:outputs step=<name> job=<job id>   on.workflow_call.outputs entries
 //   # generated:job-outputs step=<name> id=<step id>   the job's outputs
-//   # generated:with step=<name> [except=a,b]      the action step's `with:` entries
+//   # generated:with step=<name>                   the action step's `with:` entries
 //   # end generated
+// Every kind takes `only=a,b` or `except=a,b` (the step's inputs, or outputs, to keep or leave
+// out) and `prefix=p-`: the workflow's input or output is named `p-<name>` (a workflow that runs
+// several steps tells their `report`s apart; the action's own names are unchanged).
 const MARKER = /^( *)# generated:([a-z-]+) (.*)$/;
 
 function workflowInput(spec: InputSpec, required: boolean): Record<string, unknown> {
@@ -186,26 +189,37 @@ function workflowInput(spec: InputSpec, required: boolean): Record<string, unkno
 function workflowBlock(kind: string, args: Record<string, string>, indent: string): string {
   const step = STEPS.find((s) => s.name === args.step);
   if (!step) throw new Error(`generated:${kind}: no step named '${args.step ?? ''}'`);
-  const except = new Set((args.except ?? '').split(',').filter(Boolean));
-  const inputs = Object.entries(allInputs(step)).filter(([n]) => !except.has(n));
+  const list = (v: string | undefined): string[] => (v ?? '').split(',').filter(Boolean);
+  const only = args.only === undefined ? undefined : new Set(list(args.only));
+  const except = new Set(list(args.except));
+  const prefix = args.prefix ?? '';
+  const keep = <T>(entries: [string, T][]): [string, T][] => {
+    const names = new Set(entries.map(([n]) => n));
+    const unknown = [...(only ?? []), ...except].filter((n) => !names.has(n));
+    if (unknown.length > 0)
+      throw new Error(
+        `generated:${kind} step=${step.name}: no ${kind.includes('output') ? 'output' : 'input'} named ${unknown.join(', ')}`,
+      );
+    return entries.filter(([n]) => (only ? only.has(n) : true) && !except.has(n));
+  };
+  const inputs = (): [string, InputSpec][] => keep(Object.entries(allInputs(step)));
+  const outputs = (): [string, string][] => keep(Object.entries(step.outputs as Record<string, string>));
   let value: Record<string, unknown>;
   if (kind === 'inputs') {
     value = Object.fromEntries(
-      inputs.map(([n, spec]) => [n, workflowInput(spec, step.required?.includes(n) ?? false)]),
+      inputs().map(([n, spec]) => [prefix + n, workflowInput(spec, step.required?.includes(n) ?? false)]),
     );
   } else if (kind === 'with') {
-    value = Object.fromEntries(inputs.map(([n]) => [n, `\${{ inputs.${n} }}`]));
+    value = Object.fromEntries(inputs().map(([n]) => [n, `\${{ inputs.${prefix}${n} }}`]));
   } else if (kind === 'outputs') {
     value = Object.fromEntries(
-      Object.entries(step.outputs).map(([n, d]) => [
-        n,
-        { description: d, value: `\${{ jobs.${args.job}.outputs.${n} }}` },
+      outputs().map(([n, d]) => [
+        prefix + n,
+        { description: d, value: `\${{ jobs.${args.job}.outputs.${prefix}${n} }}` },
       ]),
     );
   } else if (kind === 'job-outputs') {
-    value = Object.fromEntries(
-      Object.keys(step.outputs).map((n) => [n, `\${{ steps.${args.id}.outputs.${n} }}`]),
-    );
+    value = Object.fromEntries(outputs().map(([n]) => [prefix + n, `\${{ steps.${args.id}.outputs.${n} }}`]));
   } else {
     throw new Error(`unknown generated block '${kind}'`);
   }

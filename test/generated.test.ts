@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { allInputs, inputSchema, type AnyStep } from '@modelship/core';
 import { STEPS } from '@modelship/catalog';
-import { generatedFiles, rootInputs } from '../scripts/gen-lib.js';
+import { generatedFiles, rootInputs, withWorkflowBlocks } from '../scripts/gen-lib.js';
 
 const root = process.cwd();
 
@@ -78,5 +78,29 @@ describe('generated files', () => {
         .get('wait')!
         .by.map((b) => b.step),
     ).toEqual(['train', 'deploy-canary', 'same']);
+  });
+
+  it('workflow blocks keep only the named inputs or outputs, prefixed, and refuse unknown names', () => {
+    const text = [
+      '    outputs:',
+      '      # generated:outputs step=register job=approve prefix=approved- only=approval-status',
+      '      # end generated',
+      '      # generated:job-outputs step=register id=reg only=model-version',
+      '      # end generated',
+      '      # generated:with step=train only=config prefix=train-',
+      '      # end generated',
+    ].join('\n');
+    const out = parse(withWorkflowBlocks(text, 'x.yml')) as { outputs: Record<string, unknown> };
+    expect(out.outputs).toEqual({
+      'approved-approval-status': {
+        description: STEPS.find((s) => s.name === 'register')!.outputs['approval-status'],
+        value: '${{ jobs.approve.outputs.approved-approval-status }}',
+      },
+      'model-version': '${{ steps.reg.outputs.model-version }}',
+      config: '${{ inputs.train-config }}',
+    });
+    expect(() =>
+      withWorkflowBlocks('# generated:inputs step=train only=nope\n# end generated', 'x.yml'),
+    ).toThrow('generated:inputs step=train: no input named nope');
   });
 });

@@ -9,6 +9,7 @@
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers';
 
 const PORT = Number(process.env.SAGEMAKER_BIND_TO_PORT || 8080);
 const MODEL_DIR = process.env.SM_MODEL_DIR || '/opt/ml/model';
@@ -16,6 +17,8 @@ const model = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8'));
 if (model.kind !== 'logistic-regression')
   throw new Error(`${MODEL_DIR}/model.json: not a model of train.mjs`);
 const numeric = Object.keys(model.scaling);
+// A model trained with serve_delay_ms answers that much later (a heavier model, for the demo).
+const delayMs = Number(model.serving?.delayMs ?? 0);
 
 const truthy = (v) => v === true || v === 'true' || v === 1 || v === '1';
 
@@ -63,12 +66,15 @@ const server = createServer((req, res) => {
     } catch {
       return send(res, 400, { error: 'the body is not JSON' });
     }
+    let answer;
     try {
       const rows = Array.isArray(doc?.instances) ? doc.instances : [doc];
-      send(res, 200, { predictions: rows.map(predict) });
+      answer = [200, { predictions: rows.map(predict) }];
     } catch (err) {
-      send(res, 400, { error: err.message });
+      answer = [400, { error: err.message }];
     }
+    if (delayMs > 0) setTimeout(() => send(res, ...answer), delayMs);
+    else send(res, ...answer);
   });
 });
 server.keepAliveTimeout = 65_000;

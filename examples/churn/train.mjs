@@ -8,8 +8,10 @@
 //   SM_CHANNEL_TRAIN       directory with the training CSV file(s)
 //   SM_CHANNEL_VALIDATION  optional; without it every 5th training row is held out
 //   SM_HPS                 JSON hyperparameters: c (inverse regularisation, default 1.0),
-//                          max_iter (default 300), learning_rate (default 0.5); in script mode
-//                          the same arrive as arguments (`-c 0.5 --max_iter 300`), which win
+//                          max_iter (default 300), learning_rate (default 0.5), serve_delay_ms
+//                          (default 0: serve.mjs waits this long per request, standing in for a
+//                          heavier model; the demo's slow challenger); in script mode the same
+//                          arrive as arguments (`-c 0.5 --max_iter 300`), which win
 //   SM_MODEL_DIR           where model.json is written
 //   SM_OUTPUT_DATA_DIR     where validation predictions are written
 // Metrics are printed as `validation:auc=0.8123` lines for the config's metric regexes.
@@ -51,18 +53,22 @@ function hyperparameters() {
     ...JSON.parse(process.env.SM_HPS || '{}'),
     ...argumentHyperparameters(process.argv.slice(2)),
   };
-  const num = (key, dflt) => {
+  const num = (key, dflt, zero = false) => {
     const v = hps[key] ?? hps[key.replace(/_/g, '-')];
     if (v === undefined) return dflt;
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new Error(`hyperparameter ${key} must be a positive number, got ${v}`);
+    if (!Number.isFinite(n) || n < 0 || (n === 0 && !zero))
+      throw new Error(
+        `hyperparameter ${key} must be a ${zero ? 'non-negative' : 'positive'} number, got ${v}`,
+      );
     return n;
   };
   return {
     c: num('c', 1.0),
     maxIter: Math.round(num('max_iter', 300)),
     learningRate: num('learning_rate', 0.5),
+    // Only when set, so models trained without it keep their bytes.
+    ...(num('serve_delay_ms', 0, true) > 0 ? { serveDelayMs: num('serve_delay_ms', 0, true) } : {}),
   };
 }
 
@@ -223,6 +229,7 @@ function main() {
     weights: model.weights.map(round),
     bias: round(model.bias),
     hyperparameters: hp,
+    ...(hp.serveDelayMs ? { serving: { delayMs: hp.serveDelayMs } } : {}),
     validation: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, round(v)])),
   };
   writeFileSync(join(modelDir, 'model.json'), JSON.stringify(doc, null, 2) + '\n');

@@ -28,7 +28,8 @@ describe('modelship.yml', () => {
     ],
     ['modle: churn\n', 'modelship.yml: modle: is not a known field'],
     // A block no shipped step declares is refused like any unknown key.
-    ['promote:\n  - {weight: 10}\n', 'modelship.yml: promote: is not a known field'],
+    ['canary:\n  - {weight: 10}\n', 'modelship.yml: canary: is not a known field'],
+    ['promote:\n  - {weight: 10}\n', 'modelship.yml: promote: must be object'],
     ['deploy:\n  strategy: blue-greenish\n', 'modelship.yml: deploy.strategy: must be one of'],
     ['gate:\n  checks: [{min: 0.8}]\n', 'modelship.yml: gate.checks[0].metric: is required'],
     ['train:\n  max-runtime-minutes: "sixty"\n', 'modelship.yml: train.max-runtime-minutes: must be integer'],
@@ -85,6 +86,7 @@ describe('modelship.yml', () => {
       'evaluate',
       'registry',
       'deploy',
+      'promote',
     ]);
     const twin = { ...STEPS[1]!, name: 'twin', config: { key: 'train', schema: {} } } as AnyStep;
     expect(() => composeConfigSchema([...STEPS, twin])).toThrow(

@@ -4,7 +4,7 @@
  * variants and with a shadow variant, alarms on the challenger variant, the dashboard, data
  * capture, autoscaling through Application Auto Scaling, dry runs and re-runs.
  *
- * moto has no UpdateEndpoint: {@link UpdatingSageMakerClient} stands in for that one call by
+ * moto has no UpdateEndpoint: {@link UpdatingSageMakerClient} (test/lib) stands in for that one call by
  * doing what its success leaves behind (the endpoint, of the same name, on the new config:
  * DeleteEndpoint + CreateEndpoint on moto) and records the request, DeploymentConfig included.
  * moto keeps no ShadowProductionVariants on an endpoint config, so the shadow case checks the
@@ -18,17 +18,14 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import {
-  CreateEndpointCommand,
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
-  DeleteEndpointCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   ListEndpointConfigsCommand,
   ListModelsCommand,
   SageMakerClient,
-  UpdateEndpointCommand,
   type UpdateEndpointInput,
 } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -36,6 +33,7 @@ import { findStep } from '@modelship/catalog';
 import { resolvePlan, type DeployInputs } from '@modelship/deploy';
 import { deploySageMaker, type DeployClients } from '../../packages/deploy/src/sagemaker.js';
 import { startMoto, type Moto } from '../support/moto.js';
+import { UpdatingSageMakerClient } from '../lib/sagemaker.js';
 import { makeContext, runStep, tempDir } from '../lib/step.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,33 +43,6 @@ let sm: SageMakerClient;
 let cw: CloudWatchClient;
 let aas: ApplicationAutoScalingClient;
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-
-/** A SageMaker client whose UpdateEndpoint does on moto what a successful update leaves behind. */
-class UpdatingSageMakerClient extends SageMakerClient {
-  readonly sent: { name: string; input: unknown }[] = [];
-  override send(command: unknown, options?: unknown): Promise<never> {
-    const c = command as { constructor: { name: string }; input: unknown };
-    this.sent.push({ name: c.constructor.name, input: c.input });
-    if (command instanceof UpdateEndpointCommand) return this.update(command.input) as Promise<never>;
-    return (super.send as (c: unknown, o?: unknown) => Promise<never>)(command, options);
-  }
-  private async update(input: UpdateEndpointInput): Promise<{ EndpointArn?: string }> {
-    const send = super.send.bind(this) as (c: unknown) => Promise<unknown>;
-    await send(new DescribeEndpointCommand({ EndpointName: input.EndpointName }));
-    await send(new DeleteEndpointCommand({ EndpointName: input.EndpointName }));
-    return (await send(
-      new CreateEndpointCommand({
-        EndpointName: input.EndpointName,
-        EndpointConfigName: input.EndpointConfigName,
-      }),
-    )) as {
-      EndpointArn?: string;
-    };
-  }
-  calls(name: string): unknown[] {
-    return this.sent.filter((s) => s.name === name).map((s) => s.input);
-  }
-}
 
 let client: UpdatingSageMakerClient;
 function clients(): DeployClients {

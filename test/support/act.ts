@@ -7,8 +7,10 @@
  * act's `--local-repository owner/repo@ref=DIR`:
  *   - `modelship-dev/modelship@<any ref>` (this project's placeholder name: reusable workflows and
  *     actions) → the repository copy under test;
- *   - `actions/checkout`, `actions/upload-artifact`, `actions/setup-node` → the stand-ins in
- *     test/workflows/stubs/ (upload-artifact copies files to `artifactsDir`).
+ *   - `actions/checkout`, `actions/upload-artifact`, `actions/download-artifact`,
+ *     `actions/setup-node`, `aws-actions/configure-aws-credentials` → the stand-ins in
+ *     test/workflows/stubs/ (upload-artifact copies files to `artifactsDir`, laid out as the real
+ *     artifact; download-artifact copies them back).
  * Any other remote reference fails the run before act starts, with the list of what is missing.
  *
  *   const repo = makeRepoCopy();                 // temp copy of this repo, git-initialised
@@ -32,6 +34,8 @@ export const STUBS_DIR = path.join(REPO_ROOT, 'test', 'workflows', 'stubs');
 export const STUBBED_ACTIONS: Record<string, string> = {
   'actions/checkout': path.join(STUBS_DIR, 'checkout'),
   'actions/upload-artifact': path.join(STUBS_DIR, 'upload-artifact'),
+  'actions/download-artifact': path.join(STUBS_DIR, 'download-artifact'),
+  'aws-actions/configure-aws-credentials': path.join(STUBS_DIR, 'configure-aws-credentials'),
   'actions/setup-node': path.join(STUBS_DIR, 'setup-node'),
 };
 
@@ -61,7 +65,7 @@ export interface ActRun {
   code: number;
   /** act's combined stdout and stderr. */
   output: string;
-  /** Where the upload-artifact stand-in put artifacts: `<artifactsDir>/<name>/<path>`. */
+  /** Where the upload-artifact stand-in put artifacts: `<artifactsDir>/<name>/<path below the paths' common folder>`. */
   artifactsDir: string;
   /** An empty directory exported to the steps as MODELSHIP_TEST_OUT, for the workflow to write into. */
   outDir: string;
@@ -296,6 +300,11 @@ export async function runAct(opts: ActOptions): Promise<ActRun> {
     setOutputs.push([m[1]!, m[2]!, m[3]!]);
   }
   return { code, output, artifactsDir, outDir, setOutputs, durationMs: Date.now() - started, workDir: work };
+}
+
+/** A failed run, told: act's exit code, how long it took and the end of its output. */
+export function explainRun(run: ActRun, chars = 10_000): string {
+  return `act exited ${run.code} after ${run.durationMs} ms. Output:\n${run.output.slice(-chars)}`;
 }
 
 /** Reads `name=value` lines a workflow wrote to `$MODELSHIP_TEST_OUT/<file>`. */

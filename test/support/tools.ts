@@ -39,8 +39,8 @@ export const GO_TOOLS = {
 export type NodeMajor = 22 | 24;
 export const NODE_MAJORS: readonly NodeMajor[] = [22, 24];
 
-export type ToolComponent = 'python' | 'node22' | 'node24' | 'go';
-export const ALL_COMPONENTS: readonly ToolComponent[] = ['python', 'node22', 'node24', 'go'];
+export type ToolComponent = 'python' | 'node22' | 'node24' | 'go' | 'chromium';
+export const ALL_COMPONENTS: readonly ToolComponent[] = ['python', 'node22', 'node24', 'go', 'chromium'];
 
 export const paths = {
   requirements: path.join(REPO_ROOT, 'test', 'requirements.txt'),
@@ -428,6 +428,47 @@ async function ensureGo(force: boolean, log: (m: string) => void): Promise<ToolS
   };
 }
 
+/** Headless Chromium (Debian's package), to open the demo's HTML report and take a screenshot. */
+async function ensureChromium(_force: boolean, log: (m: string) => void): Promise<ToolStepResult> {
+  const started = Date.now();
+  const found = chromiumPath();
+  if (found)
+    return { component: 'chromium', action: 'cached', ms: Date.now() - started, detail: `${found} present` };
+  const apt = which('apt-get');
+  if (!apt)
+    throw new ToolInstallError(
+      'chromium is required to render the demo report in the tests but was not found, and apt-get is not available to install it. Install Chromium (Debian: `apt-get install -y chromium`).',
+    );
+  const root = process.getuid?.() === 0;
+  const sudo = root ? undefined : which('sudo');
+  if (!root && !sudo)
+    throw new ToolInstallError(
+      'chromium is required to render the demo report in the tests; installing it needs root: run `sudo apt-get install -y chromium`.',
+    );
+  log('apt-get install -y chromium...');
+  const [cmd, args] = root
+    ? [apt, ['install', '-y', '-q', 'chromium']]
+    : [sudo!, [apt, 'install', '-y', '-q', 'chromium']];
+  const env = cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' });
+  let res = await run(cmd, args, { env });
+  if (res.code !== 0) {
+    // Package lists missing or stale on a fresh machine: update them once and try again.
+    log('apt-get update...');
+    await run(root ? apt : sudo!, root ? ['update', '-q'] : [apt, 'update', '-q'], { env });
+    res = await run(cmd, args, { env });
+  }
+  if (res.code !== 0 || !chromiumPath())
+    throw new ToolInstallError(
+      `\`apt-get install -y chromium\` failed (exit ${res.code}).\n${tail(res.output)}`,
+    );
+  return { component: 'chromium', action: 'installed', ms: Date.now() - started, detail: chromiumPath()! };
+}
+
+/** The Chromium binary on PATH, if any. */
+export function chromiumPath(): string | undefined {
+  return which('chromium') ?? which('chromium-browser');
+}
+
 const INSTALLERS: Record<
   ToolComponent,
   (force: boolean, log: (m: string) => void) => Promise<ToolStepResult>
@@ -436,6 +477,7 @@ const INSTALLERS: Record<
   node22: (force, log) => ensureNode(22, force, log),
   node24: (force, log) => ensureNode(24, force, log),
   go: ensureGo,
+  chromium: ensureChromium,
 };
 
 /**

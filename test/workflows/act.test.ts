@@ -145,9 +145,9 @@ describe('runAct (act, offline, steps on the host)', () => {
     });
   });
 
-  it('uploads artifacts through the stand-in', () => {
+  it('uploads artifacts through the stand-in (a single file at the root, as the real action does)', () => {
     const report = JSON.parse(
-      fs.readFileSync(path.join(ok.artifactsDir, 'count-report', '.out', 'report.json'), 'utf8'),
+      fs.readFileSync(path.join(ok.artifactsDir, 'count-report', 'report.json'), 'utf8'),
     );
     expect(report).toEqual({ lines: 2, node: expect.stringMatching(/^v24\./) });
   });
@@ -159,7 +159,7 @@ describe('runAct (act, offline, steps on the host)', () => {
       expect.arrayContaining([[expect.stringContaining('large'), 'lines', '5']]),
     );
     const report = JSON.parse(
-      fs.readFileSync(path.join(failing.artifactsDir, 'count-report', '.out', 'report.json'), 'utf8'),
+      fs.readFileSync(path.join(failing.artifactsDir, 'count-report', 'report.json'), 'utf8'),
     );
     expect(report.lines).toBe(5);
   });

@@ -14,6 +14,7 @@ import { runActionBundle } from '../support/action-runner.js';
 import {
   cleanupAct,
   commitAll,
+  explainRun,
   makeRepoCopy,
   readOutFile,
   runAct,
@@ -120,9 +121,7 @@ function validateOutputs(run: ActRun): Record<string, string> {
   return result;
 }
 
-function explain(run: ActRun): string {
-  return `act exited ${run.code} after ${run.durationMs} ms. Output:\n${run.output.slice(-10_000)}`;
-}
+const explain = (run: ActRun): string => explainRun(run);
 
 describe('reusable workflow validate-data.yml under act', () => {
   let repo: string;
@@ -218,10 +217,12 @@ describe('reusable workflow validate-data.yml under act', () => {
     it('uploads the report, the profile and the manifest', () => {
       const out = readOutFile(run, 'outputs.txt');
       const artifact = path.join(run.artifactsDir, 'churn-data-report');
-      const report = JSON.parse(fs.readFileSync(path.join(artifact, out.report!), 'utf8'));
+      // the artifact's root is the paths' common folder, .modelship/
+      const inArtifact = (p: string): string => path.join(artifact, path.relative('.modelship', p));
+      const report = JSON.parse(fs.readFileSync(inArtifact(out.report!), 'utf8'));
       expect(JSON.stringify(report)).toContain('monthly_charges');
-      expect(fs.existsSync(path.join(artifact, out.profile!))).toBe(true);
-      expect(fs.existsSync(path.join(artifact, '.modelship/manifest.json'))).toBe(true);
+      expect(fs.existsSync(inArtifact(out.profile!))).toBe(true);
+      expect(fs.existsSync(path.join(artifact, 'manifest.json'))).toBe(true);
     });
 
     it('resolved the remote workflow and actions locally, downloading nothing', () => {
@@ -270,7 +271,7 @@ describe('reusable workflow validate-data.yml under act', () => {
     it('still uploads the report, which lists every invalid row', () => {
       const outputs = validateOutputs(run);
       const report = fs.readFileSync(
-        path.join(run.artifactsDir, 'modelship-data-report', outputs.report!),
+        path.join(run.artifactsDir, 'modelship-data-report', path.relative('.modelship', outputs.report!)),
         'utf8',
       );
       for (const value of ['lifetime', 'X1']) expect(report).toContain(value);
@@ -301,7 +302,7 @@ describe('reusable workflow validate-data.yml under act', () => {
     it('runs the reusable workflow on a pull request and passes', () => {
       if (run.code !== 0) throw new Error(explain(run));
       expect(validateOutputs(run)).toMatchObject({ passed: 'true', rows: String(currentRows) });
-      expect(fs.readdirSync(path.join(run.artifactsDir, 'modelship-data-report'))).toContain('.modelship');
+      expect(fs.readdirSync(path.join(run.artifactsDir, 'modelship-data-report'))).toContain('manifest.json');
     });
   });
 });

@@ -10,18 +10,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PROJECT_REPOSITORY } from '../support/act.js';
 import { paths, REPO_ROOT } from '../support/tools.js';
-
-function workflowFiles(): string[] {
-  const files: string[] = [];
-  for (const dir of ['.github/workflows', 'workflows']) {
-    const full = path.join(REPO_ROOT, dir);
-    if (!fs.existsSync(full)) continue;
-    for (const f of fs.readdirSync(full).sort()) {
-      if (/\.ya?ml$/.test(f)) files.push(path.posix.join(dir, f));
-    }
-  }
-  return files;
-}
+import { actionFiles, EXPECTED_WORKFLOWS, workflowFiles } from '../support/workflow-files.js';
 
 function run(cmd: string, args: string[]): { code: number; output: string } {
   if (!fs.existsSync(cmd)) throw new Error(`${cmd} is missing: run \`npx tsx test/support/tools.ts\``);
@@ -43,13 +32,7 @@ const files = workflowFiles();
 
 describe('workflow lint', () => {
   it('has workflows to check', () => {
-    expect(files).toEqual(
-      expect.arrayContaining([
-        '.github/workflows/ci.yml',
-        '.github/workflows/validate-data.yml',
-        'workflows/pr-data-check.yml',
-      ]),
-    );
+    expect(files).toEqual(expect.arrayContaining(EXPECTED_WORKFLOWS));
   });
 
   it('passes actionlint (with shellcheck)', () => {
@@ -64,7 +47,7 @@ describe('workflow lint', () => {
     if (code !== 0) throw new Error(`actionlint found problems:\n${output}`);
   });
 
-  it('passes zizmor', () => {
+  it('passes zizmor (workflows and action.yml files)', () => {
     const { code, output } = run(paths.zizmor, [
       '--offline',
       '--no-progress',
@@ -73,6 +56,7 @@ describe('workflow lint', () => {
       '--config',
       'test/workflows/zizmor.yml',
       ...files,
+      ...actionFiles(),
     ]);
     if (code !== 0) throw new Error(`zizmor found problems (exit ${code}):\n${output}`);
   });

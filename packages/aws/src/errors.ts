@@ -122,3 +122,26 @@ export function isSageMakerNotFound(err: unknown): boolean {
       /not found|could not find|does not exist/i.test(e.message ?? ''))
   );
 }
+
+/**
+ * Send a call that changes something on SageMaker (or Application Auto Scaling): a validation
+ * error becomes the one-line ConfigError `SageMaker rejected <call>: <its message>` at
+ * `resource`; any other error goes through {@link awsError} as a write needing `action`.
+ */
+export async function sendChange<T>(
+  call: string,
+  resource: string,
+  action: string,
+  send: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    const name = (err as SdkError | undefined)?.name ?? '';
+    if (name === 'ValidationException' || name === 'ValidationError')
+      throw new ConfigError(`SageMaker rejected ${call}: ${(err as Error).message}`, resource, {
+        cause: err,
+      });
+    throw awsError(err, resource, { action, access: 'write' });
+  }
+}

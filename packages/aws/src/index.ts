@@ -8,3 +8,4 @@ export * from './progress.js';
 export * from './logs.js';
 export * from './names.js';
 export * from './request-tag.js';
+export * from './endpoints.js';

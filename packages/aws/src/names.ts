@@ -145,3 +145,16 @@ export function resourceName(
 
 /** Tags every SageMaker job modelship creates must carry (the cost guardrail of train and evaluation). */
 export const REQUIRED_TAGS = ['project', 'owner', 'environment'] as const;
+
+/** `<base>-<suffix>`, the base shortened so the whole fits SageMaker's 63 characters. */
+export function fitName(base: string, suffix: string): string {
+  const s = clean(suffix);
+  const room = SAGEMAKER_NAME_MAX - s.length - 1;
+  const head = clean(clean(base).slice(0, room)) || 'model';
+  return `${head}-${s}`;
+}
+
+/** An endpoint config: `<endpoint>-<digest8>` of what it holds (deploy-canary's and promote-on-metrics'). */
+export function endpointConfigName(endpoint: string, request: unknown): string {
+  return fitName(endpoint, requestDigest(request).slice(0, REQUEST_DIGEST_CHARS));
+}

@@ -7,6 +7,7 @@ import { trainStep } from '@modelship/train/definition';
 import { gateStep } from '@modelship/gate/definition';
 import { registerStep } from '@modelship/register/definition';
 import { deployStep } from '@modelship/deploy/definition';
+import { promoteStep } from '@modelship/promote/definition';
 
 /** Every step, in pipeline order (the order `modelship run` runs them). */
 export const STEPS: readonly AnyStep[] = [
@@ -15,6 +16,7 @@ export const STEPS: readonly AnyStep[] = [
   gateStep,
   registerStep,
   deployStep,
+  promoteStep,
 ].map((s) => s as unknown as AnyStep);
 
 /** The step of that name, or undefined. */

@@ -164,6 +164,17 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
         ok = false;
         break;
       }
+      // The manual approval gate: a package registered for approval goes no further in this run.
+      const rest = jobs.slice(jobs.findIndex((j) => j.step === step) + 1);
+      const status = r.outputs['approval-status'];
+      if (step.name === 'register' && status && status !== 'Approved' && rest.length > 0) {
+        const arn = r.outputs['model-package-arn'] ?? '';
+        if (!args.quiet)
+          process.stderr.write(
+            `main job: stops at the approval gate: ${arn} is ${status}. Approve it (modelship register --operation approve${args.inputs.manifest ? ` --manifest ${args.inputs.manifest}` : ''}), then run ${rest.map((j) => `modelship ${j.step.name}`).join(', then ')}\n`,
+          );
+        break;
+      }
     }
     await writeOutputs(all, flat, args);
     if (!args.quiet || !ok)

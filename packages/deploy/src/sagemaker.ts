@@ -10,8 +10,6 @@ import { checkEndpointName } from '@modelship/local';
 import { refuseServedChampion, refuseUnapproved } from './guards.js';
 import {
   DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
   PutScalingPolicyCommand,
   RegisterScalableTargetCommand,
   type ScalableTarget,
@@ -51,8 +49,17 @@ import {
   createCloudWatchClient,
   createSageMakerClient,
   createSageMakerRuntimeClient,
-  poll,
-  ProgressPrinter,
+  deregisterRequest,
+  describeVariantScaling,
+  endpointWeights,
+  scalingRequests,
+  sendChange,
+  variantResourceId,
+  variantSpec,
+  waitEndpoint,
+  weightShares,
+  type VariantScaling,
+  type WaitEndpointResult,
   REQUIRED_TAGS,
   sleep as realSleep,
   type ApplicationAutoScalingClient,
@@ -96,15 +103,7 @@ export interface SageMakerDeployDeps {
   cwd: string;
 }
 
-/** Statuses after which an endpoint changes no more by itself. */
-export const ENDPOINT_TERMINAL = ['InService', 'Failed', 'OutOfService', 'UpdateRollbackFailed', 'Deleting'];
-
-/** The scaling dimension of a SageMaker variant (Application Auto Scaling). */
-const DIMENSION = 'sagemaker:variant:DesiredInstanceCount' as const;
-
-function errorName(err: unknown): string {
-  return (err as { name?: string } | undefined)?.name ?? '';
-}
+export { ENDPOINT_TERMINAL, type VariantScaling } from '@modelship/aws';
 
 export function consoleUrls(region: string, endpoint: string, dashboard?: string) {
   return {
@@ -230,13 +229,6 @@ export function dashboardName(endpoint: string): string {
   return `modelship-${endpoint}`;
 }
 
-/** A variant's autoscaling as registered: carried over when the endpoint's config changes. */
-export interface VariantScaling {
-  variant: string;
-  target: ScalableTarget;
-  policies: ScalingPolicy[];
-}
-
 export interface Weights {
   champion: number;
   challenger: number;
@@ -330,30 +322,6 @@ export function planConfig(
   };
 }
 
-/** The fields that define a production variant: what an endpoint config copies from the current one. */
-const VARIANT_FIELDS = [
-  'VariantName',
-  'ModelName',
-  'InstanceType',
-  'InitialInstanceCount',
-  'InitialVariantWeight',
-  'AcceleratorType',
-  'ServerlessConfig',
-  'VolumeSizeInGB',
-  'ModelDataDownloadTimeoutInSeconds',
-  'ContainerStartupHealthCheckTimeoutInSeconds',
-  'EnableSSMAccess',
-  'ManagedInstanceScaling',
-  'RoutingConfig',
-  'InferenceAmiVersion',
-] as const satisfies readonly (keyof ProductionVariant)[];
-
-function variantSpec(v: ProductionVariant): ProductionVariant {
-  const out: Record<string, unknown> = {};
-  for (const k of VARIANT_FIELDS) if (v[k] !== undefined) out[k] = v[k];
-  return out as unknown as ProductionVariant;
-}
-
 /** What a package's SageMaker Model holds (its name is derived from it). */
 function modelBody(pkg: PackageInfo, role: string) {
   return { ExecutionRoleArn: role, Containers: [{ ModelPackageName: pkg.arn }] };
@@ -439,15 +407,7 @@ export class SageMakerDeployer {
       this.deps.log.info(`dry run: ${call} ${JSON.stringify(request)}`);
       return undefined;
     }
-    try {
-      return await send();
-    } catch (err) {
-      if (errorName(err) === 'ValidationException' || errorName(err) === 'ValidationError')
-        throw new ConfigError(`SageMaker rejected ${call}: ${(err as Error).message}`, resource, {
-          cause: err,
-        });
-      throw awsError(err, resource, { action, access: 'write' });
-    }
+    return sendChange(call, resource, action, send);
   }
 
   async describeEndpoint(): Promise<DescribeEndpointOutput | undefined> {
@@ -585,86 +545,44 @@ export class SageMakerDeployer {
 
   /** The scalable targets registered for the endpoint's variants now, with their scaling policies. */
   async scaling(variants: string[]): Promise<VariantScaling[]> {
-    if (variants.length === 0) return [];
-    const ResourceIds = variants.map((v) => `endpoint/${this.plan.endpoint}/variant/${v}`);
-    try {
-      const out = await this.deps.clients.autoscaling.send(
-        new DescribeScalableTargetsCommand({
-          ServiceNamespace: 'sagemaker',
-          ResourceIds,
-          ScalableDimension: DIMENSION,
-        }),
-        { abortSignal: this.deps.signal },
-      );
-      const targets = out.ScalableTargets ?? [];
-      if (targets.length === 0) return [];
-      const policies = await this.deps.clients.autoscaling.send(
-        new DescribeScalingPoliciesCommand({ ServiceNamespace: 'sagemaker', ScalableDimension: DIMENSION }),
-        { abortSignal: this.deps.signal },
-      );
-      return targets.map((target) => ({
-        variant: target.ResourceId?.split('/').pop() ?? '',
-        target,
-        policies: (policies.ScalingPolicies ?? []).filter((p) => p.ResourceId === target.ResourceId),
-      }));
-    } catch (err) {
-      throw awsError(err, `endpoint ${this.plan.endpoint}`, {
-        action: 'application-autoscaling:DescribeScalableTargets',
-      });
-    }
+    return describeVariantScaling(
+      this.deps.clients.autoscaling,
+      this.plan.endpoint,
+      variants,
+      this.deps.signal,
+    );
   }
 
   /** Register a variant again as it was registered before (its target and policies). */
   async restore(s: VariantScaling): Promise<void> {
-    const t = s.target;
-    if (t.MinCapacity === undefined || t.MaxCapacity === undefined) return;
-    const reg = {
-      ServiceNamespace: 'sagemaker' as const,
-      ResourceId: t.ResourceId,
-      ScalableDimension: DIMENSION,
-      MinCapacity: t.MinCapacity,
-      MaxCapacity: t.MaxCapacity,
-    };
+    const { target: reg, policies } = scalingRequests(s);
+    if (!reg) return;
     await this.write(
       'RegisterScalableTarget',
       reg,
       () => this.deps.clients.autoscaling.send(new RegisterScalableTargetCommand(reg)),
-      t.ResourceId ?? '',
+      reg.ResourceId ?? '',
       'application-autoscaling:RegisterScalableTarget',
     );
-    for (const p of s.policies) {
-      const policy = {
-        PolicyName: p.PolicyName,
-        ServiceNamespace: 'sagemaker' as const,
-        ResourceId: p.ResourceId,
-        ScalableDimension: DIMENSION,
-        PolicyType: p.PolicyType,
-        TargetTrackingScalingPolicyConfiguration: p.TargetTrackingScalingPolicyConfiguration,
-        StepScalingPolicyConfiguration: p.StepScalingPolicyConfiguration,
-      };
+    for (const policy of policies)
       await this.write(
         'PutScalingPolicy',
         policy,
         () => this.deps.clients.autoscaling.send(new PutScalingPolicyCommand(policy)),
-        t.ResourceId ?? '',
+        reg.ResourceId ?? '',
         'application-autoscaling:PutScalingPolicy',
       );
-    }
   }
 
   /** SageMaker refuses to update an endpoint whose variants are registered for autoscaling: deregister first. */
   async deregister(scaling: VariantScaling[]): Promise<void> {
-    for (const { target: t } of scaling) {
-      const request = {
-        ServiceNamespace: 'sagemaker' as const,
-        ResourceId: t.ResourceId,
-        ScalableDimension: DIMENSION,
-      };
+    for (const s of scaling) {
+      const request = deregisterRequest(s);
       await this.write(
         'DeregisterScalableTarget',
         request,
         () => this.deps.clients.autoscaling.send(new DeregisterScalableTargetCommand(request)),
-        t.ResourceId ?? '',
+        request.ResourceId ?? '',
         'application-autoscaling:DeregisterScalableTarget',
       );
     }
@@ -672,7 +590,7 @@ export class SageMakerDeployer {
 
   /** Register a variant for autoscaling on invocations per instance (a target-tracking policy). */
   async register(variant: string, min: number, max: number, target: number): Promise<void> {
-    const ResourceId = `endpoint/${this.plan.endpoint}/variant/${variant}`;
+    const ResourceId = variantResourceId(this.plan.endpoint, variant);
     await this.restore({
       variant,
       target: { ResourceId, MinCapacity: min, MaxCapacity: max } as ScalableTarget,
@@ -693,33 +611,8 @@ export class SageMakerDeployer {
   }
 
   /** Wait for the endpoint to stop changing, printing its status; `deadline` in epoch ms. */
-  async waitEndpoint(
-    deadline: number,
-  ): Promise<{ end: 'terminal' | 'deadline' | 'aborted'; last?: DescribeEndpointOutput }> {
-    const printer = new ProgressPrinter(this.deps.log, this.deps.now, 'endpoint');
-    const loop = await poll({
-      describe: (signal) =>
-        this.sm.send(new DescribeEndpointCommand({ EndpointName: this.plan.endpoint }), {
-          abortSignal: signal,
-        }),
-      status: (d) => d.EndpointStatus,
-      terminal: ENDPOINT_TERMINAL,
-      signal: this.deps.signal,
-      deadline,
-      sleep: this.deps.sleep,
-      now: this.deps.now,
-      interval: (n) => Math.min(30_000, 5_000 * n),
-      onPoll: (d) =>
-        printer.update({
-          status: d.EndpointStatus ?? 'Unknown',
-          secondaryStatus: d.PendingDeploymentSummary?.EndpointConfigName
-            ? `to ${d.PendingDeploymentSummary.EndpointConfigName}`
-            : undefined,
-          createdAt: d.LastModifiedTime ? new Date(d.LastModifiedTime).toISOString() : undefined,
-          transitions: [],
-        }),
-    });
-    return loop;
+  async waitEndpoint(deadline: number): Promise<WaitEndpointResult> {
+    return waitEndpoint(this.sm, this.plan.endpoint, deadline, this.deps);
   }
 
   /** Which of `alarms` are in ALARM now. */
@@ -825,18 +718,6 @@ export class SageMakerDeployer {
   }
 }
 
-function weightsOf(d: DescribeEndpointOutput | undefined): Map<string, number> {
-  return new Map(
-    (d?.ProductionVariants ?? []).map((v) => [v.VariantName ?? '', v.CurrentWeight ?? v.DesiredWeight ?? 0]),
-  );
-}
-
-/** Weights as percentages of their sum. */
-function shares(w: Map<string, number>): Map<string, number> {
-  const total = [...w.values()].reduce((a, b) => a + b, 0);
-  return new Map([...w].map(([k, v]) => [k, total > 0 ? Math.round((1000 * v) / total) / 10 : 0]));
-}
-
 export async function deploySageMaker(
   plan: DeployPlan,
   arn: string,
@@ -924,7 +805,7 @@ export async function deploySageMaker(
   const model = await d.ensureModel(pkg, plan.role);
   const cfg = planConfig(plan, model, challenger, champion, smokeOnSageMaker && Boolean(champion));
   const configName = await d.ensureConfig(cfg);
-  const before = weightsOf(current);
+  const before = endpointWeights(current);
   const championName = cfg.champion?.VariantName ?? undefined;
   const productionAfter =
     plan.strategy === 'guardrails'
@@ -947,8 +828,8 @@ export async function deploySageMaker(
     ) {
       if (cfg.champion && plan.strategy !== 'guardrails') afterShares.set(championName!, cfg.target.champion);
       afterShares.set(challenger, plan.strategy === 'guardrails' || !champion ? 100 : cfg.target.challenger);
-    } else for (const [k, v] of shares(before)) afterShares.set(k, v);
-    const beforeShares = shares(before);
+    } else for (const [k, v] of weightShares(before)) afterShares.set(k, v);
+    const beforeShares = weightShares(before);
     for (const name of new Set([...beforeShares.keys(), ...afterShares.keys()]))
       variants.push({
         name,
@@ -987,7 +868,7 @@ export async function deploySageMaker(
 
   // A re-run: the endpoint already runs this config at the target weights.
   if (current?.EndpointConfigName === configName) {
-    const now = shares(before);
+    const now = weightShares(before);
     const atTarget =
       cfg.shadow ||
       plan.strategy === 'guardrails' ||

@@ -369,7 +369,7 @@ export const gateStep = defineStep<GateInputs, GateOutput>({
     'github-token': {
       type: 'string',
       description:
-        'Token for the pull-request comment, e.g. `${{ github.token }}`. Defaults to `GITHUB_TOKEN` in the environment.',
+        'Token for the pull-request comment, e.g. the `github.token` of the workflow. Defaults to `GITHUB_TOKEN` in the environment.',
     },
     replay: {
       type: 'string',

@@ -24,6 +24,7 @@ export {
   checkEndpointName,
   DEFAULT_ENDPOINTS_DIR,
   endpointMetrics,
+  endpointsRoot,
   endpointPaths,
   endpointStatus,
   freePort,

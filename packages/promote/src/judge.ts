@@ -288,3 +288,16 @@ export function combine(verdicts: readonly MetricVerdict[], bakeDone: boolean): 
     reason: open.map((v) => `${v.metric}: ${v.reason}`).join('; '),
   };
 }
+
+/**
+ * The fewest paired periods for which the latency judge's signed-rank interval is finite at error
+ * probability `alpha` (the boundary tightest at that many periods): fewer, and the interval is
+ * (−∞, ∞), so a period metric can never pass or fail. 13 at α = 0.05, 17 at α = 0.0125.
+ * @throws RangeError unless 0 < alpha < 1.
+ */
+export function minimumPairedPeriods(alpha: number): number {
+  for (let n = 2; ; n++) {
+    const c = mixtureBoundary(n, n, alpha);
+    if (Math.floor((n * (n + 1)) / 4 - c * Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24)) >= 1) return n;
+  }
+}

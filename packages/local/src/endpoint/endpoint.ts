@@ -15,7 +15,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSy
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { atomicWrite, ConfigError } from '@modelship/core';
@@ -25,6 +25,11 @@ import type { RouterConfig } from './router.js';
 
 /** Where local endpoints live when nothing says otherwise, relative to the working directory. */
 export const DEFAULT_ENDPOINTS_DIR = '.modelship/endpoints';
+
+/** The folder of the local endpoints of a run: `.modelship/endpoints` in the working directory. */
+export function endpointsRoot(cwd: string): string {
+  return resolve(cwd, DEFAULT_ENDPOINTS_DIR);
+}
 
 export interface VariantState {
   name: string;

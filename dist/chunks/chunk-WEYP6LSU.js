@@ -1,3 +1,0 @@
-import { createRequire as __modelshipRequire } from 'node:module';
-const require = __modelshipRequire(import.meta.url);
-import{a as o,b as d,c as g}from"./chunk-226F4ESI.js";import{w as i}from"./chunk-Y3OLJ2KK.js";var t=class extends o(d,g,"ListTags",i){};var m="modelship:request-sha256";async function p(s,l,n){let r;try{do{let e=await s.send(new t({ResourceArn:l,NextToken:r}),{abortSignal:n.signal}),a=e.Tags?.find(c=>c.Key===m);if(a)return a.Value??"";r=e.NextToken}while(r);return}catch(e){if(e?.name!=="AccessDeniedException")throw e;return n.warn(`cannot read the tags of ${n.what} (the role needs sagemaker:ListTags): compared the fields ${n.describe} shows only`),null}}export{m as a,p as b};

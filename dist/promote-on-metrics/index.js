@@ -1,0 +1,3 @@
+import { createRequire as __modelshipRequire } from 'node:module';
+const require = __modelshipRequire(import.meta.url);
+import{b as m}from"../chunks/chunk-6LMREWK5.js";import"../chunks/chunk-X5GYOVJN.js";import"../chunks/chunk-UHQEPRCF.js";import"../chunks/chunk-7QXC7CYC.js";import"../chunks/chunk-ZGQLMDP3.js";import"../chunks/chunk-6HHO7O7K.js";import"../chunks/chunk-HIX4HCNB.js";import"../chunks/chunk-SZWOLBIQ.js";import"../chunks/chunk-7YBC7527.js";import"../chunks/chunk-YIK6JSCL.js";import"../chunks/chunk-X7LCDYFH.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";await m("promote-on-metrics","main");

@@ -1,0 +1,227 @@
+// promote-on-metrics: find the canary (the endpoint deploy-canary recorded), run the bake loop on
+// its backend, act on the decision, record it in the registry and the manifest, write the
+// decision audit; or, with `replay`, recompute a recorded decision offline.
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ConfigError,
+  type CommonInputs,
+  type StepContext,
+  type StepImpl,
+  type StepResult,
+} from '@modelship/core';
+import { fitMetadata, openRegistry } from '@modelship/registry';
+import { readAudit, replay, writeAudit } from './audit.js';
+import { alphaEach, runCanary, type CanaryEndpoint, type DecisionAudit } from './canary.js';
+import type { PromoteInputs, PromoteOutput, PromotionSection } from './definition.js';
+import { endpointsRoot } from '@modelship/local';
+import { localCanary, type DeployedCanary } from './local.js';
+import {
+  checkBakeLength,
+  defaultSteps,
+  resolvePlan,
+  type PromotePlan,
+  type PromoteSettings,
+} from './plan.js';
+import { renderSummary } from './summary.js';
+
+type Inputs = PromoteInputs & CommonInputs;
+
+function shown(cwd: string, p: string): string {
+  const rel = relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
+}
+
+/** Metadata keys promote-on-metrics writes on a package. */
+export const PROMOTE_METADATA = {
+  deployedTo: 'modelship:deployed-endpoint',
+  deployedAt: 'modelship:deployed-at',
+  replaced: 'modelship:replaced-package',
+  rolledBackFrom: 'modelship:rolled-back-from',
+  decision: 'modelship:canary-decision',
+} as const;
+
+async function openCanary(
+  plan: PromotePlan,
+  ctx: StepContext,
+  deployed: DeployedCanary | undefined,
+  endpoint: string,
+): Promise<CanaryEndpoint> {
+  if (plan.backend === 'local')
+    return localCanary(endpointsRoot(ctx.cwd), endpoint, deployed, () => ctx.now());
+  const { sagemakerCanary } = await import('./sagemaker.js');
+  return sagemakerCanary(plan, ctx, deployed, endpoint);
+}
+
+/** The steps to bake at, from the plan or the share the challenger has now. */
+function stepsFor(plan: PromotePlan, ep: CanaryEndpoint, ctx: StepContext): number[] {
+  if (ep.shadow) {
+    if (plan.steps)
+      ctx.log.warn(
+        'the challenger is a shadow variant: steps do not apply (it is judged on copies of the traffic, then promoted)',
+      );
+    return [0];
+  }
+  const wanted = plan.steps ?? defaultSteps(ep.share);
+  const ahead = wanted.filter((s) => s >= ep.share);
+  if (ahead.length < wanted.length)
+    ctx.log.warn(
+      `the challenger already has ${ep.share}% of the traffic: steps below it (${wanted.filter((s) => s < ep.share).join(', ')}%) are skipped`,
+    );
+  return ahead.length ? ahead : [ep.share];
+}
+
+async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<PromoteOutput>> {
+  const plan = resolvePlan(inputs, ctx);
+  if (plan.replay) return replayRun(plan.replay, ctx);
+  const deployed = ctx.manifest.get<DeployedCanary & { modelPackageArn?: string }>('deployment');
+  const endpoint =
+    plan.endpoint ?? deployed?.endpoint ?? ctx.config.values.model ?? ctx.manifest.get<string>('model');
+  if (!endpoint)
+    throw new ConfigError('names no endpoint and the manifest records no deployment', "input 'endpoint'", {
+      hint: 'give --endpoint, or run deploy-canary first with the same manifest',
+    });
+  const ep = await openCanary(plan, ctx, deployed, endpoint);
+  const settings: PromoteSettings = { ...plan.settings, steps: stepsFor(plan, ep, ctx) };
+  checkBakeLength(settings, plan.configFile, (m) => ctx.log.warn(m), alphaEach(settings));
+  if (ep.shadow && settings.shadow && !ep.shadowPairs)
+    ctx.log.warn(
+      'promote.shadow: the answers of a shadow variant are not readable on this backend; the divergence is not judged (latency and errors are)',
+    );
+  ctx.log.info(
+    `judging ${ep.challenger.name} against ${ep.champion.name} on ${endpoint}: ${ep.shadow ? 'shadow' : `steps ${settings.steps.join(' → ')}% then 100%`}, bake ${settings.bakeSeconds / 60} min, a look every ${settings.intervalSeconds / 60} min`,
+  );
+  const audit = await runCanary(
+    ep,
+    settings,
+    {
+      now: () => ctx.now(),
+      sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+      signal: ctx.signal,
+      log: ctx.log,
+    },
+    plan.dryRun,
+  );
+  const outDir = join(dirname(resolve(ctx.cwd, inputs.manifest)), 'promote-on-metrics');
+  const reportPath = join(outDir, 'decision.json');
+  const report = shown(ctx.cwd, reportPath);
+  const registry = plan.dryRun ? undefined : await recordInRegistry(audit, ctx);
+  await writeAudit(reportPath, audit);
+  const cancelled = audit.steps.some((s) => s.verdict === 'cancelled');
+  const section: PromotionSection = {
+    backend: plan.backend,
+    endpoint,
+    decision: audit.decision,
+    reason: audit.reason,
+    championVariant: ep.champion.name,
+    challengerVariant: ep.challenger.name,
+    modelPackageArn: ep.challenger.modelPackageArn ?? deployed?.modelPackageArn ?? '',
+    ...(audit.decision === 'promoted' && ep.champion.modelPackageArn
+      ? { replacedModelPackageArn: ep.champion.modelPackageArn }
+      : {}),
+    finalWeights: audit.finalWeights,
+    steps: audit.steps.map((s) => ({ weight: s.weight, verdict: s.verdict, looks: s.looks.length })),
+    report,
+    ...(registry ? { registry } : {}),
+    decidedAt: audit.endedAt,
+    dryRun: plan.dryRun,
+  };
+  if (!plan.dryRun) ctx.manifest.set('promotion', JSON.parse(JSON.stringify(section)) as unknown);
+  const ok = plan.dryRun ? !cancelled : audit.decision === 'promoted';
+  const headline = headlineOf(audit, cancelled);
+  return {
+    ok,
+    headline,
+    outputs: { decision: audit.decision, report, 'final-weights': JSON.stringify(audit.finalWeights) },
+    summary: renderSummary(audit, { report, headline, ...(registry ? { registry } : {}) }),
+    // A "no" is the headline, which the host prints as the error: no annotation repeating it.
+    annotations: [],
+  };
+}
+
+function headlineOf(a: DecisionAudit, cancelled: boolean): string {
+  const who = `${a.challenger.name} on ${a.endpoint}`;
+  if (cancelled) return `cancelled: ${who} was not promoted; ${a.reason}`;
+  if (a.dryRun) return `${a.reason} (${who}; nothing was changed)`;
+  switch (a.decision) {
+    case 'promoted':
+      return `promoted ${who} to 100%: ${a.reason}`;
+    case 'rolled-back':
+      return `rolled back ${who}: ${a.reason}`;
+    case 'held':
+      return `held ${who} at ${a.finalWeights[a.challenger.name] ?? 0}%: ${a.reason}`;
+    default:
+      return `inconclusive, rolled back ${who} (not rejected): ${a.reason}`;
+  }
+}
+
+/**
+ * The registry's record of the decision: a promoted package gets the endpoint and the package it
+ * replaced in its metadata; a package rolled back on a fail is Rejected with the reason (when
+ * `reject-on-rollback`). Nothing for held or inconclusive canaries.
+ */
+async function recordInRegistry(
+  audit: DecisionAudit,
+  ctx: StepContext,
+): Promise<PromotionSection['registry'] | undefined> {
+  const arn = audit.challenger.modelPackageArn;
+  if (!arn) return undefined;
+  const reject = audit.decision === 'rolled-back' && audit.settings.rejectOnRollback;
+  if (audit.decision !== 'promoted' && !reject) return undefined;
+  const registry = openRegistry({ ...ctx, log: ctx.log });
+  try {
+    const pkg = await registry.describe(arn);
+    const at = audit.endedAt;
+    if (audit.decision === 'promoted') {
+      const next = await registry.setApproval(
+        pkg,
+        pkg.ModelApprovalStatus,
+        pkg.ApprovalDescription ?? 'approved',
+        fitMetadata({
+          [PROMOTE_METADATA.deployedTo]: audit.endpoint,
+          [PROMOTE_METADATA.deployedAt]: at,
+          [PROMOTE_METADATA.replaced]: audit.champion.modelPackageArn,
+          [PROMOTE_METADATA.decision]: 'promoted',
+        }),
+      );
+      return { arn, status: next.ModelApprovalStatus };
+    }
+    const next = await registry.setApproval(
+      pkg,
+      'Rejected',
+      `rolled back by promote-on-metrics on ${audit.endpoint}: ${audit.reason}`.slice(0, 1000),
+      fitMetadata({
+        [PROMOTE_METADATA.rolledBackFrom]: audit.endpoint,
+        [PROMOTE_METADATA.decision]: 'rolled-back',
+      }),
+    );
+    ctx.log.info(`model package ${arn} is now Rejected`);
+    return { arn, status: next.ModelApprovalStatus };
+  } catch (err) {
+    // The endpoint has already changed: the decision stands; say the registry could not record it.
+    ctx.log.warn(`the registry could not record the decision on ${arn}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+async function replayRun(file: string, ctx: StepContext): Promise<StepResult<PromoteOutput>> {
+  const path = resolve(ctx.cwd, file);
+  const audit = await readAudit(path, file);
+  const r = replay(audit);
+  const same = r.mismatches.length === 0;
+  for (const m of r.mismatches) ctx.log.error(`replay: ${m}`);
+  const headline = same
+    ? `replay of ${file}: ${r.decision} again from ${r.looks} look(s) (${r.reason})`
+    : `replay of ${file} does not reproduce the recorded decision: ${r.mismatches[0]}${r.mismatches.length > 1 ? ` (+${r.mismatches.length - 1} more)` : ''}`;
+  return {
+    ok: same,
+    headline,
+    outputs: { decision: r.decision, report: file, 'final-weights': JSON.stringify(audit.finalWeights) },
+    summary: renderSummary(audit, { report: file, headline }),
+    annotations: [],
+  };
+}
+
+export function createPromoteImpl(): StepImpl<PromoteInputs, PromoteOutput> {
+  return { run: runPromote };
+}

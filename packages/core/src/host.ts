@@ -70,14 +70,7 @@ export async function runHosted<T>(
   proc.on('SIGINT', onSignal);
   proc.on('SIGTERM', onSignal);
   try {
-    const value = await body(controller.signal);
-    // A signal that came while the work was finishing still cancels the run: it exits non-zero.
-    const late = cancellationLine(controller.signal);
-    if (late) {
-      out.fail(late, undefined, undefined);
-      return undefined;
-    }
-    return value;
+    return await body(controller.signal);
   } catch (err) {
     const cancelled = cancellationLine(controller.signal);
     if (cancelled) {

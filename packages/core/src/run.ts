@@ -1,5 +1,5 @@
 import { loadConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import { cancellationLine, ConfigError } from './errors.js';
 import type { GitHubRun } from './github-event.js';
 import type { Logger } from './logger.js';
 import { ManifestStore } from './manifest.js';
@@ -119,7 +119,12 @@ export async function executeStep(
   const { inputs, ctx } = await prepareStep(step, raw, hb);
   hb.signal.throwIfAborted();
   const impl = await loadStep(step);
-  const result = await impl.run(inputs, ctx);
+  const ran = await impl.run(inputs, ctx);
+  // A signal that came while the step was finishing: the step still fails, as cancelled (the
+  // host reports the failed result as it reports any).
+  const late = cancellationLine(hb.signal);
+  const result =
+    late && ran.ok ? { ...ran, ok: false, headline: `${late} as the step finished: ${ran.headline}` } : ran;
   await ctx.manifest.save(
     { step: step.name, at: ctx.now().toISOString(), ok: result.ok, headline: result.headline },
     provenanceFromEnv(hb.env),

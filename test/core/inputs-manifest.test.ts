@@ -21,6 +21,7 @@ const step = {
   inputs: {
     data: { type: 'string', description: 'd' },
     count: { type: 'integer', description: 'c', default: 10, minimum: 0 },
+    share: { type: 'number', description: 's', exclusiveMinimum: 0, maximum: 100 },
     wait: { type: 'boolean', description: 'w', default: true },
     mode: { type: 'string', description: 'm', enum: ['a', 'b'] },
   } satisfies Record<string, InputSpec>,
@@ -35,12 +36,38 @@ describe('step inputs', () => {
       mode: '',
     });
     expect(v).toEqual({ data: 'x.csv', count: 10, wait: false, manifest: '.modelship/manifest.json' });
+    const n = await parseInputs<{ count: number; share: number }>(step, {
+      data: 'x',
+      count: '+7',
+      share: '.5',
+    });
+    expect([n.count, n.share]).toEqual([7, 0.5]);
   });
 
   it.each([
     [{}, "input 'data': is required"],
-    [{ data: 'x', count: 'ten' }, "input 'count': must be integer"],
-    [{ data: 'x', count: '-1' }, "input 'count': must be >= 0"],
+    [{ data: 'x', count: 'ten' }, "input 'count': must be a whole number at least 0, got ten"],
+    [{ data: 'x', count: '-1' }, "input 'count': must be a whole number at least 0, got -1"],
+    [{ data: 'x', count: '1.5' }, "input 'count': must be a whole number at least 0, got 1.5"],
+    // From a trial: numbers are plain decimal, not whatever JavaScript's Number() takes.
+    [
+      { data: 'x', count: '0x10' },
+      "input 'count': must be a whole number at least 0, got 0x10 (write it in decimal)",
+    ],
+    [
+      { data: 'x', count: '1e3' },
+      "input 'count': must be a whole number at least 0, got 1e3 (write it in decimal)",
+    ],
+    [
+      { data: 'x', share: '0x10' },
+      "input 'share': must be a number above 0 and at most 100, got 0x10 (write it in decimal)",
+    ],
+    [
+      { data: 'x', share: 'Infinity' },
+      "input 'share': must be a number above 0 and at most 100, got Infinity",
+    ],
+    [{ data: 'x', share: '0' }, "input 'share': must be a number above 0 and at most 100, got 0"],
+    [{ data: 'x', share: '-5' }, "input 'share': must be a number above 0 and at most 100, got -5"],
     [{ data: 'x', mode: 'c' }, `input 'mode': must be one of "a", "b"`],
     [{ data: 'x', backend: 'gcp' }, `input 'backend': must be one of "local", "sagemaker"`],
     [{ data: 'x', wait: 'maybe' }, "input 'wait': must be boolean"],

@@ -206,7 +206,7 @@ describe('deploy-canary on the local backend', () => {
     expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
   });
 
-  it('from a trial: refuses a canary of the package the endpoint serves as champion, and a canary beside a dead champion', async () => {
+  it('from a trial: refuses a canary of the package the endpoint serves alone (its true champion), and a canary beside a dead champion', async () => {
     // Smoke requests without a contract: only the status is checked, and the step says so.
     const dir = deployWorkspace(
       '  serve: [node, serve.mjs]\n  smoke-requests: contract/smoke-requests.jsonl\n',
@@ -216,19 +216,25 @@ describe('deploy-canary on the local backend', () => {
     const v2 = await registerLocal(reg, 'churn', 2, churnModel(1));
     const v3 = await registerLocal(reg, 'churn', 3, churnModel(0.5));
     expect((await deploy(dir, { 'model-package-arn': v1 })).result.ok).toBe(true);
-    const second = await deploy(dir, { 'model-package-arn': v2 });
-    expect(second.result.ok).toBe(true);
-    expect(second.text).toContain('with no deploy.contract their bodies were not checked');
     const root = join(dir, '.modelship/endpoints');
     const weights = async () =>
       Object.fromEntries((await readEndpointState(root, 'churn'))!.variants.map((v) => [v.name, v.weight]));
-    const before = await weights();
-    // The champion's own package as the challenger would hand it the canary's share back.
-    const again = await configErrorLine(runStep(step, { 'model-package-arn': v1 }, { cwd: dir, env: ENV }));
-    expect(again).toBe(
-      `local endpoint churn: already serves ${v1} as its champion (variant churn-v1 at weight 90): there is nothing to canary`,
+    // The endpoint serves v1 alone: a re-run is unchanged, anything else has nothing to canary against.
+    expect((await deploy(dir, { 'model-package-arn': v1 })).result.outputs.status).toBe('unchanged');
+    writeFileSync(join(dir, 'serve-copy.mjs'), readFileSync(join(dir, 'serve.mjs')));
+    writeFileSync(
+      join(dir, 'modelship.yml'),
+      readFileSync(join(dir, 'modelship.yml'), 'utf8').replace('[node, serve.mjs]', '[node, serve-copy.mjs]'),
     );
-    expect(await weights()).toEqual(before);
+    const alone = await configErrorLine(runStep(step, { 'model-package-arn': v1 }, { cwd: dir, env: ENV }));
+    expect(alone).toBe(
+      `local endpoint churn: already serves ${v1} as its champion (variant churn-v1, its sole production variant): there is nothing to canary it against`,
+    );
+    expect(await weights()).toEqual({ 'churn-v1': 100 });
+    const second = await deploy(dir, { 'model-package-arn': v2 });
+    expect(second.result.ok).toBe(true);
+    expect(second.text).toContain('with no deploy.contract their bodies were not checked');
+    const before = await weights();
     // A dead champion: the challenger must not get the whole traffic.
     const state = (await readEndpointState(root, 'churn'))!;
     process.kill(-state.variants.find((v) => v.name === 'churn-v1')!.pid, 'SIGKILL');
@@ -242,20 +248,23 @@ describe('deploy-canary on the local backend', () => {
 
   it('from a trial: a changed deploy.serve is a change: the challenger restarts with the new command', async () => {
     const dir = deployWorkspace('  serve: [node, serve.mjs]\n');
-    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+    const v2 = await registerLocal(reg, 'churn', 2, churnModel(1));
     expect((await deploy(dir, { 'model-package-arn': v1 })).result.outputs.status).toBe('created');
-    const same = await deploy(dir, { 'model-package-arn': v1 });
+    expect((await deploy(dir, { 'model-package-arn': v2 })).result.outputs.status).toBe('deployed');
+    const same = await deploy(dir, { 'model-package-arn': v2 });
     expect(same.result.headline).toMatch(/unchanged$/);
     writeFileSync(join(dir, 'serve-copy.mjs'), readFileSync(join(dir, 'serve.mjs')));
     writeFileSync(
       join(dir, 'modelship.yml'),
       readFileSync(join(dir, 'modelship.yml'), 'utf8').replace('[node, serve.mjs]', '[node, serve-copy.mjs]'),
     );
-    const changed = await deploy(dir, { 'model-package-arn': v1 });
+    const changed = await deploy(dir, { 'model-package-arn': v2 });
     expect(changed.result.ok).toBe(true);
     expect(changed.result.headline).not.toMatch(/unchanged$/);
     const state = (await readEndpointState(join(dir, '.modelship/endpoints'), 'churn'))!;
-    expect(state.variants.find((v) => v.name === 'churn-v1')!.command.at(-1)).toMatch(/serve-copy\.mjs$/);
+    expect(state.variants.find((v) => v.name === 'churn-v2')!.command.at(-1)).toMatch(/serve-copy\.mjs$/);
   });
 
   it('from a trial: errors name the config file given, not modelship.yml', async () => {

@@ -74,14 +74,16 @@ beforeEach(async () => {
 const ROLE = 'arn:aws:iam::123456789012:role/ModelshipServe';
 const TAGS = '  tags: {project: churn, owner: ml-platform, environment: test}\n';
 
-async function registerPackage(): Promise<string> {
+async function registerPackage(
+  status: 'Approved' | 'Rejected' | 'PendingManualApproval' = 'Approved',
+): Promise<string> {
   await sm
     .send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'churn' }))
     .catch(() => undefined);
   const out = await sm.send(
     new CreateModelPackageCommand({
       ModelPackageGroupName: 'churn',
-      ModelApprovalStatus: 'Approved',
+      ModelApprovalStatus: status,
       InferenceSpecification: {
         Containers: [
           {
@@ -431,4 +433,53 @@ describe('deploy-canary on SageMaker (moto)', () => {
       /^model package arn:aws:sagemaker:us-east-1:\d+:model-package\/churn\/9: model package not found/,
     );
   });
+});
+
+describe('deploy-canary on SageMaker (moto): from a trial', () => {
+  it('re-weights a canary that canary-percent 100 left at 100% beside the old champion at 0%', async () => {
+    const v1 = await registerPackage();
+    const v2 = await registerPackage();
+    const dir = workspace('');
+    await deploy(dir, v1);
+    const full = await deploy(dir, v2, { 'canary-percent': 100 });
+    expect(full.outcome.ok).toBe(true);
+    const back = await deploy(dir, v2, { 'canary-percent': 10 });
+    expect(back.outcome.ok).toBe(true);
+    expect(back.outcome.section).toMatchObject({
+      status: 'deployed',
+      championVariant: 'churn-v1',
+      challengerVariant: 'churn-v2',
+    });
+    const ep = await sm.send(new DescribeEndpointCommand({ EndpointName: 'churn-prod' }));
+    const cfg = await sm.send(
+      new DescribeEndpointConfigCommand({ EndpointConfigName: ep.EndpointConfigName }),
+    );
+    expect(cfg.ProductionVariants!.map((v) => [v.VariantName, v.InitialVariantWeight])).toEqual([
+      ['churn-v1', 90],
+      ['churn-v2', 10],
+    ]);
+  });
+
+  it("refuses a canary of the endpoint's sole production variant that would change it; a re-run is unchanged", async () => {
+    const v1 = await registerPackage();
+    const dir = workspace('');
+    await deploy(dir, v1);
+    expect((await deploy(dir, v1)).outcome.section.status).toBe('unchanged');
+    const other = workspace('  instance-type: ml.c5.large\n');
+    await expect(deploy(other, v1)).rejects.toMatchObject({
+      line: `endpoint churn-prod: already serves ${v1} as its champion (variant churn-v1, its sole production variant): there is nothing to canary it against`,
+    });
+  });
+
+  it.each(['Rejected', 'PendingManualApproval'] as const)(
+    'refuses a %s package before any write, naming it and its status',
+    async (status) => {
+      const arn = await registerPackage(status);
+      await expect(deploy(workspace(''), arn)).rejects.toMatchObject({
+        line: `model package ${arn}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
+        hint: `approve it first: modelship register --operation approve --model-package-arn ${arn}`,
+      });
+      expect((await sm.send(new ListModelsCommand({}))).Models).toHaveLength(0);
+    },
+  );
 });

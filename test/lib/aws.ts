@@ -15,3 +15,15 @@ export function denyS3(): { restore(): void } {
   mock.onAnyCommand().rejects(sdkError('AccessDenied', 403));
   return mock;
 }
+
+/** A `train` block SageMaker accepts (every guardrail met); `channels` is a YAML line, or none. */
+export function sageMakerTrainBlock(channels?: string): string {
+  return `train:
+  image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3
+  role: arn:aws:iam::123456789012:role/ModelshipTraining
+  instance-type: ml.m5.large
+  max-runtime-minutes: 30
+${channels ? `  channels: ${channels}\n` : ''}  output: s3://acme-ml/churn/models/
+  tags: { project: churn, owner: ml-platform, environment: ci }
+`;
+}

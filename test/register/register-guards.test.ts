@@ -113,15 +113,15 @@ ${extra}`;
 });
 
 describe('the manifest register reads', () => {
-  it('a missing --manifest is "not found", not "records no trained model"', async () => {
+  it('a missing --manifest "does not exist", not "records no trained model"', async () => {
     const { dir } = candidateWorkspace({ verdict: 'pass' });
     const missing = join(tempDir(), 'doesnotexist.json');
     expect(await configErrorLine(runStep(step, { manifest: missing }, { cwd: dir }))).toBe(
-      `${missing}: manifest not found`,
+      `${missing}: manifest file does not exist`,
     );
     expect(
       await configErrorLine(runStep(step, { operation: 'approve', manifest: missing }, { cwd: dir })),
-    ).toBe(`${missing}: manifest not found`);
+    ).toBe(`${missing}: manifest file does not exist`);
     expect(existsSync(missing)).toBe(false);
   });
 

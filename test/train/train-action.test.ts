@@ -15,6 +15,7 @@ import { runActionBundle, runPostStep } from '../support/action-runner.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { REPO_ROOT } from '../support/tools.js';
 import { isAlive, until } from '../lib/process.js';
+import { sageMakerTrainBlock } from '../lib/aws.js';
 
 // The action folder, as `uses: owner/modelship/actions/train@v1` names it: the runner reads its
 // action.yml and runs `runs.main` / `runs.post` (which point into the one build, dist/).
@@ -186,17 +187,9 @@ describe('train bundle, SageMaker backend (moto)', () => {
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
     await s3.send(new CreateBucketCommand({ Bucket: 'acme-ml' }));
-    const cwd = await workspace(`model: churn
-backend: sagemaker
-train:
-  image: 683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3
-  role: arn:aws:iam::123456789012:role/ModelshipTraining
-  instance-type: ml.m5.large
-  max-runtime-minutes: 30
-  channels: { train: s3://acme-ml/churn/train/ }
-  output: s3://acme-ml/churn/models/
-  tags: { project: churn, owner: ml-platform, environment: ci }
-`);
+    const cwd = await workspace(
+      `model: churn\nbackend: sagemaker\n${sageMakerTrainBlock('{ train: s3://acme-ml/churn/train/ }')}`,
+    );
     try {
       // the dry run names the job the real run starts: put the model moto will report for it
       const dry = await runActionBundle(MAIN, { cwd, env: moto.env, inputs: { 'dry-run': 'true' } });

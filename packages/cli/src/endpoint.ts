@@ -2,7 +2,7 @@
 // deploy-canary starts (they outlive the step), for a person in the terminal.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError } from '@modelship/core';
+import { ConfigError, numberProblem } from '@modelship/core';
 import {
   DEFAULT_ENDPOINTS_DIR,
   endpointStatus,
@@ -10,6 +10,7 @@ import {
   readEndpointState,
   runTraffic,
   stopEndpoint,
+  stopLeftoverServers,
   type TrafficReport,
 } from '@modelship/local';
 import { parseCommandArgs } from './args.js';
@@ -71,7 +72,14 @@ export async function endpointCommand(argv: readonly string[]): Promise<number> 
     return healthy ? 0 : 1;
   }
   if (sub === 'stop') {
+    // What a deploy killed outright left running outside the state goes too, and is named.
+    const left = await stopLeftoverServers(dir, name, await readEndpointState(dir, name));
+    if (left.length > 0)
+      process.stderr.write(
+        `stopped what an interrupted deploy of ${name} left running outside its state: ${left.map((l) => `${l.what} (pid ${l.pid})`).join(', ')}\n`,
+      );
     const stopped = await stopEndpoint(dir, name);
+    if (!stopped && left.length > 0) return 0;
     if (!stopped) throw noEndpoint(name, dir);
     process.stderr.write(
       `stopped ${name}: router (pid ${stopped.router.pid}) and ${stopped.variants.length} variant(s) (${stopped.variants.map((v) => `${v.name} pid ${v.pid}`).join(', ')})\n`,
@@ -111,11 +119,13 @@ export async function trafficCommand(argv: readonly string[], signal: AbortSigna
   if (!name) throw new ConfigError('is required', '--endpoint');
   const file = args.flags.requests;
   if (!file) throw new ConfigError('is required (a JSON Lines file of request bodies)', '--requests');
+  const positive = { type: 'number', exclusiveMinimum: 0 } as const;
+  for (const flag of ['rate', 'duration'] as const) {
+    const problem = args.flags[flag] === undefined ? undefined : numberProblem(positive, args.flags[flag]);
+    if (problem) throw new ConfigError(problem, `--${flag}`);
+  }
   const rate = Number(args.flags.rate ?? 50);
   const duration = Number(args.flags.duration ?? 10);
-  if (!(rate > 0)) throw new ConfigError(`must be a positive number, got ${args.flags.rate}`, '--rate');
-  if (!(duration > 0))
-    throw new ConfigError(`must be a positive number of seconds, got ${args.flags.duration}`, '--duration');
   const dir = root(args.flags);
   const state = await readEndpointState(dir, name);
   if (!state) throw noEndpoint(name, dir);
@@ -138,9 +148,14 @@ export async function trafficCommand(argv: readonly string[], signal: AbortSigna
     onTick: (r) =>
       process.stderr.write(`\n[${(r.elapsedMs / 1000).toFixed(0)} s] ${r.sent} sent\n${table(r)}\n`),
   });
+  const achieved = `${report.achievedRate.toFixed(1)} requests/s achieved of ${rate} asked`;
   process.stderr.write(
-    `\ndone: ${report.sent} sent in ${(report.elapsedMs / 1000).toFixed(1)} s\n${table(report)}\n`,
+    `\n${report.cancelled ? 'cancelled' : 'done'}: ${report.sent} sent in ${(report.elapsedMs / 1000).toFixed(1)} s (${achieved})\n${table(report)}\n`,
   );
+  if (!report.cancelled && report.achievedRate < 0.9 * rate)
+    process.stderr.write(
+      `warning: the rate asked was not reached: ${achieved} (the machine, or the endpoint, could not keep up)\n`,
+    );
   const summary = Object.fromEntries(
     Object.entries(report.byVariant).map(([v, f]) => [
       v,
@@ -155,7 +170,30 @@ export async function trafficCommand(argv: readonly string[], signal: AbortSigna
     ]),
   );
   process.stdout.write(
-    JSON.stringify({ endpoint: name, sent: report.sent, variants: summary }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        endpoint: name,
+        sent: report.sent,
+        answered: report.answered,
+        rate: { asked: rate, achieved: Number(report.achievedRate.toFixed(2)) },
+        ...(report.cancelled ? { cancelled: true } : {}),
+        variants: summary,
+      },
+      null,
+      2,
+    ) + '\n',
   );
+  // Cancelled: the host says so (`cancelled by SIGINT`) and exits 1.
+  signal.throwIfAborted();
+  const ok = Object.values(report.byVariant).reduce((n, f) => n + f.ok, 0);
+  if (ok === 0) {
+    const sum = (k: 'failed' | 'errors4xx' | 'errors5xx') =>
+      Object.values(report.byVariant).reduce((n, f) => n + f[k], 0);
+    throw new ConfigError(
+      `no request was answered with a 2xx (${report.sent} sent: ${sum('failed')} no answer, ${sum('errors4xx')} 4xx, ${sum('errors5xx')} 5xx)`,
+      `endpoint ${name}`,
+      { hint: `see modelship endpoint status ${name}, and the variants' serve.log` },
+    );
+  }
   return 0;
 }

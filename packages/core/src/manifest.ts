@@ -129,6 +129,8 @@ export class ManifestStore {
     private readonly steps: readonly AnyStep[],
     /** Whether the file existed when the step started (a missing file starts a new manifest). */
     readonly exists = false,
+    /** Whether the user named the path (not the default one). */
+    readonly named = false,
   ) {}
 
   static empty(path: string, displayPath: string, now: Date, steps: readonly AnyStep[]): ManifestStore {
@@ -147,11 +149,39 @@ export class ManifestStore {
     );
   }
 
-  /** Read `path` (relative to cwd); a missing file starts a new manifest. */
-  static async open(path: string, cwd: string, now: Date, steps: readonly AnyStep[]): Promise<ManifestStore> {
+  /**
+   * Read `path` (relative to cwd); a missing file starts a new manifest. `named`: the user gave the
+   * path (it is not the default), so a step that needs what it records says when it does not exist.
+   */
+  static async open(
+    path: string,
+    cwd: string,
+    now: Date,
+    steps: readonly AnyStep[],
+    named = false,
+  ): Promise<ManifestStore> {
     const abs = resolve(cwd, path);
     const doc = await readManifest(abs, path, steps);
-    return doc ? new ManifestStore(abs, path, doc, steps, true) : ManifestStore.empty(abs, path, now, steps);
+    if (doc) return new ManifestStore(abs, path, doc, steps, true, named);
+    const empty = ManifestStore.empty(abs, path, now, steps);
+    return new ManifestStore(abs, path, empty.doc, steps, false, named);
+  }
+
+  /**
+   * The error to throw for a section the step needs and did not find: `error`, unless the user
+   * named a manifest file that does not exist: then that is what is wrong (a mistyped path must
+   * not read as a manifest that records nothing), and the error says so, with `error`'s hint.
+   */
+  missing(error: ConfigError): ConfigError {
+    return this.exists || !this.named ? error : this.notFound(error.hint, error);
+  }
+
+  /** `<manifest>: manifest file does not exist`, with a hint. */
+  notFound(hint?: string, cause?: unknown): ConfigError {
+    return new ConfigError('manifest file does not exist', this.displayPath, {
+      ...(cause ? { cause } : {}),
+      hint: `check the path${hint ? `; ${hint}` : ''}`,
+    });
   }
 
   /** Sections this run set, re-applied onto the file as it is when saving. */

@@ -1,5 +1,5 @@
 import { loadConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import { cancellationLine, ConfigError } from './errors.js';
 import type { GitHubRun } from './github-event.js';
 import type { Logger } from './logger.js';
 import { ManifestStore } from './manifest.js';
@@ -7,7 +7,10 @@ import { provenanceFromEnv } from './provenance.js';
 import { firstUsefulError, formatAjvError, jsonPointerToPath } from './schema-errors.js';
 import { validatorFor } from './validators.js';
 import {
+  allInputs,
+  COMMON_INPUTS,
   inputSchema,
+  numberProblem,
   type AnyStep,
   type CommonInputs,
   type StepContext,
@@ -48,6 +51,13 @@ export async function parseInputs<I>(
   const validate = await validatorFor(inputSchema(step), 'inputs', `${step.name} inputs`);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== undefined && v.trim() !== '') values[k] = v.trim();
+  // Numbers are checked here, as written: the schema's coercion would take `0x10` for 16.
+  for (const [k, spec] of Object.entries(allInputs(step))) {
+    const v = values[k];
+    if (typeof v !== 'string' || (spec.type !== 'number' && spec.type !== 'integer')) continue;
+    const problem = numberProblem(spec, v);
+    if (problem) throw new ConfigError(problem, label(k));
+  }
   if (!validate(values)) {
     const e = firstUsefulError(validate.errors)!;
     const params = e.params as Record<string, unknown>;
@@ -73,7 +83,8 @@ export async function prepareStep(
   const inputs = await parseInputs<Record<string, unknown>>(step, raw, hb.inputLabel);
   const config = await loadConfig(inputs.config, hb.cwd, hb.steps);
   const backend = inputs.backend ?? config.values.backend ?? 'local';
-  const manifest = await ManifestStore.open(inputs.manifest, hb.cwd, now(), hb.steps);
+  const named = Boolean(raw.manifest?.trim()) && inputs.manifest !== COMMON_INPUTS.manifest.default;
+  const manifest = await ManifestStore.open(inputs.manifest, hb.cwd, now(), hb.steps, named);
   const ctx: StepContext = {
     log: hb.log,
     cwd: hb.cwd,
@@ -108,7 +119,12 @@ export async function executeStep(
   const { inputs, ctx } = await prepareStep(step, raw, hb);
   hb.signal.throwIfAborted();
   const impl = await loadStep(step);
-  const result = await impl.run(inputs, ctx);
+  const ran = await impl.run(inputs, ctx);
+  // A signal that came while the step was finishing: the step still fails, as cancelled (the
+  // host reports the failed result as it reports any).
+  const late = cancellationLine(hb.signal);
+  const result =
+    late && ran.ok ? { ...ran, ok: false, headline: `${late} as the step finished: ${ran.headline}` } : ran;
   await ctx.manifest.save(
     { step: step.name, at: ctx.now().toISOString(), ok: result.ok, headline: result.headline },
     provenanceFromEnv(hb.env),

@@ -12,6 +12,10 @@ export interface InputSpec {
   enum?: readonly string[];
   minimum?: number;
   maximum?: number;
+  /** Numbers: the value must be above this (not equal to it). */
+  exclusiveMinimum?: number;
+  /** Numbers: the value must be below this (not equal to it). */
+  exclusiveMaximum?: number;
   /** Extra CLI spellings, e.g. `infer` for `infer-schema`. */
   cliAliases?: readonly string[];
 }
@@ -214,6 +218,50 @@ export async function loadStep(step: AnyStep): Promise<StepImpl<Record<string, u
   return impl;
 }
 
+/** A number input written as text: plain decimal only (no `0x10`, `1e3`, `Infinity`, `1_000`). */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const WHOLE = /^[+-]?\d+$/;
+
+/** What a number input allows, in words: `a number above 0 and at most 100`. */
+export function numberRule(
+  spec: Pick<InputSpec, 'type' | 'minimum' | 'maximum' | 'exclusiveMinimum' | 'exclusiveMaximum'>,
+): string {
+  const bound = (exclusive: number | undefined, inclusive: number | undefined, words: [string, string]) =>
+    exclusive !== undefined
+      ? `${words[0]} ${exclusive}`
+      : inclusive !== undefined
+        ? `${words[1]} ${inclusive}`
+        : undefined;
+  const lower = bound(spec.exclusiveMinimum, spec.minimum, ['above', 'at least']);
+  const upper = bound(spec.exclusiveMaximum, spec.maximum, ['below', 'at most']);
+  const noun = spec.type === 'integer' ? 'a whole number' : 'a number';
+  return [noun, [lower, upper].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
+}
+
+/**
+ * Check a number input as written (`value` is its text, or a number already parsed): the one
+ * message for every way it can be wrong, `must be a number above 0 and at most 100, got -5`.
+ * Undefined when it is fine.
+ */
+export function numberProblem(
+  spec: Pick<InputSpec, 'type' | 'minimum' | 'maximum' | 'exclusiveMinimum' | 'exclusiveMaximum'>,
+  value: string | number,
+): string | undefined {
+  const text = String(value).trim();
+  const n = Number(text);
+  const written = typeof value === 'number' || (spec.type === 'integer' ? WHOLE : DECIMAL).test(text);
+  const inRange =
+    Number.isFinite(n) &&
+    (spec.type !== 'integer' || Number.isInteger(n)) &&
+    (spec.minimum === undefined || n >= spec.minimum) &&
+    (spec.maximum === undefined || n <= spec.maximum) &&
+    (spec.exclusiveMinimum === undefined || n > spec.exclusiveMinimum) &&
+    (spec.exclusiveMaximum === undefined || n < spec.exclusiveMaximum);
+  if (written && inRange) return undefined;
+  const notDecimal = typeof value === 'string' && !DECIMAL.test(text) && Number.isFinite(n);
+  return `must be ${numberRule(spec)}, got ${text}${notDecimal ? ' (write it in decimal)' : ''}`;
+}
+
 /** All inputs of a step, step-specific first, then the common ones. */
 export function allInputs(step: { inputs: Record<string, InputSpec> }): Record<string, InputSpec> {
   return { ...step.inputs, ...COMMON_INPUTS };
@@ -230,6 +278,8 @@ export function inputSchema(
     if (spec.enum) prop.enum = [...spec.enum];
     if (spec.minimum !== undefined) prop.minimum = spec.minimum;
     if (spec.maximum !== undefined) prop.maximum = spec.maximum;
+    if (spec.exclusiveMinimum !== undefined) prop.exclusiveMinimum = spec.exclusiveMinimum;
+    if (spec.exclusiveMaximum !== undefined) prop.exclusiveMaximum = spec.exclusiveMaximum;
     properties[name] = prop;
   }
   return {

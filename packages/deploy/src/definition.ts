@@ -325,7 +325,7 @@ export const deployStep = defineStep<DeployInputs, DeployOutput>({
     },
     'canary-percent': {
       type: 'number',
-      minimum: 0,
+      exclusiveMinimum: 0,
       maximum: 100,
       description:
         "The challenger's share of the traffic in percent. Defaults to `deploy.canary-percent`, else 10.",

@@ -2,10 +2,11 @@
 import { ConfigError } from '@modelship/core';
 
 /**
- * Refuse to put up as challenger the package the endpoint already serves as its champion: the
- * variant of that package carries more weight than every other production variant. (A re-run of a
- * canary, the challenger at its small weight, is not refused; nor a 50/50 split; nor an endpoint
- * that serves only this package, where a re-run changes nothing.)
+ * Refuse to put up as challenger the package the endpoint serves as its true champion: its
+ * variant is the endpoint's sole production variant, so there is nothing to canary it against.
+ * A variant that is on the endpoint beside another production variant (a canary, at whatever
+ * weight, even 100% after `canary-percent: 100`) is re-weighted, not refused; and a re-run that
+ * changes nothing (`rerun`) is reported as unchanged by the backend, not refused.
  * @throws ConfigError naming the endpoint, with a hint.
  */
 export function refuseServedChampion(
@@ -13,18 +14,29 @@ export function refuseServedChampion(
   challenger: string,
   arn: string,
   where: string,
+  rerun = false,
 ): void {
   const production = variants.filter((v) => !v.shadow);
-  const mine = production.find((v) => v.name === challenger);
-  if (
-    mine &&
-    production.length > 1 &&
-    mine.weight > 0 &&
-    production.every((v) => v === mine || v.weight < mine.weight)
-  )
-    throw new ConfigError(
-      `already serves ${arn} as its champion (variant ${challenger} at weight ${mine.weight}): there is nothing to canary`,
-      where,
-      { hint: 'deploy a newer registered package as the challenger' },
-    );
+  if (rerun || production.length !== 1 || production[0]!.name !== challenger) return;
+  throw new ConfigError(
+    `already serves ${arn} as its champion (variant ${challenger}, its sole production variant): there is nothing to canary it against`,
+    where,
+    {
+      hint: 'deploy a newer registered package as the challenger; to serve this one another way, stop the endpoint (or delete it) and deploy it again',
+    },
+  );
+}
+
+/**
+ * Refuse a model package that is not Approved: SageMaker deploys Approved packages only, and the
+ * local backend holds to the same rule.
+ * @throws ConfigError naming the package and its status, with the command that approves it.
+ */
+export function refuseUnapproved(pkg: { arn: string; status?: string }): void {
+  if (pkg.status === undefined || pkg.status === 'Approved') return;
+  throw new ConfigError(
+    `is ${pkg.status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
+    `model package ${pkg.arn}`,
+    { hint: `approve it first: modelship register --operation approve --model-package-arn ${pkg.arn}` },
+  );
 }

@@ -1,10 +1,11 @@
 // deploy-canary on the local backend: the challenger as a real serving process beside the
 // champion's, behind the endpoint's router (packages/local/src/endpoint), which outlives the step.
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, type StepContext } from '@modelship/core';
-import { refuseServedChampion } from './guards.js';
+import { refuseServedChampion, refuseUnapproved } from './guards.js';
 import {
   applyRouterConfig,
   checkEndpointName,
@@ -15,8 +16,10 @@ import {
   interpreterOf,
   readEndpointState,
   routerConfigOf,
+  SERVE_PID_FILE,
   startRouterProcess,
   startServer,
+  stopLeftoverServers,
   stopTree,
   treeAlive,
   withEndpointLock,
@@ -59,6 +62,35 @@ export function serveCommand(plan: DeployPlan): string[] {
   return plan.serve.command;
 }
 
+/** Interpreters whose first argument that is not an option is the script they run. */
+const SCRIPT_RUNNERS = /^(node|nodejs|bun|deno|python[0-9.]*|bash|sh|zsh|ruby|perl|Rscript)$/;
+
+/**
+ * The script a serve command runs must exist (else the interpreter's own stack trace is all the
+ * user sees): the program when it is a path or a bare script, or the script an interpreter is
+ * given (`[node, serve.mjs]`), relative to the config's folder.
+ *
+ * @throws ConfigError naming the config field and the missing file.
+ */
+export function checkServeScript(plan: DeployPlan, command: readonly string[]): void {
+  const [program = '', ...args] = command;
+  const script = SCRIPT_RUNNERS.test(basename(program))
+    ? args.find((a) => !a.startsWith('-') && interpreterOf(a) !== undefined)
+    : program.includes('/') || interpreterOf(program)
+      ? program
+      : undefined;
+  if (!script) return;
+  const path = resolve(plan.serve!.cwd, script);
+  if (!existsSync(path))
+    throw new ConfigError(
+      `the script ${script} does not exist (${path})`,
+      `${plan.configFile}: deploy.serve`,
+      {
+        hint: "deploy.serve runs in the config file's folder: give the script's path relative to it",
+      },
+    );
+}
+
 function section(
   plan: DeployPlan,
   pkg: PackageInfo,
@@ -97,6 +129,7 @@ export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContex
 async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
   const { log } = ctx;
   const command = serveCommand(plan);
+  checkServeScript(plan, plan.serve!.command);
   const registry = localRegistryRoot(ctx);
   const pkg = await localPackage(registry, arn, "input 'model-package-arn'", shown(ctx.cwd, registry));
   if (!pkg.modelUri || pkg.modelUri.startsWith('s3://'))
@@ -106,10 +139,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
         : 'records no model artefact',
       `model package ${pkg.arn}`,
     );
-  if (pkg.status && pkg.status !== 'Approved')
-    log.warn(
-      `model package ${pkg.arn} is ${pkg.status}, not Approved: deployed anyway (SageMaker deploys Approved packages only)`,
-    );
+  refuseUnapproved(pkg);
   if (plan.strategy === 'guardrails')
     log.warn(
       `strategy guardrails is SageMaker's blue/green deployment; the local endpoint puts the challenger beside the champion at ${plan.canaryPercent}% (as strategy variants)`,
@@ -118,6 +148,14 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   const paths = endpointPaths(root, plan.endpoint);
   const challenger = variantName(pkg.group, pkg.version);
   const state = await readEndpointState(root, plan.endpoint);
+  if (!plan.dryRun) {
+    // A deploy killed outright (kill -9) before the state recorded what it started: stopped now.
+    const left = await stopLeftoverServers(root, plan.endpoint, state);
+    if (left.length > 0)
+      log.warn(
+        `stopped what an interrupted deploy of ${plan.endpoint} left running outside its state: ${left.map((l) => `${l.what} (pid ${l.pid})`).join(', ')}`,
+      );
+  }
   if (state && !treeAlive(state.router.pid)) {
     log.warn(
       `the router of local endpoint ${plan.endpoint} (pid ${state.router.pid}) is not running: it is started again`,
@@ -125,7 +163,11 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   }
   // A pinned port for a router that has to start must be free now: found out before anything starts.
   const routerStarts = !state || !treeAlive(state.router.pid);
-  if (routerStarts && plan.port && !state?.router.port && !plan.dryRun && !(await portFree(plan.port)))
+  if (!routerStarts && plan.port && plan.port !== state.router.port)
+    log.warn(
+      `${plan.configFile}: deploy.port is ${plan.port}, but the router of local endpoint ${plan.endpoint} already listens on port ${state.router.port}: it stays on ${state.router.port} (a running router keeps its port); to move it to ${plan.port}, stop the endpoint (modelship endpoint stop ${plan.endpoint}) and deploy again`,
+    );
+  if (routerStarts && plan.port && !plan.dryRun && !(await portFree(plan.port)))
     throw new ConfigError(
       `port ${plan.port} is in use: the router cannot listen on it`,
       `${plan.configFile}: deploy.port`,
@@ -137,9 +179,8 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   for (const v of state?.variants ?? [])
     if (!treeAlive(v.pid))
       log.warn(`variant ${v.name} of ${plan.endpoint} (pid ${v.pid}) is not running: it is left out`);
-  // The champion is what the endpoint serves now. Not this package (a canary of the champion
-  // would hand it the canary's share back), and not a dead process (the challenger would get all).
-  refuseServedChampion(live, challenger, pkg.arn, `local endpoint ${plan.endpoint}`);
+  // The champion is what the endpoint serves now, and not a dead process (the challenger would
+  // get all the traffic).
   const wouldBe = championOf(state?.variants ?? [], challenger);
   if (wouldBe && !treeAlive(wouldBe.pid))
     throw new ConfigError(
@@ -209,6 +250,14 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     };
   }
 
+  // Not the endpoint's true champion (its sole production variant): there is nothing to canary
+  // it against. A canary already on the endpoint beside the champion is re-weighted.
+  refuseServedChampion(live, challenger, pkg.arn, `local endpoint ${plan.endpoint}`);
+  const onEndpoint = live.find((v) => v.name === challenger && !v.shadow);
+  if (onEndpoint && champion)
+    log.info(
+      `variant ${challenger} is on ${plan.endpoint} at weight ${onEndpoint.weight}: re-weighted to ${shadow ? 'a shadow' : `${weights.challenger}%`} beside ${champion.name} at ${weights.champion}%`,
+    );
   const variantDir = paths.variantDir(challenger);
   const modelDir = resolve(variantDir, 'model');
   if (plan.dryRun) {
@@ -257,12 +306,27 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     };
   }
 
-  // The challenger: a fresh process on a fresh copy of its model (a previous one of the same name is replaced).
+  // The challenger: a fresh process on a fresh copy of its model (a previous one of the same name
+  // is replaced). The model is extracted first, beside the variant's folder, so a broken artefact
+  // stops the deploy before anything running is touched.
+  const staging = `${variantDir}.next`;
+  await rm(staging, { recursive: true, force: true });
+  const files = await extractModel(
+    pkg,
+    pkg.modelUri,
+    resolve(staging, 'model'),
+    registry,
+    shown(ctx.cwd, pkg.modelUri),
+  ).catch(async (err: unknown) => {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  });
   const replaced = live.find((v) => v.name === challenger);
   if (replaced) await stopTree(replaced.pid, 5_000);
   await rm(variantDir, { recursive: true, force: true });
-  const files = await extractArchive(pkg.modelUri, modelDir);
+  await rename(staging, variantDir);
   log.info(`extracted ${files} file(s) of ${pkg.arn} into ${modelDir}`);
+  const pidFile = resolve(variantDir, SERVE_PID_FILE);
   const started = await startServer({
     command,
     cwd: plan.serve!.cwd,
@@ -272,6 +336,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     env: { MODELSHIP_VARIANT_NAME: challenger, MODELSHIP_MODEL_VERSION: String(pkg.version) },
     readyTimeoutMs: Math.min(plan.timeoutMs, 120_000),
     signal: ctx.signal,
+    pidFile,
   });
   log.info(`challenger ${challenger} serving on 127.0.0.1:${started.port} (pid ${started.pid})`);
   const removeChallenger = async () => {
@@ -360,10 +425,11 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       await applyRouterConfig(paths, state.router, routerConfig);
     } else {
       await applyRouterConfig(paths, undefined, routerConfig);
-      const wanted = state?.router.port || plan.port;
+      const wanted = plan.port || state?.router.port || 0;
       const r = await startRouterProcess(paths, wanted, ctx.env).catch(async (err: unknown) => {
-        // The endpoint's old port may be taken by now: any free one then, and say so.
-        if (!wanted) throw err;
+        // The endpoint's old port may be taken by now: any free one then, and say so (a pinned
+        // port was found free above).
+        if (!wanted || plan.port) throw err;
         const code = (err as { code?: string }).code ?? (err as Error).message.split('\n')[0];
         log.warn(`the router could not listen on port ${wanted} again (${code}); it takes a free port`);
         return startRouterProcess(paths, 0, ctx.env);
@@ -371,7 +437,17 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       next.router = { pid: r.pid, port: r.port, url: `http://127.0.0.1:${r.port}` };
       log.info(`router of ${plan.endpoint} listening on ${next.router.url} (pid ${r.pid})`);
     }
+    // Cancelled while the router was changed: it is put back as it was (the challenger is
+    // removed below), before the state records anything.
+    if (ctx.signal.aborted) {
+      await restoreRouter(paths, root, state, next);
+      throw new ConfigError(
+        'cancelled before the change was complete: the challenger was removed and the router is back on its previous config',
+        `endpoint ${plan.endpoint}`,
+      );
+    }
     await writeEndpointState(root, next);
+    await rm(pidFile, { force: true }); // the state records it now
     // What the new config no longer holds: the previous challenger, dead variants.
     for (const old of state?.variants ?? []) {
       if (next.variants.some((v) => v.name === old.name)) continue;
@@ -412,7 +488,57 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     };
   } catch (err) {
     await removeChallenger();
+    if (ctx.signal.aborted)
+      log.warn(`cancelled: the challenger ${challenger} was removed; ${plan.endpoint} is as it was`);
     throw err;
+  }
+}
+
+/**
+ * Put the router back as the endpoint's state has it, after a deploy that changed it (`next`) was
+ * cancelled: the previous config for a router that was running, else the router this deploy
+ * started is stopped and the previous config (if any) written back.
+ */
+async function restoreRouter(
+  paths: ReturnType<typeof endpointPaths>,
+  root: string,
+  state: EndpointState | undefined,
+  next: EndpointState,
+): Promise<void> {
+  if (state && treeAlive(state.router.pid)) {
+    const previous = routerConfigOf({ ...state, generation: next.generation + 1 }, root);
+    await applyRouterConfig(paths, state.router, previous);
+    return;
+  }
+  await stopTree(next.router.pid, 5_000);
+  if (state) await applyRouterConfig(paths, undefined, routerConfigOf(state, root));
+  else await rm(paths.routerConfig, { force: true });
+}
+
+/**
+ * Extract the package's model artefact (a model.tar.gz) into `dir`.
+ *
+ * @throws ConfigError naming the package and the artefact when it is missing or not a tar.gz.
+ */
+async function extractModel(
+  pkg: PackageInfo,
+  artefact: string,
+  dir: string,
+  registry: string,
+  display: string,
+): Promise<number> {
+  try {
+    return await extractArchive(artefact, dir);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why =
+      code === 'ENOENT'
+        ? `its model artefact ${display} does not exist`
+        : `its model artefact ${display} is not a valid model.tar.gz (${(err as Error).message})`;
+    throw new ConfigError(why, `model package ${pkg.arn}`, {
+      cause: err,
+      hint: `register the model again from its training output (modelship register), or restore the file in the registry ${registry}`,
+    });
   }
 }
 

@@ -126,11 +126,13 @@ export function challengerArn(input: string | undefined, ctx: Pick<StepContext, 
   if (input) return input;
   const registered = ctx.manifest.get<{ arn?: string }>('registration');
   if (registered?.arn) return registered.arn;
-  throw new ConfigError(
-    'no model package to deploy: the manifest records no registration',
-    "input 'model-package-arn'",
-    {
-      hint: 'run register first (modelship register), or give model-package-arn',
-    },
+  throw ctx.manifest.missing(
+    new ConfigError(
+      'no model package to deploy: the manifest records no registration',
+      "input 'model-package-arn'",
+      {
+        hint: 'run register first (modelship register), or give model-package-arn',
+      },
+    ),
   );
 }

@@ -1,9 +1,10 @@
 // What one deploy-canary run is to do, resolved from its inputs and the `deploy` block: the single
 // place defaults are applied, so both backends and the summary read the same plan.
 import { isAbsolute, relative } from 'node:path';
-import { ConfigError, configName, type StepContext } from '@modelship/core';
+import { ConfigError, configName, numberProblem, type StepContext } from '@modelship/core';
 import {
   deployConfig,
+  deployStep,
   type DeployConfig,
   type DeployInputs,
   type Strategy,
@@ -71,8 +72,15 @@ export function resolvePlan(
     );
   const strategy: Strategy = written === 'blue-green' ? 'guardrails' : written;
   const canaryPercent = inputs['canary-percent'] ?? d['canary-percent'] ?? 10;
-  if (!(canaryPercent > 0 && canaryPercent <= 100))
-    throw new ConfigError(`must be above 0 and at most 100, got ${canaryPercent}`, "input 'canary-percent'");
+  // The input and the config are checked by their schemas; this is the same rule, in the same words.
+  const percentProblem = numberProblem(deployStep.inputs['canary-percent']!, canaryPercent);
+  if (percentProblem)
+    throw new ConfigError(
+      percentProblem,
+      inputs['canary-percent'] !== undefined
+        ? "input 'canary-percent'"
+        : `${configFile}: deploy.canary-percent`,
+    );
   const a = d.autoscaling;
   if (a && a.min > a.max)
     throw new ConfigError(`min (${a.min}) is above max (${a.max})`, `${configFile}: deploy.autoscaling`);

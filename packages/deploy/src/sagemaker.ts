@@ -7,7 +7,7 @@
 // so a re-run finds what it created. Alarms on the challenger, a dashboard, data capture and
 // autoscaling come with it.
 import { checkEndpointName } from '@modelship/local';
-import { refuseServedChampion } from './guards.js';
+import { refuseServedChampion, refuseUnapproved } from './guards.js';
 import {
   DeregisterScalableTargetCommand,
   PutScalingPolicyCommand,
@@ -322,6 +322,17 @@ export function planConfig(
   };
 }
 
+/** What a package's SageMaker Model holds (its name is derived from it). */
+function modelBody(pkg: PackageInfo, role: string) {
+  return { ExecutionRoleArn: role, Containers: [{ ModelPackageName: pkg.arn }] };
+}
+
+/** The name of an endpoint config: derived from everything it holds but its tags. */
+function configNameOf(plan: DeployPlan, cfg: ConfigPlan): string {
+  const { EndpointConfigName: _ignored, ...body } = cfg.request;
+  return endpointConfigName(plan.endpoint, { ...body, Tags: undefined });
+}
+
 /** The champion: the production variant the endpoint gives the most weight now (other than the challenger's name). */
 export function championVariant(
   endpoint: DescribeEndpointOutput,
@@ -433,7 +444,7 @@ export class SageMakerDeployer {
 
   /** The SageMaker Model of the package: found when a run made it already, else created. */
   async ensureModel(pkg: PackageInfo, role: string): Promise<string> {
-    const body = { ExecutionRoleArn: role, Containers: [{ ModelPackageName: pkg.arn }] };
+    const body = modelBody(pkg, role);
     const name = modelName(pkg.group, pkg.version, body);
     if (await this.modelExists(name)) {
       this.deps.log.info(`model ${name} exists (a previous run made it): using it`);
@@ -460,8 +471,7 @@ export class SageMakerDeployer {
 
   /** The endpoint config (found, or created), named by what it holds. */
   async ensureConfig(cfg: ConfigPlan): Promise<string> {
-    const { EndpointConfigName: _ignored, ...body } = cfg.request;
-    const name = endpointConfigName(this.plan.endpoint, { ...body, Tags: undefined });
+    const name = configNameOf(this.plan, cfg);
     cfg.request.EndpointConfigName = name;
     if (await this.describeConfig(name)) {
       this.deps.log.info(`endpoint config ${name} exists (a previous run made it): using it`);
@@ -741,10 +751,7 @@ export async function deploySageMaker(
       );
   const d = new SageMakerDeployer(plan, full);
   const pkg = await sagemakerPackage(full.clients.sagemaker, arn, full.signal);
-  if (pkg.status && pkg.status !== 'Approved')
-    log.warn(
-      `model package ${pkg.arn} is ${pkg.status}: SageMaker deploys Approved packages only (approve it with modelship register --operation approve)`,
-    );
+  refuseUnapproved(pkg);
   const challenger = variantName(pkg.group, pkg.version);
   const current = await d.describeEndpoint();
   if (current && current.EndpointStatus !== 'InService')
@@ -761,7 +768,15 @@ export async function deploySageMaker(
   const currentConfig = current?.EndpointConfigName
     ? await d.describeConfig(current.EndpointConfigName)
     : undefined;
-  if (current)
+  if (current) {
+    // The challenger alone is what the endpoint runs now when this is a re-run (then unchanged).
+    const alone = planConfig(
+      plan,
+      modelName(pkg.group, pkg.version, modelBody(pkg, plan.role)),
+      challenger,
+      undefined,
+      false,
+    );
     refuseServedChampion(
       (current.ProductionVariants ?? []).map((v) => ({
         name: v.VariantName ?? '',
@@ -770,7 +785,9 @@ export async function deploySageMaker(
       challenger,
       pkg.arn,
       `endpoint ${plan.endpoint}`,
+      current.EndpointConfigName === configNameOf(plan, alone),
     );
+  }
   const champion = current && currentConfig ? championVariant(current, currentConfig, challenger) : undefined;
   const smokeOnSageMaker = Boolean(plan.smokeRequests) && (plan.strategy === 'variants' || !champion);
   if (plan.smokeRequests && !smokeOnSageMaker)

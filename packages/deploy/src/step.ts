@@ -30,6 +30,17 @@ export async function runDeploy(inputs: DeployInputs, ctx: StepContext): Promise
     const { deploySageMaker } = await import('./sagemaker.js');
     outcome = await deploySageMaker(plan, arn, ctx);
   }
+  // A cancel that came once the change was complete: the deploy stands (the endpoint serves it,
+  // the manifest records it), and the step still fails as cancelled.
+  if (ctx.signal.aborted && outcome.ok && outcome.section.status !== 'dry-run') {
+    const why = ctx.signal.reason instanceof Error ? ctx.signal.reason.message : 'cancelled';
+    ctx.log.warn(`${why} after the change was complete: the deploy stands (${outcome.headline})`);
+    outcome = {
+      ...outcome,
+      ok: false,
+      headline: `${why} after the change was complete; the deploy stands: ${outcome.headline}`,
+    };
+  }
   if (outcome.section.status !== 'dry-run')
     ctx.manifest.set('deployment', JSON.parse(JSON.stringify(outcome.section)) as unknown);
   return {

@@ -1,28 +1,36 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@modelship/core';
-import { refuseServedChampion } from '../src/guards.js';
+import { refuseServedChampion, refuseUnapproved } from '../src/guards.js';
 
 describe('refuseServedChampion (both backends)', () => {
   const arn = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1';
-  const call = (variants: { name: string; weight: number; shadow?: boolean }[]) => () =>
-    refuseServedChampion(variants, 'churn-v1', arn, 'endpoint churn-prod');
+  const call =
+    (variants: { name: string; weight: number; shadow?: boolean }[], rerun = false) =>
+    () =>
+      refuseServedChampion(variants, 'churn-v1', arn, 'endpoint churn-prod', rerun);
 
-  it('refuses the package that carries the most weight (from a trial: the canary flipped to 90%)', () => {
+  it("refuses the endpoint's sole production variant (its true champion), unless the run changes nothing", () => {
+    expect(call([{ name: 'churn-v1', weight: 1 }])).toThrow(ConfigError);
     expect(
       call([
-        { name: 'churn-v1', weight: 90 },
-        { name: 'churn-v2', weight: 10 },
+        { name: 'churn-v1', weight: 1 },
+        { name: 'churn-v2', weight: 1, shadow: true },
       ]),
-    ).toThrow(ConfigError);
-    expect(
-      call([
-        { name: 'churn-v1', weight: 2 },
-        { name: 'churn-v2', weight: 1 },
-      ]),
-    ).toThrow(/already serves .*churn\/1 as its champion \(variant churn-v1 at weight 2\)/);
+    ).toThrow(
+      /already serves .*churn\/1 as its champion \(variant churn-v1, its sole production variant\): there is nothing to canary it against/,
+    );
+    // A re-run of its creation: the backend reports it unchanged.
+    expect(call([{ name: 'churn-v1', weight: 1 }], true)).not.toThrow();
   });
 
-  it('lets a re-run of a canary, a 50/50 split, a shadow and a new endpoint through', () => {
+  it('from a trial: re-weights a canary beside another production variant, at whatever weight it has', () => {
+    // canary-percent 100 left the old champion at 0%: the canary is still a canary.
+    expect(
+      call([
+        { name: 'churn-v0', weight: 0 },
+        { name: 'churn-v1', weight: 100 },
+      ]),
+    ).not.toThrow();
     expect(
       call([
         { name: 'churn-v0', weight: 90 },
@@ -42,7 +50,28 @@ describe('refuseServedChampion (both backends)', () => {
       ]),
     ).not.toThrow();
     expect(call([])).not.toThrow();
-    // The endpoint serves only this package (a re-run of its creation): nothing to refuse.
-    expect(call([{ name: 'churn-v1', weight: 1 }])).not.toThrow();
   });
+});
+
+describe('refuseUnapproved (both backends)', () => {
+  it.each(['Rejected', 'PendingManualApproval'])(
+    'from a trial: refuses a %s package, naming it and the command that approves it',
+    (status) => {
+      const arn = 'model-package/churn/3';
+      let err: unknown;
+      try {
+        refuseUnapproved({ arn, status });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).line).toBe(
+        `model package ${arn}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
+      );
+      expect((err as ConfigError).hint).toBe(
+        `approve it first: modelship register --operation approve --model-package-arn ${arn}`,
+      );
+      expect(() => refuseUnapproved({ arn, status: 'Approved' })).not.toThrow();
+    },
+  );
 });

@@ -38,6 +38,8 @@ export interface Paired {
   champion?: Side;
   /** Where the champion's predictions came from: columns of the candidate's file, or its own file. */
   championFrom?: 'columns' | 'file';
+  /** The champion's columns the candidate's file has but that were not used (baseline none). */
+  ignoredChampionColumns?: string[];
   slices: Map<string, string[]>;
   files: PredictionsFile[];
 }
@@ -367,5 +369,15 @@ export async function readPredictions(path: string, opts: ReadOptions): Promise<
       }),
     );
   }
-  return { n: label.length, label, candidate, champion, championFrom, slices, files };
+  const ignored = !opts.championPath && !opts.useChampionColumns && both.length > 0 ? both : undefined;
+  return {
+    n: label.length,
+    label,
+    candidate,
+    champion,
+    championFrom,
+    ...(ignored ? { ignoredChampionColumns: ignored } : {}),
+    slices,
+    files,
+  };
 }

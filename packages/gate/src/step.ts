@@ -137,6 +137,12 @@ async function gather(
       binary: checks.some((c) => c.known && isClassification(c.known)),
       slices: sliceColumns(checks),
     });
+    if (paired.ignoredChampionColumns) {
+      const cols = paired.ignoredChampionColumns;
+      ctx.log.warn(
+        `${paired.files[0]!.path} has the champion's ${cols.join(' and ')} column${cols.length > 1 ? 's' : ''}, but baseline is none: ${cols.length > 1 ? 'they are' : 'it is'} ignored, and no check compares the candidate with the champion (baseline registry, the default, uses them)`,
+      );
+    }
     if (baseline.kind === 'registry' && !paired.champion) {
       const found = await lookup();
       if (found) {
@@ -158,12 +164,10 @@ async function gather(
       'training',
     );
     if (!training?.modelArtifact)
-      throw new ConfigError(
-        'the evaluate block needs a trained model: the manifest records none',
-        'evaluate',
-        {
+      throw ctx.manifest.missing(
+        new ConfigError('the evaluate block needs a trained model: the manifest records none', 'evaluate', {
           hint: 'run train first (modelship run runs it before evaluate-gate), or give predictions',
-        },
+        }),
       );
     const candidate = await runEvaluation({
       ctx,
@@ -236,12 +240,14 @@ async function gather(
   } else {
     const training = ctx.manifest.get<{ jobName?: string; metrics?: Record<string, number> }>('training');
     if (!training?.metrics || Object.keys(training.metrics).length === 0)
-      throw new ConfigError(
-        'nothing to judge: no predictions, no metrics input, and no training metrics in the manifest',
-        `input 'predictions'`,
-        {
-          hint: 'give predictions (CSV / JSON Lines) or metrics (JSON), or run train first with train.metrics set',
-        },
+      throw ctx.manifest.missing(
+        new ConfigError(
+          'nothing to judge: no predictions, no metrics input, and no training metrics in the manifest',
+          `input 'predictions'`,
+          {
+            hint: 'give predictions (CSV / JSON Lines) or metrics (JSON), or run train first with train.metrics set',
+          },
+        ),
       );
     values = training.metrics;
     source = `training metrics of ${training.jobName ?? 'the manifest'}`;

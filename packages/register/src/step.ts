@@ -179,9 +179,9 @@ async function register(inputs: Inputs, ctx: StepContext): Promise<StepResult<Re
   // Everything the request needs is checked before the first call that changes anything.
   const where = manifestName(ctx);
   if (!ctx.manifest.exists)
-    throw new ConfigError('manifest not found', where, {
-      hint: 'pass the manifest train and evaluate-gate wrote (the manifest input, --manifest on the CLI), or run them first (modelship run does)',
-    });
+    throw ctx.manifest.notFound(
+      'pass the manifest train and evaluate-gate wrote (the manifest input, --manifest on the CLI), or run them first (modelship run does)',
+    );
   const training = ctx.manifest.get<TrainingView>('training');
   if (!training?.modelArtifact)
     throw new ConfigError('records no trained model: there is nothing to register', where, {
@@ -405,9 +405,7 @@ async function decide(
   const registration = ctx.manifest.get<RegistrationSection>('registration');
   const arn = inputs['model-package-arn'] || registration?.arn;
   if (!arn && !ctx.manifest.exists)
-    throw new ConfigError('manifest not found', manifestName(ctx), {
-      hint: `give the package (model-package-arn), or pass the manifest register wrote`,
-    });
+    throw ctx.manifest.notFound('give the package (model-package-arn), or pass the manifest register wrote');
   if (!arn)
     throw new ConfigError(
       `nothing to ${inputs.operation}: no model-package-arn, and the manifest records no registered package`,

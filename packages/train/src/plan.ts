@@ -4,6 +4,7 @@ import {
   ConfigError,
   fileError,
   provenanceFromEnv,
+  type ManifestStore,
   type StepContext,
   type Provenance,
 } from '@modelship/core';
@@ -145,7 +146,7 @@ export async function resolvePlan(
     request,
     requestSha256: requestDigest(request),
   };
-  if (check) checkPlan(plan);
+  if (check) checkPlan(plan, ctx.manifest);
   return plan;
 }
 
@@ -238,7 +239,7 @@ function fail(plan: TrainPlan, field: string, message: string): never {
 }
 
 /** Guardrails. The SageMaker ones are the cost and safety rules of the issue; local needs a command. */
-export function checkPlan(plan: TrainPlan): void {
+export function checkPlan(plan: TrainPlan, manifest?: Pick<ManifestStore, 'missing'>): void {
   for (const channel of Object.keys(plan.channels)) {
     if (!/^[A-Za-z0-9.\-_]{1,64}$/.test(channel))
       fail(plan, `channels.${channel}`, 'channel names are letters, digits, . - _');
@@ -248,10 +249,10 @@ export function checkPlan(plan: TrainPlan): void {
       fail(plan, 'entrypoint', 'is required for the local backend (e.g. ["node", "train.mjs"])');
     return;
   }
-  checkSageMakerPlan(plan);
+  checkSageMakerPlan(plan, manifest);
 }
 
-function checkSageMakerPlan(plan: TrainPlan): void {
+function checkSageMakerPlan(plan: TrainPlan, manifest?: Pick<ManifestStore, 'missing'>): void {
   const t = plan.train;
   if (!t['max-runtime-minutes'])
     fail(plan, 'max-runtime-minutes', 'is required (cost guardrail: every job has a time limit)');
@@ -275,7 +276,11 @@ function checkSageMakerPlan(plan: TrainPlan): void {
   }
   if (!t.spot && t['max-wait-minutes']) fail(plan, 'max-wait-minutes', 'only applies with spot: true');
   if (Object.keys(plan.channels).length === 0) {
-    fail(plan, 'channels', 'no input data: set train.channels or run validate-data on s3:// data first');
+    const none = new ConfigError(
+      'no input data: set train.channels or run validate-data on s3:// data first',
+      `${plan.configName}: train.channels`,
+    );
+    throw manifest ? manifest.missing(none) : none;
   }
   for (const [channel, uri] of Object.entries(plan.channels)) {
     if (!isS3Uri(uri))

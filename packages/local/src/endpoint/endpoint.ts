@@ -11,7 +11,15 @@
 //
 // state.json and router.json are written whole (atomicWrite), so a reader never sees half of one.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, realpathSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -207,6 +215,13 @@ export interface ServeSpec {
   /** How long it may take to answer /ping with 200 (ms). */
   readyTimeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Written right after the spawn (pid and command) and removed when the start fails: a deploy
+   * killed before the endpoint's state records the process leaves it behind, and
+   * {@link stopLeftoverServers} finds the process by it. The caller removes it once the state
+   * records the pid.
+   */
+  pidFile?: string;
 }
 
 /**
@@ -235,12 +250,15 @@ export async function startServer(spec: ServeSpec): Promise<{ pid: number; port:
   let spawnError: Error | undefined;
   const child = spawn(cmd!, args, { cwd: spec.cwd, env, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
+  if (spec.pidFile && child.pid)
+    writeFileSync(spec.pidFile, JSON.stringify({ pid: child.pid, command: spec.command }) + '\n');
   child.on('exit', (code, signal) => (exited = { code, signal }));
   child.on('error', (err) => (spawnError = err));
   child.unref();
   const what = spec.command.join(' ');
   const fail = async (why: string): Promise<never> => {
     if (child.pid) await stopTree(child.pid, 2_000);
+    if (spec.pidFile) await rm(spec.pidFile, { force: true });
     const tail = await tailOf(spec.logFile, 8);
     throw new ConfigError(
       `${why}${tail.length ? `; its last lines: ${tail.join(' | ')}` : ''}`,
@@ -415,6 +433,7 @@ export async function stopEndpoint(
   graceMs = 5_000,
 ): Promise<EndpointState | undefined> {
   const state = await readEndpointState(root, name);
+  await stopLeftoverServers(root, name, state, graceMs);
   if (!state) return undefined;
   await Promise.all([
     ...state.variants.map((v) => stopTree(v.pid, graceMs)),
@@ -516,4 +535,70 @@ export async function updateEndpointWeights(
     await writeEndpointState(root, next);
     return next;
   });
+}
+
+/** The pid file a serving process is started with, in its variant's folder. */
+export const SERVE_PID_FILE = 'serve.pid';
+
+/** Whether `pid` still runs `command` (from /proc; where there is none, whether it runs at all). */
+function runsCommand(pid: number, command: readonly string[]): boolean {
+  if (!treeAlive(pid)) return false;
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return argv.join('\0') === command.join('\0');
+  } catch {
+    return alive(pid);
+  }
+}
+
+/**
+ * Stop what a deploy killed outright (kill -9) left running outside the endpoint's state: serving
+ * processes whose pid file (`variants/<name>/serve.pid`) names a pid the state does not record,
+ * and a router that wrote `router.ready.json` but is not the state's router. Pid files of
+ * processes the state records are removed. Run under the endpoint's lock (a deploy) or when
+ * stopping it. Returns what was stopped.
+ */
+export async function stopLeftoverServers(
+  root: string,
+  name: string,
+  state: EndpointState | undefined,
+  graceMs = 5_000,
+): Promise<{ what: string; pid: number }[]> {
+  const paths = endpointPaths(root, name);
+  const recorded = new Set([state?.router.pid, ...(state?.variants ?? []).map((v) => v.pid)]);
+  const found: { what: string; pid: number }[] = [];
+  let variants: string[] = [];
+  try {
+    variants = readdirSync(join(paths.dir, 'variants'));
+  } catch {
+    // no variant was ever started
+  }
+  for (const variant of variants) {
+    const file = join(paths.dir, 'variants', variant, SERVE_PID_FILE);
+    let left: { pid?: number; command?: string[] };
+    try {
+      left = JSON.parse(readFileSync(file, 'utf8')) as typeof left;
+    } catch {
+      continue;
+    }
+    if (left.pid && !recorded.has(left.pid) && runsCommand(left.pid, left.command ?? []))
+      found.push({ what: `variant ${variant}`, pid: left.pid });
+    if (!left.pid || recorded.has(left.pid) || !treeAlive(left.pid)) await rm(file, { force: true });
+  }
+  try {
+    const ready = JSON.parse(readFileSync(paths.routerReady, 'utf8')) as { pid?: number };
+    if (ready.pid && !recorded.has(ready.pid) && treeAlive(ready.pid)) {
+      const argv = existsSync(`/proc/${ready.pid}/cmdline`)
+        ? readFileSync(`/proc/${ready.pid}/cmdline`, 'utf8')
+        : paths.routerConfig;
+      if (argv.includes(paths.routerConfig)) found.push({ what: 'router', pid: ready.pid });
+    }
+  } catch {
+    // no router was ever started
+  }
+  await Promise.all(found.map((f) => stopTree(f.pid, graceMs)));
+  for (const f of found)
+    if (f.what.startsWith('variant '))
+      await rm(join(paths.dir, 'variants', f.what.slice('variant '.length), SERVE_PID_FILE), { force: true });
+  return found;
 }

@@ -1,7 +1,7 @@
 // Replaying requests through an endpoint at a fixed rate (open loop: request i is sent at
 // start + i / rate whatever the answers do), counting per variant what came back. Used by
 // `modelship traffic` and the router benchmark.
-import { Agent, request } from 'node:http';
+import { Agent, request, type ClientRequest } from 'node:http';
 
 export interface TrafficOptions {
   port: number;
@@ -35,6 +35,10 @@ export interface TrafficReport {
   elapsedMs: number;
   sent: number;
   answered: number;
+  /** Requests sent per second of elapsed time (below the rate asked when the machine cannot keep up). */
+  achievedRate: number;
+  /** The signal stopped it: what was still out was abandoned. */
+  cancelled: boolean;
   byVariant: Record<string, VariantFigures>;
 }
 
@@ -45,15 +49,32 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-/** Send requests at `rate` for `durationMs`, then wait for the answers still out. */
+/** How late the sender may fall behind the end of the run before it stops sending. */
+const LATE_MS = 1000;
+/** Requests out at once at most: past it the sender waits (and falls behind the rate asked). */
+const MAX_IN_FLIGHT = 4096;
+
+/**
+ * Send requests at `rate` for `durationMs`, then wait for the answers still out. A sender that
+ * cannot keep up stops a second after the duration (the report's `achievedRate` says what it
+ * reached); the signal stops it at once, abandoning what is out (`cancelled`).
+ */
 export async function runTraffic(opts: TrafficOptions): Promise<TrafficReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const report: TrafficReport = { elapsedMs: 0, sent: 0, answered: 0, byVariant: {} };
+  const report: TrafficReport = {
+    elapsedMs: 0,
+    sent: 0,
+    answered: 0,
+    achievedRate: 0,
+    cancelled: false,
+    byVariant: {},
+  };
   const figures = (v: string): VariantFigures =>
     (report.byVariant[v] ??= { requests: 0, ok: 0, errors4xx: 0, errors5xx: 0, failed: 0, latenciesMs: [] });
   const start = performance.now();
   const total = Math.max(1, Math.round((opts.rate * opts.durationMs) / 1000));
   const pending = new Set<Promise<void>>();
+  const inFlight = new Set<ClientRequest>();
   let lastTick = start;
   const one = (body: string) =>
     new Promise<void>((resolve) => {
@@ -73,6 +94,7 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficReport> {
         (res) => {
           res.resume();
           res.on('end', () => {
+            inFlight.delete(req);
             const variant = String(res.headers['x-amzn-invoked-production-variant'] ?? '(none)');
             const f = figures(variant);
             f.requests++;
@@ -86,33 +108,67 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficReport> {
           });
         },
       );
+      inFlight.add(req);
       req.setTimeout(opts.timeoutMs ?? 60_000, () => req.destroy(new Error('timed out')));
       req.on('error', () => {
-        const f = figures('(no answer)');
-        f.requests++;
-        f.failed++;
-        report.answered++;
+        inFlight.delete(req);
+        if (!opts.signal?.aborted) {
+          const f = figures('(no answer)');
+          f.requests++;
+          f.failed++;
+          report.answered++;
+        }
         resolve();
       });
       req.end(body);
     });
-  for (let i = 0; i < total && !opts.signal?.aborted; i++) {
-    const due = start + (i * 1000) / opts.rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const p = one(opts.bodies[i % opts.bodies.length]!);
-    pending.add(p);
-    void p.then(() => pending.delete(p));
-    report.sent++;
-    const now = performance.now();
-    if (opts.onTick && now - lastTick >= (opts.tickMs ?? 1000)) {
-      lastTick = now;
-      report.elapsedMs = now - start;
-      opts.onTick(report);
+  // Cancelled: nothing more is sent, and what is out is abandoned at once.
+  let slotFreed: (() => void) | undefined;
+  const abandon = () => {
+    for (const req of inFlight) req.destroy(new Error('cancelled'));
+    slotFreed?.();
+  };
+  opts.signal?.addEventListener('abort', abandon, { once: true });
+  const stopAt = start + opts.durationMs + LATE_MS;
+  try {
+    for (let i = 0; i < total && !opts.signal?.aborted; i++) {
+      const due = start + (i * 1000) / opts.rate;
+      const wait = due - performance.now();
+      // Behind schedule the loop still yields (answers, timers and signals are handled), and
+      // stops once it is a second past the end.
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      else await new Promise((r) => setImmediate(r));
+      while (pending.size >= MAX_IN_FLIGHT && !opts.signal?.aborted)
+        await new Promise<void>((r) => (slotFreed = r));
+      if (opts.signal?.aborted || performance.now() > stopAt) break;
+      const p = one(opts.bodies[i % opts.bodies.length]!);
+      pending.add(p);
+      void p.then(() => {
+        pending.delete(p);
+        slotFreed?.();
+        slotFreed = undefined;
+      });
+      report.sent++;
+      const now = performance.now();
+      if (opts.onTick && now - lastTick >= (opts.tickMs ?? 1000)) {
+        lastTick = now;
+        report.elapsedMs = now - start;
+        report.achievedRate = report.sent / (report.elapsedMs / 1000);
+        opts.onTick(report);
+      }
     }
+    // The rate reached: requests over the time spent sending them (the duration asked, or longer
+    // when the sender fell behind; shorter when cancelled).
+    const sendingMs = performance.now() - start;
+    const windowMs = opts.signal?.aborted ? sendingMs : Math.max(sendingMs, opts.durationMs);
+    report.achievedRate = windowMs > 0 ? report.sent / (windowMs / 1000) : 0;
+    if (opts.signal?.aborted) abandon();
+    await Promise.all(pending);
+  } finally {
+    opts.signal?.removeEventListener('abort', abandon);
+    agent.destroy();
   }
-  await Promise.all(pending);
   report.elapsedMs = performance.now() - start;
-  agent.destroy();
+  report.cancelled = Boolean(opts.signal?.aborted);
   return report;
 }

@@ -1,0 +1,387 @@
+// deploy-canary on the local backend and its commands, from a user trial: what each fix of the
+// trial holds to. Real processes, real HTTP, and the committed CLI where a signal is sent.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { findStep } from '@modelship/catalog';
+import { httpCall, readEndpointState, stopEndpoint, stopTree, treeAlive } from '@modelship/local';
+import { CHURN_REQUEST, churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
+import { configErrorLine, runStep } from '../lib/step.js';
+
+const step = findStep('deploy-canary')!;
+const CLI = join(process.cwd(), 'dist/cli/index.js');
+const ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
+const started: string[] = [];
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const dir of started.splice(0)) await stopEndpoint(join(dir, '.modelship/endpoints'), 'churn', 2_000);
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(check: () => T | undefined | false, ms = 30_000, every = 20): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(every);
+  }
+}
+
+function workspace(deploy: string): string {
+  const dir = deployWorkspace(deploy);
+  started.push(dir);
+  return dir;
+}
+
+/** A workspace serving with `serve` and a registry holding versions 1 and 2 of churn. */
+async function twoVersions(serve = 'serve.mjs') {
+  const dir = workspace(`  serve: [node, ${serve}]\n`);
+  const reg = join(dir, '.modelship/registry');
+  const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+  const v2 = await registerLocal(reg, 'churn', 2, churnModel(1));
+  return { dir, reg, v1, v2 };
+}
+
+function deploy(dir: string, inputs: Record<string, string>) {
+  return runStep(step, inputs, { cwd: dir, env: ENV });
+}
+
+/** The committed CLI, started in `dir` (not waited for). */
+function startCli(dir: string, args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: ENV });
+  children.push(child);
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  return { child, exited, stderr: () => stderr, stdout: () => stdout };
+}
+
+function useServe(dir: string, script: string): void {
+  const file = join(dir, 'modelship.yml');
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/serve: \[node, [^\]]+\]/, `serve: [node, ${script}]`),
+  );
+}
+
+/** A serve script that takes a minute before it serves: a deploy is mid-start for that long. */
+function slowServe(dir: string): void {
+  writeFileSync(
+    join(dir, 'slow.mjs'),
+    "await new Promise((r) => setTimeout(r, 60_000));\nawait import('./serve.mjs');\n",
+  );
+}
+
+const pidFile = (dir: string, variant: string) =>
+  join(dir, '.modelship/endpoints/churn/variants', variant, 'serve.pid');
+
+/** Kill -9 a CLI deploy once its challenger's process is spawned; the orphan's pid. */
+async function killDeployMidStart(dir: string, arn: string): Promise<number> {
+  const cli = startCli(dir, ['deploy-canary', '--model-package-arn', arn]);
+  const file = pidFile(dir, `churn-v${arn.split('/').pop()}`);
+  const pid = await until(
+    () => existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid,
+  );
+  cli.child.kill('SIGKILL');
+  await cli.exited;
+  expect(treeAlive(pid)).toBe(true); // orphaned: outside the endpoint's state
+  return pid;
+}
+
+describe('from a trial: a deploy killed outright (kill -9) while the challenger starts', () => {
+  it('leaves a process that the next deploy stops, saying so in one line', async () => {
+    const { dir, v1, v2 } = await twoVersions();
+    expect((await deploy(dir, { 'model-package-arn': v1 })).result.outputs.status).toBe('created');
+    slowServe(dir);
+    useServe(dir, 'slow.mjs');
+    const orphan = await killDeployMidStart(dir, v2);
+    const state = (await readEndpointState(join(dir, '.modelship/endpoints'), 'churn'))!;
+    expect(state.variants.map((v) => v.pid)).not.toContain(orphan);
+
+    useServe(dir, 'serve.mjs');
+    const next = await deploy(dir, { 'model-package-arn': v2 });
+    expect(next.result.ok).toBe(true);
+    expect(next.log.lines.filter((l) => l.includes('interrupted deploy'))).toEqual([
+      `warning: stopped what an interrupted deploy of churn left running outside its state: variant churn-v2 (pid ${orphan})`,
+    ]);
+    expect(treeAlive(orphan)).toBe(false);
+    // The state records the new challenger, and no pid file is left once it does.
+    expect(existsSync(pidFile(dir, 'churn-v2'))).toBe(false);
+  });
+
+  it('of a first deploy (no state yet): `modelship endpoint stop` stops it and names it', async () => {
+    const dir = workspace('  serve: [node, slow.mjs]\n');
+    slowServe(dir);
+    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    const orphan = await killDeployMidStart(dir, v1);
+    expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
+    const stop = startCli(dir, ['endpoint', 'stop', 'churn']);
+    expect(await stop.exited).toBe(0);
+    expect(stop.stderr()).toBe(
+      `stopped what an interrupted deploy of churn left running outside its state: variant churn-v1 (pid ${orphan})\n`,
+    );
+    expect(treeAlive(orphan)).toBe(false);
+  });
+});
+
+describe('from a trial: modelship traffic', () => {
+  async function endpoint(): Promise<{ dir: string; port: number }> {
+    const dir = workspace('  serve: [node, serve.mjs]\n');
+    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    const run = await deploy(dir, { 'model-package-arn': v1 });
+    return { dir, port: Number(run.result.outputs['endpoint-url']!.split(':').pop()) };
+  }
+  const traffic = (rate: string, duration: string) => [
+    'traffic',
+    '--endpoint',
+    'churn',
+    '--requests',
+    'contract/smoke-requests.jsonl',
+    '--rate',
+    rate,
+    '--duration',
+    duration,
+  ];
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'at a rate the machine cannot reach stops promptly on %s: exit 1, cancelled, the rate achieved beside the one asked',
+    async (signal) => {
+      const { dir } = await endpoint();
+      const cli = startCli(dir, traffic('1000000', '60'));
+      await until(() => cli.stderr().includes('sent'), 15_000);
+      const at = Date.now();
+      cli.child.kill(signal);
+      expect(await cli.exited).toBe(1);
+      expect(Date.now() - at).toBeLessThan(5_000);
+      expect(cli.stderr()).toMatch(
+        /\ncancelled: \d+ sent in [\d.]+ s \([\d.]+ requests\/s achieved of 1000000 asked\)\n/,
+      );
+      expect(cli.stderr()).toMatch(new RegExp(`\\nerror: cancelled by ${signal}\\n$`));
+      const out = JSON.parse(cli.stdout()) as {
+        cancelled: boolean;
+        rate: { asked: number; achieved: number };
+      };
+      expect(out.cancelled).toBe(true);
+      expect(out.rate.asked).toBe(1_000_000);
+      expect(out.rate.achieved).toBeGreaterThan(0);
+      expect(out.rate.achieved).toBeLessThan(1_000_000);
+    },
+  );
+
+  it('says when the rate asked was not reached, and reports it at the end', async () => {
+    const { dir } = await endpoint();
+    const cli = startCli(dir, traffic('1000000', '1'));
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr()).toMatch(
+      /\nwarning: the rate asked was not reached: [\d.]+ requests\/s achieved of 1000000 asked/,
+    );
+  });
+
+  it('exits 1 with one line when no request was answered (router gone), or none with a 2xx (variant gone)', async () => {
+    const { dir } = await endpoint();
+    const root = join(dir, '.modelship/endpoints');
+    const state = (await readEndpointState(root, 'churn'))!;
+    await stopTree(state.variants[0]!.pid, 2_000);
+    const failed = startCli(dir, traffic('50', '1'));
+    expect(await failed.exited).toBe(1);
+    expect(failed.stderr()).toContain(
+      'error: endpoint churn: no request was answered with a 2xx (50 sent: 0 no answer, 0 4xx, 50 5xx)\n',
+    );
+    await stopTree(state.router.pid, 2_000);
+    const none = startCli(dir, traffic('50', '1'));
+    expect(await none.exited).toBe(1);
+    expect(none.stderr()).toContain(
+      'error: endpoint churn: no request was answered with a 2xx (50 sent: 50 no answer, 0 4xx, 0 5xx)\n',
+    );
+  });
+});
+
+describe('from a trial: what deploy-canary refuses, in one line', () => {
+  it.each([
+    ['not a tar.gz at all', (f: string) => writeFileSync(f, 'not a model archive\n')],
+    ['a gzip cut short', (f: string) => writeFileSync(f, readFileSync(f).subarray(0, 24))],
+  ])('a model artefact that is %s: a ConfigError naming the package and the file', async (_what, spoil) => {
+    const dir = workspace('  serve: [node, serve.mjs]\n');
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+    const doc = JSON.parse(readFileSync(join(reg, 'churn/versions/1.json'), 'utf8')) as {
+      InferenceSpecification: { Containers: { ModelDataUrl: string }[] };
+    };
+    const artefact = doc.InferenceSpecification.Containers[0]!.ModelDataUrl;
+    spoil(join(reg, artefact));
+    const err = await runStep(step, { 'model-package-arn': v1 }, { cwd: dir, env: ENV }).then(
+      () => undefined,
+      (e: { line: string; hint?: string; name: string }) => e,
+    );
+    expect(err?.name).toBe('ConfigError');
+    expect(err?.line).toMatch(
+      new RegExp(
+        `^model package ${v1}: its model artefact \\.modelship/registry/${artefact.replace(/\./g, '\\.')} is not a valid model\\.tar\\.gz \\(`,
+      ),
+    );
+    expect(err?.hint).toMatch(/^register the model again/);
+    expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
+    expect(existsSync(join(dir, '.modelship/endpoints/churn/variants/churn-v1.next'))).toBe(false);
+  });
+
+  it.each(['Rejected', 'PendingManualApproval'])('a %s package, naming it and its status', async (status) => {
+    const dir = workspace('  serve: [node, serve.mjs]\n');
+    const reg = join(dir, '.modelship/registry');
+    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+    const file = join(reg, 'churn/versions/1.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"Approved"', `"${status}"`));
+    const err = await deploy(dir, { 'model-package-arn': v1 }).then(
+      () => undefined,
+      (e: { line: string; hint?: string }) => e,
+    );
+    expect(err?.line).toBe(
+      `model package ${v1}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
+    );
+    expect(err?.hint).toBe(
+      `approve it first: modelship register --operation approve --model-package-arn ${v1}`,
+    );
+    expect(existsSync(join(dir, '.modelship/endpoints/churn/state.json'))).toBe(false);
+  });
+
+  it.each([
+    ['[node, nowhere.mjs]', 'nowhere.mjs'],
+    ['[python3, app/serve.py]', 'app/serve.py'],
+    ['[./bin/serve.sh]', './bin/serve.sh'],
+  ])('a deploy.serve %s whose script does not exist names the field and the file', async (serve, script) => {
+    const dir = workspace(`  serve: ${serve}\n`);
+    const v1 = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, churnModel(-1));
+    expect(await configErrorLine(deploy(dir, { 'model-package-arn': v1 }))).toBe(
+      `modelship.yml: deploy.serve: the script ${script} does not exist (${join(dir, script)})`,
+    );
+  });
+});
+
+describe('from a trial: re-deploying and a pinned port', () => {
+  it('a canary that canary-percent 100 left at 100% beside the old champion is re-weighted to 10%', async () => {
+    const { dir, v1, v2 } = await twoVersions();
+    await deploy(dir, { 'model-package-arn': v1 });
+    expect((await deploy(dir, { 'model-package-arn': v2, 'canary-percent': '100' })).result.ok).toBe(true);
+    const root = join(dir, '.modelship/endpoints');
+    const weights = async () =>
+      Object.fromEntries((await readEndpointState(root, 'churn'))!.variants.map((v) => [v.name, v.weight]));
+    expect(await weights()).toEqual({ 'churn-v1': 0, 'churn-v2': 100 });
+    const back = await deploy(dir, { 'model-package-arn': v2, 'canary-percent': '10' });
+    expect(back.result.outputs).toMatchObject({
+      status: 'deployed',
+      'champion-variant': 'churn-v1',
+      'challenger-variant': 'churn-v2',
+    });
+    expect(back.text).toContain(
+      'variant churn-v2 is on churn at weight 100: re-weighted to 10% beside churn-v1 at 90%',
+    );
+    expect(await weights()).toEqual({ 'churn-v1': 90, 'churn-v2': 10 });
+  });
+
+  it('a pinned deploy.port the running router does not use is warned about, naming both ports', async () => {
+    const dir = workspace('  serve: [node, serve.mjs]\n');
+    const reg = join(dir, '.modelship/registry');
+    const first = await deploy(dir, {
+      'model-package-arn': await registerLocal(reg, 'churn', 1, churnModel(-1)),
+    });
+    const port = Number(first.result.outputs['endpoint-url']!.split(':').pop());
+    const file = join(dir, 'modelship.yml');
+    for (const pinned of [port === 1 ? 2 : port - 1, port + 1]) {
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(/(\n {2}port: \d+)?\n$/, `\n  port: ${pinned}\n`),
+      );
+      const again = await deploy(dir, { 'model-package-arn': 'model-package/churn/1' });
+      expect(again.result.ok).toBe(true);
+      expect(again.text).toContain(
+        `warning: modelship.yml: deploy.port is ${pinned}, but the router of local endpoint churn already listens on port ${port}: it stays on ${port} (a running router keeps its port); to move it to ${pinned}, stop the endpoint (modelship endpoint stop churn) and deploy again`,
+      );
+    }
+  });
+});
+
+describe('from a trial: SIGTERM late in a deploy (the real process)', () => {
+  /** v1 the champion; the CLI deploying v2 (with `serve`) beside it. */
+  async function champion(serve = 'serve.mjs', prepare: (dir: string) => void = () => undefined) {
+    const { dir, reg, v1, v2 } = await twoVersions(serve);
+    prepare(dir);
+    const v3 = await registerLocal(reg, 'churn', 3, churnModel(2));
+    expect((await deploy(dir, { 'model-package-arn': v1 })).result.ok).toBe(true);
+    return { dir, root: join(dir, '.modelship/endpoints'), v2, v3 };
+  }
+
+  it('before the state is written: the challenger is removed, the router put back, and the step fails as cancelled', async () => {
+    const { dir, root, v2 } = await champion();
+    const before = (await readEndpointState(root, 'churn'))!;
+    const routerJson = join(root, 'churn/router.json');
+    const cli = startCli(dir, ['deploy-canary', '--model-package-arn', v2]);
+    // The router takes the new config: the signal comes now, before the state records it.
+    let challengerPid = 0;
+    await until(
+      () => {
+        const f = pidFile(dir, 'churn-v2');
+        if (!challengerPid && existsSync(f))
+          challengerPid = (JSON.parse(readFileSync(f, 'utf8')) as { pid: number }).pid;
+        return readFileSync(routerJson, 'utf8').includes('churn-v2');
+      },
+      60_000,
+      1,
+    );
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(1);
+    const after = (await readEndpointState(root, 'churn'))!;
+    if (cli.stderr().includes('the deploy stands')) {
+      // The signal came once the state was written after all: the deploy stands, and says so.
+      expect(after.variants.map((v) => v.name)).toEqual(['churn-v1', 'churn-v2']);
+      return;
+    }
+    expect(cli.stderr()).toMatch(/\nerror: cancelled by SIGTERM\n$/);
+    expect(cli.stderr()).toContain('cancelled: the challenger churn-v2 was removed; churn is as it was');
+    expect(after).toEqual(before);
+    expect(readFileSync(routerJson, 'utf8')).not.toContain('churn-v2');
+    expect(treeAlive(challengerPid)).toBe(false);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        httpCall(before.router.port, 'POST', '/invocations', { body: CHURN_REQUEST }),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.headers['x-amzn-invoked-production-variant']))).toEqual(
+      new Set(['churn-v1']),
+    );
+  });
+
+  it('after the change is complete: the deploy stands, the step says so and still exits 1 as cancelled', async () => {
+    // The previous challenger's process sends the signal when the deploy stops it: after the state is written.
+    const { dir, root, v2, v3 } = await champion('hook.mjs', (d) =>
+      writeFileSync(
+        join(d, 'hook.mjs'),
+        "import { readFileSync } from 'node:fs';\nprocess.on('SIGTERM', () => {\n  try { process.kill(Number(readFileSync('signal-me', 'utf8')), 'SIGTERM'); } catch {}\n  process.exit(0);\n});\nawait import('./serve.mjs');\n",
+      ),
+    );
+    expect((await deploy(dir, { 'model-package-arn': v2 })).result.ok).toBe(true);
+    const cli = startCli(dir, ['deploy-canary', '--model-package-arn', v3]);
+    writeFileSync(join(dir, 'signal-me'), String(cli.child.pid));
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toContain('cancelled by SIGTERM after the change was complete: the deploy stands');
+    expect(cli.stderr()).toMatch(
+      /\n✖ deploy-canary: cancelled by SIGTERM after the change was complete; the deploy stands: churn-v3 serves 10% of churn/,
+    );
+    const state = (await readEndpointState(root, 'churn'))!;
+    expect(state.variants.map((v) => [v.name, v.weight])).toEqual([
+      ['churn-v1', 90],
+      ['churn-v3', 10],
+    ]);
+    const manifest = JSON.parse(readFileSync(join(dir, '.modelship/manifest.json'), 'utf8')) as {
+      deployment: { challengerVariant: string };
+      history: { ok: boolean }[];
+    };
+    expect(manifest.deployment.challengerVariant).toBe('churn-v3');
+    expect(manifest.history.at(-1)!.ok).toBe(false);
+  });
+});

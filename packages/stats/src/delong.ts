@@ -36,30 +36,61 @@ export function placements(label: Float64Array, score: Float64Array): Placements
   }
   const pSorted = pos.slice().sort();
   const nSorted = neg.slice().sort();
+  const pIndex = bucketIndex(pSorted);
+  const nIndex = bucketIndex(nSorted);
   const v10 = new Float64Array(m);
   const v01 = new Float64Array(k);
   let sum = 0;
   for (let i = 0; i < m; i++) {
     const s = pos[i]!;
-    const below = lowerBound(nSorted, s);
-    const atOrBelow = upperBound(nSorted, s, below);
+    const [lo, hi] = window(nIndex, s);
+    const below = lowerBound(nSorted, s, lo, hi);
+    const atOrBelow = upperBound(nSorted, s, below, hi);
     const v = (below + (atOrBelow - below) / 2) / k;
     v10[i] = v;
     sum += v;
   }
   for (let j = 0; j < k; j++) {
     const s = neg[j]!;
-    const below = lowerBound(pSorted, s);
-    const atOrBelow = upperBound(pSorted, s, below);
+    const [lo, hi] = window(pIndex, s);
+    const below = lowerBound(pSorted, s, lo, hi);
+    const atOrBelow = upperBound(pSorted, s, below, hi);
     v01[j] = (m - atOrBelow + (atOrBelow - below) / 2) / m;
   }
   return { auc: sum / m, v10, v01 };
 }
 
-/** First index with a[i] >= x. */
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
+/** Buckets of [0, 1] for {@link bucketIndex}: the searches start within a bucket of the answer. */
+const BUCKETS = 1 << 16;
+
+/**
+ * For scores in [0, 1] sorted ascending: entry b is the first index with a[i] >= b / BUCKETS
+ * (BUCKETS + 1 entries). A search for x then looks only between the entries a bucket either side
+ * of x's, so each placement costs a few memory reads instead of a bisection of the whole array.
+ */
+function bucketIndex(a: Float64Array): Uint32Array {
+  const index = new Uint32Array(BUCKETS + 1);
+  let i = 0;
+  for (let b = 0; b <= BUCKETS; b++) {
+    const edge = b / BUCKETS;
+    while (i < a.length && a[i]! < edge) i++;
+    index[b] = i;
+  }
+  return index;
+}
+
+/** The range of indices that holds the lower and upper bounds of x: one bucket of slack each side. */
+function window(index: Uint32Array, x: number): [number, number] {
+  if (!(x >= 0 && x <= 1)) return [0, Infinity]; // outside the buckets: the whole array
+  const b = Math.floor(x * BUCKETS);
+  const lo = index[Math.max(0, Math.min(BUCKETS, b - 1))]!;
+  const hi = b + 2 >= BUCKETS ? Infinity : index[b + 2]!;
+  return [lo, hi];
+}
+
+/** First index with a[i] >= x, knowing it lies in [lo, hi] (hi may be Infinity: the array's end). */
+function lowerBound(a: Float64Array, x: number, lo = 0, hi = Infinity): number {
+  hi = Math.min(hi, a.length);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! < x) lo = mid + 1;
@@ -68,15 +99,15 @@ function lowerBound(a: Float64Array, x: number): number {
   return lo;
 }
 
-/** First index with a[i] > x, searching from `from` (a lower bound of x). */
-function upperBound(a: Float64Array, x: number, from: number): number {
+/** First index with a[i] > x, searching from `from` (a lower bound of x) up to `hi`. */
+function upperBound(a: Float64Array, x: number, from: number, hi = Infinity): number {
   // Ties are usually few: step, then fall back to bisection.
   let lo = from;
   for (let t = 0; t < 8; t++) {
     if (lo >= a.length || a[lo]! > x) return lo;
     lo++;
   }
-  let hi = a.length;
+  hi = Math.min(hi, a.length);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! <= x) lo = mid + 1;

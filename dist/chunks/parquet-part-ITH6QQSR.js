@@ -1,3 +1,0 @@
-import { createRequire as __modelshipRequire } from 'node:module';
-const require = __modelshipRequire(import.meta.url);
-import{c as a,d as b}from"./chunk-ZVP63FVQ.js";import"./chunk-MG2UW7YX.js";import"./chunk-LDDNWMRZ.js";import"./chunk-IDXJ7FLU.js";import"./chunk-VPQ74YDB.js";import"./chunk-53JQGKRV.js";import"./chunk-4FYBBODW.js";import"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";export{a as PARQUET_PART_JOB,b as readParquetPart};

@@ -327,7 +327,11 @@ describe('from a trial: SIGTERM late in a deploy (the real process)', () => {
       () => {
         const f = pidFile(dir, 'churn-v2');
         if (!challengerPid && existsSync(f))
-          challengerPid = (JSON.parse(readFileSync(f, 'utf8')) as { pid: number }).pid;
+          try {
+            challengerPid = (JSON.parse(readFileSync(f, 'utf8')) as { pid: number }).pid;
+          } catch {
+            // renamed away between the check and the read: look again
+          }
         return readFileSync(routerJson, 'utf8').includes('churn-v2');
       },
       60_000,

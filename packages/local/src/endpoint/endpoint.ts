@@ -18,6 +18,7 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  renameSync,
   writeFileSync,
 } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -250,8 +251,12 @@ export async function startServer(spec: ServeSpec): Promise<{ pid: number; port:
   let spawnError: Error | undefined;
   const child = spawn(cmd!, args, { cwd: spec.cwd, env, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
-  if (spec.pidFile && child.pid)
-    writeFileSync(spec.pidFile, JSON.stringify({ pid: child.pid, command: spec.command }) + '\n');
+  if (spec.pidFile && child.pid) {
+    // Written whole or not at all (a temporary file renamed over it): a reader never sees half of it.
+    const tmp = `${spec.pidFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ pid: child.pid, command: spec.command }) + '\n');
+    renameSync(tmp, spec.pidFile);
+  }
   child.on('exit', (code, signal) => (exited = { code, signal }));
   child.on('error', (err) => (spawnError = err));
   child.unref();

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{C as F,D as h,E as N,l as q,p as f,x as S,y as k}from"./chunk-OSG4JXQO.js";import"./chunk-AP3APZPH.js";import{c as w,e as g}from"./chunk-XZYBFPJS.js";import{d as v}from"./chunk-BFZD6MWL.js";import{a as c}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as A}from"node:fs/promises";import{resolve as O}from"node:path";var j=`Usage:
+import{C as F,D as h,E as N,l as q,p as f,x as S,y as k}from"./chunk-OSG4JXQO.js";import"./chunk-AP3APZPH.js";import{c as w,e as g}from"./chunk-YRJ2WR6C.js";import{d as v}from"./chunk-BFZD6MWL.js";import{a as c}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{readFile as A}from"node:fs/promises";import{resolve as O}from"node:path";var j=`Usage:
   modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
       The local endpoint: its router and each variant (package, weight, pid, port, running or not).
   modelship endpoint stop <name> [--dir .modelship/endpoints]

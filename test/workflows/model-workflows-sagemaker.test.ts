@@ -39,12 +39,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
@@ -478,6 +479,21 @@ describe('reusable workflows model-pr.yml and model-release.yml under act (backe
       expect(d.ApprovalDescription).toMatch(/^approved by nektos\/act from .*actions\/runs\//);
       expect(d.ApprovalDescription).toContain('the GitHub environment e2e-approval');
       expect(d.InferenceSpecification?.Containers?.[0]?.Image).toMatch(new RegExp(`^${SERVE_REPO}@sha256:`));
+      // the lineage: the training job of this run and the sha256 of the model.tar.gz in S3
+      const release = path.join(run.artifactsDir, 'modelship-release', 'manifest.json');
+      const training = JSON.parse(fs.readFileSync(release, 'utf8')).training;
+      const model = await s3.send(
+        new GetObjectCommand({ Bucket: BUCKET, Key: `churn/models/${training.jobName}/output/model.tar.gz` }),
+      );
+      const sha256 = createHash('sha256')
+        .update(await model.Body!.transformToByteArray())
+        .digest('hex');
+      expect(d.CustomerMetadataProperties).toMatchObject({
+        'modelship:training-job': training.jobName,
+        'modelship:model-sha256': sha256,
+        'modelship:gate-verdict': 'pass',
+        'modelship:approval-by': 'nektos/act',
+      });
       // moto's ListTags knows no model-package ARNs: the group's tags (register tags both alike)
       const tags = await sm.send(
         new ListTagsCommand({

@@ -64,3 +64,15 @@ export async function startMotoClients(base: Record<string, string> = {}): Promi
     },
   };
 }
+
+/** An image manifest for ECR's PutImage on moto (the digest ECR reports is that of these bytes). */
+export const ECR_IMAGE_MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+  config: {
+    mediaType: 'application/vnd.docker.container.image.v1+json',
+    size: 7023,
+    digest: `sha256:${'c'.repeat(64)}`,
+  },
+  layers: [],
+});

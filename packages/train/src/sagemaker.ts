@@ -27,6 +27,7 @@ import {
   type Snapshot,
   readRequestTag,
 } from '@modelship/aws';
+import { awsError } from '@modelship/aws';
 import { ConfigError, type Logger } from '@modelship/core';
 import {
   TERMINAL,
@@ -89,7 +90,7 @@ function createError(err: unknown, jobName: string): Error {
       },
     );
   }
-  return err instanceof Error ? err : new Error(String(err));
+  return awsError(err, `training job ${jobName}`, { action: 'sagemaker:CreateTrainingJob', access: 'write' });
 }
 
 function tagDifference(ours: string, theirs: string | undefined): RequestDifference {
@@ -217,7 +218,16 @@ export class SageMakerBackend implements TrainingBackend {
     signal: AbortSignal | undefined,
   ): Promise<DescribeTrainingJobResponse> {
     const cmd = new DescribeTrainingJobCommand({ TrainingJobName: name });
-    return this.deps.clients.sagemaker.send(cmd, { abortSignal: signal });
+    try {
+      return await this.deps.clients.sagemaker.send(cmd, { abortSignal: signal });
+    } catch (err) {
+      // Not found is the caller's to decide (a first run); credentials, access, throttling are the user's.
+      if (isJobNotFound(err)) throw err;
+      throw awsError(err, `training job ${name}`, {
+        action: 'sagemaker:DescribeTrainingJob',
+        kind: 'training job',
+      });
+    }
   }
 
   private async find(name: string): Promise<DescribeTrainingJobResponse | undefined> {

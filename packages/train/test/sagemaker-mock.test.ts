@@ -252,16 +252,57 @@ describe('throttling', () => {
       .rejectsOnce(notFound())
       .rejectsOnce(throttled())
       .resolves(job('Completed'));
-    await expect(run()).rejects.toThrow('Rate exceeded');
+    await expect(run()).rejects.toThrow('SageMaker throttled the requests');
     expect(sm.commandCalls(DescribeTrainingJobCommand)).toHaveLength(2);
     expect(clock.sleeps).toEqual([]);
   });
 
-  it('once the retries are spent is an internal error, leaving the job to be attached', async () => {
+  it('once the retries are spent is one line naming the job, leaving the job to be attached', async () => {
     sm.on(DescribeTrainingJobCommand).rejectsOnce(notFound()).rejects(throttled());
     const state = new MemoryState();
-    await expect(run({}, { state })).rejects.toThrow('Rate exceeded');
+    await expect(run({}, { state })).rejects.toMatchObject({
+      where: `training job ${JOB_NAME}`,
+      message: expect.stringContaining('SageMaker throttled the requests'),
+    });
     expect(state.get(STATE.settled)).toBe('abandoned');
+  });
+});
+
+describe('credentials and access', () => {
+  it.each([
+    ['no credentials', 'CredentialsProviderError', 'no AWS credentials found', 'configure credentials'],
+    [
+      'denied DescribeTrainingJob',
+      'AccessDeniedException',
+      'access denied reading from SageMaker',
+      'sagemaker:DescribeTrainingJob',
+    ],
+  ])(
+    '%s before anything is created is one line naming the job, with a hint',
+    async (_c, name, line, hint) => {
+      sm.on(DescribeTrainingJobCommand).rejects(Object.assign(new Error('from the SDK'), { name }));
+      await expect(run()).rejects.toMatchObject({
+        where: `training job ${JOB_NAME}`,
+        message: line,
+        hint: expect.stringContaining(hint),
+      });
+      expect(sm.commandCalls(CreateTrainingJobCommand)).toHaveLength(0);
+    },
+  );
+
+  it('denied CreateTrainingJob names the action to allow', async () => {
+    sm.on(DescribeTrainingJobCommand).rejects(notFound());
+    sm.on(CreateTrainingJobCommand).rejects(
+      Object.assign(new Error('User is not authorized'), {
+        name: 'AccessDenied',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    await expect(run()).rejects.toMatchObject({
+      where: `training job ${JOB_NAME}`,
+      message: 'access denied writing to SageMaker',
+      hint: expect.stringContaining('sagemaker:CreateTrainingJob'),
+    });
   });
 });
 

@@ -105,6 +105,8 @@ describe('modelship endpoint / traffic (committed bundle)', () => {
     expect(cli(['endpoint', '--help']).stdout).toContain('modelship endpoint status <name>');
     const gone = cli(['endpoint', 'status', 'churn-dev']);
     expect(gone.code).toBe(1);
-    expect(gone.stderr).toContain('error: endpoint churn-dev: no local endpoint of this name in');
+    expect(gone.stderr).toBe(
+      `error: endpoint churn-dev: is stopped: nothing runs (its logs and metrics stay in ${root}/churn-dev)\nhint: deploy it again with modelship deploy-canary\n`,
+    );
   });
 });

@@ -62,6 +62,14 @@ export function parseStepArgs(
       else if (next === undefined) throw new ConfigError('needs a value', `--${flag}`);
       else value = argv[++i]!;
     }
+    // An action passes "" for an input it was not given; on the command line an empty value was
+    // typed on purpose, and for a number it is not one (it would silently mean the default).
+    if (
+      value === '' &&
+      name !== undefined &&
+      (specs[name]!.type === 'number' || specs[name]!.type === 'integer')
+    )
+      throw new ConfigError('is empty: give a number, or leave the option out for its default', `--${flag}`);
     if (flag === 'outputs-file') out.outputsFile = value;
     else if (flag === 'outputs-env') out.outputsEnv = value;
     else out.inputs[name!] = value;

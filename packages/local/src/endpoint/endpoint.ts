@@ -59,6 +59,8 @@ export interface VariantState {
   /** The extracted model (SM_MODEL_DIR). */
   modelDir: string;
   command: string[];
+  /** The folder the command runs in (absent in states written before it was recorded). */
+  cwd?: string;
   startedAt: string;
 }
 
@@ -429,8 +431,10 @@ export async function endpointStatus(root: string, name: string): Promise<Endpoi
 
 /**
  * Stop an endpoint: every variant's process tree and the router (SIGTERM, then SIGKILL after
- * `graceMs`), then remove its state (its logs and metrics stay). Returns what was stopped;
- * undefined when there is no such endpoint.
+ * `graceMs`), then remove its state and the variants' extracted models (copies of registry
+ * artefacts). Its logs (requests.jsonl, shadow.jsonl, router.log, each variant's serve.log) and
+ * metrics stay. Returns what was stopped; undefined when there is no state (never started, or
+ * stopped already).
  */
 export async function stopEndpoint(
   root: string,
@@ -445,6 +449,7 @@ export async function stopEndpoint(
     stopTree(state.router.pid, graceMs),
   ]);
   await rm(endpointPaths(root, name).state, { force: true });
+  for (const v of state.variants) await rm(v.modelDir, { recursive: true, force: true });
   return state;
 }
 

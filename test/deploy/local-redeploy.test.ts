@@ -278,6 +278,35 @@ describe('from a trial: modelship endpoint stop', () => {
     ).toBe(true);
   });
 
+  it('a state.json that cannot be read: its hint, modelship endpoint stop, stops every process without it', async () => {
+    const { dir, root, v1, v2 } = await workspace('  serve: [node, serve.mjs]\n');
+    await deploy(dir, { 'model-package-arn': v1 });
+    await deploy(dir, { 'model-package-arn': v2 });
+    const state = (await readEndpointState(root, 'churn'))!;
+    const pids = [state.router.pid, ...state.variants.map((v) => v.pid)];
+    writeFileSync(join(root, 'churn/state.json'), '{"kind": "modelship.local-en');
+    const status = startCli(dir, ['endpoint', 'status', 'churn']);
+    expect(await status.exited).toBe(1);
+    expect(status.stderr()).toContain(
+      "\nhint: stop the endpoint's processes with: modelship endpoint stop churn",
+    );
+    const stop = startCli(dir, ['endpoint', 'stop', 'churn']);
+    expect(await stop.exited).toBe(0);
+    expect(pids.filter((p) => treeAlive(p))).toEqual([]);
+    expect(status.stderr()).toContain(
+      "\nhint: stop the endpoint's processes with: modelship endpoint stop churn (it finds them without the state, and removes it)\n",
+    );
+    expect(stop.stderr()).toMatch(
+      /^stopped churn without its state \(.*state\.json: is not valid JSON .*\): /,
+    );
+    for (const p of pids) expect(stop.stderr()).toContain(`(pid ${p})`);
+    expect(existsSync(join(root, 'churn/state.json'))).toBe(false);
+    expect(existsSync(join(root, 'churn/router.log'))).toBe(true);
+    const again = startCli(dir, ['endpoint', 'stop', 'churn']);
+    expect(await again.exited).toBe(0);
+    expect(again.stderr()).toMatch(/^churn is already stopped/);
+  });
+
   it("the not-found hint's --dir works from another directory", async () => {
     const { dir, root, v1 } = await workspace('  serve: [node, serve.mjs]\n');
     await deploy(dir, { 'model-package-arn': v1 });
@@ -350,6 +379,22 @@ describe('from a trial: an explicitly empty number on the command line', () => {
       `error: ${name}: is empty: give a number, or leave the option out for its default\n`,
     );
     expect(existsSync(join(dir, '.modelship/endpoints'))).toBe(false);
+  });
+
+  it.each(['--rate', '--duration'])('modelship traffic %s "" is refused naming the flag', async (flag) => {
+    const cli = startCli(tempDir('modelship-traffic-'), [
+      'traffic',
+      '--endpoint',
+      'churn',
+      '--requests',
+      'r.jsonl',
+      flag,
+      '',
+    ]);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toBe(
+      `error: ${flag}: is empty: give a number, or leave the option out for its default\n`,
+    );
   });
 
   it('while the action, given an empty input as the runner passes an unset one, takes the default', async () => {

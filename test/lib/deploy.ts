@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packDir, stopEndpoint } from '@modelship/local';
+import { packDir, stopEndpoint, stopUnreadableEndpoint } from '@modelship/local';
 import { afterEach } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
 import { runStep, tempDir, type StepRun } from './step.js';
@@ -152,8 +152,11 @@ export const pidFile = (dir: string, variant: string) =>
 /** After a test: kill the CLI processes it started that still run, stop the endpoint `churn` of its workspaces. */
 export async function cleanUp(workspaces: string[], children: ChildProcess[]): Promise<void> {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const dir of workspaces.splice(0))
-    await stopEndpoint(join(dir, '.modelship/endpoints'), 'churn', 2_000);
+  for (const dir of workspaces.splice(0)) {
+    const root = join(dir, '.modelship/endpoints');
+    // A test that left an unreadable state.json behind still leaves no process.
+    await stopEndpoint(root, 'churn', 2_000).catch(() => stopUnreadableEndpoint(root, 'churn', 2_000));
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   runTraffic,
   stopEndpoint,
   stopLeftoverServers,
+  stopUnreadableEndpoint,
   type TrafficReport,
 } from '@modelship/local';
 import { parseCommandArgs } from './args.js';
@@ -85,6 +86,21 @@ export async function endpointCommand(argv: readonly string[]): Promise<number> 
     return healthy ? 0 : 1;
   }
   if (sub === 'stop') {
+    // A state that cannot be read: the processes are found without it.
+    const unreadable = await readEndpointState(dir, name).then(
+      () => undefined,
+      (err: unknown) => {
+        if (err instanceof ConfigError) return err;
+        throw err;
+      },
+    );
+    if (unreadable) {
+      const stopped = await stopUnreadableEndpoint(dir, name);
+      process.stderr.write(
+        `stopped ${name} without its state (${unreadable.line}): ${stopped.length ? stopped.map((s) => `${s.what} (pid ${s.pid})`).join(', ') : 'nothing was running'}; state.json removed, its logs and metrics stay in ${endpointPaths(dir, name).dir}\n`,
+      );
+      return 0;
+    }
     // What a deploy killed outright left running outside the state goes too, and is named.
     const left = await stopLeftoverServers(dir, name, await readEndpointState(dir, name));
     if (left.length > 0)
@@ -141,6 +157,8 @@ export async function trafficCommand(argv: readonly string[], signal: AbortSigna
   if (!file) throw new ConfigError('is required (a JSON Lines file of request bodies)', '--requests');
   const positive = { type: 'number', exclusiveMinimum: 0 } as const;
   for (const flag of ['rate', 'duration'] as const) {
+    if (args.flags[flag] === '')
+      throw new ConfigError('is empty: give a number, or leave the option out for its default', `--${flag}`);
     const problem = args.flags[flag] === undefined ? undefined : numberProblem(positive, args.flags[flag]);
     if (problem) throw new ConfigError(problem, `--${flag}`);
   }

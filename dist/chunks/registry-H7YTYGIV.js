@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-PWDUPXQB.js";import{a as p}from"./chunk-ZJ5QNR3W.js";import"./chunk-URFSD7G5.js";import"./chunk-BSXHSXMP.js";import"./chunk-6WMPDXSR.js";import"./chunk-QBO3KVLN.js";import"./chunk-WU3OQE53.js";import"./chunk-BTKTAZIF.js";import"./chunk-IL5EBVFR.js";import{i as l}from"./chunk-PYV7GKDS.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-PWDUPXQB.js";import{a as p}from"./chunk-VWROCRL6.js";import"./chunk-4WFYOUHV.js";import"./chunk-QLUSBFK7.js";import"./chunk-3IVPDITF.js";import"./chunk-QBO3KVLN.js";import"./chunk-KSITWXQE.js";import"./chunk-QQHCYNVS.js";import"./chunk-IL5EBVFR.js";import{i as l}from"./chunk-PYV7GKDS.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

@@ -184,11 +184,14 @@ function withTables(readme: string, step: AnyStep): string {
 // several steps tells their `report`s apart; the action's own names are unchanged).
 const MARKER = /^( *)# generated:([a-z-]+) (.*)$/;
 
+// A workflow_call input left unset is '' for a string but 0 for a number and false for a boolean:
+// an optional input whose step has no default of its own (the config, or the step, decides) is
+// declared a string, so that unset reaches the action as '' ("not given"), never as 0 or false.
 function workflowInput(spec: InputSpec, required: boolean): Record<string, unknown> {
-  const type = spec.type === 'boolean' ? 'boolean' : spec.type === 'string' ? 'string' : 'number';
+  const typed = spec.type === 'boolean' ? 'boolean' : spec.type === 'string' ? 'string' : 'number';
+  const type = !required && spec.default === undefined ? 'string' : typed;
   const input: Record<string, unknown> = { description: spec.description, required, type };
-  if (!required) input.default = spec.default ?? (type === 'string' ? '' : undefined);
-  if (input.default === undefined) delete input.default;
+  if (!required) input.default = spec.default ?? '';
   return input;
 }
 

@@ -148,7 +148,7 @@ describe('modelship CLI (committed bundle)', () => {
     expect(r.stderr).toContain('main job: passed (validate-data, train, evaluate-gate, register)');
     // The example sets up deploy-canary and promote-on-metrics too: the run stops at the approval gate.
     expect(r.stderr).toContain(
-      'main job: stops at the approval gate: model-package/churn/1 is PendingManualApproval. Approve it (modelship register --operation approve --manifest .modelship/run.json), then run modelship deploy-canary, then modelship promote-on-metrics',
+      'main job: stops at the approval gate: model-package/churn/1 is PendingManualApproval. Approve it (modelship register --operation approve --manifest .modelship/run.json), then run modelship deploy-canary --manifest .modelship/run.json, then modelship promote-on-metrics --manifest .modelship/run.json',
     );
     expect(r.stderr).toContain('monthly_charges: baseline vs current');
     const manifest = JSON.parse(readFileSync(join(ws, '.modelship/run.json'), 'utf8'));

@@ -51,7 +51,7 @@ describe('npm run demo', () => {
       'promote-on-metrics v3: rolled-back: a metric failed: ModelLatency',
       'final state: endpoint churn serves churn-v2 (model-package/churn/2) at 100%',
       'model-package/churn/3 is Rejected in the registry',
-      'endpoint stopped: no process left running',
+      'endpoint: stopped by the demo: no process left running',
     ])
       expect(r.stdout).toContain(step);
 
@@ -60,6 +60,8 @@ describe('npm run demo', () => {
     expect(md).toMatch(/\| promote-on-metrics v3 \| rolled-back:/);
     expect(md).toMatch(/\| v2 \| roc_auc \| max-regression \| pass \|/);
     expect(md).toMatch(/\| tenure_months \| ks \| [\d.]+ \| [\d.]+ \(0\.05\) \| yes \|/);
+    // The report's last words on the endpoint are the demo's: it stopped it.
+    expect(md.indexOf('stopped by the demo')).toBeGreaterThan(md.indexOf('final state'));
     const v3 = JSON.parse(readFileSync(join(WORK, '.modelship/registry/churn/versions/3.json'), 'utf8'));
     expect(v3.ModelApprovalStatus).toBe('Rejected');
 
@@ -74,6 +76,11 @@ describe('npm run demo', () => {
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'];
     const dom = spawnSync(chromium, [...flags, '--dump-dom', page], { encoding: 'utf8', timeout: 60_000 });
     expect(dom.stdout).toContain('<div id="drift-chart"><svg');
+    // Every drifted feature has its bar, whether judged on an effect floor or a threshold (PSI).
+    const chart = dom.stdout.slice(dom.stdout.indexOf('<div id="drift-chart">'));
+    const bars = chart.slice(0, chart.indexOf('</svg>'));
+    for (const f of ['tenure_months', 'monthly_charges', 'contract']) expect(bars).toContain(`>${f}</text>`);
+    expect(bars).toMatch(/psi, threshold 0\.2\)/);
     expect(dom.stdout).toContain('<div id="gate-chart"><svg');
     expect(dom.stdout.match(/<div class="canary-chart"><svg/g)).toHaveLength(2);
     const png = join(tempDir('modelship-shot-'), 'report.png');

@@ -117,4 +117,38 @@ describe('generated files', () => {
       withWorkflowBlocks('# generated:inputs step=train only=nope\n# end generated', 'x.yml'),
     ).toThrow('generated:inputs step=train: no input named nope');
   });
+
+  it('an optional workflow input without a default is a string, so unset reaches the action as ""', () => {
+    // GitHub gives an unset number input 0 and an unset boolean false: an action would take them
+    // for values (canary-percent 0 is refused; dry-run false overrides the config).
+    const text = [
+      'on:',
+      '  workflow_call:',
+      '    inputs:',
+      '      # generated:inputs step=deploy-canary only=canary-percent,dry-run,wait',
+      '      # end generated',
+    ].join('\n');
+    const inputs = (
+      parse(withWorkflowBlocks(text, 'x.yml')) as {
+        on: { workflow_call: { inputs: Record<string, { type: string; default?: unknown }> } };
+      }
+    ).on.workflow_call.inputs;
+    expect(inputs['canary-percent']).toMatchObject({ type: 'string', default: '' });
+    for (const [name, spec] of Object.entries(inputs))
+      if (spec.type !== 'string') expect([name, spec.default]).toEqual([name, expect.anything()]);
+    for (const dir of ['.github/workflows', 'workflows']) {
+      for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith('.yml'))) {
+        const doc = parse(readFileSync(join(root, dir, file), 'utf8')) as {
+          on?: {
+            workflow_call?: {
+              inputs?: Record<string, { type: string; required?: boolean; default?: unknown }>;
+            };
+          };
+        };
+        for (const [name, spec] of Object.entries(doc.on?.workflow_call?.inputs ?? {}))
+          if (spec.type !== 'string' && !spec.required)
+            expect(`${file}: ${name}: ${String(spec.default)}`).not.toMatch(/: undefined$/);
+      }
+    }
+  });
 });

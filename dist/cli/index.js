@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{a as A,b as R,d as N}from"../chunks/chunk-PWDUPXQB.js";import"../chunks/chunk-2BRUCJNM.js";import{a as u,b as S}from"../chunks/chunk-VWROCRL6.js";import"../chunks/chunk-4WFYOUHV.js";import"../chunks/chunk-QLUSBFK7.js";import"../chunks/chunk-3IVPDITF.js";import"../chunks/chunk-QBO3KVLN.js";import"../chunks/chunk-KSITWXQE.js";import"../chunks/chunk-QQHCYNVS.js";import"../chunks/chunk-IL5EBVFR.js";import{b as j,i as C,n as O,o as P,q,s as L}from"../chunks/chunk-PYV7GKDS.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import{a as w}from"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";import{writeFile as F}from"node:fs/promises";import{relative as D}from"node:path";function x(t,o){let e=[];for(let s of u){let i=s.fromConfig?.(t,o);i&&e.push({step:s,inputs:i})}return e}var _="0.1.0",I=`modelship \u2014 CI/CD for machine-learning models
+import{a as j,b as k,d as q}from"../chunks/chunk-4CIGNXKC.js";import"../chunks/chunk-2BRUCJNM.js";import{a as u,b}from"../chunks/chunk-VWROCRL6.js";import"../chunks/chunk-4WFYOUHV.js";import"../chunks/chunk-QLUSBFK7.js";import"../chunks/chunk-3IVPDITF.js";import"../chunks/chunk-QBO3KVLN.js";import"../chunks/chunk-KSITWXQE.js";import"../chunks/chunk-QQHCYNVS.js";import"../chunks/chunk-IL5EBVFR.js";import{b as E,i as P,n as x,o as C,q as O,s as N}from"../chunks/chunk-PYV7GKDS.js";import"../chunks/chunk-53JQGKRV.js";import"../chunks/chunk-4FYBBODW.js";import{a as y}from"../chunks/chunk-P4IJG5VI.js";import"../chunks/chunk-3VGBAVFI.js";import{writeFile as T}from"node:fs/promises";import{relative as B}from"node:path";var W={"deploy-canary":{step:"register",why:"it deploys the package register registers"},"promote-on-metrics":{step:"deploy-canary",why:"it judges the canary deploy-canary starts"}};function M(n,s){let e=[],r=[];for(let i of u){let c=i.fromConfig?.(n,s);if(!c)continue;let a=W[i.name];if(a&&!e.some(t=>t.step.name===a.step)){r.push(`${i.name} is left out: ${a.why}, which this config does not run`);continue}e.push({step:i,inputs:c})}return{jobs:e,notes:r}}function L(n){return/^[\w@%+=:,./-]+$/.test(n)?n:`'${n.replace(/'/g,"'\\''")}'`}function F(n,s,e,r){if(e.length===0)return{go:"on"};let i=e.map(t=>t.step.name).join(", "),c=[...r.config?["--config",L(r.config)]:[],...r.manifest?["--manifest",L(r.manifest)]:[]].join(" "),a=(t,p="")=>["modelship",t,p,c].filter(Boolean).join(" ");if(n.name==="register"){let t=s.outputs["approval-status"],p=s.outputs["model-package-arn"]??"";if(t==="Rejected")return{go:"stop",ok:!1,message:`${p} is Rejected: ${i} will not run on it. Train a new candidate (a change of data, code or hyperparameters) and run again`};if(t&&t!=="Approved")return{go:"stop",ok:!0,message:`stops at the approval gate: ${p} is ${t}. Approve it (${a("register","--operation approve")}), then run ${e.map(l=>a(l.step.name)).join(", then ")}`}}return n.name==="deploy-canary"&&!s.outputs["champion-variant"]?{go:"stop",ok:!0,message:`a first deploy: ${s.outputs["challenger-variant"]??"the package"} serves alone, there is no champion to judge it against; ${i} is left out`}:{go:"on"}}var G="0.1.0",D=`modelship \u2014 CI/CD for machine-learning models
 
 Usage:
   modelship run [--config modelship.yml] [--manifest path] [--backend local|sagemaker]
       Run the main job: every step the config sets up, in order (local backend by default).
   modelship <step> [--<input> value ...]
-      Run one step. Steps: ${u.map(t=>t.name).join(", ")}
+      Run one step. Steps: ${u.map(n=>n.name).join(", ")}
   modelship <step> --help       The step's inputs and outputs.
   modelship steps               List the steps.
   modelship registry list|show  The model registry (groups, versions, statuses, the champion).
@@ -21,25 +21,26 @@ Usage:
   modelship --version
 
 Outputs are printed to stdout as JSON; progress and the report go to stderr.
-Exit status: 0 success, 1 the answer is "no" (e.g. invalid data) or an error.`;function H(t){return`MODELSHIP_${t.toUpperCase().replace(/[^A-Z0-9]/g,"_")}`}function M(t){return`'${t.replace(/'/g,"'\\''")}'`}async function J(t,o,e){if(process.stdout.write(JSON.stringify(t,null,2)+`
-`),e.outputsFile&&await F(e.outputsFile,JSON.stringify(t,null,2)+`
-`),e.outputsEnv){let s=Object.entries(o).map(([i,d])=>`export ${H(i)}=${M(d)}`);await F(e.outputsEnv,s.join(`
+Exit status: 0 success, 1 the answer is "no" (e.g. invalid data) or an error.`;function Q(n){return`MODELSHIP_${n.toUpperCase().replace(/[^A-Z0-9]/g,"_")}`}function V(n){return`'${n.replace(/'/g,"'\\''")}'`}async function J(n,s,e){if(process.stdout.write(JSON.stringify(n,null,2)+`
+`),e.outputsFile&&await T(e.outputsFile,JSON.stringify(n,null,2)+`
+`),e.outputsEnv){let r=Object.entries(s).map(([i,c])=>`export ${Q(i)}=${V(c)}`);await T(e.outputsEnv,r.join(`
 `)+`
-`)}}async function T(t,o,e,s){let i=new j(process.stderr,e.debug),d=e.quiet?{info:()=>{},warn:r=>i.warn(r),error:r=>i.error(r),debug:r=>i.debug(r),group:(r,a)=>a()}:i,p=await P(t,o,{steps:u,log:d,cwd:process.cwd(),env:process.env,signal:s,debug:e.debug,state:new q,github:O(process.env),inputLabel:r=>`--${r}`});e.quiet||process.stderr.write(`
-`+N(p.summary)+`
-`);for(let r of p.annotations??[]){if(r.level==="notice"||e.quiet&&r.level!=="error")continue;let a=r.file?`${r.file}${r.line?`:${r.line}`:""}: `:"";process.stderr.write(`${r.level}: ${a}${r.message}
-`)}return(!e.quiet||!p.ok)&&process.stderr.write(`${p.ok?"\u2714":"\u2716"} ${t.name}: ${p.headline}
-`),p}async function G(t,o){let[e,...s]=t;if(!e||e==="--help"||e==="-h"||e==="help"){let n=s[0]?S(s[0]):void 0;return process.stdout.write((n?R(n):I)+`
-`),0}if(e==="--version"||e==="-v")return process.stdout.write(`${_}
-`),0;if(e==="steps"){for(let n of u)process.stdout.write(`${n.name.padEnd(20)} ${n.description.split(". ")[0]}
-`);return 0}if(e==="registry"){let{registryCommand:n}=await import("../chunks/registry-H7YTYGIV.js");return n(s,o)}if(e==="endpoint"||e==="traffic"){let{endpointCommand:n,trafficCommand:l}=await import("../chunks/endpoint-XXQ5JOKG.js");return e==="endpoint"?n(s):l(s,o)}if(e==="run"){let n=A(s,void 0);if(n.help)return process.stdout.write(I+`
-`),0;let l=await C(n.inputs.config,process.cwd(),u),g=x(l,process.cwd());if(g.length===0)throw l.path?new w("nothing to run: the config sets up no step",D(process.cwd(),l.path),{hint:"set up a step, e.g. data.path for validate-data or a train block"}):new w(`nothing to run: there is no modelship.yml in ${process.cwd()}`,"modelship run",{hint:"create modelship.yml (see the README), or pass --config <file>"});let $={},k={},h=!0;for(let{step:c,inputs:U}of g){n.quiet||process.stderr.write(`\u2501\u2501 ${c.name} \u2501\u2501
-`);let m=await T(c,{...U,...n.inputs},n,o);$[c.name]=m.outputs;for(let[f,b]of Object.entries(m.outputs))k[`${c.name}-${f}`]=b;if(!m.ok){h=!1;break}let E=g.slice(g.findIndex(f=>f.step===c)+1),y=m.outputs["approval-status"];if(c.name==="register"&&y&&y!=="Approved"&&E.length>0){let f=m.outputs["model-package-arn"]??"";n.quiet||process.stderr.write(`main job: stops at the approval gate: ${f} is ${y}. Approve it (modelship register --operation approve${n.inputs.manifest?` --manifest ${n.inputs.manifest}`:""}), then run ${E.map(b=>`modelship ${b.step.name}`).join(", then ")}
-`);break}}return await J($,k,n),(!n.quiet||!h)&&process.stderr.write(`main job: ${h?"passed":"failed"} (${Object.keys($).join(", ")})
-`),h?0:1}let[i,...d]=s,p=e==="codepipeline"&&i!==void 0&&!i.startsWith("-")?["--operation",i,...d]:s,r=S(e);if(!r)throw new w(`unknown command (try: run, steps, registry, endpoint, traffic, ${u.map(n=>n.name).join(", ")})`,e);let a=A(p,r);if(a.help)return process.stdout.write(R(r)+`
-`),0;let v=await T(r,a.inputs,a,o);return await J(v.outputs,v.outputs,a),v.ok?0:1}var W=process.argv.includes("--debug")||process.env.RUNNER_DEBUG==="1";L({fail(t,o,e){process.stderr.write(`error: ${t}
-`),o&&process.stderr.write(`hint: ${o}
+`)}}async function U(n,s,e,r){let i=new E(process.stderr,e.debug),c=e.quiet?{info:()=>{},warn:t=>i.warn(t),error:t=>i.error(t),debug:t=>i.debug(t),group:(t,p)=>p()}:i,a=await C(n,s,{steps:u,log:c,cwd:process.cwd(),env:process.env,signal:r,debug:e.debug,state:new O,github:x(process.env),inputLabel:t=>`--${t}`});e.quiet||process.stderr.write(`
+`+q(a.summary)+`
+`);for(let t of a.annotations??[]){if(t.level==="notice"||e.quiet&&t.level!=="error")continue;let p=t.file?`${t.file}${t.line?`:${t.line}`:""}: `:"";process.stderr.write(`${t.level}: ${p}${t.message}
+`)}return(!e.quiet||!a.ok)&&process.stderr.write(`${a.ok?"\u2714":"\u2716"} ${n.name}: ${a.headline}
+`),a}async function Z(n,s){let[e,...r]=n;if(!e||e==="--help"||e==="-h"||e==="help"){let o=r[0]?b(r[0]):void 0;return process.stdout.write((o?k(o):D)+`
+`),0}if(e==="--version"||e==="-v")return process.stdout.write(`${G}
+`),0;if(e==="steps"){for(let o of u)process.stdout.write(`${o.name.padEnd(20)} ${o.description.split(". ")[0]}
+`);return 0}if(e==="registry"){let{registryCommand:o}=await import("../chunks/registry-Y73KCRRO.js");return o(r,s)}if(e==="endpoint"||e==="traffic"){let{endpointCommand:o,trafficCommand:m}=await import("../chunks/endpoint-X2GB3RZK.js");return e==="endpoint"?o(r):m(r,s)}if(e==="run"){let o=j(r,void 0);if(o.help)return process.stdout.write(D+`
+`),0;let m=await P(o.inputs.config,process.cwd(),u),{jobs:v,notes:I}=M(m,process.cwd());if(v.length===0)throw m.path?new y("nothing to run: the config sets up no step",B(process.cwd(),m.path),{hint:"set up a step, e.g. data.path for validate-data or a train block"}):new y(`nothing to run: there is no modelship.yml in ${process.cwd()}`,"modelship run",{hint:"create modelship.yml (see the README), or pass --config <file>"});for(let d of I)process.stderr.write(`main job: ${d}
+`);let $={},R={},A=async d=>{await J($,R,o),(!o.quiet||!d)&&process.stderr.write(`main job: ${d?"passed":"failed"} (${Object.keys($).join(", ")})
+`)},h=!0;for(let[d,{step:f,inputs:_}]of v.entries()){o.quiet||process.stderr.write(`\u2501\u2501 ${f.name} \u2501\u2501
+`);let g;try{g=await U(f,{..._,...o.inputs},o,s)}catch(S){throw await A(!1),S}$[f.name]=g.outputs;for(let[S,H]of Object.entries(g.outputs))R[`${f.name}-${S}`]=H;if(!g.ok){h=!1;break}let w=F(f,g,v.slice(d+1),{config:o.inputs.config,manifest:o.inputs.manifest});if(w.go==="stop"){(!o.quiet||!w.ok)&&process.stderr.write(`main job: ${w.message}
+`),h=w.ok;break}}return await A(h),h?0:1}let[i,...c]=r,a=e==="codepipeline"&&i!==void 0&&!i.startsWith("-")?["--operation",i,...c]:r,t=b(e);if(!t)throw new y(`unknown command (try: run, steps, registry, endpoint, traffic, ${u.map(o=>o.name).join(", ")})`,e);let p=j(a,t);if(p.help)return process.stdout.write(k(t)+`
+`),0;let l=await U(t,p.inputs,p,s);return await J(l.outputs,l.outputs,p),l.ok?0:1}var z=process.argv.includes("--debug")||process.env.RUNNER_DEBUG==="1";N({fail(n,s,e){process.stderr.write(`error: ${n}
+`),s&&process.stderr.write(`hint: ${s}
 `),e&&process.stderr.write(`${e}
-`)},cancelling:t=>process.stderr.write(`
-${t}
-`)},{debug:W,forceOnSecondSignal:!0},t=>G(process.argv.slice(2),t)).then(t=>{process.exitCode=t??1});
+`)},cancelling:n=>process.stderr.write(`
+${n}
+`)},{debug:z,forceOnSecondSignal:!0},n=>Z(process.argv.slice(2),n)).then(n=>{process.exitCode=n??1});

@@ -244,16 +244,18 @@ async function main() {
     `endpoint churn serves ${serving || 'nothing'}; ${rejected ? `${rejected.arn} is ${rejected.status} in the registry` : 'the registry records no rejection'}`,
   );
 
-  const files = writeReport({ work: WORK, story, elapsedSeconds: (performance.now() - t0) / 1000 });
-  say(`report: ${relative(ROOT, files.markdown)} and ${relative(ROOT, files.html)} (open it in a browser)`);
+  // The report ends as the demo does: with the endpoint stopped (or kept, when asked).
   if (keepEndpoint)
-    say(
-      'the endpoint keeps running (--keep-endpoint): modelship endpoint stop churn --dir .modelship/demo/.modelship/endpoints',
+    record(
+      'endpoint',
+      'keeps running (--keep-endpoint): modelship endpoint stop churn --dir .modelship/demo/.modelship/endpoints',
     );
   else {
     stopEndpoint();
-    say('endpoint stopped: no process left running');
+    record('endpoint', 'stopped by the demo: no process left running');
   }
+  const files = writeReport({ work: WORK, story, elapsedSeconds: (performance.now() - t0) / 1000 });
+  say(`report: ${relative(ROOT, files.markdown)} and ${relative(ROOT, files.html)} (open it in a browser)`);
   say(`done in ${seconds().trim()} s`);
 }
 

@@ -9,22 +9,43 @@ const esc = (s) =>
 const read = (p) => JSON.parse(readFileSync(p, 'utf8'));
 const fmt = (v, d = 4) => (typeof v === 'number' ? Number(v.toPrecision(d)).toString() : '–');
 
-/** Horizontal bars: each feature's drift effect as a multiple of its floor (red when drifted). */
+/**
+ * Horizontal bars: each feature's drift as a multiple of what makes it drift (red when drifted):
+ * its effect over the effect floor, or, for a method judged on a threshold (PSI, a fixed
+ * distance), its statistic over that threshold.
+ */
 function driftChart(features) {
-  const rows = features.filter((f) => f.status !== 'ignored' && typeof f.effect === 'number');
+  const scale = (f) =>
+    typeof f.effect === 'number' && f.effectFloor > 0
+      ? {
+          ratio: f.effect / f.effectFloor,
+          label: `${fmt(f.effect, 3)} (${f.method}, floor ${fmt(f.effectFloor, 2)})`,
+        }
+      : typeof f.statistic === 'number' && f.threshold > 0
+        ? {
+            ratio: f.statistic / f.threshold,
+            label: `${fmt(f.statistic, 3)} (${f.method}, threshold ${fmt(f.threshold, 2)})`,
+          }
+        : undefined;
+  const rows = features.filter((f) => f.status !== 'ignored' && scale(f)).map((f) => ({ f, ...scale(f) }));
   const w = 760;
   const h = 24 * rows.length + 30;
-  const ratio = (f) => (f.effectFloor > 0 ? f.effect / f.effectFloor : 0);
-  const max = Math.max(...rows.map(ratio), 1.5);
-  const x = (v) => 180 + (Math.max(0, v) / max) * (w - 260);
-  const bars = rows.map((f, i) => {
+  const max = Math.max(...rows.map((r) => r.ratio), 1.5);
+  const x = (v) => 180 + (Math.max(0, v) / max) * (w - 200);
+  const bars = rows.map(({ f, ratio, label }, i) => {
     const y = 10 + i * 24;
     const fill = f.drifted ? '#d1453b' : '#3b7dd1';
+    const end = x(ratio);
+    // The label follows the bar, or sits inside its end when it would run off the chart.
+    const inside = end + 8 + 6.2 * label.length > w;
+    const text = inside
+      ? `<text x="${end - 4}" y="${y + 14}" font-size="11" text-anchor="end" fill="#fff">${esc(label)}</text>`
+      : `<text x="${end + 4}" y="${y + 14}" font-size="11">${esc(label)}</text>`;
     return `<text x="175" y="${y + 14}" text-anchor="end" font-size="12">${esc(f.feature)}</text>
-<rect x="180" y="${y}" width="${Math.max(1, x(ratio(f)) - 180)}" height="18" fill="${fill}"><title>${esc(f.reason ?? '')}</title></rect>
-<text x="${x(ratio(f)) + 4}" y="${y + 14}" font-size="11">${fmt(f.effect, 3)} (${esc(f.method)}, floor ${fmt(f.effectFloor, 2)})</text>`;
+<rect x="180" y="${y}" width="${Math.max(1, end - 180)}" height="18" fill="${fill}"><title>${esc(f.reason ?? '')}</title></rect>
+${text}`;
   });
-  const floor = `<line x1="${x(1)}" x2="${x(1)}" y1="4" y2="${h - 20}" stroke="#555" stroke-dasharray="4,3"/><text x="${x(1)}" y="${h - 6}" font-size="10" text-anchor="middle">drift floor</text>`;
+  const floor = `<line x1="${x(1)}" x2="${x(1)}" y1="4" y2="${h - 20}" stroke="#555" stroke-dasharray="4,3"/><text x="${x(1)}" y="${h - 6}" font-size="10" text-anchor="middle">drift floor / threshold</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="drift per feature">${bars.join('\n')}${floor}</svg>`;
 }
 

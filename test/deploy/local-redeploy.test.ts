@@ -376,7 +376,7 @@ describe('from a trial: an explicitly empty number on the command line', () => {
     const cli = startCli(dir, ['deploy-canary', '--model-package-arn', v1, ...flags]);
     expect(await cli.exited).toBe(1);
     expect(cli.stderr()).toBe(
-      `error: ${name}: is empty: give a number, or leave the option out for its default\n`,
+      `error: ${name}: is empty\nhint: give it a value, or leave the option out to use its default\n`,
     );
     expect(existsSync(join(dir, '.modelship/endpoints'))).toBe(false);
   });
@@ -393,7 +393,7 @@ describe('from a trial: an explicitly empty number on the command line', () => {
     ]);
     expect(await cli.exited).toBe(1);
     expect(cli.stderr()).toBe(
-      `error: ${flag}: is empty: give a number, or leave the option out for its default\n`,
+      `error: ${flag}: is empty\nhint: give it a value, or leave the option out to use its default\n`,
     );
   });
 

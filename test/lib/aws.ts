@@ -1,5 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
+import { startMoto, type Moto } from '../support/moto.js';
 
 /** An error as an AWS SDK client raises it: its name, HTTP status and the attempts made. */
 export function sdkError(name: string, status?: number, attempts?: number): Error {
@@ -27,3 +29,50 @@ ${channels ? `  channels: ${channels}\n` : ''}  output: s3://acme-ml/churn/model
   tags: { project: churn, owner: ml-platform, environment: ci }
 `;
 }
+
+/** moto in server mode with an S3 and a SageMaker client on it, and the environment a step runs in. */
+export interface MotoClients {
+  moto: Moto;
+  s3: S3Client;
+  sm: SageMakerClient;
+  /** `base` with moto's endpoint and credentials over it. */
+  env: Record<string, string>;
+  /** Destroy the clients and stop moto. */
+  stop(): Promise<void>;
+}
+
+/** Start moto (us-east-1) with path-style S3 and SageMaker clients on it. */
+export async function startMotoClients(base: Record<string, string> = {}): Promise<MotoClients> {
+  const moto = await startMoto();
+  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  const s3 = new S3Client({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+  });
+  const sm = new SageMakerClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  return {
+    moto,
+    s3,
+    sm,
+    env: { ...base, ...moto.env },
+    async stop() {
+      s3.destroy();
+      sm.destroy();
+      await moto.stop();
+    },
+  };
+}
+
+/** An image manifest for ECR's PutImage on moto (the digest ECR reports is that of these bytes). */
+export const ECR_IMAGE_MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+  config: {
+    mediaType: 'application/vnd.docker.container.image.v1+json',
+    size: 7023,
+    digest: `sha256:${'c'.repeat(64)}`,
+  },
+  layers: [],
+});

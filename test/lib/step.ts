@@ -2,6 +2,7 @@
 // checked, config loaded against the catalogue's composed schema, manifest opened and saved), with
 // a memory logger and memory state. Step tests in test/ and packages/*/test use it.
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STEPS } from '@modelship/catalog';
@@ -123,6 +124,41 @@ export async function makeContext(
     state: opts.state ?? new MemoryState(),
   };
   return { ctx, log };
+}
+
+/** A GitHub-like environment (commit, run, attempt, repository, region, credentials): job names are deterministic. */
+export const GITHUB_ENV = {
+  GITHUB_ACTIONS: 'true',
+  GITHUB_SHA: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+  GITHUB_RUN_ID: '9876543210',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_REPOSITORY: 'acme/churn',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+};
+
+export interface Workspace {
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+/** A temp directory holding `files` (relative names; their folders are made). */
+export async function workspace(
+  files: Record<string, string> = {},
+  prefix = 'modelship-test-',
+): Promise<Workspace> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await addFiles(dir, files);
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Write `files` (names relative to `dir`; their folders are made). */
+export async function addFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [name, body] of Object.entries(files)) {
+    await mkdir(join(dir, name, '..'), { recursive: true });
+    await writeFile(join(dir, name), body);
+  }
 }
 
 export function tempDir(prefix = 'modelship-test-'): string {

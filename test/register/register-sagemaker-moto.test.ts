@@ -29,6 +29,7 @@ import { pinImage, SageMakerRegistry } from '@modelship/registry';
 import { startMoto, type Moto } from '../support/moto.js';
 import { configErrorLine, runStep } from '../lib/step.js';
 import { candidateWorkspace, STATISTICS } from '../lib/register.js';
+import { ECR_IMAGE_MANIFEST } from '../lib/aws.js';
 
 const register = findStep('register') as AnyStep;
 const gate = findStep('evaluate-gate') as AnyStep;
@@ -62,16 +63,6 @@ afterAll(async () => {
 });
 
 const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn-serve';
-const MANIFEST = JSON.stringify({
-  schemaVersion: 2,
-  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-  config: {
-    mediaType: 'application/vnd.docker.container.image.v1+json',
-    size: 7023,
-    digest: `sha256:${'c'.repeat(64)}`,
-  },
-  layers: [],
-});
 let imageDigest: string;
 
 beforeEach(async () => {
@@ -79,7 +70,11 @@ beforeEach(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: 'acme-ml' }));
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'churn-serve' }));
   const put = await ecr.send(
-    new PutImageCommand({ repositoryName: 'churn-serve', imageTag: '1.0', imageManifest: MANIFEST }),
+    new PutImageCommand({
+      repositoryName: 'churn-serve',
+      imageTag: '1.0',
+      imageManifest: ECR_IMAGE_MANIFEST,
+    }),
   );
   imageDigest = put.image!.imageId!.imageDigest!;
 });

@@ -36,6 +36,7 @@ import {
   type ActRun,
 } from '../support/act.js';
 import { fastPromote } from '../lib/promote.js';
+import { CHURN_DATA, CHURN_GATE, prCaller, releaseCaller } from '../lib/workflows.js';
 
 const ACT_TIMEOUT_MS = 240_000;
 const CONFIG = 'examples/churn/release.yml';
@@ -45,16 +46,7 @@ const CHECKOUT = 'actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5
 function releaseConfig(registry: string): string {
   return `model: churn
 backend: local
-data:
-  path: data/current.csv
-  schema: churn.schema.json
-  baseline: baseline-profile.json
-  fail-on: error
-  drift:
-    features:
-      customer_id: { ignore: true }
-      monthly_charges: { method: psi, threshold: 0.2 }
-train:
+${CHURN_DATA}train:
   entrypoint: [node, train.mjs]
   channels: { train: data/train.csv, validation: data/validation.csv }
   hyperparameters: { c: 1.0, max_iter: 300 }
@@ -63,12 +55,7 @@ train:
     - { name: accuracy, regex: 'validation:accuracy=([0-9.]+)' }
 evaluate:
   entrypoint: [node, evaluate.mjs]
-gate:
-  baseline: registry
-  checks:
-    - { metric: roc_auc, min: 0.75, max-regression: 0.02 }
-    - { metric: accuracy, min: 0.7 }
-registry:
+${CHURN_GATE}registry:
   path: ${registry}
 deploy:
   serve: [node, serve.mjs]
@@ -78,54 +65,17 @@ deploy:
 ${fastPromote({ steps: [50], latency: '50%' })}`;
 }
 
-const RECORD_RELEASE = `  record:
-    needs: release
-    runs-on: ubuntu-latest
-    steps:
-      - run: |
-          {
-            echo "result=$RESULT"
-            echo "gate-passed=$GATE_PASSED"
-            echo "model-package-arn=$ARN"
-            echo "model-version=$VERSION"
-            echo "approval-status=$APPROVAL"
-            echo "endpoint-name=$ENDPOINT"
-            echo "status=$STATUS"
-            echo "decision=$DECISION"
-            echo "final-weights=$WEIGHTS"
-            echo "manifest-artifact=$ARTIFACT"
-          } >> "$MODELSHIP_TEST_OUT/release.txt"
-        env:
-          RESULT: \${{ needs.release.result }}
-          GATE_PASSED: \${{ needs.release.outputs.gate-passed }}
-          ARN: \${{ needs.release.outputs.model-package-arn }}
-          VERSION: \${{ needs.release.outputs.model-version }}
-          APPROVAL: \${{ needs.release.outputs.approved-approval-status }}
-          ENDPOINT: \${{ needs.release.outputs.endpoint-name }}
-          STATUS: \${{ needs.release.outputs.status }}
-          DECISION: \${{ needs.release.outputs.decision }}
-          WEIGHTS: \${{ needs.release.outputs.final-weights }}
-          ARTIFACT: \${{ needs.release.outputs.manifest-artifact }}
-`;
-
-const releaseCaller = (name: string, extra: string, traffic: boolean): string => `name: ${name}
-on: workflow_dispatch
-permissions: {}
-jobs:
-  release:
-    permissions:
-      contents: read
-      actions: read
-      id-token: write
-    uses: modelship-dev/modelship/.github/workflows/model-release.yml@v1
-    with:
-      config: ${CONFIG}
-      backend: local
+const releaseInputs = (extra: string): string => `      backend: local
       approval-environment: e2e-approval
-      deploy-environment: e2e${extra}
-${RECORD_RELEASE}${
-  traffic
-    ? `  # Live traffic while the canary bakes: waits for the challenger beside the champion, then sends
+      deploy-environment: e2e${extra}`;
+
+const release = (name: string, extra: string, traffic: boolean): string =>
+  releaseCaller({
+    name,
+    config: CONFIG,
+    inputs: releaseInputs(extra),
+    jobs: traffic
+      ? `  # Live traffic while the canary bakes: waits for the challenger beside the champion, then sends
   # requests through the router (the endpoint's folder is outside the jobs' working directories).
   traffic:
     runs-on: ubuntu-latest
@@ -143,47 +93,10 @@ ${RECORD_RELEASE}${
           node dist/cli/index.js traffic --endpoint churn --dir "$MODELSHIP_TEST_ENDPOINTS" \\
             --requests examples/churn/contract/smoke-requests.jsonl --rate 100 --duration 50
 `
-    : ''
-}`;
+      : '',
+  });
 
-const PR_CALLER = `name: model pr
-on: workflow_dispatch
-permissions: {}
-jobs:
-  model:
-    permissions:
-      contents: read
-      id-token: write
-      pull-requests: write
-    uses: modelship-dev/modelship/.github/workflows/model-pr.yml@v1
-    with:
-      config: ${CONFIG}
-      data: examples/churn/data/current.csv
-      backend: local
-      artifact-name: churn-candidate
-  record:
-    needs: model
-    runs-on: ubuntu-latest
-    steps:
-      - run: |
-          {
-            echo "result=$RESULT"
-            echo "passed=$PASSED"
-            echo "verdict=$VERDICT"
-            echo "report=$REPORT"
-            echo "champion=$CHAMPION"
-            echo "train-model-artifact=$MODEL"
-            echo "manifest-artifact=$ARTIFACT"
-          } >> "$MODELSHIP_TEST_OUT/pr.txt"
-        env:
-          RESULT: \${{ needs.model.result }}
-          PASSED: \${{ needs.model.outputs.passed }}
-          VERDICT: \${{ needs.model.outputs.verdict }}
-          REPORT: \${{ needs.model.outputs.report }}
-          CHAMPION: \${{ needs.model.outputs.champion }}
-          MODEL: \${{ needs.model.outputs.train-model-artifact }}
-          ARTIFACT: \${{ needs.model.outputs.manifest-artifact }}
-`;
+const PR_CALLER = prCaller({ config: CONFIG, inputs: '      backend: local' });
 
 const explain = (run: ActRun): string => explainRun(run);
 
@@ -222,8 +135,8 @@ describe('reusable workflows model-pr.yml and model-release.yml under act (local
     writeFiles(repo, {
       [CONFIG]: releaseConfig(registryDir),
       '.github/workflows/pr.yml': PR_CALLER,
-      '.github/workflows/release-first.yml': releaseCaller('first release', '', false),
-      '.github/workflows/release-canary.yml': releaseCaller(
+      '.github/workflows/release-first.yml': release('first release', '', false),
+      '.github/workflows/release-canary.yml': release(
         'canary release',
         `\n      hyperparameters: '{"c": 0.3}'`,
         true,

@@ -14,8 +14,21 @@ const GLOBAL_FLAGS = new Set(['debug', 'quiet', 'help']);
 const GLOBAL_VALUES = new Set(['outputs-file', 'outputs-env']);
 
 /**
+ * An option given with an empty value (`--replay ''`, `--canary-percent=`): refused rather than
+ * taken for "not given", which would quietly run something else than asked (a live promote for a
+ * replay). A GitHub input's empty string still means "not given": that is the runner's convention.
+ */
+function emptyValue(flag: string): ConfigError {
+  return new ConfigError('is empty', `--${flag}`, {
+    hint: 'give it a value, or leave the option out to use its default',
+  });
+}
+
+/**
  * `--name value`, `--name=value`; boolean inputs also as `--name` / `--no-name`. Flags are the
  * step's input names (kebab-case), so the CLI and the action agree by construction.
+ *
+ * @throws ConfigError naming an unknown option, one without a value, or one given an empty value.
  */
 export function parseStepArgs(
   argv: readonly string[],
@@ -62,14 +75,7 @@ export function parseStepArgs(
       else if (next === undefined) throw new ConfigError('needs a value', `--${flag}`);
       else value = argv[++i]!;
     }
-    // An action passes "" for an input it was not given; on the command line an empty value was
-    // typed on purpose, and for a number it is not one (it would silently mean the default).
-    if (
-      value === '' &&
-      name !== undefined &&
-      (specs[name]!.type === 'number' || specs[name]!.type === 'integer')
-    )
-      throw new ConfigError('is empty: give a number, or leave the option out for its default', `--${flag}`);
+    if (value.trim() === '') throw emptyValue(flag);
     if (flag === 'outputs-file') out.outputsFile = value;
     else if (flag === 'outputs-env') out.outputsEnv = value;
     else out.inputs[name!] = value;
@@ -110,7 +116,7 @@ export interface CommandArgs {
 /**
  * Words, `--name value` and `--name=value` for the names in `known`; `--json`, `--help` and
  * `--debug` as switches ('true').
- * @throws ConfigError naming an unknown option (with `usage`'s --help) or one without a value.
+ * @throws ConfigError naming an unknown option (with `usage`'s --help) one without a value, or one given an empty value.
  */
 export function parseCommandArgs(
   argv: readonly string[],
@@ -132,6 +138,7 @@ export function parseCommandArgs(
     if (!known.includes(flag)) throw new ConfigError(`unknown option (see ${usage} --help)`, `--${flag}`);
     const value = given ?? argv[++i];
     if (value === undefined) throw new ConfigError('needs a value', `--${flag}`);
+    if (value.trim() === '') throw emptyValue(flag);
     out.flags[flag] = value;
   }
   return out;

@@ -157,8 +157,6 @@ export async function trafficCommand(argv: readonly string[], signal: AbortSigna
   if (!file) throw new ConfigError('is required (a JSON Lines file of request bodies)', '--requests');
   const positive = { type: 'number', exclusiveMinimum: 0 } as const;
   for (const flag of ['rate', 'duration'] as const) {
-    if (args.flags[flag] === '')
-      throw new ConfigError('is empty: give a number, or leave the option out for its default', `--${flag}`);
     const problem = args.flags[flag] === undefined ? undefined : numberProblem(positive, args.flags[flag]);
     if (problem) throw new ConfigError(problem, `--${flag}`);
   }

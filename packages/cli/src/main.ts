@@ -15,7 +15,7 @@ import {
   type StepResult,
 } from '@modelship/core';
 import { parseStepArgs, stepHelp, type ParsedArgs } from './args.js';
-import { mainJob } from './main-job.js';
+import { mainJob, nextMove } from './main-job.js';
 import { renderForTerminal } from './terminal.js';
 
 const VERSION = '0.1.0';
@@ -137,7 +137,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       return 0;
     }
     const config = await loadConfig(args.inputs.config, process.cwd(), STEPS);
-    const jobs = mainJob(config, process.cwd());
+    const { jobs, notes } = mainJob(config, process.cwd());
     if (jobs.length === 0) {
       if (!config.path)
         throw new ConfigError(
@@ -155,33 +155,43 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
         },
       );
     }
+    for (const note of notes) process.stderr.write(`main job: ${note}\n`);
     const all: Record<string, Record<string, string>> = {};
     const flat: Record<string, string> = {};
+    // Whatever ends the run (a "no", a stop, a thrown error), the outputs of the steps that ran
+    // are written and the run's last line says how it ended.
+    const finish = async (ok: boolean): Promise<void> => {
+      await writeOutputs(all, flat, args);
+      if (!args.quiet || !ok)
+        process.stderr.write(`main job: ${ok ? 'passed' : 'failed'} (${Object.keys(all).join(', ')})\n`);
+    };
     let ok = true;
-    for (const { step, inputs } of jobs) {
+    for (const [i, { step, inputs }] of jobs.entries()) {
       if (!args.quiet) process.stderr.write(`━━ ${step.name} ━━\n`);
-      const r = await runOne(step, { ...inputs, ...args.inputs }, args, signal);
+      let r: StepResult;
+      try {
+        r = await runOne(step, { ...inputs, ...args.inputs }, args, signal);
+      } catch (e) {
+        await finish(false);
+        throw e;
+      }
       all[step.name] = r.outputs;
       for (const [k, v] of Object.entries(r.outputs)) flat[`${step.name}-${k}`] = v;
       if (!r.ok) {
         ok = false;
         break;
       }
-      // The manual approval gate: a package registered for approval goes no further in this run.
-      const rest = jobs.slice(jobs.findIndex((j) => j.step === step) + 1);
-      const status = r.outputs['approval-status'];
-      if (step.name === 'register' && status && status !== 'Approved' && rest.length > 0) {
-        const arn = r.outputs['model-package-arn'] ?? '';
-        if (!args.quiet)
-          process.stderr.write(
-            `main job: stops at the approval gate: ${arn} is ${status}. Approve it (modelship register --operation approve${args.inputs.manifest ? ` --manifest ${args.inputs.manifest}` : ''}), then run ${rest.map((j) => `modelship ${j.step.name}`).join(', then ')}\n`,
-          );
+      const move = nextMove(step, r, jobs.slice(i + 1), {
+        config: args.inputs.config,
+        manifest: args.inputs.manifest,
+      });
+      if (move.go === 'stop') {
+        if (!args.quiet || !move.ok) process.stderr.write(`main job: ${move.message}\n`);
+        ok = move.ok;
         break;
       }
     }
-    await writeOutputs(all, flat, args);
-    if (!args.quiet || !ok)
-      process.stderr.write(`main job: ${ok ? 'passed' : 'failed'} (${Object.keys(all).join(', ')})\n`);
+    await finish(ok);
     return ok ? 0 : 1;
   }
   // `modelship codepipeline start …`: the operation as a word, the step's `operation` input.

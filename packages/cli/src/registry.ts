@@ -14,7 +14,7 @@ export const REGISTRY_USAGE = `Usage:
 export async function registryCommand(argv: readonly string[], signal: AbortSignal): Promise<number> {
   const [command = '', ...rest] = argv;
   const args = { command, ...parseCommandArgs(rest, ['group', 'config', 'backend'], 'modelship registry') };
-  if (args.flags.help || args.command === '' || args.command === 'help') {
+  if (args.flags.help || ['', 'help', '--help', '-h'].includes(args.command)) {
     process.stdout.write(REGISTRY_USAGE + '\n');
     return 0;
   }

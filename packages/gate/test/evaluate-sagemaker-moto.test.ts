@@ -9,16 +9,18 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   CreateProcessingJobCommand,
   DescribeProcessingJobCommand,
   ListProcessingJobsCommand,
   ListTagsCommand,
-  SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { list } from 'tar';
-import { startMoto, type Moto } from '../../../test/support/moto.js';
+import type { Moto } from '../../../test/support/moto.js';
+import { startMotoClients, type MotoClients } from '../../../test/lib/aws.js';
 import type { EvaluateConfig } from '../src/evaluate-config.js';
 import { planEvaluation, runEvaluation, type EvaluationOptions } from '../src/evaluate.js';
 import { buildProcessingRequest, CONTAINER_SCRIPT, outputUri } from '../src/evaluate-sagemaker.js';
@@ -29,18 +31,13 @@ let s3: S3Client;
 let sm: SageMakerClient;
 let env: Record<string, string>;
 
+let aws: MotoClients;
+
 beforeAll(async () => {
-  moto = await startMoto();
-  env = { ...GITHUB_ENV, ...moto.env };
-  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-  s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
-  sm = new SageMakerClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  aws = await startMotoClients(GITHUB_ENV);
+  ({ moto, s3, sm, env } = aws);
 });
-afterAll(async () => {
-  s3?.destroy();
-  sm?.destroy();
-  await moto?.stop();
-});
+afterAll(() => aws?.stop());
 
 const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';
 const CANDIDATE = 's3://acme-ml/churn/models/churn-1a2b3c4-9876543210-1-2a1730f2/output/model.tar.gz';

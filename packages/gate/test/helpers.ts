@@ -1,39 +1,22 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packDir } from '@modelship/local';
 
-export { makeContext, NOW, configErrorLine } from '../../../test/lib/step.js';
+import { addFiles, workspace as sharedWorkspace, type Workspace } from '../../../test/lib/step.js';
 
-/** A GitHub-like environment so job names are deterministic. */
-export const GITHUB_ENV = {
-  GITHUB_ACTIONS: 'true',
-  GITHUB_SHA: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-  GITHUB_RUN_ID: '9876543210',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_REPOSITORY: 'acme/churn',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-};
-
-export interface Workspace {
-  dir: string;
-  cleanup(): Promise<void>;
-}
+export {
+  addFiles,
+  makeContext,
+  NOW,
+  configErrorLine,
+  GITHUB_ENV,
+  type Workspace,
+} from '../../../test/lib/step.js';
 
 /** A temp directory with `files` (relative names; folders are made). */
-export async function workspace(files: Record<string, string> = {}): Promise<Workspace> {
-  const dir = await mkdtemp(join(tmpdir(), 'modelship-gate-'));
-  await addFiles(dir, files);
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-export async function addFiles(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [name, body] of Object.entries(files)) {
-    await mkdir(join(dir, name, '..'), { recursive: true });
-    await writeFile(join(dir, name), body);
-  }
+export function workspace(files: Record<string, string> = {}): Promise<Workspace> {
+  return sharedWorkspace(files, 'modelship-gate-');
 }
 
 /** Pack `files` into `<dir>/<name>` as a model.tar.gz (entries at the root, as SageMaker's). */

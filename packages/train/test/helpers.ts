@@ -1,6 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { workspace as sharedWorkspace, type Workspace } from '../../../test/lib/step.js';
 
 export const SAGEMAKER_YAML = `
 model: churn
@@ -18,35 +16,19 @@ train:
   tags: { project: churn, owner: ml-platform, environment: test }
 `;
 
-/** A GitHub-like environment so job names are deterministic. */
-export const GITHUB_ENV = {
-  GITHUB_ACTIONS: 'true',
-  GITHUB_SHA: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
-  GITHUB_RUN_ID: '9876543210',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_REPOSITORY: 'acme/churn',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-};
 /** The sha256 of SAGEMAKER_YAML's request (pinned: a change means the request's identity changed). */
 export const REQUEST_SHA256 = '2a1730f2faf083590ff77ae9049337b4f54d9daa49a24e65836933e70ae84ad9';
 /** The job name SAGEMAKER_YAML gets in GITHUB_ENV's run: model, commit, run, attempt, request digest. */
 export const JOB_NAME = `churn-1a2b3c4-9876543210-1-${REQUEST_SHA256.slice(0, 8)}`;
 
-export interface Workspace {
-  dir: string;
-  cleanup(): Promise<void>;
-}
-
-export async function workspace(files: Record<string, string> = {}): Promise<Workspace> {
-  const dir = await mkdtemp(join(tmpdir(), 'modelship-train-'));
-  for (const [name, body] of Object.entries(files)) await writeFile(join(dir, name), body);
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+export function workspace(files: Record<string, string> = {}): Promise<Workspace> {
+  return sharedWorkspace(files, 'modelship-train-');
 }
 
 export {
   errorLine,
+  GITHUB_ENV,
+  type Workspace,
   makeContext,
   NOW,
   runPost,

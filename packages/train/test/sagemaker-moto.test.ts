@@ -8,23 +8,24 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import {
   CreateTrainingJobCommand,
   DescribeTrainingJobCommand,
   ListTagsCommand,
   ListTrainingJobsCommand,
-  SageMakerClient,
   type CreateTrainingJobRequest,
 } from '@aws-sdk/client-sagemaker';
 import { list } from 'tar';
-import { startMoto, type Moto } from '../../../test/support/moto.js';
+import type { Moto } from '../../../test/support/moto.js';
+import { startMotoClients, type MotoClients } from '../../../test/lib/aws.js';
 import { trainStep } from '../src/definition.js';
 import { configErrorLine } from '../../../test/lib/step.js';
 import { GITHUB_ENV, runStep, SAGEMAKER_YAML, workspace, type Workspace } from './helpers.js';
@@ -34,18 +35,13 @@ let s3: S3Client;
 let sm: SageMakerClient;
 let env: Record<string, string>;
 
+let aws: MotoClients;
+
 beforeAll(async () => {
-  moto = await startMoto();
-  env = { ...GITHUB_ENV, ...moto.env };
-  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-  s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
-  sm = new SageMakerClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  aws = await startMotoClients(GITHUB_ENV);
+  ({ moto, s3, sm, env } = aws);
 });
-afterAll(async () => {
-  s3?.destroy();
-  sm?.destroy();
-  await moto?.stop();
-});
+afterAll(() => aws?.stop());
 
 const MODEL = Buffer.from('model.tar.gz bytes as moto would hold them');
 /** Where moto's Completed job says its model is: `<output>/<job>/output/model.tar.gz`. */

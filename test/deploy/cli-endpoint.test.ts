@@ -1,6 +1,6 @@
 // The committed CLI bundle drives a local endpoint the way a person does: deploy-canary (whose
 // router runs from the built dist/workers/canary-router.js), `modelship endpoint status`,
-// `modelship traffic`, the main job with a deploy block, and `modelship endpoint stop` leaving no
+// `modelship traffic`, the challenger the manifest registered, and `modelship endpoint stop` leaving no
 // process behind.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ describe('modelship endpoint / traffic (committed bundle)', () => {
     );
     expect(first.code).toBe(0);
 
-    // The main job with a deploy block: the manifest's registration names the challenger.
+    // Without --model-package-arn: the manifest's registration names the challenger.
     writeFileSync(
       join(ws, '.modelship/manifest.json'),
       JSON.stringify({
@@ -59,14 +59,10 @@ describe('modelship endpoint / traffic (committed bundle)', () => {
         },
       }),
     );
-    const run = cli(['run']);
-    expect(run.stderr).toContain('main job: passed (deploy-canary)');
+    // (modelship run leaves deploy-canary out when no register runs before it: the step is run alone.)
+    const run = cli(['deploy-canary']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)['deploy-canary']).toMatchObject({
-      status: 'deployed',
-      'champion-variant': 'churn-v1',
-      'challenger-variant': 'churn-v2',
-    });
+    expect(run.stderr).toContain('deploy-canary: churn-v2 serves 30% of churn-dev beside churn-v1 at 70%');
 
     const status = cli(['endpoint', 'status', 'churn-dev']);
     expect(status.code).toBe(0);
@@ -105,6 +101,8 @@ describe('modelship endpoint / traffic (committed bundle)', () => {
     expect(cli(['endpoint', '--help']).stdout).toContain('modelship endpoint status <name>');
     const gone = cli(['endpoint', 'status', 'churn-dev']);
     expect(gone.code).toBe(1);
-    expect(gone.stderr).toContain('error: endpoint churn-dev: no local endpoint of this name in');
+    expect(gone.stderr).toBe(
+      `error: endpoint churn-dev: is stopped: nothing runs (its logs and metrics stay in ${root}/churn-dev)\nhint: deploy it again with modelship deploy-canary\n`,
+    );
   });
 });

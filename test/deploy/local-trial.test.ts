@@ -1,36 +1,22 @@
 // deploy-canary on the local backend and its commands, from a user trial: what each fix of the
 // trial holds to. Real processes, real HTTP, and the committed CLI where a signal is sent.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { findStep } from '@modelship/catalog';
-import { httpCall, readEndpointState, stopEndpoint, stopTree, treeAlive } from '@modelship/local';
-import { CHURN_REQUEST, churnModel, deployWorkspace, registerLocal } from '../lib/deploy.js';
+import { describe, expect, it } from '@jest/globals';
+import { httpCall, readEndpointState, stopTree, treeAlive } from '@modelship/local';
+import {
+  BARE_ENV as ENV,
+  CHURN_REQUEST,
+  churnModel,
+  deployHarness,
+  deployWorkspace,
+  pidFile,
+  registerLocal,
+  until,
+} from '../lib/deploy.js';
 import { configErrorLine, runStep } from '../lib/step.js';
 
-const step = findStep('deploy-canary')!;
-const CLI = join(process.cwd(), 'dist/cli/index.js');
-const ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
-const started: string[] = [];
-const children: ChildProcess[] = [];
-
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const dir of started.splice(0)) await stopEndpoint(join(dir, '.modelship/endpoints'), 'churn', 2_000);
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(check: () => T | undefined | false, ms = 30_000, every = 20): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(every);
-  }
-}
+const { step, started, deploy, startCli } = deployHarness();
 
 function workspace(deploy: string): string {
   const dir = deployWorkspace(deploy);
@@ -45,22 +31,6 @@ async function twoVersions(serve = 'serve.mjs') {
   const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
   const v2 = await registerLocal(reg, 'churn', 2, churnModel(1));
   return { dir, reg, v1, v2 };
-}
-
-function deploy(dir: string, inputs: Record<string, string>) {
-  return runStep(step, inputs, { cwd: dir, env: ENV });
-}
-
-/** The committed CLI, started in `dir` (not waited for). */
-function startCli(dir: string, args: string[]) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: ENV });
-  children.push(child);
-  let stderr = '';
-  let stdout = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-  return { child, exited, stderr: () => stderr, stdout: () => stdout };
 }
 
 function useServe(dir: string, script: string): void {
@@ -78,9 +48,6 @@ function slowServe(dir: string): void {
     "await new Promise((r) => setTimeout(r, 60_000));\nawait import('./serve.mjs');\n",
   );
 }
-
-const pidFile = (dir: string, variant: string) =>
-  join(dir, '.modelship/endpoints/churn/variants', variant, 'serve.pid');
 
 /** Kill -9 a CLI deploy once its challenger's process is spawned; the orphan's pid. */
 async function killDeployMidStart(dir: string, arn: string): Promise<number> {
@@ -215,6 +182,7 @@ describe('from a trial: what deploy-canary refuses, in one line', () => {
       InferenceSpecification: { Containers: { ModelDataUrl: string }[] };
     };
     const artefact = doc.InferenceSpecification.Containers[0]!.ModelDataUrl;
+    const good = readFileSync(join(reg, artefact));
     spoil(join(reg, artefact));
     const err = await runStep(step, { 'model-package-arn': v1 }, { cwd: dir, env: ENV }).then(
       () => undefined,
@@ -226,29 +194,65 @@ describe('from a trial: what deploy-canary refuses, in one line', () => {
         `^model package ${v1}: its model artefact \\.modelship/registry/${artefact.replace(/\./g, '\\.')} is not a valid model\\.tar\\.gz \\(`,
       ),
     );
-    expect(err?.hint).toMatch(/^register the model again/);
+    // Registering the same candidate again returns this package without copying the file: the
+    // hint says to restore the file (the registry names it by its sha256), and doing so works.
+    expect(err?.hint).toBe(
+      `restore .modelship/registry/${artefact} from the training output it was registered from (the registry names it by its sha256), or deploy another Approved package (modelship registry list shows them)`,
+    );
     expect(await readEndpointState(join(dir, '.modelship/endpoints'), 'churn')).toBeUndefined();
-    expect(existsSync(join(dir, '.modelship/endpoints/churn/variants/churn-v1.next'))).toBe(false);
+    // A failed first deploy leaves no folder behind.
+    expect(existsSync(join(dir, '.modelship/endpoints/churn'))).toBe(false);
+    writeFileSync(join(reg, artefact), good);
+    expect((await deploy(dir, { 'model-package-arn': v1 })).result.outputs.status).toBe('created');
   });
 
-  it.each(['Rejected', 'PendingManualApproval'])('a %s package, naming it and its status', async (status) => {
-    const dir = workspace('  serve: [node, serve.mjs]\n');
-    const reg = join(dir, '.modelship/registry');
-    const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
-    const file = join(reg, 'churn/versions/1.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"Approved"', `"${status}"`));
-    const err = await deploy(dir, { 'model-package-arn': v1 }).then(
-      () => undefined,
-      (e: { line: string; hint?: string }) => e,
-    );
-    expect(err?.line).toBe(
-      `model package ${v1}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
-    );
-    expect(err?.hint).toBe(
-      `approve it first: modelship register --operation approve --model-package-arn ${v1}`,
-    );
-    expect(existsSync(join(dir, '.modelship/endpoints/churn/state.json'))).toBe(false);
-  });
+  it.each(['Rejected', 'PendingManualApproval'])(
+    'a %s package, naming it and its status, with a hint that works',
+    async (status) => {
+      const dir = workspace('  serve: [node, serve.mjs]\n');
+      const reg = join(dir, '.modelship/registry');
+      const v1 = await registerLocal(reg, 'churn', 1, churnModel(-1));
+      const file = join(reg, 'churn/versions/1.json');
+      // As register writes it: the digest of the manifest it registered from (approve records it).
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .replace('"Approved"', `"${status}"`)
+          .replace(
+            '"CustomerMetadataProperties": {}',
+            `"CustomerMetadataProperties": {"modelship:manifest-sha256": "${'a'.repeat(64)}"}`,
+          ),
+      );
+      const err = await deploy(dir, { 'model-package-arn': v1 }).then(
+        () => undefined,
+        (e: { line: string; hint?: string }) => e,
+      );
+      expect(err?.line).toBe(
+        `model package ${v1}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
+      );
+      expect(existsSync(join(dir, '.modelship/endpoints/churn'))).toBe(false);
+      // What register really does with the package.
+      const approve = startCli(dir, ['register', '--operation', 'approve', '--model-package-arn', v1]);
+      const approved = await approve.exited;
+      if (status === 'Rejected') {
+        // register never approves a Rejected package, so the hint must not send the user there.
+        expect(approved).toBe(1);
+        expect(approve.stderr()).toContain(`error: ${v1}: is Rejected: a rejected package is not approved`);
+        expect(err?.hint).toBe(
+          'a rejected package stays rejected (register refuses to approve it): deploy an Approved package (modelship registry list shows them), or register a new candidate (retrain, or gate it on other data) and approve that',
+        );
+        const list = startCli(dir, ['registry', 'list']);
+        expect(await list.exited).toBe(0);
+        expect(list.stdout()).toContain(v1);
+      } else {
+        expect(err?.hint).toBe(
+          `approve it first: modelship register --operation approve --model-package-arn ${v1}`,
+        );
+        expect(approved).toBe(0);
+        expect((await deploy(dir, { 'model-package-arn': v1 })).result.outputs.status).toBe('created');
+      }
+    },
+  );
 
   it.each([
     ['[node, nowhere.mjs]', 'nowhere.mjs'],
@@ -346,7 +350,13 @@ describe('from a trial: SIGTERM late in a deploy (the real process)', () => {
       return;
     }
     expect(cli.stderr()).toMatch(/\nerror: cancelled by SIGTERM\n$/);
-    expect(cli.stderr()).toContain('cancelled: the challenger churn-v2 was removed; churn is as it was');
+    expect(cli.stderr()).toContain(
+      `cancelled: the challenger churn-v2 this run started (pid ${challengerPid}) was stopped and removed; churn serves as it did before the deploy (router and state.json as they were)`,
+    );
+    // Only what this run started was stopped: the champion keeps its process.
+    expect(after.variants[0]!.pid).toBe(before.variants[0]!.pid);
+    expect(treeAlive(before.variants[0]!.pid)).toBe(true);
+    expect(existsSync(join(root, 'churn/variants/churn-v2'))).toBe(false);
     expect(after).toEqual(before);
     expect(readFileSync(routerJson, 'utf8')).not.toContain('churn-v2');
     expect(treeAlive(challengerPid)).toBe(false);

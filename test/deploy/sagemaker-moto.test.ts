@@ -468,6 +468,7 @@ describe('deploy-canary on SageMaker (moto): from a trial', () => {
     const other = workspace('  instance-type: ml.c5.large\n');
     await expect(deploy(other, v1)).rejects.toMatchObject({
       line: `endpoint churn-prod: already serves ${v1} as its champion (variant churn-v1, its sole production variant): there is nothing to canary it against`,
+      hint: 'deploy a newer registered package as the challenger; to serve this one another way, delete the endpoint (aws sagemaker delete-endpoint --endpoint-name churn-prod) and deploy it again',
     });
   });
 
@@ -477,7 +478,11 @@ describe('deploy-canary on SageMaker (moto): from a trial', () => {
       const arn = await registerPackage(status);
       await expect(deploy(workspace(''), arn)).rejects.toMatchObject({
         line: `model package ${arn}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
-        hint: `approve it first: modelship register --operation approve --model-package-arn ${arn}`,
+        // register never approves a Rejected package: its hint names what does make one deployable.
+        hint:
+          status === 'Rejected'
+            ? 'a rejected package stays rejected (register refuses to approve it): deploy an Approved package (modelship registry list shows them), or register a new candidate (retrain, or gate it on other data) and approve that'
+            : `approve it first: modelship register --operation approve --model-package-arn ${arn}`,
       });
       expect((await sm.send(new ListModelsCommand({}))).Models).toHaveLength(0);
     },

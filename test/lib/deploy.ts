@@ -1,10 +1,13 @@
 // Test helpers for deploy-canary: churn models of train.mjs's format, packed and put into a local
 // registry laid out as the register step writes it (<root>/<group>/versions/<n>.json, the artefact
 // under <root>/<group>/artifacts/), and a workspace whose modelship.yml deploys them.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packDir } from '@modelship/local';
-import { tempDir } from './step.js';
+import { packDir, stopEndpoint, stopUnreadableEndpoint } from '@modelship/local';
+import { afterEach } from '@jest/globals';
+import { findStep } from '@modelship/catalog';
+import { runStep, tempDir, type StepRun } from './step.js';
 
 const FEATURES = [
   'tenure_months',
@@ -104,3 +107,73 @@ export const CHURN_REQUEST = JSON.stringify({
   support_calls: 3,
   senior: false,
 });
+
+/** The committed CLI bundle. */
+export const CLI = join(process.cwd(), 'dist/cli/index.js');
+
+/** A bare environment for the processes a test starts. */
+export const BARE_ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+/** Poll `check` every `every` ms until it gives a truthy value, which is returned; fail after `ms`. */
+export async function until<T>(check: () => T | undefined | false, ms = 30_000, every = 20): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/** A CLI process a test started, with what it printed so far. */
+export interface StartedCli {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stderr: () => string;
+  stdout: () => string;
+}
+
+/** The committed CLI started in `dir` (not waited for); it is pushed on `children` for cleanup. */
+export function startCli(dir: string, args: string[], children: ChildProcess[]): StartedCli {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: BARE_ENV });
+  children.push(child);
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  return { child, exited, stderr: () => stderr, stdout: () => stdout };
+}
+
+/** The pid file of a variant of the local endpoint `churn` in workspace `dir`. */
+export const pidFile = (dir: string, variant: string) =>
+  join(dir, '.modelship/endpoints/churn/variants', variant, 'serve.pid');
+
+/** After a test: kill the CLI processes it started that still run, stop the endpoint `churn` of its workspaces. */
+export async function cleanUp(workspaces: string[], children: ChildProcess[]): Promise<void> {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const dir of workspaces.splice(0)) {
+    const root = join(dir, '.modelship/endpoints');
+    // A test that left an unreadable state.json behind still leaves no process.
+    await stopEndpoint(root, 'churn', 2_000).catch(() => stopUnreadableEndpoint(root, 'churn', 2_000));
+  }
+}
+
+/**
+ * What a deploy-canary test file needs, cleaned up after each test: `deploy` runs the step
+ * in-process in a workspace, `startCli` the committed CLI (killed if it still runs), and the
+ * workspaces pushed on `started` have their endpoint `churn` stopped.
+ */
+export function deployHarness() {
+  const step = findStep('deploy-canary')!;
+  const started: string[] = [];
+  const children: ChildProcess[] = [];
+  afterEach(() => cleanUp(started, children));
+  return {
+    step,
+    started,
+    deploy: (dir: string, inputs: Record<string, string>): Promise<StepRun> =>
+      runStep(step, inputs, { cwd: dir, env: BARE_ENV }),
+    startCli: (dir: string, args: string[]): StartedCli => startCli(dir, args, children),
+  };
+}

@@ -1,16 +1,19 @@
 // `modelship endpoint status|stop <name>` and `modelship traffic`: the local endpoints that
 // deploy-canary starts (they outlive the step), for a person in the terminal.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError, numberProblem } from '@modelship/core';
 import {
   DEFAULT_ENDPOINTS_DIR,
+  endpointPaths,
   endpointStatus,
   quantile,
   readEndpointState,
   runTraffic,
   stopEndpoint,
   stopLeftoverServers,
+  stopUnreadableEndpoint,
   type TrafficReport,
 } from '@modelship/local';
 import { parseCommandArgs } from './args.js';
@@ -20,7 +23,8 @@ export const ENDPOINT_USAGE = `Usage:
   modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
       The local endpoint: its router and each variant (package, weight, pid, port, running or not).
   modelship endpoint stop <name> [--dir .modelship/endpoints]
-      Stop its router and every variant's process (its logs and metrics stay).
+      Stop its router and every variant's process (its logs and metrics stay); stopping a stopped
+      endpoint says so and exits 0, a name never deployed is an error.
   modelship traffic --endpoint <name> --requests FILE [--rate 50] [--duration 10] [--dir …]
       Replay the JSON Lines requests of FILE through the endpoint's router at --rate requests/s
       for --duration seconds, printing a per-variant summary every second.`;
@@ -31,8 +35,17 @@ function root(flags: Record<string, string>): string {
 
 function noEndpoint(name: string, dir: string): ConfigError {
   return new ConfigError(`no local endpoint of this name in ${dir}`, `endpoint ${name}`, {
-    hint: 'deploy one with modelship deploy-canary, or point --dir at the folder it was started in',
+    hint: 'deploy one with modelship deploy-canary, or point --dir at the endpoints folder of the directory it was deployed from (<that directory>/.modelship/endpoints)',
   });
+}
+
+/** A stopped endpoint: its folder is there (logs, metrics) but no state records any process. */
+function stoppedEndpoint(name: string, dir: string): ConfigError {
+  return new ConfigError(
+    `is stopped: nothing runs (its logs and metrics stay in ${endpointPaths(dir, name).dir})`,
+    `endpoint ${name}`,
+    { hint: 'deploy it again with modelship deploy-canary' },
+  );
 }
 
 export async function endpointCommand(argv: readonly string[]): Promise<number> {
@@ -47,7 +60,8 @@ export async function endpointCommand(argv: readonly string[]): Promise<number> 
   const dir = root(args.flags);
   if (sub === 'status') {
     const s = await endpointStatus(dir, name);
-    if (!s) throw noEndpoint(name, dir);
+    if (!s)
+      throw existsSync(endpointPaths(dir, name).dir) ? stoppedEndpoint(name, dir) : noEndpoint(name, dir);
     if (args.flags.json) {
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');
       return 0;
@@ -72,6 +86,21 @@ export async function endpointCommand(argv: readonly string[]): Promise<number> 
     return healthy ? 0 : 1;
   }
   if (sub === 'stop') {
+    // A state that cannot be read: the processes are found without it.
+    const unreadable = await readEndpointState(dir, name).then(
+      () => undefined,
+      (err: unknown) => {
+        if (err instanceof ConfigError) return err;
+        throw err;
+      },
+    );
+    if (unreadable) {
+      const stopped = await stopUnreadableEndpoint(dir, name);
+      process.stderr.write(
+        `stopped ${name} without its state (${unreadable.line}): ${stopped.length ? stopped.map((s) => `${s.what} (pid ${s.pid})`).join(', ') : 'nothing was running'}; state.json removed, its logs and metrics stay in ${endpointPaths(dir, name).dir}\n`,
+      );
+      return 0;
+    }
     // What a deploy killed outright left running outside the state goes too, and is named.
     const left = await stopLeftoverServers(dir, name, await readEndpointState(dir, name));
     if (left.length > 0)
@@ -80,9 +109,16 @@ export async function endpointCommand(argv: readonly string[]): Promise<number> 
       );
     const stopped = await stopEndpoint(dir, name);
     if (!stopped && left.length > 0) return 0;
-    if (!stopped) throw noEndpoint(name, dir);
+    if (!stopped) {
+      // Stopping a stopped endpoint is done already; a name never deployed is an error.
+      if (!existsSync(endpointPaths(dir, name).dir)) throw noEndpoint(name, dir);
+      process.stderr.write(
+        `${name} is already stopped: nothing runs (its logs and metrics stay in ${endpointPaths(dir, name).dir})\n`,
+      );
+      return 0;
+    }
     process.stderr.write(
-      `stopped ${name}: router (pid ${stopped.router.pid}) and ${stopped.variants.length} variant(s) (${stopped.variants.map((v) => `${v.name} pid ${v.pid}`).join(', ')})\n`,
+      `stopped ${name}: router (pid ${stopped.router.pid}) and ${stopped.variants.length} variant(s) (${stopped.variants.map((v) => `${v.name} pid ${v.pid}`).join(', ')}); its logs and metrics stay in ${endpointPaths(dir, name).dir}\n`,
     );
     return 0;
   }
@@ -128,7 +164,8 @@ export async function trafficCommand(argv: readonly string[], signal: AbortSigna
   const duration = Number(args.flags.duration ?? 10);
   const dir = root(args.flags);
   const state = await readEndpointState(dir, name);
-  if (!state) throw noEndpoint(name, dir);
+  if (!state)
+    throw existsSync(endpointPaths(dir, name).dir) ? stoppedEndpoint(name, dir) : noEndpoint(name, dir);
   let text: string;
   try {
     text = await readFile(resolve(process.cwd(), file), 'utf8');

@@ -1,10 +1,10 @@
 // deploy-canary on the local backend: the challenger as a real serving process beside the
 // champion's, behind the endpoint's router (packages/local/src/endpoint), which outlives the step.
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, rmdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
-import { basename, isAbsolute, relative, resolve } from 'node:path';
-import { ConfigError, type StepContext } from '@modelship/core';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { ConfigError, DEFAULT_CONFIG_FILE, type StepContext } from '@modelship/core';
 import { refuseServedChampion, refuseUnapproved } from './guards.js';
 import {
   applyRouterConfig,
@@ -123,7 +123,26 @@ export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContex
   );
   // Two deploys to one endpoint never interleave; a dry run changes nothing and takes no lock.
   if (plan.dryRun) return deployLocked(plan, arn, ctx);
-  return withEndpointLock(endpointsRoot(ctx.cwd), plan.endpoint, () => deployLocked(plan, arn, ctx));
+  // A first deploy that fails leaves no folder behind: what did not exist before is removed when
+  // nothing records an endpoint in it (the lock is released first).
+  const root = endpointsRoot(ctx.cwd);
+  const folders = [root, endpointPaths(root, plan.endpoint).dir].filter((d) => !existsSync(d));
+  const tidy = async () => {
+    const dir = endpointPaths(root, plan.endpoint).dir;
+    if (!folders.includes(dir) || existsSync(endpointPaths(root, plan.endpoint).state)) return;
+    if (readdirSync(dir).some((f) => f.endsWith('.lock'))) return; // another command holds it now
+    await rm(dir, { recursive: true, force: true });
+    if (folders.includes(root)) await rmdir(root).catch(() => undefined); // only when empty
+  };
+  let outcome: DeployOutcome;
+  try {
+    outcome = await withEndpointLock(root, plan.endpoint, () => deployLocked(plan, arn, ctx));
+  } catch (err) {
+    await tidy();
+    throw err;
+  }
+  if (!outcome.ok) await tidy();
+  return outcome;
 }
 
 async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
@@ -187,7 +206,8 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       `its champion, variant ${wouldBe.name} (${wouldBe.modelPackageArn}), is not running: a canary needs the champion serving beside it`,
       `local endpoint ${plan.endpoint}`,
       {
-        hint: `start the champion again with modelship deploy-canary --endpoint ${plan.endpoint} --model-package-arn ${wouldBe.modelPackageArn}, or modelship endpoint stop ${plan.endpoint} to start afresh`,
+        // Deployed as the challenger at its own weight, it serves its old share again beside the other.
+        hint: `start it again at its weight: modelship deploy-canary${plan.configFile === DEFAULT_CONFIG_FILE ? '' : ` --config ${plan.configFile}`} --endpoint ${plan.endpoint} --model-package-arn ${wouldBe.modelPackageArn} --canary-percent ${wouldBe.weight} --strategy variants; or stop the endpoint (modelship endpoint stop ${plan.endpoint}) and deploy afresh`,
       },
     );
   const champion = championOf(live, challenger);
@@ -219,14 +239,16 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       };
     });
 
-  // A re-run: the endpoint already holds exactly this, served by the same command (a changed
-  // deploy.serve restarts the challenger with the new one).
+  // The challenger's package already live on the endpoint, served by the same command from the
+  // same folder: its process is kept, never restarted, whether nothing changes (a re-run) or only
+  // its weight does (a re-weight). A changed deploy.serve starts a new process.
   const existing = live.find(
     (v) =>
       v.name === challenger &&
       v.modelPackageArn === pkg.arn &&
       v.command.length === command.length &&
-      v.command.every((arg, i) => arg === command[i]),
+      v.command.every((arg, i) => arg === command[i]) &&
+      (v.cwd === undefined || v.cwd === plan.serve!.cwd),
   );
   if (state && existing && treeAlive(state.router.pid) && state.endpointConfig === configName) {
     log.info(`local endpoint ${plan.endpoint} already runs ${configName}: nothing to change`);
@@ -252,25 +274,42 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
 
   // Not the endpoint's true champion (its sole production variant): there is nothing to canary
   // it against. A canary already on the endpoint beside the champion is re-weighted.
-  refuseServedChampion(live, challenger, pkg.arn, `local endpoint ${plan.endpoint}`);
+  refuseServedChampion(
+    live,
+    challenger,
+    pkg.arn,
+    `local endpoint ${plan.endpoint}`,
+    false,
+    `stop the endpoint (modelship endpoint stop ${plan.endpoint})`,
+  );
   const onEndpoint = live.find((v) => v.name === challenger && !v.shadow);
   if (onEndpoint && champion)
     log.info(
       `variant ${challenger} is on ${plan.endpoint} at weight ${onEndpoint.weight}: re-weighted to ${shadow ? 'a shadow' : `${weights.challenger}%`} beside ${champion.name} at ${weights.champion}%`,
     );
   const variantDir = paths.variantDir(challenger);
-  const modelDir = resolve(variantDir, 'model');
+  // A variant of this name that runs something else (another serve command, or a dead process) is
+  // replaced: the new process gets a model folder of its own beside the old one's, and the old
+  // process is stopped only once the endpoint's state records the new one.
+  const previous = state?.variants.find((v) => v.name === challenger);
+  const modelDir = existing
+    ? existing.modelDir
+    : resolve(variantDir, previous?.modelDir === resolve(variantDir, 'model') ? 'model.alt' : 'model');
   if (plan.dryRun) {
     const requests = [
-      { call: 'extract model', request: { from: pkg.modelUri, to: modelDir } },
-      {
-        call: 'start serving process',
-        request: {
-          command,
-          cwd: plan.serve!.cwd,
-          env: { SAGEMAKER_BIND_TO_PORT: '<free loopback port>', SM_MODEL_DIR: modelDir },
-        },
-      },
+      ...(existing
+        ? [{ call: 'keep serving process', request: { variant: challenger, pid: existing.pid } }]
+        : [
+            { call: 'extract model', request: { from: pkg.modelUri, to: modelDir } },
+            {
+              call: 'start serving process',
+              request: {
+                command,
+                cwd: plan.serve!.cwd,
+                env: { SAGEMAKER_BIND_TO_PORT: '<free loopback port>', SM_MODEL_DIR: modelDir },
+              },
+            },
+          ]),
       ...(plan.smokeRequests
         ? [{ call: 'smoke test', request: { requests: plan.smokeRequests, contract: plan.contract ?? null } }]
         : []),
@@ -306,51 +345,57 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     };
   }
 
-  // The challenger: a fresh process on a fresh copy of its model (a previous one of the same name
-  // is replaced). The model is extracted first, beside the variant's folder, so a broken artefact
-  // stops the deploy before anything running is touched.
-  const staging = `${variantDir}.next`;
-  await rm(staging, { recursive: true, force: true });
-  const files = await extractModel(
-    pkg,
-    pkg.modelUri,
-    resolve(staging, 'model'),
-    registry,
-    shown(ctx.cwd, pkg.modelUri),
-  ).catch(async (err: unknown) => {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  });
-  const replaced = live.find((v) => v.name === challenger);
-  if (replaced) await stopTree(replaced.pid, 5_000);
-  await rm(variantDir, { recursive: true, force: true });
-  await rename(staging, variantDir);
-  log.info(`extracted ${files} file(s) of ${pkg.arn} into ${modelDir}`);
+  // What this run creates, so that a failure or a cancel removes exactly that: the process it
+  // started, the model it extracted, and the folders that were not there before.
+  const variantsDir = dirname(variantDir);
+  const createdFolders = [variantsDir, variantDir].filter((d) => !existsSync(d));
+  const staging = `${modelDir}.partial`;
   const pidFile = resolve(variantDir, SERVE_PID_FILE);
-  const started = await startServer({
-    command,
-    cwd: plan.serve!.cwd,
-    modelDir,
-    logFile: resolve(variantDir, 'serve.log'),
-    baseEnv: ctx.env,
-    env: { MODELSHIP_VARIANT_NAME: challenger, MODELSHIP_MODEL_VERSION: String(pkg.version) },
-    readyTimeoutMs: Math.min(plan.timeoutMs, 120_000),
-    signal: ctx.signal,
-    pidFile,
-  });
-  log.info(`challenger ${challenger} serving on 127.0.0.1:${started.port} (pid ${started.pid})`);
-  const removeChallenger = async () => {
-    await stopTree(started.pid, 5_000);
-    await rm(variantDir, { recursive: true, force: true });
+  let started: { pid: number; port: number } | undefined;
+  let startedRouter: number | undefined;
+  let routerChanged = false;
+  let recorded = false;
+  const removeStarted = async () => {
+    if (started) await stopTree(started.pid, 5_000);
+    if (existing) return;
+    for (const d of [staging, modelDir, pidFile]) await rm(d, { recursive: true, force: true });
+    for (const d of createdFolders) await rm(d, { recursive: true, force: true });
   };
 
   let smoke: { requests: number; passed: number } | undefined;
+  let next: EndpointState | undefined;
   try {
+    if (existing) {
+      log.info(
+        `variant ${challenger} already serves ${pkg.arn} (pid ${existing.pid}): its process is kept, only its weight changes`,
+      );
+    } else {
+      // The model is extracted first, so a broken artefact stops the deploy before anything starts.
+      await rm(staging, { recursive: true, force: true });
+      const files = await extractModel(pkg, pkg.modelUri, staging, shown(ctx.cwd, pkg.modelUri));
+      await rm(modelDir, { recursive: true, force: true });
+      await rename(staging, modelDir);
+      log.info(`extracted ${files} file(s) of ${pkg.arn} into ${modelDir}`);
+      started = await startServer({
+        command,
+        cwd: plan.serve!.cwd,
+        modelDir,
+        logFile: resolve(variantDir, 'serve.log'),
+        baseEnv: ctx.env,
+        env: { MODELSHIP_VARIANT_NAME: challenger, MODELSHIP_MODEL_VERSION: String(pkg.version) },
+        readyTimeoutMs: Math.min(plan.timeoutMs, 120_000),
+        signal: ctx.signal,
+        pidFile,
+      });
+      log.info(`challenger ${challenger} serving on 127.0.0.1:${started.port} (pid ${started.pid})`);
+    }
+    const challengerPort = started?.port ?? existing!.port;
+
     if (plan.smokeRequests) {
       const contract = plan.contract ? await loadContract(plan.contract, ctx.cwd) : undefined;
       const requests = await readSmokeRequests(plan.smokeRequests, ctx.cwd, contract);
       const failures = await smokeTest(requests, contract, (body) =>
-        httpCall(started.port, 'POST', '/invocations', {
+        httpCall(challengerPort, 'POST', '/invocations', {
           body,
           contentType: contract?.contentType ?? 'application/json',
           timeoutMs: 60_000,
@@ -358,13 +403,13 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       );
       smoke = { requests: requests.length, passed: requests.length - failures.length };
       if (failures.length > 0) {
-        await removeChallenger();
+        await removeStarted();
         const first = failures[0]!;
         const lines = failures.map((f) => `${plan.smokeRequests}:${f.line}: ${f.reason}`);
         for (const l of lines.slice(0, 10)) log.error(l);
         return {
           ok: false,
-          headline: `contract smoke test failed (${failures.length} of ${requests.length} requests; first ${plan.smokeRequests}:${first.line}: ${first.reason}); the challenger was removed and ${plan.endpoint} is unchanged`,
+          headline: `contract smoke test failed (${failures.length} of ${requests.length} requests; first ${plan.smokeRequests}:${first.line}: ${first.reason}); ${existing ? `${challenger} keeps running at its weight` : 'the challenger was removed'} and ${plan.endpoint} is unchanged`,
           section: section(
             plan,
             pkg,
@@ -389,27 +434,27 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       log.warn('deploy.contract is set but deploy.smoke-requests is not: nothing was sent to check it');
     }
 
-    // Cancelled while the challenger was being checked: it goes, the endpoint stays as it was.
+    // Cancelled while the challenger was being checked: nothing has changed yet.
     if (ctx.signal.aborted)
-      throw new ConfigError(
-        'cancelled before the challenger got any traffic; it was removed',
-        `endpoint ${plan.endpoint}`,
-      );
-    const variant: VariantState = {
-      name: challenger,
-      modelPackageArn: pkg.arn,
-      modelVersion: String(pkg.version),
-      weight: weights.challenger,
-      shadow,
-      pid: started.pid,
-      port: started.port,
-      modelDir,
-      command,
-      startedAt: ctx.now().toISOString(),
-    };
+      throw new ConfigError('cancelled before the router was changed', `endpoint ${plan.endpoint}`);
+    const variant: VariantState = existing
+      ? { ...existing, weight: weights.challenger, shadow }
+      : {
+          name: challenger,
+          modelPackageArn: pkg.arn,
+          modelVersion: String(pkg.version),
+          weight: weights.challenger,
+          shadow,
+          pid: started!.pid,
+          port: started!.port,
+          modelDir,
+          command,
+          cwd: plan.serve!.cwd,
+          startedAt: ctx.now().toISOString(),
+        };
     const kept: VariantState[] = champion ? [{ ...champion, weight: weights.champion, shadow: false }] : [];
     const now = ctx.now().toISOString();
-    const next: EndpointState = {
+    next = {
       kind: 'modelship.local-endpoint',
       schemaVersion: 1,
       name: plan.endpoint,
@@ -421,6 +466,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       updatedAt: now,
     };
     const routerConfig = routerConfigOf(next, root);
+    routerChanged = true;
     if (state && treeAlive(state.router.pid)) {
       await applyRouterConfig(paths, state.router, routerConfig);
     } else {
@@ -434,83 +480,117 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
         log.warn(`the router could not listen on port ${wanted} again (${code}); it takes a free port`);
         return startRouterProcess(paths, 0, ctx.env);
       });
+      startedRouter = r.pid;
       next.router = { pid: r.pid, port: r.port, url: `http://127.0.0.1:${r.port}` };
       log.info(`router of ${plan.endpoint} listening on ${next.router.url} (pid ${r.pid})`);
     }
-    // Cancelled while the router was changed: it is put back as it was (the challenger is
-    // removed below), before the state records anything.
-    if (ctx.signal.aborted) {
-      await restoreRouter(paths, root, state, next);
-      throw new ConfigError(
-        'cancelled before the change was complete: the challenger was removed and the router is back on its previous config',
-        `endpoint ${plan.endpoint}`,
-      );
-    }
-    await writeEndpointState(root, next);
-    await rm(pidFile, { force: true }); // the state records it now
-    // What the new config no longer holds: the previous challenger, dead variants.
-    for (const old of state?.variants ?? []) {
-      if (next.variants.some((v) => v.name === old.name)) continue;
-      log.info(`stopping variant ${old.name} (no longer on ${plan.endpoint})`);
-      await stopTree(old.pid, 5_000);
-      await rm(paths.variantDir(old.name), { recursive: true, force: true });
-    }
-    const created = !champion;
-    const share = shadow ? 'a shadow (copy of the traffic)' : `${weights.challenger}%`;
-    if (created) log.info(`${plan.endpoint} had no champion: it now serves ${challenger} alone`);
-    return {
-      ok: true,
-      headline: created
-        ? `${state ? 'no champion on' : 'created'} local endpoint ${plan.endpoint} with the challenger ${challenger} alone at ${next.router.url}`
-        : `${challenger} serves ${share} of ${plan.endpoint} beside ${champion!.name} at ${weights.champion}% (${next.router.url})`,
-      section: section(
-        plan,
-        pkg,
-        created ? 'created' : 'deployed',
-        {
-          endpointConfig: configName,
-          ...(state?.endpointConfig ? { previousEndpointConfig: state.endpointConfig } : {}),
-          challengerVariant: challenger,
-          ...(champion ? { championVariant: champion.name } : {}),
-          variants: variantsReport(next.variants),
-          endpointUrl: next.router.url,
-          ...(smoke ? { smoke } : {}),
-        },
-        ctx.now(),
-      ),
-      rows: [
-        ['router', `${next.router.url} (pid ${next.router.pid})`],
-        ['challenger process', `pid ${started.pid}, 127.0.0.1:${started.port}, model in ${modelDir}`],
-        ['request log', paths.requests],
-        ['metrics', paths.metrics],
-        ['stop it', `modelship endpoint stop ${plan.endpoint}`],
-      ],
-    };
-  } catch (err) {
-    await removeChallenger();
+    // Cancelled while the router was changed: it is put back below, before the state records anything.
     if (ctx.signal.aborted)
-      log.warn(`cancelled: the challenger ${challenger} was removed; ${plan.endpoint} is as it was`);
+      throw new ConfigError('cancelled before the change was recorded', `endpoint ${plan.endpoint}`);
+    await writeEndpointState(root, next);
+    recorded = true;
+    if (started) await rm(pidFile, { force: true }); // the state records it now
+  } catch (err) {
+    // Recorded: the deploy stands (the step says so when it was cancelled).
+    if (recorded) throw err;
+    let routerBack = true;
+    if (routerChanged)
+      await restoreRouter(paths, root, state, next!, startedRouter).catch((restoreErr: unknown) => {
+        routerBack = false;
+        log.error(
+          `the router of ${plan.endpoint} could not be put back on its previous config (${(restoreErr as Error).message}): deploy again, or stop the endpoint (modelship endpoint stop ${plan.endpoint})`,
+        );
+      });
+    await removeStarted();
+    if (ctx.signal.aborted) {
+      const facts = [
+        existing
+          ? `variant ${challenger} keeps running (pid ${existing.pid}) at its previous weight`
+          : started
+            ? `the challenger ${challenger} this run started (pid ${started.pid}) was stopped and removed`
+            : 'no process was started',
+        routerBack
+          ? state
+            ? `${plan.endpoint} serves as it did before the deploy (router and state.json as they were)`
+            : `no endpoint ${plan.endpoint} was created`
+          : `the router of ${plan.endpoint} is NOT back on its previous config (state.json is unchanged)`,
+      ];
+      log.warn(`cancelled: ${facts.join('; ')}`);
+    }
     throw err;
   }
+
+  // What the new config no longer holds: the previous challenger, dead variants, and a process of
+  // the challenger's name that ran another serve command. Their serve.log stays.
+  for (const old of state?.variants ?? []) {
+    const same = next.variants.find((v) => v.name === old.name);
+    if (same && same.pid === old.pid) continue;
+    log.info(
+      same
+        ? `stopping the previous process of variant ${old.name} (pid ${old.pid}), replaced by pid ${same.pid}`
+        : `stopping variant ${old.name} (no longer on ${plan.endpoint})`,
+    );
+    await stopTree(old.pid, 5_000);
+    if (old.modelDir !== same?.modelDir) await rm(old.modelDir, { recursive: true, force: true });
+  }
+  const created = !champion;
+  const share = shadow ? 'a shadow (copy of the traffic)' : `${weights.challenger}%`;
+  if (created) log.info(`${plan.endpoint} had no champion: it now serves ${challenger} alone`);
+  const serving = started ?? existing!;
+  return {
+    ok: true,
+    headline: created
+      ? `${state ? 'no champion on' : 'created'} local endpoint ${plan.endpoint} with the challenger ${challenger} alone at ${next.router.url}`
+      : `${challenger} serves ${share} of ${plan.endpoint} beside ${champion!.name} at ${weights.champion}% (${next.router.url})`,
+    section: section(
+      plan,
+      pkg,
+      created ? 'created' : 'deployed',
+      {
+        endpointConfig: configName,
+        ...(state?.endpointConfig ? { previousEndpointConfig: state.endpointConfig } : {}),
+        challengerVariant: challenger,
+        ...(champion ? { championVariant: champion.name } : {}),
+        variants: variantsReport(next.variants),
+        endpointUrl: next.router.url,
+        ...(smoke ? { smoke } : {}),
+      },
+      ctx.now(),
+    ),
+    rows: [
+      ['router', `${next.router.url} (pid ${next.router.pid})`],
+      [
+        'challenger process',
+        `pid ${serving.pid}${started ? '' : ' (kept)'}, 127.0.0.1:${serving.port}, model in ${modelDir}`,
+      ],
+      ['request log', paths.requests],
+      ['metrics', paths.metrics],
+      ['stop it', `modelship endpoint stop ${plan.endpoint}`],
+    ],
+  };
 }
 
 /**
- * Put the router back as the endpoint's state has it, after a deploy that changed it (`next`) was
- * cancelled: the previous config for a router that was running, else the router this deploy
- * started is stopped and the previous config (if any) written back.
+ * Put the router back as the endpoint's state has it, after a deploy changed it (to `next`) and
+ * then failed or was cancelled before the state recorded the change: the previous config for a
+ * router that was running; else the router this deploy started (`startedRouter`) is stopped and
+ * the previous config (if any) written back.
+ *
+ * @throws Error when the running router does not take the previous config.
  */
 async function restoreRouter(
   paths: ReturnType<typeof endpointPaths>,
   root: string,
   state: EndpointState | undefined,
   next: EndpointState,
+  startedRouter: number | undefined,
 ): Promise<void> {
   if (state && treeAlive(state.router.pid)) {
     const previous = routerConfigOf({ ...state, generation: next.generation + 1 }, root);
     await applyRouterConfig(paths, state.router, previous);
     return;
   }
-  await stopTree(next.router.pid, 5_000);
+  if (startedRouter) await stopTree(startedRouter, 5_000);
   if (state) await applyRouterConfig(paths, undefined, routerConfigOf(state, root));
   else await rm(paths.routerConfig, { force: true });
 }
@@ -524,7 +604,6 @@ async function extractModel(
   pkg: PackageInfo,
   artefact: string,
   dir: string,
-  registry: string,
   display: string,
 ): Promise<number> {
   try {
@@ -537,7 +616,8 @@ async function extractModel(
         : `its model artefact ${display} is not a valid model.tar.gz (${(err as Error).message})`;
     throw new ConfigError(why, `model package ${pkg.arn}`, {
       cause: err,
-      hint: `register the model again from its training output (modelship register), or restore the file in the registry ${registry}`,
+      // Registering the same candidate again returns this package and does not copy the file again.
+      hint: `restore ${display} from the training output it was registered from (the registry names it by its sha256), or deploy another Approved package (modelship registry list shows them)`,
     });
   }
 }

@@ -786,6 +786,7 @@ export async function deploySageMaker(
       pkg.arn,
       `endpoint ${plan.endpoint}`,
       current.EndpointConfigName === configNameOf(plan, alone),
+      `delete the endpoint (aws sagemaker delete-endpoint --endpoint-name ${plan.endpoint})`,
     );
   }
   const champion = current && currentConfig ? championVariant(current, currentConfig, challenger) : undefined;

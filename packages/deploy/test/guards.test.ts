@@ -7,7 +7,7 @@ describe('refuseServedChampion (both backends)', () => {
   const call =
     (variants: { name: string; weight: number; shadow?: boolean }[], rerun = false) =>
     () =>
-      refuseServedChampion(variants, 'churn-v1', arn, 'endpoint churn-prod', rerun);
+      refuseServedChampion(variants, 'churn-v1', arn, 'endpoint churn-prod', rerun, 'delete the endpoint');
 
   it("refuses the endpoint's sole production variant (its true champion), unless the run changes nothing", () => {
     expect(call([{ name: 'churn-v1', weight: 1 }])).toThrow(ConfigError);
@@ -54,24 +54,29 @@ describe('refuseServedChampion (both backends)', () => {
 });
 
 describe('refuseUnapproved (both backends)', () => {
-  it.each(['Rejected', 'PendingManualApproval'])(
-    'from a trial: refuses a %s package, naming it and the command that approves it',
-    (status) => {
-      const arn = 'model-package/churn/3';
-      let err: unknown;
-      try {
-        refuseUnapproved({ arn, status });
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).line).toBe(
-        `model package ${arn}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
-      );
-      expect((err as ConfigError).hint).toBe(
-        `approve it first: modelship register --operation approve --model-package-arn ${arn}`,
-      );
-      expect(() => refuseUnapproved({ arn, status: 'Approved' })).not.toThrow();
-    },
-  );
+  it.each([
+    [
+      'PendingManualApproval',
+      `approve it first: modelship register --operation approve --model-package-arn model-package/churn/3`,
+    ],
+    // register refuses to approve a Rejected package: the hint names what does make one deployable.
+    [
+      'Rejected',
+      'a rejected package stays rejected (register refuses to approve it): deploy an Approved package (modelship registry list shows them), or register a new candidate (retrain, or gate it on other data) and approve that',
+    ],
+  ])('from a trial: refuses a %s package, naming it, with a hint that would work', (status, hint) => {
+    const arn = 'model-package/churn/3';
+    let err: unknown;
+    try {
+      refuseUnapproved({ arn, status });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).line).toBe(
+      `model package ${arn}: is ${status}, not Approved: only an Approved package is deployed (as SageMaker does)`,
+    );
+    expect((err as ConfigError).hint).toBe(hint);
+    expect(() => refuseUnapproved({ arn, status: 'Approved' })).not.toThrow();
+  });
 });

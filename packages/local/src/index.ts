@@ -37,6 +37,7 @@ export {
   startServer,
   stopEndpoint,
   stopLeftoverServers,
+  stopUnreadableEndpoint,
   tailOf,
   updateEndpointWeights,
   withEndpointLock,

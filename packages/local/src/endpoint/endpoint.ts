@@ -59,6 +59,8 @@ export interface VariantState {
   /** The extracted model (SM_MODEL_DIR). */
   modelDir: string;
   command: string[];
+  /** The folder the command runs in (absent in states written before it was recorded). */
+  cwd?: string;
   startedAt: string;
 }
 
@@ -118,7 +120,7 @@ export async function readEndpointState(root: string, name: string): Promise<End
   } catch (err) {
     throw new ConfigError(`is not valid JSON (${(err as Error).message})`, path, {
       cause: err,
-      hint: `stop the endpoint's processes with: modelship endpoint stop ${name}`,
+      hint: `stop the endpoint's processes with: modelship endpoint stop ${name} (it finds them without the state, and removes it)`,
     });
   }
 }
@@ -429,8 +431,10 @@ export async function endpointStatus(root: string, name: string): Promise<Endpoi
 
 /**
  * Stop an endpoint: every variant's process tree and the router (SIGTERM, then SIGKILL after
- * `graceMs`), then remove its state (its logs and metrics stay). Returns what was stopped;
- * undefined when there is no such endpoint.
+ * `graceMs`), then remove its state and the variants' extracted models (copies of registry
+ * artefacts). Its logs (requests.jsonl, shadow.jsonl, router.log, each variant's serve.log) and
+ * metrics stay. Returns what was stopped; undefined when there is no state (never started, or
+ * stopped already).
  */
 export async function stopEndpoint(
   root: string,
@@ -445,7 +449,59 @@ export async function stopEndpoint(
     stopTree(state.router.pid, graceMs),
   ]);
   await rm(endpointPaths(root, name).state, { force: true });
+  for (const v of state.variants) await rm(v.modelDir, { recursive: true, force: true });
   return state;
+}
+
+/**
+ * The serving processes of an endpoint found by what they are, for when its state cannot be read:
+ * process-group leaders whose `SM_MODEL_DIR` is under the endpoint's `variants/` folder (from
+ * /proc; where there is none, or a process is another user's, nothing is found).
+ */
+function servingProcessesOf(dir: string): number[] {
+  const prefix = `SM_MODEL_DIR=${join(dir, 'variants')}/`;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const e of entries) {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (group !== Number(e)) continue;
+      if (
+        readFileSync(`/proc/${e}/environ`, 'utf8')
+          .split('\0')
+          .some((v) => v.startsWith(prefix))
+      )
+        found.push(Number(e));
+    } catch {
+      // gone meanwhile, or not readable
+    }
+  }
+  return found;
+}
+
+/**
+ * Stop an endpoint whose state.json cannot be read (not valid JSON): its router (by
+ * `router.ready.json`), every serving process of its variants (found by their `SM_MODEL_DIR`, on
+ * Linux) and what pid files name, then remove the unreadable state. Logs and metrics stay.
+ * Returns what was stopped.
+ */
+export async function stopUnreadableEndpoint(
+  root: string,
+  name: string,
+  graceMs = 5_000,
+): Promise<{ what: string; pid: number }[]> {
+  const paths = endpointPaths(root, name);
+  const found = await stopLeftoverServers(root, name, undefined, graceMs);
+  const serving = servingProcessesOf(paths.dir).filter((pid) => !found.some((f) => f.pid === pid));
+  await Promise.all(serving.map((pid) => stopTree(pid, graceMs)));
+  await rm(paths.state, { force: true });
+  return [...found, ...serving.map((pid) => ({ what: 'serving process', pid }))];
 }
 
 /**

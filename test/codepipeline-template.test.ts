@@ -3,8 +3,8 @@
  * the template, and the Build buildspec's commands run here, on the local backend, with the
  * variables CodeBuild sets, exporting every variable the template's approval and deploy read.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, renameSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
@@ -33,10 +33,17 @@ const codebuildEnv = (ws: string, project: string): Record<string, string> => ({
 });
 
 /**
- * A buildspec's `phases` (install left out: the repository's npm ci) as one shell, as CodeBuild
+ * A buildspec's `phases` (install left out: the repository's npm ci) as one `sh`, as CodeBuild
  * runs them, with the committed CLI as $MODELSHIP; then the exported variables' values, parsed.
+ * `onStderr` sees the error stream as it grows (e.g. to start traffic once a step is done).
  */
-function runBuildspec(name: string, phases: string[], ws: string, env: Record<string, string>) {
+async function runBuildspec(
+  name: string,
+  phases: string[],
+  ws: string,
+  env: Record<string, string>,
+  onStderr?: (text: string) => void,
+) {
   const b = buildspec(name);
   const exported = b.env['exported-variables'];
   const script = [
@@ -44,10 +51,8 @@ function runBuildspec(name: string, phases: string[], ws: string, env: Record<st
     ...phases.flatMap((p) => b.phases[p]!.commands),
     ...exported.map((v) => `printf '%s=%s\\n' ${v} "$${v}"`),
   ].join('\n');
-  const r = spawnSync('sh', ['-c', script], {
+  const child = spawn('sh', ['-c', script], {
     cwd: ws,
-    encoding: 'utf8',
-    timeout: 240_000,
     env: {
       PATH: process.env.PATH,
       HOME: ws,
@@ -57,13 +62,21 @@ function runBuildspec(name: string, phases: string[], ws: string, env: Record<st
       ...env,
     },
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    onStderr?.(stderr);
+  });
+  const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   const vars = Object.fromEntries(
-    r.stdout
+    stdout
       .split('\n')
       .filter((l) => /^MODELSHIP_[A-Z_]+=/.test(l))
       .map((l) => l.split(/=(.*)/s, 2) as [string, string]),
   );
-  return { ...r, vars };
+  return { status, stdout, stderr, vars };
 }
 
 /** The churn example with its data, as the pipeline's source. */
@@ -112,9 +125,9 @@ describe('workflows/codepipeline', () => {
     }
   });
 
-  it("the Build buildspec's commands run on the local backend as CodeBuild runs them", () => {
+  it("the Build buildspec's commands run on the local backend as CodeBuild runs them", async () => {
     const ws = churnWorkspace();
-    const r = runBuildspec('buildspec-build.yml', ['build'], ws, codebuildEnv(ws, 'churn-build'));
+    const r = await runBuildspec('buildspec-build.yml', ['build'], ws, codebuildEnv(ws, 'churn-build'));
     const vars = r.vars;
     expect(r.stderr).toContain('main job: passed (validate-data, train, evaluate-gate, register)');
     expect(r.status).toBe(0);
@@ -136,45 +149,117 @@ describe('workflows/codepipeline', () => {
     });
   });
 
-  it("the Deploy buildspec's commands approve and deploy the package the Build half registered (a first release)", () => {
+  it("the Deploy buildspec's commands approve, deploy and decide each package the Build half registered", async () => {
     const ws = churnWorkspace();
-    const build = runBuildspec('buildspec-build.yml', ['build'], ws, codebuildEnv(ws, 'churn-build'));
-    expect(build.status).toBe(0);
-    const pkg = build.vars.MODELSHIP_REGISTER_MODEL_PACKAGE_ARN!;
-    // The BuildOutput artefact: the build's .modelship, in its own folder as CodePipeline gives it;
-    // the Deploy action's source is the repository without it.
-    const artefact = tempDir('modelship-buildoutput-');
-    renameSync(join(ws, '.modelship'), join(artefact, '.modelship'));
+    // As in the demo, both models take 5 ms to answer, so the canary's latency is judged on more than noise.
+    const config = (c: string) =>
+      writeFileSync(
+        join(ws, 'modelship.yml'),
+        readFileSync(join(ROOT, 'examples/churn/modelship.yml'), 'utf8').replace(
+          'hyperparameters: { c: 1.0, max_iter: 300 }',
+          `hyperparameters: { c: ${c}, max_iter: 300, serve_delay_ms: 5 }`,
+        ),
+      );
+    config('1.0');
+    const manifestAt = (dir: string) =>
+      JSON.parse(readFileSync(join(dir, '.modelship/manifest.json'), 'utf8')) as {
+        registration: { arn: string; status: string; approval: { description: string } };
+        deployment: { endpoint: string; status: string; championVariant?: string };
+        promotion?: { decision: string };
+        history: { step: string; ok: boolean }[];
+      };
+    /** The Build half, then the Deploy half from its BuildOutput artefact (a copy of its .modelship). */
+    const release = async (onDeployStderr?: (text: string) => void) => {
+      rmSync(join(ws, '.modelship/manifest.json'), { force: true }); // each build starts a candidate
+      const build = await runBuildspec('buildspec-build.yml', ['build'], ws, codebuildEnv(ws, 'churn-build'));
+      expect(build.status).toBe(0);
+      const artefact = tempDir('modelship-buildoutput-');
+      cpSync(join(ws, '.modelship'), join(artefact, '.modelship'), { recursive: true });
+      rmSync(join(ws, '.modelship/manifest.json'));
+      const pkg = build.vars.MODELSHIP_REGISTER_MODEL_PACKAGE_ARN!;
+      const deploy = await runBuildspec(
+        'buildspec-deploy.yml',
+        ['pre_build', 'build'],
+        ws,
+        {
+          ...codebuildEnv(ws, 'churn-deploy'),
+          CODEBUILD_SRC_DIR_BuildOutput: artefact,
+          MODELSHIP_PACKAGE: pkg,
+        },
+        onDeployStderr,
+      );
+      return { pkg, deploy, manifest: manifestAt(ws) };
+    };
+    let load: ReturnType<typeof spawn> | undefined;
     try {
-      const r = runBuildspec('buildspec-deploy.yml', ['pre_build', 'build'], ws, {
-        ...codebuildEnv(ws, 'churn-deploy'),
-        CODEBUILD_SRC_DIR_BuildOutput: artefact,
-        MODELSHIP_PACKAGE: pkg,
-      });
-      expect(r.stderr).toContain('✔ register: approved churn version 1');
-      expect(r.stderr).toContain(
+      // A first release: approved, deployed alone; no champion to judge it against.
+      const first = await release();
+      expect(first.deploy.stderr).toContain('✔ register: approved churn version 1');
+      expect(first.deploy.stderr).toContain(
         '✔ deploy-canary: created local endpoint churn with the challenger churn-v1 alone',
       );
-      // No champion yet: nothing to judge the canary against, so promote-on-metrics is not run.
-      expect(r.stdout).toContain('first release: churn-v1 serves churn alone; nothing to promote');
-      expect(r.status).toBe(0);
-      expect(r.vars).toMatchObject({ MODELSHIP_ENDPOINT_NAME: 'churn', MODELSHIP_DECISION: 'first-release' });
-      const manifest = JSON.parse(readFileSync(join(ws, '.modelship/manifest.json'), 'utf8')) as {
-        registration: { arn: string; status: string; approval: { description: string } };
-        deployment: { endpoint: string; status: string };
-        history: { step: string; ok: boolean }[];
-        source: Record<string, string>;
-      };
-      expect(manifest.registration).toMatchObject({ arn: pkg, status: 'Approved' });
-      expect(manifest.registration.approval.description).toContain(
+      expect(first.deploy.stdout).toContain('first release: churn-v1 serves churn alone; nothing to promote');
+      expect(first.deploy.status).toBe(0);
+      expect(first.deploy.vars).toMatchObject({
+        MODELSHIP_ENDPOINT_NAME: 'churn',
+        MODELSHIP_DECISION: 'first-release',
+      });
+      expect(first.manifest.registration).toMatchObject({ arn: first.pkg, status: 'Approved' });
+      expect(first.manifest.registration.approval.description).toContain(
         'approved in CodePipeline by codepipeline/churn-release',
       );
-      expect(manifest.deployment).toMatchObject({ endpoint: 'churn', status: 'created' });
-      expect(manifest.history.slice(-2).map((h) => [h.step, h.ok])).toEqual([
-        ['register', true],
-        ['deploy-canary', true],
-      ]);
+      expect(first.manifest.deployment).toMatchObject({ endpoint: 'churn', status: 'created' });
+
+      // A new commit retrains with other hyperparameters: a canary beside v1, judged under traffic
+      // (started once deploy-canary is done, as users' requests would be).
+      config('0.3');
+      const second = await release((text) => {
+        if (!load && text.includes('✔ deploy-canary:'))
+          load = spawn(
+            process.execPath,
+            [
+              join(ROOT, 'dist/cli/index.js'),
+              'traffic',
+              '--endpoint',
+              'churn',
+              '--requests',
+              join(ws, 'contract/smoke-requests.jsonl'),
+              '--rate',
+              '150',
+              '--duration',
+              '60',
+            ],
+            { cwd: ws, stdio: 'ignore' },
+          );
+      });
+      expect(second.pkg).toBe('model-package/churn/2');
+      expect(second.deploy.stderr).toContain('✔ register: approved churn version 2');
+      expect(second.deploy.stderr).toContain('churn-v2 serves 25% of churn beside churn-v1 at 75%');
+      // The judge decides on live metrics: promoted (the build succeeds) or not (the build fails,
+      // as the Deploy action should); either way the manifest records the decision.
+      const decision = second.manifest.promotion?.decision;
+      expect(['promoted', 'rolled-back', 'held', 'inconclusive']).toContain(decision);
+      expect(second.manifest.registration).toMatchObject({ arn: second.pkg, status: 'Approved' });
+      const last = second.manifest.history.slice(-3).map((h) => [h.step, h.ok]);
+      if (decision === 'promoted') {
+        expect(second.deploy.status).toBe(0);
+        expect(second.deploy.vars.MODELSHIP_DECISION).toBe('promoted');
+        expect(last).toEqual([
+          ['register', true],
+          ['deploy-canary', true],
+          ['promote-on-metrics', true],
+        ]);
+      } else {
+        expect(second.deploy.status).toBe(1);
+        expect(second.deploy.stderr).toMatch(/✖ promote-on-metrics: /);
+        expect(last).toEqual([
+          ['register', true],
+          ['deploy-canary', true],
+          ['promote-on-metrics', false],
+        ]);
+      }
     } finally {
+      load?.kill('SIGTERM');
       spawnSync(process.execPath, [join(ROOT, 'dist/cli/index.js'), 'endpoint', 'stop', 'churn'], {
         cwd: ws,
       });

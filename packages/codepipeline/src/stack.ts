@@ -266,7 +266,8 @@ export type ChangeSetType = 'CREATE' | 'UPDATE';
  * REVIEW_IN_PROGRESS by an earlier change set that was never executed, is created; a stack that
  * settled is updated.
  * @throws ConfigError for a stack that cannot be updated: ROLLBACK_COMPLETE / ROLLBACK_FAILED /
- *   CREATE_FAILED (its creation failed: delete it first), DELETE_FAILED, or busy (…_IN_PROGRESS).
+ *   CREATE_FAILED (its creation failed: delete it first), UPDATE_ROLLBACK_FAILED (continue the
+ *   rollback first), DELETE_FAILED, or busy (…_IN_PROGRESS).
  */
 export function changeSetTypeFor(stack: Stack | undefined, name: string): ChangeSetType {
   const status = stack?.StackStatus;
@@ -278,6 +279,14 @@ export function changeSetTypeFor(stack: Stack | undefined, name: string): Change
       where,
       {
         hint: `see why in its events, delete it (aws cloudformation delete-stack --stack-name ${name}), then install again`,
+      },
+    );
+  if (status === 'UPDATE_ROLLBACK_FAILED')
+    throw new ConfigError(
+      'is UPDATE_ROLLBACK_FAILED: its last update could not be rolled back, and it cannot be updated until the rollback is finished',
+      where,
+      {
+        hint: `fix what the rollback failed on (see its events), then aws cloudformation continue-update-rollback --stack-name ${name}`,
       },
     );
   if (status === 'DELETE_FAILED')

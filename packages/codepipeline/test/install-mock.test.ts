@@ -246,6 +246,19 @@ describe('codepipeline install (client mocks)', () => {
       'stack churn-pipeline: is ROLLBACK_COMPLETE: its creation failed (The following resource(s) failed to create: [TriggerRole].), and such a stack cannot be updated',
     );
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+
+    // Nor one whose update could not be rolled back, nor one busy with another operation.
+    cfn.reset();
+    cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_ROLLBACK_FAILED'));
+    expect(await configErrorLine(install())).toBe(
+      'stack churn-pipeline: is UPDATE_ROLLBACK_FAILED: its last update could not be rolled back, and it cannot be updated until the rollback is finished',
+    );
+    cfn.reset();
+    cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_ROLLBACK_IN_PROGRESS'));
+    expect(await configErrorLine(install())).toBe(
+      'stack churn-pipeline: is UPDATE_ROLLBACK_IN_PROGRESS: another operation is running on it',
+    );
+    expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
   });
 
   it('a stack left REVIEW_IN_PROGRESS is created; a change set of an earlier run is found, not made again; Outputs are returned', async () => {

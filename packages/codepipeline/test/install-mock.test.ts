@@ -313,6 +313,19 @@ describe('codepipeline install (client mocks)', () => {
     expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(0);
   });
 
+  it('bad parameters are refused before any call', async () => {
+    expect(await configErrorLine(install({ parameters: 'ModelName=churn\nModelNmae=x' }))).toMatch(
+      /^--parameter ModelNmae: is not a parameter of /,
+    );
+    expect(await configErrorLine(install({ parameters: 'ModelName=churn\nModelName=other' }))).toBe(
+      '--parameter: ModelName is given twice',
+    );
+    expect(await configErrorLine(install({ parameters: 'ModelName' }))).toBe(
+      "--parameter: 'ModelName' is not Key=Value (a key of letters and digits)",
+    );
+    expect(cfn.calls()).toHaveLength(0);
+  });
+
   it('cancel during an update sends CancelUpdateStack and says the stack rolls back', async () => {
     const ac = new AbortController();
     cfn

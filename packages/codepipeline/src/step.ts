@@ -316,7 +316,7 @@ async function install(
 }
 
 function renderInstall(stack: string, region: string, r: InstallOutcome, headline: string): string {
-  const parts = [`### CloudFormation: ${headline}\n`];
+  const parts = [`### CloudFormation: ${headline}`];
   const rows: [string, string][] = [
     ['stack', `\`${stack}\` (${region})`],
     ['change set', `\`${r.changeSet}\` (${r.type})`],
@@ -333,7 +333,7 @@ function renderInstall(stack: string, region: string, r: InstallOutcome, headlin
     );
   const outs = Object.entries(r.outputs);
   if (outs.length) parts.push(table(['output', 'value'], outs));
-  return parts.join('\n') + '\n';
+  return parts.join('\n\n') + '\n';
 }
 
 function render(

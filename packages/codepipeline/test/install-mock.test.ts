@@ -188,6 +188,9 @@ describe('codepipeline install (client mocks)', () => {
     expect(text).toContain('  Modify  ArtifactBucket (AWS::S3::Bucket) replacement: True');
     expect(text).toContain('  Add     ScheduleRule (AWS::Events::Rule)');
     expect(result.summary).toContain('| Modify | ArtifactBucket | AWS::S3::Bucket | True |');
+    // Each table stands alone in the Markdown (a blank line before it), not as rows of the one above.
+    expect(result.summary).toContain('\n\n| action | logical id | type | replacement |\n| --- |');
+    expect(result.summary).toContain('\n\n| output | value |\n| --- |');
     // An update: what was given, the previous values of the rest, the capabilities the IAM role needs.
     const create = cfn.commandCalls(CreateChangeSetCommand)[0]!.args[0].input;
     expect(create).toMatchObject({

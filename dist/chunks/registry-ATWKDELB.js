@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-GM7YB2QR.js";import{a as p}from"./chunk-PON3OM4O.js";import"./chunk-TTXY6VBH.js";import"./chunk-6T3TII5T.js";import"./chunk-KZTPGO3D.js";import"./chunk-VWBI4MBN.js";import"./chunk-76YTB6NO.js";import"./chunk-KJZKJDTM.js";import"./chunk-ACI44H2S.js";import{h as l}from"./chunk-FC5G3KFT.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-GM7YB2QR.js";import{a as p}from"./chunk-ZWKBDP3G.js";import"./chunk-TTXY6VBH.js";import"./chunk-6T3TII5T.js";import"./chunk-KZTPGO3D.js";import"./chunk-VWBI4MBN.js";import"./chunk-76YTB6NO.js";import"./chunk-KJZKJDTM.js";import"./chunk-ACI44H2S.js";import{h as l}from"./chunk-FC5G3KFT.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

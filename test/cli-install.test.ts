@@ -27,5 +27,12 @@ describe('the packed CLI', () => {
     const check = npx(['validate-data', '--data', 'd.csv', '--schema', 'd.schema.json', '--quiet']);
     expect(check.status).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ passed: 'true', rows: '2' });
+    // The pipeline template ships in the package: `codepipeline install` reads its Parameters
+    // (an unknown one is refused before any AWS call).
+    const install = npx(['codepipeline', 'install', '--stack-name', 's', '--parameter', 'Nope=1']);
+    expect(install.status).toBe(1);
+    expect(install.stderr).toContain(
+      'error: --parameter Nope: is not a parameter of node_modules/modelship/workflows/codepipeline/pipeline.yml (its parameters: ModelName,',
+    );
   });
 });

@@ -195,6 +195,9 @@ describe('actions/codepipeline (the committed bundle, as the runner runs it)', (
       status: 'InProgress',
       'approval-result': 'Approved',
       approver: 'alice',
+      'stack-id': '',
+      'stack-status': '',
+      'stack-outputs': '',
     });
     expect(calls.find((c) => c.op === 'PutApprovalResult')!.body).toEqual({
       pipelineName: 'churn-release',

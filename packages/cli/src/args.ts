@@ -78,6 +78,8 @@ export function parseStepArgs(
     if (value.trim() === '') throw emptyValue(flag);
     if (flag === 'outputs-file') out.outputsFile = value;
     else if (flag === 'outputs-env') out.outputsEnv = value;
+    else if (specs[name!]!.cliRepeat && out.inputs[name!] !== undefined)
+      out.inputs[name!] = `${out.inputs[name!]}\n${value}`;
     else out.inputs[name!] = value;
   }
   return out;
@@ -90,7 +92,8 @@ export function stepHelp(step: AnyStep): string {
     const req = step.required?.includes(name) ? ' (required)' : '';
     const def = spec.default !== undefined ? ` [default: ${String(spec.default)}]` : '';
     const aliases = spec.cliAliases?.length ? ` (also --${spec.cliAliases.join(', --')})` : '';
-    lines.push(`  --${name} <${spec.enum ? spec.enum.join('|') : spec.type}>${req}${def}${aliases}`);
+    const repeat = spec.cliRepeat ? ' (repeatable)' : '';
+    lines.push(`  --${name} <${spec.enum ? spec.enum.join('|') : spec.type}>${req}${def}${aliases}${repeat}`);
     lines.push(`      ${spec.description.replace(/`/g, '')}`);
   }
   lines.push(

@@ -37,6 +37,9 @@ Usage:
   modelship codepipeline start|wait|approve|reject|await-approval [--pipeline name ...]
                                 Start and follow an AWS CodePipeline execution, or answer or await
                                 its manual approval (the codepipeline step; --help for its options).
+  modelship codepipeline install --stack-name NAME [--template FILE] [--parameter Key=Value ...] [--dry-run]
+                                Deploy the pipeline template as a CloudFormation stack through a
+                                change set, printing its changes and streaming the stack's events.
   modelship --version
 
 Outputs are printed to stdout as JSON; progress and the report go to stderr.

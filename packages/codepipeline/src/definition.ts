@@ -5,7 +5,7 @@
 // implementation (./step.ts) and the CodePipeline client load only when the step runs.
 import { defineStep, MANIFEST_FRAGMENTS, SCHEMA_FRAGMENTS, type JsonSchema } from '@modelship/core';
 
-export const OPERATIONS = ['start', 'wait', 'approve', 'reject', 'await-approval'] as const;
+export const OPERATIONS = ['start', 'wait', 'approve', 'reject', 'await-approval', 'install'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** The `codepipeline` block of modelship.yml. */
@@ -99,21 +99,26 @@ export interface CodePipelineInputs {
   summary?: string;
   'timeout-minutes'?: number;
   wait: boolean;
+  'stack-name'?: string;
+  template?: string;
+  parameters?: string;
+  'dry-run': boolean;
 }
 
-export type CodePipelineOutput = 'execution-id' | 'status' | 'approval-result' | 'approver';
+export type CodePipelineOutput =
+  'execution-id' | 'status' | 'approval-result' | 'approver' | 'stack-id' | 'stack-status' | 'stack-outputs';
 
 export const codepipelineStep = defineStep<CodePipelineInputs, CodePipelineOutput>({
   name: 'codepipeline',
   title: 'modelship codepipeline',
   description:
-    'Drive an AWS CodePipeline: start an execution (with pipeline variables) and follow it, printing stage and action transitions, failing on a failed, stopped or superseded execution with the failed action and its error, and stopping it on cancel; follow an existing execution; approve or reject its pending manual approval with a summary; or wait until a person answers it and report who and what.',
+    'Drive an AWS CodePipeline: start an execution (with pipeline variables) and follow it, printing stage and action transitions, failing on a failed, stopped or superseded execution with the failed action and its error, and stopping it on cancel; follow an existing execution; approve or reject its pending manual approval with a summary; wait until a person answers it and report who and what; or install the pipeline template as a CloudFormation stack through a change set, streaming its events.',
   inputs: {
     operation: {
       type: 'string',
       enum: OPERATIONS,
       description:
-        '`start` an execution and wait for it, `wait` for an execution (`execution-id`), `approve` / `reject` the pending manual approval, or `await-approval` (wait until a person answers it).',
+        '`start` an execution and wait for it, `wait` for an execution (`execution-id`), `approve` / `reject` the pending manual approval, `await-approval` (wait until a person answers it), or `install` the pipeline template as a CloudFormation stack (`stack-name`).',
     },
     pipeline: {
       type: 'string',
@@ -154,7 +159,29 @@ export const codepipelineStep = defineStep<CodePipelineInputs, CodePipelineOutpu
       type: 'number',
       minimum: 0,
       description:
-        'start / wait / await-approval: how long to wait; past it the step fails and the execution goes on. Empty or 0: until it ends.',
+        'start / wait / await-approval / install: how long to wait; past it the step fails and the execution (or the stack operation) goes on. Empty or 0: until it ends.',
+    },
+    'stack-name': {
+      type: 'string',
+      description:
+        'install: the CloudFormation stack. Defaults to `codepipeline.stack-name` in modelship.yml.',
+    },
+    template: {
+      type: 'string',
+      description:
+        'install: the template file (YAML or JSON, at most 51,200 bytes). Default: the pipeline template modelship ships (workflows/codepipeline/pipeline.yml).',
+    },
+    parameters: {
+      type: 'string',
+      cliAliases: ['parameter'],
+      cliRepeat: true,
+      description:
+        "install: the template's parameters as `Key=Value`, one a line (CLI: `--parameter Key=Value`, repeated). Checked against the template's Parameters before any call; on an update, a parameter not given keeps its previous value.",
+    },
+    'dry-run': {
+      type: 'boolean',
+      default: false,
+      description: 'install: create the change set, print its changes, delete it; change nothing.',
     },
   },
   required: ['operation'],
@@ -165,6 +192,11 @@ export const codepipelineStep = defineStep<CodePipelineInputs, CodePipelineOutpu
     'approval-result': 'approve / reject / await-approval: `Approved`, `Rejected` or `Expired`.',
     approver:
       'approve / reject: who answered (the GitHub actor or CodeBuild initiator); await-approval: the identity CodePipeline recorded.',
+    'stack-id': 'install: the stack (its ARN).',
+    'stack-status':
+      'install: the stack status when the step ended (`CREATE_COMPLETE`, `UPDATE_COMPLETE`, `UPDATE_ROLLBACK_COMPLETE`, …; unchanged after a dry run or no changes).',
+    'stack-outputs':
+      'install: the stack\'s Outputs as a JSON object (`{"PipelineName": "churn-release", …}`).',
   },
   config: { key: 'codepipeline', schema: CODEPIPELINE_CONFIG_SCHEMA },
   manifest: { key: 'codepipeline', schema: CODEPIPELINE_SECTION_SCHEMA },

@@ -1,4 +1,6 @@
-import { createCodePipelineClient, type Sleep } from '@modelship/aws';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { createCloudFormationClient, createCodePipelineClient, type Sleep } from '@modelship/aws';
 import {
   ConfigError,
   provenanceFromEnv,
@@ -24,6 +26,14 @@ import {
   SUMMARY_MAX,
   type PipelineDeps,
 } from './pipeline.js';
+import {
+  bundledTemplate,
+  checkParameters,
+  installStack,
+  parseParameters,
+  readTemplate,
+  type InstallOutcome,
+} from './stack.js';
 
 type Inputs = CodePipelineInputs & CommonInputs;
 type Outputs = Record<CodePipelineOutput, string>;
@@ -71,6 +81,7 @@ export function createCodePipelineImpl(
   return {
     async run(inputs: Inputs, ctx: StepContext): Promise<StepResult<CodePipelineOutput>> {
       const cfg = codepipelineConfig(ctx);
+      if (inputs.operation === 'install') return install(inputs, ctx, cfg, opts);
       const pipeline = inputs.pipeline ?? cfg.pipeline;
       if (!pipeline)
         throw new ConfigError('needs the pipeline name', '--pipeline', {
@@ -87,7 +98,7 @@ export function createCodePipelineImpl(
       };
       const minutes = inputs['timeout-minutes'] ?? 0;
       const deadline = minutes > 0 ? deps.now() + minutes * 60_000 : undefined;
-      const outputs: Outputs = { 'execution-id': '', status: '', 'approval-result': '', approver: '' };
+      const outputs = emptyOutputs();
       const previous = ctx.manifest.get<CodePipelineSection>('codepipeline');
       const section: CodePipelineSection = { pipeline, region };
       if (previous?.pipeline === pipeline && previous.executionId) {
@@ -223,6 +234,106 @@ export function createCodePipelineImpl(
       }
     },
   };
+}
+
+function emptyOutputs(): Outputs {
+  return {
+    'execution-id': '',
+    status: '',
+    'approval-result': '',
+    approver: '',
+    'stack-id': '',
+    'stack-status': '',
+    'stack-outputs': '',
+  };
+}
+
+/**
+ * `install`: the template (the given file, else the one modelship ships) as the stack, its
+ * parameters checked against it before any AWS call. Writes no manifest section: a pipeline's
+ * stack is not a model candidate's history.
+ */
+async function install(
+  inputs: Inputs,
+  ctx: StepContext,
+  cfg: CodePipelineConfig,
+  opts: CodePipelineImplOptions,
+): Promise<StepResult<CodePipelineOutput>> {
+  const stack = inputs['stack-name'] ?? cfg['stack-name'];
+  if (!stack)
+    throw new ConfigError('install needs the stack name', '--stack-name', {
+      hint: 'pass --stack-name (input stack-name), or set codepipeline.stack-name in modelship.yml',
+    });
+  const file = inputs.template ? resolve(ctx.cwd, inputs.template) : bundledTemplate();
+  if (!file)
+    throw new ConfigError('the pipeline template modelship ships was not found beside it', '--template', {
+      hint: 'pass --template with the path of workflows/codepipeline/pipeline.yml',
+    });
+  const shown = inputs.template ?? relative(ctx.cwd, file);
+  let body: string;
+  try {
+    body = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read the template: ${(err as Error).message}`, shown, { cause: err });
+  }
+  const template = readTemplate(body, shown);
+  const given = parseParameters(inputs.parameters);
+  checkParameters(template, given);
+  const region = ctx.config.values.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const client = createCloudFormationClient(region, ctx.env);
+  const minutes = inputs['timeout-minutes'] ?? 0;
+  const now = () => ctx.now().getTime();
+  let r: InstallOutcome;
+  try {
+    r = await installStack(
+      { client, log: ctx.log, signal: ctx.signal, now, ...opts },
+      {
+        stack,
+        template,
+        parameters: given,
+        dryRun: inputs['dry-run'],
+        ...(minutes > 0 ? { deadline: now() + minutes * 60_000 } : {}),
+      },
+    );
+  } finally {
+    client.destroy();
+  }
+  const outputs = emptyOutputs();
+  outputs['stack-id'] = r.stackId ?? '';
+  outputs['stack-status'] = r.status ?? '';
+  outputs['stack-outputs'] = JSON.stringify(r.outputs);
+  const n = r.changes.length;
+  const changes = `${n} change${n === 1 ? '' : 's'}`;
+  const headline = {
+    succeeded: `stack ${stack} ${r.status} (${changes})`,
+    'no-changes': `stack ${stack}: no changes (it stays ${r.status ?? 'as it is'})`,
+    'dry-run': `dry run: change set of stack ${stack} has ${changes}; nothing changed`,
+    deadline: `stack ${stack} is still ${r.status} after ${minutes} minutes (it goes on)`,
+    failed: `stack ${stack} ${r.status}${r.failed ? `: ${r.failed.logicalId} (${r.failed.type}) ${r.failed.status}: ${r.failed.reason}` : ''}`,
+  }[r.end];
+  const ok = r.end === 'succeeded' || r.end === 'no-changes' || r.end === 'dry-run';
+  return { ok, headline, outputs, summary: renderInstall(stack, region, r, headline) };
+}
+
+function renderInstall(stack: string, region: string, r: InstallOutcome, headline: string): string {
+  const parts = [`### CloudFormation: ${headline}`];
+  const rows: [string, string][] = [
+    ['stack', `\`${stack}\` (${region})`],
+    ['change set', `\`${r.changeSet}\` (${r.type})`],
+  ];
+  if (r.status) rows.push(['status', r.status]);
+  if (r.failed) rows.push(['first failure', `${r.failed.logicalId}: ${r.failed.reason}`]);
+  parts.push(table(['', ''], rows));
+  if (r.changes.length)
+    parts.push(
+      table(
+        ['action', 'logical id', 'type', 'replacement'],
+        r.changes.map((c) => [c.action, c.logicalId, c.type, c.replacement]),
+      ),
+    );
+  const outs = Object.entries(r.outputs);
+  if (outs.length) parts.push(table(['output', 'value'], outs));
+  return parts.join('\n\n') + '\n';
 }
 
 function render(

@@ -65,12 +65,15 @@ async function run(
   return { result, text: log.lines.join('\n'), ctx };
 }
 
-/** The step's four outputs (empty unless given). */
+/** The step's outputs (empty unless given; the stack's are install's). */
 const outputs = (o: Partial<Record<'execution-id' | 'status' | 'approval-result' | 'approver', string>>) => ({
   'execution-id': '',
   status: '',
   'approval-result': '',
   approver: '',
+  'stack-id': '',
+  'stack-status': '',
+  'stack-outputs': '',
   ...o,
 });
 
@@ -284,6 +287,7 @@ describe('start and wait', () => {
         'execution-id': EXEC,
         'timeout-minutes': 5,
         wait: true,
+        'dry-run': false,
         manifest: 'm.json',
       },
       ctx,

@@ -18,6 +18,8 @@ export interface InputSpec {
   exclusiveMaximum?: number;
   /** Extra CLI spellings, e.g. `infer` for `infer-schema`. */
   cliAliases?: readonly string[];
+  /** CLI: the flag may be given more than once; the values are joined one a line (e.g. `--parameter A=1 --parameter B=2`). */
+  cliRepeat?: boolean;
 }
 
 /** Inputs every step accepts. */

@@ -170,8 +170,16 @@ export function scopeFromConfig(config: Values, opts: ScopeOptions = {}): Policy
 
 // ---------------------------------------------------------------------------------------------
 
+/** Lower-cased as SageMaker's ARNs are, but for `${…}` placeholders (a template's parameters). */
+function lowerName(name: string): string {
+  return name
+    .split(/(\$\{[^}]*\})/)
+    .map((part, i) => (i % 2 === 1 ? part : part.toLowerCase()))
+    .join('');
+}
+
 const sm = (s: PolicyScope, type: string, name: string) =>
-  `arn:${s.partition}:sagemaker:${s.region}:${s.account}:${type}/${name.toLowerCase()}`;
+  `arn:${s.partition}:sagemaker:${s.region}:${s.account}:${type}/${lowerName(name)}`;
 
 const logGroup = (s: PolicyScope, group: string) =>
   `arn:${s.partition}:logs:${s.region}:${s.account}:log-group:${group}`;

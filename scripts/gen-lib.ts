@@ -309,7 +309,10 @@ export function withIamBlocks(text: string, file: string): string {
     const doc = policyDocument(steps as PolicyStep[], templateScope());
     if (policySize(doc) > POLICY_SIZE_LIMITS.roleInline)
       throw new Error(`${file}:${i + 1}: the statements of ${list} are over IAM's inline size`);
-    const yaml = stringify(cloudFormationStatements(doc.Statement), { lineWidth: 0 }).trimEnd();
+    const yaml = stringify(cloudFormationStatements(doc.Statement), {
+      lineWidth: 0,
+      singleQuote: true,
+    }).trimEnd();
     out.push(...yaml.split('\n').map((l) => `${indent}${l}`), lines[j]!);
     i = j;
   }

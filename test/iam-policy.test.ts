@@ -114,7 +114,16 @@ describe('the policy model', () => {
   it('passes only the configured role, and only to SageMaker', () => {
     const doc = policyDocument(['train', 'evaluate-gate', 'deploy-canary'], scope);
     const pass = doc.Statement.filter((s) => s.Action.includes('iam:PassRole'));
-    expect(pass.map((s) => s.Resource)).toEqual([[ROLE], [ROLE], [ROLE]]);
+    // One statement: the three steps pass the same role (merged in a union).
+    expect(pass.map((s) => [s.Sid, s.Resource])).toEqual([['PassRole', [ROLE]]]);
+    const other = { ...scope, roles: { ...scope.roles, deploy: 'arn:aws:iam::123456789012:role/serving' } };
+    const two = policyDocument(['train', 'deploy-canary'], other).Statement.filter((s) =>
+      s.Action.includes('iam:PassRole'),
+    );
+    expect(two.map((s) => [s.Sid, s.Resource])).toEqual([
+      ['TrainPassRole', [ROLE]],
+      ['DeployCanaryPassRole', ['arn:aws:iam::123456789012:role/serving']],
+    ]);
     for (const s of pass)
       expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
     expect(doc.Statement.filter((s) => s.Action.some((a) => a === '*' || a.endsWith(':*')))).toEqual([]);

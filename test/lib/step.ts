@@ -9,6 +9,7 @@ import {
   ConfigError,
   executePost,
   executeStep,
+  inStep,
   loadConfig,
   ManifestStore,
   MemoryLogger,
@@ -123,6 +124,20 @@ export async function makeContext(
     state: opts.state ?? new MemoryState(),
   };
   return { ctx, log };
+}
+
+/**
+ * Run `fn` as step `name` with `ctx`'s config and `inputs`, as `executeStep` does for a whole step: the AWS calls
+ * it makes through logged clients are checked against the step's IAM policy (docs/iam.md). For
+ * tests that call a step's functions directly.
+ */
+export function asStep<T>(
+  name: string,
+  ctx: StepContext,
+  inputs: Record<string, string>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return inStep({ step: name, config: { ...ctx.config.values }, inputs }, fn);
 }
 
 export function tempDir(prefix = 'modelship-test-'): string {

@@ -25,7 +25,7 @@ function leastPrivilegeCheck(rootDir) {
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
   const lines = [
-    `least privilege: ${report.calls} distinct AWS calls checked against their step's policy (${steps})`,
+    `least privilege: ${report.calls} distinct AWS calls checked against their step's policy (distinct operation and resource pairs per step: ${steps})`,
   ];
   for (const l of report.lines) lines.push(`  ✕ ${l}`);
   return { ok: report.findings.length === 0, lines };

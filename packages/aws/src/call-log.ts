@@ -51,6 +51,7 @@ export interface LoggableClient {
 }
 
 const written = new Set<string>();
+const hooked = new WeakSet<object>();
 
 async function regionOf(client: LoggableClient): Promise<string> {
   const r = client.config.region;
@@ -62,9 +63,11 @@ async function regionOf(client: LoggableClient): Promise<string> {
  * Hook the call log into `client` (every client of this package is hooked when it is created):
  * `service` is the IAM prefix of its actions. Returns the client. A call made outside every step
  * (a test preparing its fixtures) is not recorded. Repeated identical calls (polling) are written
- * once per process.
+ * once per process. Hooking a client twice hooks it once.
  */
-export function logCalls<C>(client: C, service: string): C {
+export function logCalls<C extends object>(client: C, service: string): C {
+  if (hooked.has(client)) return client;
+  hooked.add(client);
   (client as unknown as LoggableClient).middlewareStack.add(
     (next, context) => async (args) => {
       const dir = process.env[CALL_LOG_ENV];

@@ -381,10 +381,7 @@ function endpointStatements(name: string, s: PolicyScope, create: boolean): Poli
  * purpose (`TrainJobs`, `DeployCanaryEndpoint`). Never throws.
  */
 export function stepStatements(step: PolicyStep, s: PolicyScope): PolicyStatement[] {
-  const name = step
-    .split('-')
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('');
+  const name = sidPrefix(step);
   const io = s3Statements(name, s, s.s3[step]);
   switch (step) {
     case 'validate-data':
@@ -510,12 +507,41 @@ export function stepStatements(step: PolicyStep, s: PolicyScope): PolicyStatemen
   }
 }
 
-/** The policy document of some steps (their statements in pipeline order). */
+/** `deploy-canary` → `DeployCanary`: how a step's name begins its statements' Sids. */
+function sidPrefix(step: PolicyStep): string {
+  return step
+    .split('-')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/**
+ * The policy document of some steps, their statements in pipeline order. Statements of several
+ * steps with the same purpose, resources and conditions are merged into one (their actions
+ * joined) whose Sid is the purpose alone (`ReadRegistry`; numbered when two such differ).
+ */
 export function policyDocument(steps: readonly PolicyStep[], s: PolicyScope): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: POLICY_STEPS.filter((p) => steps.includes(p)).flatMap((p) => stepStatements(p, s)),
-  };
+  const groups = new Map<string, { statement: PolicyStatement; purpose: string; steps: Set<PolicyStep> }>();
+  for (const step of POLICY_STEPS.filter((p) => steps.includes(p))) {
+    for (const st of stepStatements(step, s)) {
+      const purpose = st.Sid.slice(sidPrefix(step).length);
+      const key = JSON.stringify([purpose, [...st.Resource].sort(), st.Condition ?? null]);
+      const group = groups.get(key);
+      if (!group) groups.set(key, { statement: { ...st }, purpose, steps: new Set([step]) });
+      else {
+        group.statement.Action = [...new Set([...group.statement.Action, ...st.Action])].sort();
+        group.steps.add(step);
+      }
+    }
+  }
+  const used = new Map<string, number>();
+  const statements = [...groups.values()].map(({ statement, purpose, steps: of }) => {
+    if (of.size === 1) return statement;
+    const n = (used.get(purpose) ?? 0) + 1;
+    used.set(purpose, n);
+    return { ...statement, Sid: n === 1 ? purpose : `${purpose}${n}` };
+  });
+  return { Version: '2012-10-17', Statement: statements };
 }
 
 /** IAM's size limits on a policy document, in characters not counting white space. */

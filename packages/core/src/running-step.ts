@@ -29,3 +29,11 @@ export function runningStep(): RunningStep | undefined {
 export function inStep<T>(running: RunningStep, fn: () => Promise<T>): Promise<T> {
   return current.run(running, fn);
 }
+
+/**
+ * Run `fn` outside every step: {@link runningStep} is undefined in it. For work done on a step's
+ * behalf that is not the step's own (a test's stand-in for a call its emulator lacks).
+ */
+export function outsideSteps<T>(fn: () => T): T {
+  return current.exit(fn);
+}

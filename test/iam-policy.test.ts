@@ -4,11 +4,15 @@
  * `modelship iam-policy` command of the committed CLI.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { inStep } from '@modelship/core';
 import {
   allowingStatement,
+  CALL_LOG_ENV,
+  createS3Client,
   policyDocument,
   policyProblems,
   POLICY_STEPS,
@@ -100,6 +104,58 @@ describe('the least-privilege check', () => {
     const report = checkCalls(readCalls(dir));
     expect(report.calls).toBe(1);
     expect(report.findings).toHaveLength(1);
+  });
+});
+
+describe('the AWS call log', () => {
+  it("records a step's calls (names, no bodies), once each, and nothing outside a step", async () => {
+    const dir = tempDir('modelship-calls-');
+    const before = process.env[CALL_LOG_ENV];
+    process.env[CALL_LOG_ENV] = dir;
+    try {
+      // Nothing listens on port 9: each call fails after the log has recorded it.
+      const s3 = createS3Client('eu-west-1', {
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        MODELSHIP_AWS_MAX_ATTEMPTS: '1',
+      });
+      const head = () =>
+        s3.send(new HeadObjectCommand({ Bucket: 'churn-data', Key: 'train/a.csv' })).catch(() => 0);
+      await head(); // a test preparing its fixtures: not recorded
+      await inStep({ step: 'train', config: CONFIG, inputs: { wait: 'true' } }, async () => {
+        await head();
+        await head(); // polling: written once
+        await s3
+          .send(new PutObjectCommand({ Bucket: 'churn-artefacts', Key: 'runs/x', Body: 'secret' }))
+          .catch(() => 0);
+      });
+      const lines = readdirSync(dir).flatMap((f) =>
+        readFileSync(join(dir, f), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as RecordedCall),
+      );
+      expect(lines).toEqual([
+        {
+          step: 'train',
+          config: CONFIG,
+          inputs: { wait: 'true' },
+          service: 's3',
+          operation: 'HeadObject',
+          region: 'eu-west-1',
+          input: { Bucket: 'churn-data', Key: 'train/a.csv' },
+        },
+        expect.objectContaining({
+          operation: 'PutObject',
+          input: { Bucket: 'churn-artefacts', Key: 'runs/x' },
+        }),
+      ]);
+      expect(checkCalls(lines).lines).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env[CALL_LOG_ENV];
+      else process.env[CALL_LOG_ENV] = before;
+    }
   });
 });
 

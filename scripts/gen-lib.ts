@@ -4,6 +4,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import {
+  CLOUDFORMATION_PLACE,
+  cloudFormationStatements,
+  policyDocument,
+  policySize,
+  POLICY_SIZE_LIMITS,
+  POLICY_STEPS,
+  type PolicyScope,
+  type PolicyStep,
+} from '@modelship/aws';
 import { STEPS } from '@modelship/catalog';
 import {
   allInputs,
@@ -258,6 +268,60 @@ export function withWorkflowBlocks(text: string, file: string): string {
   return out.join('\n');
 }
 
+/** The CodePipeline template's IAM scope: its parameters in place of a config's names. */
+export function templateScope(): PolicyScope {
+  const data = { read: ['s3://${DataBucketName}/'], write: ['s3://${DataBucketName}/'] };
+  const role = '${SageMakerRoleArn}';
+  return {
+    ...CLOUDFORMATION_PLACE,
+    model: '${ModelName}',
+    group: '${ModelName}',
+    endpoint: '${ModelName}',
+    roles: { train: role, evaluate: role, deploy: role },
+    alarms: [],
+    // The serving image's repository is not a parameter: any of the account's, in any region.
+    images: [{ region: '*', account: '${AWS::AccountId}', repository: '*' }],
+    s3: Object.fromEntries(POLICY_STEPS.map((s) => [s, data])),
+    pipeline: { name: '${ModelName}-release', stage: '*', action: '*' },
+    stack: '${AWS::StackName}',
+  };
+}
+
+const IAM_MARKER = /^(\s*)# generated:iam steps=([a-z,-]+)\s*$/;
+
+/**
+ * The template with the statements between each `# generated:iam steps=a,b` and
+ * `# end generated` written from the policy model ({@link templateScope}), as a list of YAML
+ * statements at the marker's indentation. Throws when a role's statements exceed IAM's inline size.
+ */
+export function withIamBlocks(text: string, file: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = IAM_MARKER.exec(lines[i]!);
+    out.push(lines[i]!);
+    if (!m) continue;
+    const [, indent = '', list = ''] = m;
+    const steps = list.split(',');
+    for (const step of steps)
+      if (!(POLICY_STEPS as readonly string[]).includes(step))
+        throw new Error(`${file}:${i + 1}: generated:iam names no step '${step}'`);
+    let j = i + 1;
+    while (j < lines.length && lines[j]!.trim() !== '# end generated') j++;
+    if (j === lines.length) throw new Error(`${file}:${i + 1}: generated:iam has no '# end generated'`);
+    const doc = policyDocument(steps as PolicyStep[], templateScope());
+    if (policySize(doc) > POLICY_SIZE_LIMITS.roleInline)
+      throw new Error(`${file}:${i + 1}: the statements of ${list} are over IAM's inline size`);
+    const yaml = stringify(cloudFormationStatements(doc.Statement), {
+      lineWidth: 0,
+      singleQuote: true,
+    }).trimEnd();
+    out.push(...yaml.split('\n').map((l) => `${indent}${l}`), lines[j]!);
+    i = j;
+  }
+  return out.join('\n');
+}
+
 /** path (relative to the repo root) → expected content. */
 export function generatedFiles(): Map<string, string> {
   const out = new Map<string, string>();
@@ -269,6 +333,8 @@ export function generatedFiles(): Map<string, string> {
     const text = readFileSync(join(wfDir, name), 'utf8');
     if (text.includes('# generated:')) out.set(`.github/workflows/${name}`, withWorkflowBlocks(text, name));
   }
+  const template = 'workflows/codepipeline/pipeline.yml';
+  out.set(template, withIamBlocks(readFileSync(join(ROOT, template), 'utf8'), template));
   for (const step of STEPS) {
     out.set(`schemas/steps/${step.name}.inputs.schema.json`, json(inputSchema(step)));
     out.set(`actions/${step.name}/action.yml`, actionYml(step));

@@ -34,7 +34,8 @@ import { resolvePlan, type DeployInputs } from '@modelship/deploy';
 import { deploySageMaker, type DeployClients } from '../../packages/deploy/src/sagemaker.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { UpdatingSageMakerClient } from '../lib/sagemaker.js';
-import { makeContext, runStep, tempDir } from '../lib/step.js';
+import { asStep, makeContext, runStep, tempDir } from '../lib/step.js';
+import { logCalls } from '@modelship/aws';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -48,7 +49,10 @@ let client: UpdatingSageMakerClient;
 function clients(): DeployClients {
   return {
     sagemaker: client,
-    runtime: new SageMakerRuntimeClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials }),
+    runtime: logCalls(
+      new SageMakerRuntimeClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials }),
+      'sagemaker',
+    ),
     cloudwatch: cw,
     autoscaling: aas,
   };
@@ -57,8 +61,15 @@ function clients(): DeployClients {
 beforeAll(async () => {
   moto = await startMoto();
   sm = new SageMakerClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
-  cw = new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
-  aas = new ApplicationAutoScalingClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  // Logged (docs/iam.md): the calls deploySageMaker makes through them are checked against its policy.
+  cw = logCalls(
+    new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials }),
+    'cloudwatch',
+  );
+  aas = logCalls(
+    new ApplicationAutoScalingClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials }),
+    'application-autoscaling',
+  );
 });
 afterAll(async () => {
   sm?.destroy();
@@ -68,7 +79,10 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await moto.reset();
-  client = new UpdatingSageMakerClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  client = logCalls(
+    new UpdatingSageMakerClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials }),
+    'sagemaker',
+  );
 });
 
 const ROLE = 'arn:aws:iam::123456789012:role/ModelshipServe';
@@ -114,7 +128,9 @@ const fast = { sleep: async () => undefined };
 async function deploy(dir: string, arn: string, inputs: Partial<DeployInputs> = {}) {
   const { ctx, log } = await makeContext(dir, { env: moto.env, backend: 'sagemaker' });
   const plan = resolvePlan({ ...INPUTS, ...inputs }, ctx);
-  const outcome = await deploySageMaker(plan, arn, ctx, { clients: clients(), ...fast });
+  const outcome = await asStep('deploy-canary', ctx, {}, () =>
+    deploySageMaker(plan, arn, ctx, { clients: clients(), ...fast }),
+  );
   return { outcome, log: log.lines.join('\n') };
 }
 

@@ -9,6 +9,7 @@ import {
   UpdateEndpointCommand,
   type UpdateEndpointInput,
 } from '@aws-sdk/client-sagemaker';
+import { outsideSteps } from '@modelship/core';
 
 /** A SageMaker client whose UpdateEndpoint does on moto what a successful update leaves behind. */
 export class UpdatingSageMakerClient extends SageMakerClient {
@@ -16,7 +17,9 @@ export class UpdatingSageMakerClient extends SageMakerClient {
   override send(command: unknown, options?: unknown): Promise<never> {
     const c = command as { constructor: { name: string }; input: unknown };
     this.sent.push({ name: c.constructor.name, input: c.input });
-    if (command instanceof UpdateEndpointCommand) return this.update(command.input) as Promise<never>;
+    // The stand-in's own calls are not the step's: the AWS call log leaves them out.
+    if (command instanceof UpdateEndpointCommand)
+      return outsideSteps(() => this.update(command.input)) as Promise<never>;
     return (super.send as (c: unknown, o?: unknown) => Promise<never>)(command, options);
   }
   private async update(input: UpdateEndpointInput): Promise<{ EndpointArn?: string }> {

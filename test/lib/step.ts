@@ -10,6 +10,7 @@ import {
   ConfigError,
   executePost,
   executeStep,
+  inStep,
   loadConfig,
   ManifestStore,
   MemoryLogger,
@@ -159,6 +160,20 @@ export async function addFiles(dir: string, files: Record<string, string>): Prom
     await mkdir(join(dir, name, '..'), { recursive: true });
     await writeFile(join(dir, name), body);
   }
+}
+
+/**
+ * Run `fn` as step `name` with `ctx`'s config and `inputs`, as `executeStep` does for a whole step: the AWS calls
+ * it makes through logged clients are checked against the step's IAM policy (docs/iam.md). For
+ * tests that call a step's functions directly.
+ */
+export function asStep<T>(
+  name: string,
+  ctx: StepContext,
+  inputs: Record<string, string>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return inStep({ step: name, config: { ...ctx.config.values }, inputs }, fn);
 }
 
 export function tempDir(prefix = 'modelship-test-'): string {

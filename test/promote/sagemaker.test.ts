@@ -39,7 +39,7 @@ import {
   type UpdateEndpointWeightsAndCapacitiesInput,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConfigError } from '@modelship/core';
+import { ConfigError, outsideSteps } from '@modelship/core';
 import {
   buildQueries,
   fetchSeries,
@@ -51,7 +51,8 @@ import {
 import { sagemakerCanary, type PromoteClients } from '../../packages/promote/src/sagemaker.js';
 import { sdkError } from '../lib/aws.js';
 import { UpdatingSageMakerClient } from '../lib/sagemaker.js';
-import { makeContext, tempDir } from '../lib/step.js';
+import { asStep, makeContext, tempDir } from '../lib/step.js';
+import { logCalls } from '@modelship/aws';
 import { startMoto, type Moto } from '../support/moto.js';
 
 let moto: Moto;
@@ -66,8 +67,12 @@ const region = 'us-east-1';
 beforeAll(async () => {
   moto = await startMoto();
   sagemaker = new SageMakerClient({ endpoint: moto.endpoint, region, credentials });
-  cw = new CloudWatchClient({ endpoint: moto.endpoint, region, credentials });
-  aas = new ApplicationAutoScalingClient({ endpoint: moto.endpoint, region, credentials });
+  // Logged (docs/iam.md): the calls the step's code makes through them are checked against its policy.
+  cw = logCalls(new CloudWatchClient({ endpoint: moto.endpoint, region, credentials }), 'cloudwatch');
+  aas = logCalls(
+    new ApplicationAutoScalingClient({ endpoint: moto.endpoint, region, credentials }),
+    'application-autoscaling',
+  );
 });
 afterAll(async () => {
   sagemaker?.destroy();
@@ -77,7 +82,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await moto.reset();
-  sm = new UpdatingSageMakerClient({ endpoint: moto.endpoint, region, credentials });
+  sm = logCalls(new UpdatingSageMakerClient({ endpoint: moto.endpoint, region, credentials }), 'sagemaker');
 });
 afterEach(() => sm.destroy());
 
@@ -232,7 +237,8 @@ function clock(traffic?: { slower: number }) {
         { MetricName: 'ModelLatency', Dimensions, Timestamp, Value: latency, Unit: 'Microseconds' as const },
       ];
     });
-    await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/SageMaker', MetricData }));
+    // The traffic SageMaker would report: the test's, not the step's (left out of the AWS call log).
+    await outsideSteps(() => cw.send(new PutMetricDataCommand({ Namespace: 'AWS/SageMaker', MetricData })));
   };
   return {
     shares,
@@ -265,22 +271,26 @@ async function canary(
 ) {
   const { ctx, log } = await makeContext(dir, { env: moto.env, backend: 'sagemaker', now: new Date(T0) });
   const plan = resolvePlan({ 'dry-run': false }, ctx);
-  const ep = await sagemakerCanary(plan, ctx, deployed, ENDPOINT, {
-    clients: { sagemaker: sm, cloudwatch: cw, autoscaling: aas, ...clients },
-    sleep: fake.sleep,
-    now: fake.nowMs,
-  });
+  const ep = await asStep('promote-on-metrics', ctx, { endpoint: ENDPOINT }, () =>
+    sagemakerCanary(plan, ctx, deployed, ENDPOINT, {
+      clients: { sagemaker: sm, cloudwatch: cw, autoscaling: aas, ...clients },
+      sleep: fake.sleep,
+      now: fake.nowMs,
+    }),
+  );
   return { ep, plan, ctx, log };
 }
 
 async function run(dir: string, fake: ReturnType<typeof clock>, steps: number[], deployed?: DeployedCanary) {
   const { ep, plan, ctx, log } = await canary(dir, fake, deployed);
   const settings: PromoteSettings = { ...plan.settings, steps };
-  const audit = await runCanary(
-    ep,
-    settings,
-    { now: fake.now, sleep: (ms) => fake.sleep(ms), signal: ctx.signal, log: ctx.log },
-    false,
+  const audit = await asStep('promote-on-metrics', ctx, { endpoint: ENDPOINT }, () =>
+    runCanary(
+      ep,
+      settings,
+      { now: fake.now, sleep: (ms) => fake.sleep(ms), signal: ctx.signal, log: ctx.log },
+      false,
+    ),
   );
   return { ep, audit, text: log.lines.join('\n') };
 }

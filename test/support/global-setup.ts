@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -25,5 +26,13 @@ export default async function globalSetup(globalConfig: { rootDir: string }): Pr
     throw new Error(
       `installing the test tools failed (exit ${res.status ?? res.signal}):\n${res.stderr.trim()}`,
     );
+  }
+  // The AWS call log of this run (packages/aws/src/call-log.ts): jest's workers and the bundles
+  // they start inherit it; the summary reporter checks every call against its step's policy.
+  // Given from outside, the directory is kept after the run (to read the calls); else a fresh one
+  // is made and removed after the check.
+  if (!process.env.MODELSHIP_AWS_CALL_LOG) {
+    process.env.MODELSHIP_AWS_CALL_LOG = fs.mkdtempSync(path.join(os.tmpdir(), 'modelship-aws-calls-'));
+    process.env.MODELSHIP_AWS_CALL_LOG_TEMPORARY = '1';
   }
 }

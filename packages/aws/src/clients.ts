@@ -6,6 +6,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { logCalls } from './call-log.js';
 
 export type {
   ApplicationAutoScalingClient,
@@ -91,7 +92,7 @@ export function awsClientConfig(
 export function createS3Client(region: string | undefined, env: AwsEnv = process.env): S3Client {
   const cfg: S3ClientConfig = { ...awsClientConfig(region, env, 's3') };
   if (cfg.endpoint) cfg.forcePathStyle = true;
-  return new S3Client(cfg);
+  return logCalls(new S3Client(cfg), 's3');
 }
 
 /** A SageMaker client with the shared settings (endpoint variable `AWS_ENDPOINT_URL_SAGEMAKER`). */
@@ -99,7 +100,7 @@ export function createSageMakerClient(
   region: string | undefined,
   env: AwsEnv = process.env,
 ): SageMakerClient {
-  return new SageMakerClient(awsClientConfig(region, env, 'SAGEMAKER'));
+  return logCalls(new SageMakerClient(awsClientConfig(region, env, 'SAGEMAKER')), 'sagemaker');
 }
 
 /** A CloudWatch Logs client with the shared settings (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`). */
@@ -107,7 +108,7 @@ export function createCloudWatchLogsClient(
   region: string | undefined,
   env: AwsEnv = process.env,
 ): CloudWatchLogsClient {
-  return new CloudWatchLogsClient(awsClientConfig(region, env, 'CLOUDWATCH_LOGS'));
+  return logCalls(new CloudWatchLogsClient(awsClientConfig(region, env, 'CLOUDWATCH_LOGS')), 'logs');
 }
 
 /** A CloudWatch (metrics, alarms, dashboards) client with the shared settings (`AWS_ENDPOINT_URL_CLOUDWATCH`). */
@@ -115,7 +116,7 @@ export function createCloudWatchClient(
   region: string | undefined,
   env: AwsEnv = process.env,
 ): CloudWatchClient {
-  return new CloudWatchClient(awsClientConfig(region, env, 'CLOUDWATCH'));
+  return logCalls(new CloudWatchClient(awsClientConfig(region, env, 'CLOUDWATCH')), 'cloudwatch');
 }
 
 /** An Application Auto Scaling client with the shared settings (`AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING`). */
@@ -123,7 +124,10 @@ export function createAutoScalingClient(
   region: string | undefined,
   env: AwsEnv = process.env,
 ): ApplicationAutoScalingClient {
-  return new ApplicationAutoScalingClient(awsClientConfig(region, env, 'APPLICATION_AUTO_SCALING'));
+  return logCalls(
+    new ApplicationAutoScalingClient(awsClientConfig(region, env, 'APPLICATION_AUTO_SCALING')),
+    'application-autoscaling',
+  );
 }
 
 /** A SageMaker Runtime (InvokeEndpoint) client with the shared settings (`AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`). */
@@ -131,7 +135,7 @@ export function createSageMakerRuntimeClient(
   region: string | undefined,
   env: AwsEnv = process.env,
 ): SageMakerRuntimeClient {
-  return new SageMakerRuntimeClient(awsClientConfig(region, env, 'SAGEMAKER_RUNTIME'));
+  return logCalls(new SageMakerRuntimeClient(awsClientConfig(region, env, 'SAGEMAKER_RUNTIME')), 'sagemaker');
 }
 
 /** A CodePipeline client with the shared settings (`AWS_ENDPOINT_URL_CODEPIPELINE`). */
@@ -139,7 +143,7 @@ export function createCodePipelineClient(
   region: string | undefined,
   env: AwsEnv = process.env,
 ): CodePipelineClient {
-  return new CodePipelineClient(awsClientConfig(region, env, 'CODEPIPELINE'));
+  return logCalls(new CodePipelineClient(awsClientConfig(region, env, 'CODEPIPELINE')), 'codepipeline');
 }
 
 /** A CloudFormation client with the shared settings (`AWS_ENDPOINT_URL_CLOUDFORMATION`). */
@@ -147,5 +151,5 @@ export function createCloudFormationClient(
   region: string | undefined,
   env: AwsEnv = process.env,
 ): CloudFormationClient {
-  return new CloudFormationClient(awsClientConfig(region, env, 'CLOUDFORMATION'));
+  return logCalls(new CloudFormationClient(awsClientConfig(region, env, 'CLOUDFORMATION')), 'cloudformation');
 }

@@ -9,3 +9,7 @@ export * from './logs.js';
 export * from './names.js';
 export * from './request-tag.js';
 export * from './endpoints.js';
+export * from './call-log.js';
+export * from './iam.js';
+export * from './iam-requests.js';
+export * from './iam-evaluate.js';

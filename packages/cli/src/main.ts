@@ -40,6 +40,9 @@ Usage:
   modelship codepipeline install --stack-name NAME [--template FILE] [--parameter Key=Value ...] [--dry-run]
                                 Deploy the pipeline template as a CloudFormation stack through a
                                 change set, printing its changes and streaming the stack's events.
+  modelship iam-policy [--step S] [--config modelship.yml] [--account ID] [--region R]
+                       [--format json|cloudformation]
+                                The least-privilege IAM policy of the config's steps (or one step).
   modelship --version
 
 Outputs are printed to stdout as JSON; progress and the report go to stderr.
@@ -127,6 +130,11 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     // Loaded only for this command: it brings the registry and its AWS clients.
     const { registryCommand } = await import('./registry.js');
     return registryCommand(rest, signal);
+  }
+  if (command === 'iam-policy') {
+    // Loaded only for this command: the policy model.
+    const { iamPolicyCommand } = await import('./iam-policy.js');
+    return iamPolicyCommand(rest);
   }
   if (command === 'endpoint' || command === 'traffic') {
     // Loaded only for these commands: the local endpoint's processes and HTTP.

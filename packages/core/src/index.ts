@@ -12,6 +12,7 @@ export * from './manifest.js';
 export * from './provenance.js';
 export * from './github-event.js';
 export * from './run.js';
+export * from './running-step.js';
 export * from './host.js';
 export * from './markdown.js';
 export * from './workers.js';

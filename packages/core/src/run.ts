@@ -6,6 +6,7 @@ import { ManifestStore } from './manifest.js';
 import { provenanceFromEnv } from './provenance.js';
 import { firstUsefulError, formatAjvError, jsonPointerToPath } from './schema-errors.js';
 import { validatorFor } from './validators.js';
+import { inStep } from './running-step.js';
 import {
   allInputs,
   COMMON_INPUTS,
@@ -119,7 +120,9 @@ export async function executeStep(
   const { inputs, ctx } = await prepareStep(step, raw, hb);
   hb.signal.throwIfAborted();
   const impl = await loadStep(step);
-  const ran = await impl.run(inputs, ctx);
+  const ran = await inStep({ step: step.name, config: { ...ctx.config.values }, inputs: raw }, () =>
+    impl.run(inputs, ctx),
+  );
   // A signal that came while the step was finishing: the step still fails, as cancelled (the
   // host reports the failed result as it reports any).
   const late = cancellationLine(hb.signal);
@@ -142,7 +145,9 @@ export async function executePost(
   if (!step.post) return;
   const { ctx } = await prepareStep(step, raw, hb);
   const impl = await loadStep(step);
-  await impl.post?.(ctx);
+  await inStep({ step: step.name, config: { ...ctx.config.values }, inputs: raw }, async () =>
+    impl.post?.(ctx),
+  );
 }
 
 /** A StepState kept in memory (CLI and tests). */

@@ -24,6 +24,7 @@ import { startMotoClients, type MotoClients } from '../../../test/lib/aws.js';
 import type { EvaluateConfig } from '../src/evaluate-config.js';
 import { planEvaluation, runEvaluation, type EvaluationOptions } from '../src/evaluate.js';
 import { buildProcessingRequest, CONTAINER_SCRIPT, outputUri } from '../src/evaluate-sagemaker.js';
+import { inStep } from '@modelship/core';
 import { configErrorLine, GITHUB_ENV, makeContext, workspace, type Workspace } from './helpers.js';
 
 let moto: Moto;
@@ -75,6 +76,15 @@ async function options(overrides: Partial<EvaluationOptions> = {}): Promise<Eval
   return { ctx, role: 'candidate', model: CANDIDATE, evaluate: EVALUATE, defaults: DEFAULTS, ...overrides };
 }
 
+/**
+ * runEvaluation as evaluate-gate runs it, for the AWS call log (docs/iam.md): under the step, with
+ * the config these options stand for (the evaluate block, train's output as the default output).
+ */
+function evaluateAsStep(opts: EvaluationOptions): ReturnType<typeof runEvaluation> {
+  const config = { model: 'churn', train: { output: DEFAULTS.output }, evaluate: opts.evaluate };
+  return inStep({ step: 'evaluate-gate', config, inputs: {} }, () => runEvaluation(opts));
+}
+
 /** Put the predictions where the job of these options uploads its output; returns the job name. */
 async function expectPredictions(opts: EvaluationOptions, body = PREDICTIONS): Promise<string> {
   const plan = await planEvaluation(opts);
@@ -88,7 +98,7 @@ describe('evaluation as a SageMaker Processing job (moto)', () => {
     const opts = await options();
     const name = await expectPredictions(opts);
     expect(name).toMatch(/^churn-eval-candidate-1a2b3c4-9876543210-1-[0-9a-f]{8}$/);
-    const r = await runEvaluation(opts);
+    const r = await evaluateAsStep(opts);
     expect(r).toMatchObject({
       backend: 'sagemaker',
       jobName: name,
@@ -156,9 +166,9 @@ describe('evaluation as a SageMaker Processing job (moto)', () => {
   it('a re-run attaches to the existing job instead of creating a duplicate', async () => {
     const opts = await options();
     const name = await expectPredictions(opts);
-    await runEvaluation(opts);
+    await evaluateAsStep(opts);
     const again = await options();
-    const r = await runEvaluation(again);
+    const r = await evaluateAsStep(again);
     expect(r.reused).toBe(true);
     const text = (again.ctx.log as unknown as { lines: string[] }).lines.join('\n');
     expect(text).toContain(`processing job ${name} already exists (Completed): attaching to it`);
@@ -170,8 +180,8 @@ describe('evaluation as a SageMaker Processing job (moto)', () => {
     const cand = await expectPredictions(await options());
     const champ = await expectPredictions(await options({ role: 'champion', model: CHAMPION }));
     expect(champ).toMatch(/^churn-eval-champion-1a2b3c4-9876543210-1-[0-9a-f]{8}$/);
-    await runEvaluation(await options());
-    const r = await runEvaluation(await options({ role: 'champion', model: CHAMPION }));
+    await evaluateAsStep(await options());
+    const r = await evaluateAsStep(await options({ role: 'champion', model: CHAMPION }));
     expect(r.jobName).toBe(champ);
     const d = await sm.send(new DescribeProcessingJobCommand({ ProcessingJobName: champ }));
     expect(d.ProcessingInputs?.[0]?.S3Input?.S3Uri).toBe(CHAMPION);
@@ -191,7 +201,7 @@ describe('evaluation as a SageMaker Processing job (moto)', () => {
         Tags: [{ Key: 'project', Value: 'churn' }],
       }),
     );
-    const line = await configErrorLine(runEvaluation(opts));
+    const line = await configErrorLine(evaluateAsStep(opts));
     expect(line).toMatch(
       new RegExp(
         `^processing job ${plan.jobName}: exists with a different request: image \\("683313688378\\..*… here, "683313688378\\..*… there\\), tag modelship:request-sha256 \\("[0-9a-f]+… here, absent there\\)$`,
@@ -202,7 +212,7 @@ describe('evaluation as a SageMaker Processing job (moto)', () => {
   it('a job that leaves no predictions is a one-line error naming where it looked', async () => {
     const opts = await options();
     const plan = await planEvaluation(opts);
-    expect(await configErrorLine(runEvaluation(opts))).toBe(
+    expect(await configErrorLine(evaluateAsStep(opts))).toBe(
       `evaluation of the candidate (processing job ${plan.jobName}): no predictions in ${outputUri(plan)}: ` +
         'the script must write predictions.csv or predictions.jsonl (columns label and score or prediction; ' +
         'optional id and slice columns) into /opt/ml/processing/output ($MODELSHIP_OUTPUT_DIR)',

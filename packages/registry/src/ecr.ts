@@ -2,7 +2,7 @@
 // moved. An ECR image given by tag is resolved with ECR's DescribeImages; one given by digest is
 // kept; anything else cannot be resolved and is refused on SageMaker.
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { awsClientConfig, awsError, type AwsEnv } from '@modelship/aws';
+import { awsClientConfig, awsError, logCalls, type AwsEnv } from '@modelship/aws';
 import { ConfigError } from '@modelship/core';
 
 export interface PinnedImage {
@@ -59,7 +59,7 @@ export async function pinImage(
         hint: 'give the image by digest (<image>@sha256:<hex>) or an ECR image (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)',
       },
     );
-  const ecr = opts.ecr ?? new ECRClient(awsClientConfig(ref.region, opts.env, 'ECR'));
+  const ecr = opts.ecr ?? logCalls(new ECRClient(awsClientConfig(ref.region, opts.env, 'ECR')), 'ecr');
   let digest: string | undefined;
   try {
     const out = await ecr.send(

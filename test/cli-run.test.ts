@@ -152,3 +152,18 @@ describe('sub-command help', () => {
     },
   );
 });
+
+describe('a config whose every step is left out', () => {
+  it('says which and why before saying there is nothing to run', () => {
+    writeFileSync(
+      join(ws, 'deploy-only.yml'),
+      'model: churn\ndeploy:\n  serve: [node, serve.mjs]\npromote:\n  steps: [50]\n',
+    );
+    const r = cli(['run', '--config', 'deploy-only.yml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'main job: deploy-canary is left out: it deploys the package register registers',
+    );
+    expect(r.stderr).toContain('error: deploy-only.yml: nothing to run: the config sets up no step');
+  });
+});

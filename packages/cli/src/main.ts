@@ -149,6 +149,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     }
     const config = await loadConfig(args.inputs.config, process.cwd(), STEPS);
     const { jobs, notes } = mainJob(config, process.cwd());
+    for (const note of notes) process.stderr.write(`main job: ${note}\n`);
     if (jobs.length === 0) {
       if (!config.path)
         throw new ConfigError(
@@ -166,7 +167,6 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
         },
       );
     }
-    for (const note of notes) process.stderr.write(`main job: ${note}\n`);
     const all: Record<string, Record<string, string>> = {};
     const flat: Record<string, string> = {};
     // Whatever ends the run (a "no", a stop, a thrown error), the outputs of the steps that ran

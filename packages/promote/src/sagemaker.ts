@@ -25,10 +25,12 @@ import {
   type DescribeEndpointOutput,
   type ProductionVariant,
 } from '@aws-sdk/client-sagemaker';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   awsError,
   createAutoScalingClient,
   createCloudWatchClient,
+  createS3Client,
   createSageMakerClient,
   deregisterRequest,
   describeVariantScaling,
@@ -50,6 +52,7 @@ import {
 } from '@modelship/aws';
 import { ConfigError, type StepContext } from '@modelship/core';
 import { checkEndpointName } from '@modelship/local';
+import { captureReader, pairCaptured } from './capture.js';
 import { pickCanary, type CanaryEndpoint, type DeployedCanary, type VariantRef } from './canary.js';
 import type { PromotePlan } from './plan.js';
 import type { MetricPage, MetricPageInput } from './series.js';
@@ -58,6 +61,8 @@ export interface PromoteClients {
   sagemaker: SageMakerClient;
   cloudwatch: CloudWatchClient;
   autoscaling: ApplicationAutoScalingClient;
+  /** Reads a shadow canary's data capture. */
+  s3: S3Client;
 }
 
 export interface SageMakerCanaryDeps {
@@ -98,6 +103,7 @@ export async function sagemakerCanary(
     sagemaker: createSageMakerClient(plan.region, ctx.env),
     cloudwatch: createCloudWatchClient(plan.region, ctx.env),
     autoscaling: createAutoScalingClient(plan.region, ctx.env),
+    s3: createS3Client(plan.region, ctx.env),
   };
   const sm = clients.sagemaker;
   const now = deps.now ?? (() => ctx.now().getTime());
@@ -211,6 +217,50 @@ export async function sagemakerCanary(
   };
   const championRef = await refOf(champion);
   const challengerRef = await refOf(challenger);
+
+  /**
+   * A shadow challenger's answers: the data capture of both variants (see ./capture.ts). Without
+   * a capture of outputs there is nothing to pair: every look reads no pairs (inconclusive).
+   */
+  const shadowPairs = (): CanaryEndpoint['shadowPairs'] => {
+    if (!challenger.shadow) return undefined;
+    const capture = config.DataCaptureConfig;
+    const modes = (capture?.CaptureOptions ?? []).map((o) => o.CaptureMode);
+    const destination = capture?.DestinationS3Uri;
+    if (
+      !capture ||
+      capture.EnableCapture === false ||
+      !destination ||
+      !modes.some((m) => m === 'Output' || m === 'InputAndOutput')
+    ) {
+      if (plan.settings.shadow)
+        log.warn(
+          `promote.shadow: endpoint config ${ep.EndpointConfigName} ${
+            !capture || capture.EnableCapture === false
+              ? 'has no data capture'
+              : `captures ${modes.join(', ') || 'nothing'}, not the outputs`
+          }: no shadow answers can be paired, so the divergence stays inconclusive (deploy with data-capture of Output)`,
+        );
+      return () => Promise.resolve({ pairs: [] });
+    }
+    const read = captureReader(clients.s3, destination, endpoint, ctx.signal);
+    let warned = false;
+    return async (start, end) => {
+      const [prod, shadow] = await Promise.all([
+        read(champion.name, start.getTime(), end.getTime()),
+        read(challenger.name, start.getTime(), end.getTime()),
+      ]);
+      const out = pairCaptured(prod.records, shadow.records, start.getTime(), end.getTime());
+      const bad = prod.bad + shadow.bad;
+      if (bad) out.undecodable = (out.undecodable ?? 0) + bad;
+      const why = prod.why ?? shadow.why;
+      if (why && !warned) {
+        warned = true;
+        log.warn(`data capture of ${endpoint}: ${bad} record(s) could not be read, the first: ${why}`);
+      }
+      return out;
+    };
+  };
 
   /** Wait for the endpoint to settle after a change; throws unless it is InService (on `config`, when given). */
   const settle = async (what: string, config?: string): Promise<void> => {
@@ -393,6 +443,7 @@ export async function sagemakerCanary(
     challenger: challengerRef,
     shadow: challenger.shadow,
     share,
+    ...(challenger.shadow ? { shadowPairs: shadowPairs() } : {}),
     async getMetricData(input: MetricPageInput): Promise<MetricPage> {
       try {
         return await clients.cloudwatch.send(new GetMetricDataCommand(input), { abortSignal: ctx.signal });

@@ -3,8 +3,8 @@
 // are enough for the latency judge; the median latency per period, robust to a stray slow request
 // on a busy machine), for local canaries with real traffic.
 
-/** A `promote:` block for modelship.yml that bakes each step in seconds. */
-export function fastPromote(o: { steps: number[]; latency: string; errors?: string }): string {
+/** A `promote:` block for modelship.yml that bakes each step in seconds (`stat`: the latency's, default p50). */
+export function fastPromote(o: { steps: number[]; latency: string; errors?: string; stat?: string }): string {
   return `promote:
   steps: [${o.steps.join(', ')}]
   period-seconds: 1
@@ -15,7 +15,7 @@ export function fastPromote(o: { steps: number[]; latency: string; errors?: stri
   min-samples: 4
   min-invocations: 50
   metrics:
-    - { name: ModelLatency, stat: p50, kind: latency, max-increase: ${o.latency} }
+    - { name: ModelLatency, stat: ${o.stat ?? 'p50'}, kind: latency, max-increase: ${o.latency} }
     - { name: Invocation5XXErrors, kind: error-rate, max-increase: ${o.errors ?? '2%'}, critical: true }
 `;
 }

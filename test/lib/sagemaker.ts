@@ -18,32 +18,56 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 
+/** What a successful UpdateEndpoint leaves behind, done on moto through `send`. */
+async function updateOnMoto(
+  send: (c: unknown) => Promise<unknown>,
+  input: UpdateEndpointInput,
+): Promise<{ EndpointArn?: string }> {
+  await send(new DescribeEndpointCommand({ EndpointName: input.EndpointName }));
+  await send(new DeleteEndpointCommand({ EndpointName: input.EndpointName }));
+  return (await send(
+    new CreateEndpointCommand({
+      EndpointName: input.EndpointName,
+      EndpointConfigName: input.EndpointConfigName,
+    }),
+  )) as { EndpointArn?: string };
+}
+
 /** A SageMaker client whose UpdateEndpoint does on moto what a successful update leaves behind. */
 export class UpdatingSageMakerClient extends SageMakerClient {
   readonly sent: { name: string; input: unknown }[] = [];
   override send(command: unknown, options?: unknown): Promise<never> {
     const c = command as { constructor: { name: string }; input: unknown };
     this.sent.push({ name: c.constructor.name, input: c.input });
-    if (command instanceof UpdateEndpointCommand) return this.update(command.input) as Promise<never>;
-    return (super.send as (c: unknown, o?: unknown) => Promise<never>)(command, options);
-  }
-  private async update(input: UpdateEndpointInput): Promise<{ EndpointArn?: string }> {
-    const send = super.send.bind(this) as (c: unknown) => Promise<unknown>;
-    await send(new DescribeEndpointCommand({ EndpointName: input.EndpointName }));
-    await send(new DeleteEndpointCommand({ EndpointName: input.EndpointName }));
-    return (await send(
-      new CreateEndpointCommand({
-        EndpointName: input.EndpointName,
-        EndpointConfigName: input.EndpointConfigName,
-      }),
-    )) as {
-      EndpointArn?: string;
-    };
+    const send = (x: unknown, o?: unknown) =>
+      (super.send as (c: unknown, o?: unknown) => Promise<never>)(x, o);
+    if (command instanceof UpdateEndpointCommand) return updateOnMoto(send, command.input) as Promise<never>;
+    return send(command, options);
   }
   /** The inputs of the commands sent of one class, e.g. `UpdateEndpointCommand`. */
   calls(name: string): unknown[] {
     return this.sent.filter((s) => s.name === name).map((s) => s.input);
   }
+}
+
+/**
+ * For a step that makes its own SageMaker clients (a whole step run in-process): every
+ * SageMakerClient's UpdateEndpoint does on moto what a successful update leaves behind, as
+ * {@link UpdatingSageMakerClient} does. Returns the function that puts `send` back.
+ */
+export function standInUpdateEndpoint(): () => void {
+  const proto = SageMakerClient.prototype as unknown as {
+    send: (this: SageMakerClient, c: unknown, o?: unknown) => Promise<unknown>;
+  };
+  const original = proto.send;
+  proto.send = function (this: SageMakerClient, command: unknown, options?: unknown) {
+    const send = (x: unknown, o?: unknown) => original.call(this, x, o);
+    if (command instanceof UpdateEndpointCommand) return updateOnMoto(send, command.input);
+    return send(command, options);
+  };
+  return () => {
+    proto.send = original;
+  };
 }
 
 /**

@@ -128,7 +128,7 @@ function checkManifest(
       where,
       { hint: 'deploy a new challenger with deploy-canary (a new manifest) and judge that' },
     );
-  const registered = ctx.manifest.get<{ modelPackageArn?: string }>('registration')?.modelPackageArn;
+  const registered = ctx.manifest.get<{ arn?: string }>('registration')?.arn;
   if (!registered) return;
   if (!deployed || deployed.endpoint !== endpoint)
     throw new ConfigError(

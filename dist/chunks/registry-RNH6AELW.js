@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-XZYBFPJS.js";import{a as p}from"./chunk-TQ5ZAV63.js";import"./chunk-7BFU5QJW.js";import"./chunk-PVCFII6A.js";import"./chunk-HV2E5GFN.js";import"./chunk-AJS37MZH.js";import"./chunk-CV4OWN4X.js";import"./chunk-VUU4MYIB.js";import"./chunk-ZFVCJ47E.js";import{h as l}from"./chunk-BFZD6MWL.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-XZYBFPJS.js";import{a as p}from"./chunk-TDTZ7VUE.js";import"./chunk-7BFU5QJW.js";import"./chunk-PVCFII6A.js";import"./chunk-XIELBNBY.js";import"./chunk-AJS37MZH.js";import"./chunk-CV4OWN4X.js";import"./chunk-VUU4MYIB.js";import"./chunk-ZFVCJ47E.js";import{h as l}from"./chunk-BFZD6MWL.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

@@ -22,10 +22,13 @@ import {
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   DescribeModelPackageCommand,
+  AddTagsCommand,
+  ListTagsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { findStep } from '@modelship/catalog';
 import { readAudit, replay } from '@modelship/promote';
+import { LEASE_TAG, withEndpointLease } from '../../packages/promote/src/lease.js';
 import { fastPromote } from '../lib/promote.js';
 import { standInUpdateEndpoint } from '../lib/sagemaker.js';
 import { configErrorLine, runStep, tempDir } from '../lib/step.js';
@@ -322,5 +325,105 @@ describe('promote-on-metrics, the whole step on SageMaker (moto)', () => {
     );
     const ep = await sm.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
     expect(ep.EndpointConfigName).toBe('churn-prod-canary');
+  }, 60_000);
+
+  it('lets one promote judge an endpoint at a time: a second concurrent run stops with one line naming the holder', async () => {
+    const { dir, pkg } = await canary();
+    await traffic(1);
+    const arn = (await sm.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).EndpointArn!;
+    const first = runStep(promote, {}, { cwd: dir, env: { ...moto.env, GITHUB_RUN_ID: '101' } });
+    // The second starts once the first has written its lease.
+    let lease: string | undefined;
+    while (!lease) {
+      const tags = await sm.send(new ListTagsCommand({ ResourceArn: arn }));
+      lease = tags.Tags?.find((t) => t.Key === LEASE_TAG)?.Value;
+    }
+    expect(lease).toMatch(/^run 101\/[0-9a-f]{12}\/\d{4}-\d\d-\d\dT/);
+    const other = tempDir('modelship-sm-promote-other-');
+    writeFileSync(join(other, 'modelship.yml'), readFileSync(join(dir, 'modelship.yml')));
+    mkdirSync(join(other, '.modelship'));
+    writeFileSync(
+      join(other, '.modelship/manifest.json'),
+      readFileSync(join(dir, '.modelship/manifest.json')),
+    );
+    const line = await configErrorLine(
+      runStep(promote, {}, { cwd: other, env: { ...moto.env, GITHUB_RUN_ID: '102' } }),
+    );
+    expect(line).toMatch(
+      /^endpoint churn-prod: another promote-on-metrics is judging it \(run 101, its lease until \d{4}-\d\d-\d\dT[\d:.]+Z\)$/,
+    );
+    const run = await first;
+    expect(run.result.outputs.decision).toBe('promoted');
+    expect(run.text).toContain('endpoint churn-prod: promote lease taken (run 101, until ');
+    const p = await sm.send(new DescribeModelPackageCommand({ ModelPackageName: pkg[1] }));
+    expect(p.CustomerMetadataProperties!['modelship:canary-decision']).toBe('promoted');
+  }, 120_000);
+});
+
+describe('the promote lease on a SageMaker endpoint (moto)', () => {
+  const log = () => {
+    const lines: string[] = [];
+    return { lines, info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warn: ${m}`) };
+  };
+  const deps = (
+    l: ReturnType<typeof log>,
+    now = Date.now(),
+    env: Record<string, string> = { GITHUB_RUN_ID: '7' },
+  ) => ({
+    sagemaker: sm,
+    env,
+    now: () => now,
+    settleMs: 0,
+    sleep: () => Promise.resolve(),
+    log: l,
+  });
+  const tagsOf = async () => {
+    const arn = (await sm.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).EndpointArn!;
+    return (await sm.send(new ListTagsCommand({ ResourceArn: arn }))).Tags ?? [];
+  };
+
+  it('is held while the work runs and released after it, also when it throws', async () => {
+    await canary();
+    const l = log();
+    let during: { Key?: string; Value?: string }[] = [];
+    await expect(
+      withEndpointLease(ENDPOINT, 60_000, deps(l), async () => {
+        during = await tagsOf();
+        throw new Error('mid-bake failure');
+      }),
+    ).rejects.toThrow('mid-bake failure');
+    expect(during.find((t) => t.Key === LEASE_TAG)?.Value).toMatch(/^run 7\//);
+    expect((await tagsOf()).some((t) => t.Key === LEASE_TAG)).toBe(false);
+    expect(await withEndpointLease(ENDPOINT, 60_000, deps(l), () => Promise.resolve('done'))).toBe('done');
+    expect((await tagsOf()).some((t) => t.Key === LEASE_TAG)).toBe(false);
+  }, 60_000);
+
+  it('takes over a lease past its expiry with a warning, and refuses one still running', async () => {
+    await canary();
+    const arn = (await sm.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }))).EndpointArn!;
+    const put = (value: string) =>
+      sm.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: LEASE_TAG, Value: value }] }));
+    await put('run 5/abcdef012345/2026-11-22T08:00:00.000Z');
+    const l = log();
+    await withEndpointLease(ENDPOINT, 60_000, deps(l, Date.parse('2026-11-22T09:00:00Z')), () =>
+      Promise.resolve(),
+    );
+    expect(l.lines[0]).toBe(
+      'warn: endpoint churn-prod: the promote lease of run 5 expired at 2026-11-22T08:00:00.000Z without being released (a run stopped before it ended?): taking it over',
+    );
+    await put('run 5/abcdef012345/2026-11-22T10:00:00.000Z');
+    let ran = false;
+    const err = await withEndpointLease(ENDPOINT, 60_000, deps(l, Date.parse('2026-11-22T09:00:00Z')), () => {
+      ran = true;
+      return Promise.resolve();
+    }).catch((e: unknown) => e as Error);
+    expect(ran).toBe(false);
+    expect((err as Error).message).toBe(
+      'another promote-on-metrics is judging it (run 5, its lease until 2026-11-22T10:00:00.000Z)',
+    );
+    // Not this run's: left in place.
+    expect((await tagsOf()).find((t) => t.Key === LEASE_TAG)?.Value).toBe(
+      'run 5/abcdef012345/2026-11-22T10:00:00.000Z',
+    );
   }, 60_000);
 });

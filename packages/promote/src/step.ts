@@ -102,6 +102,15 @@ async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<
         );
       throw err;
     });
+  if (plan.backend === 'sagemaker' && !plan.dryRun) {
+    // One promote at a time per endpoint: a lease tag on the endpoint, for as long as the run may
+    // take (every step to its max bake, and an hour for the endpoint changes).
+    const { withSageMakerLease } = await import('./lease.js');
+    const durationMs = ((plan.steps?.length ?? 2) * plan.settings.maxBakeSeconds + 3600) * 1000;
+    return withSageMakerLease(plan.region, ctx, endpoint, durationMs, () =>
+      judgeAndAct(plan, inputs, ctx, deployed, endpoint),
+    );
+  }
   return judgeAndAct(plan, inputs, ctx, deployed, endpoint);
 }
 

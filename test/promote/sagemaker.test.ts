@@ -437,6 +437,39 @@ describe('promote-on-metrics on SageMaker (moto)', () => {
     expect(audit.actions.some((a) => a.action === 'promote')).toBe(false);
   });
 
+  it("keeps the old champion's Model when another endpoint serves it, and says so", async () => {
+    const { config: oldConfig } = await canaryEndpoint();
+    // Another endpoint runs a config naming the champion's Model.
+    await sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: 'churn-staging-config',
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: 'churn-v1-model',
+            InstanceType: 'ml.m5.large',
+            InitialInstanceCount: 1,
+          },
+        ],
+      }),
+    );
+    await sagemaker.send(
+      new CreateEndpointCommand({
+        EndpointName: 'churn-staging',
+        EndpointConfigName: 'churn-staging-config',
+      }),
+    );
+    const { ep } = await canary(workspace('  bake-minutes: 3\n'), clock(), DEPLOYED);
+    const r = await ep.promote();
+    expect(r.notes).toEqual([
+      `deleted endpoint config ${oldConfig}`,
+      'kept model churn-v1-model (variant churn-v1): endpoint churn-staging (endpoint config churn-staging-config) uses it',
+    ]);
+    expect(await left(oldConfig)).toEqual({ config: false, 'churn-v1-model': true, 'churn-v2-model': true });
+    const after = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
+    expect(after.ProductionVariants!.map((v) => v.VariantName)).toEqual(['churn-v2']);
+  });
+
   it('names the endpoint when it does not exist, or when its challenger is not there', async () => {
     const fake = clock();
     const dir = workspace('  bake-minutes: 3\n');

@@ -17,6 +17,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
+  ListEndpointsCommand,
   ListTagsCommand,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
@@ -307,6 +308,47 @@ export async function sagemakerCanary(
   };
 
   /**
+   * The Models other endpoints serve now: every endpoint but this one (`ListEndpoints`, all
+   * pages), the config it runs (`DescribeEndpoint`, `DescribeEndpointConfig`), its variants'
+   * Models, each mapped to `endpoint E (endpoint config C)`. Endpoints gone meanwhile are skipped.
+   * @throws ConfigError (awsError) naming the call when it is denied.
+   */
+  const modelsInUse = async (): Promise<Map<string, string>> => {
+    const out = new Map<string, string>();
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await sm.send(new ListEndpointsCommand({ MaxResults: 100, NextToken: token }), {
+          abortSignal: ctx.signal,
+        });
+      } catch (err) {
+        throw awsError(err, `endpoints of ${plan.region}`, { action: 'sagemaker:ListEndpoints' });
+      }
+      for (const e of page.Endpoints ?? []) {
+        if (!e.EndpointName || e.EndpointName === endpoint) continue;
+        let configName: string | undefined;
+        try {
+          configName = (
+            await sm.send(new DescribeEndpointCommand({ EndpointName: e.EndpointName }), {
+              abortSignal: ctx.signal,
+            })
+          ).EndpointConfigName;
+        } catch (err) {
+          if (isSageMakerNotFound(err)) continue;
+          throw awsError(err, `endpoint ${e.EndpointName}`, { action: 'sagemaker:DescribeEndpoint' });
+        }
+        const c = configName ? await describeConfig(configName) : undefined;
+        for (const v of [...(c?.ProductionVariants ?? []), ...(c?.ShadowProductionVariants ?? [])])
+          if (v.ModelName && !out.has(v.ModelName))
+            out.set(v.ModelName, `endpoint ${e.EndpointName} (endpoint config ${configName})`);
+      }
+      token = page.NextToken;
+    } while (token);
+    return out;
+  };
+
+  /**
    * The endpoint on a config holding `keep` alone (as the current config has it, weight 1), with
    * the current config's data capture, encryption key and tags; then the old config and the
    * Models only it named deleted. Autoscaling: every variant's registration is lifted for the
@@ -424,10 +466,17 @@ export async function sagemakerCanary(
       sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: oldName })),
     );
     const kept = new Set([keep.spec.ModelName]);
+    let elsewhere: Map<string, string> | undefined;
     for (const v of variants) {
       const model = v.spec.ModelName;
       if (!model || kept.has(model)) continue;
       kept.add(model);
+      elsewhere ??= await modelsInUse();
+      const user = elsewhere.get(model);
+      if (user) {
+        notes.push(`kept model ${model} (variant ${v.name}): ${user} uses it`);
+        continue;
+      }
       await remove(`model ${model} (variant ${v.name})`, () =>
         sm.send(new DeleteModelCommand({ ModelName: model })),
       );

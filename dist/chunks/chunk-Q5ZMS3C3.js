@@ -1,3 +1,0 @@
-import { createRequire as __modelshipRequire } from 'node:module';
-const require = __modelshipRequire(import.meta.url);
-import{a}from"./chunk-T3MAMDC3.js";var o="modelship:request-sha256";async function l(i,s,n){let t;try{do{let e=await i.send(new a({ResourceArn:s,NextToken:t}),{abortSignal:n.signal}),r=e.Tags?.find(d=>d.Key===o);if(r)return r.Value??"";t=e.NextToken}while(t);return}catch(e){if(e?.name!=="AccessDeniedException")throw e;return n.warn(`cannot read the tags of ${n.what} (the role needs sagemaker:ListTags): compared the fields ${n.describe} shows only`),null}}export{o as a,l as b};

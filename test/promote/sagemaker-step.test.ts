@@ -60,7 +60,7 @@ beforeEach(async () => {
 afterEach(() => restoreUpdate());
 
 /** The registry's two packages, the endpoint deploy-canary leaves (90 / 10), and a manifest of it. */
-async function canary(): Promise<{ dir: string; pkg: [string, string] }> {
+async function canary(extra = ''): Promise<{ dir: string; pkg: [string, string] }> {
   await sm.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: 'churn' }));
   const pkg: string[] = [];
   for (const v of [1, 2]) {
@@ -106,7 +106,7 @@ async function canary(): Promise<{ dir: string; pkg: [string, string] }> {
     `model: churn
 backend: sagemaker
 region: ${region}
-${fastPromote({ steps: [10], latency: '10%', stat: 'Average' })}`,
+${fastPromote({ steps: [10], latency: '10%', stat: 'Average' })}${extra}`,
   );
   const at = new Date().toISOString();
   mkdirSync(join(dir, '.modelship'));
@@ -204,10 +204,14 @@ async function exists(send: () => Promise<unknown>): Promise<boolean> {
 
 describe('promote-on-metrics, the whole step on SageMaker (moto)', () => {
   it('promotes an equal challenger: registry metadata, the manifest section, the decision audit, the endpoint alone on the challenger', async () => {
-    const { dir, pkg } = await canary();
+    // A shadow block beside a production-variant challenger is said to be ignored.
+    const { dir, pkg } = await canary('  shadow: { max-label-difference: 5% }\n');
     await traffic(1);
     const run = await runStep(promote, {}, { cwd: dir, env: moto.env });
     expect(run.result.headline).toMatch(/^promoted churn-v2 on churn-prod to 100%: /);
+    expect(run.text).toContain(
+      'modelship.yml: promote.shadow is ignored: the challenger churn-v2 is a production variant (deploy-canary strategy variants or guardrails), not a shadow; its answers are not compared',
+    );
     expect(run.result.ok).toBe(true);
     expect(run.result.outputs).toMatchObject({
       decision: 'promoted',
@@ -277,7 +281,11 @@ describe('promote-on-metrics, the whole step on SageMaker (moto)', () => {
   it('rolls back a challenger 50% slower: its package Rejected with the reason, the champion alone, exit 1', async () => {
     const { dir, pkg } = await canary();
     await traffic(1.5);
-    const run = await runStep(promote, {}, { cwd: dir, env: moto.env });
+    // --steps 100: no ramp step; the challenger bakes at its current 10%.
+    const run = await runStep(promote, { steps: '100' }, { cwd: dir, env: moto.env });
+    expect(run.text).toContain(
+      'steps: only 100% given, so there is no ramp: churn-v2 bakes at its current 10%, then is promoted',
+    );
     expect(run.result.ok).toBe(false);
     expect(run.result.outputs).toMatchObject({
       decision: 'rolled-back',

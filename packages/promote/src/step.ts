@@ -65,6 +65,10 @@ function stepsFor(plan: PromotePlan, ep: CanaryEndpoint, ctx: StepContext): numb
     return [0];
   }
   const wanted = plan.steps ?? defaultSteps(ep.share);
+  if (plan.steps && plan.steps.length === 0)
+    ctx.log.info(
+      `steps: only 100% given, so there is no ramp: ${ep.challenger.name} bakes at its current ${ep.share}%, then is promoted`,
+    );
   const ahead = wanted.filter((s) => s >= ep.share);
   if (ahead.length < wanted.length)
     ctx.log.warn(
@@ -184,6 +188,10 @@ async function judgeAndAct(
   const ep = await openCanary(plan, ctx, deployed, endpoint);
   const settings: PromoteSettings = { ...plan.settings, steps: stepsFor(plan, ep, ctx) };
   checkBakeLength(settings, plan.configFile, (m) => ctx.log.warn(m), alphaEach(settings));
+  if (!ep.shadow && settings.shadow)
+    ctx.log.warn(
+      `${plan.configFile}: promote.shadow is ignored: the challenger ${ep.challenger.name} is a production variant (deploy-canary strategy variants or guardrails), not a shadow; its answers are not compared`,
+    );
   if (ep.shadow && settings.shadow && !ep.shadowPairs)
     ctx.log.warn(
       'promote.shadow: the answers of a shadow variant are not readable on this backend; the divergence is not judged (latency and errors are)',

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{c as m,e as d}from"./chunk-XZYBFPJS.js";import{a as p}from"./chunk-OJ7AO5R3.js";import"./chunk-NO7FNFWH.js";import"./chunk-PB7VG3JX.js";import"./chunk-7T7SSA6T.js";import"./chunk-WZ3QXLXO.js";import"./chunk-IU4JKW6O.js";import"./chunk-BPWLFTXS.js";import"./chunk-ZFVCJ47E.js";import{h as l}from"./chunk-BFZD6MWL.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{c as m,e as d}from"./chunk-XZYBFPJS.js";import{a as p}from"./chunk-N2M6BH4N.js";import"./chunk-NO7FNFWH.js";import"./chunk-PB7VG3JX.js";import"./chunk-LXIYZLXH.js";import"./chunk-WZ3QXLXO.js";import"./chunk-IU4JKW6O.js";import"./chunk-BPWLFTXS.js";import"./chunk-ZFVCJ47E.js";import{h as l}from"./chunk-BFZD6MWL.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

@@ -195,6 +195,7 @@ describe('the policy model', () => {
       'application-autoscaling:PutScalingPolicy',
       'application-autoscaling:RegisterScalableTarget',
       'cloudwatch:GetMetricData',
+      'sagemaker:ListEndpoints',
       'sagemaker:ListModelPackageGroups',
       'sagemaker:ListModelPackages',
     ]);

@@ -462,6 +462,16 @@ export function stepStatements(step: PolicyStep, s: PolicyScope): PolicyStatemen
     case 'promote-on-metrics':
       return [
         ...endpointStatements(name, s, false),
+        // The lease that keeps two promotes off one endpoint: a tag written, read back, removed.
+        stmt(`${name}Lease`, ['sagemaker:DeleteTags'], [sm(s, 'endpoint', s.endpoint)]),
+        // Before deleting the replaced champion's Model: is another endpoint serving it? Read-only
+        // on every endpoint and config (ListEndpoints has no resource-level permission).
+        stmt(`${name}ModelInUse`, ['sagemaker:ListEndpoints'], ['*']),
+        stmt(
+          `${name}ModelInUseDescribe`,
+          ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'],
+          [sm(s, 'endpoint', '*'), sm(s, 'endpoint-config', '*')],
+        ),
         ...registryRead(name, s),
         stmt(
           `${name}RejectPackage`,

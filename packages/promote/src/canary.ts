@@ -16,7 +16,13 @@ import {
   type Role,
   type Series,
 } from './series.js';
-import { judgeDivergence, type ShadowPair, type DivergenceVerdict } from './shadow.js';
+import {
+  judgeDivergence,
+  type DivergenceVerdict,
+  type ShadowPair,
+  type ShadowRead,
+  type ShadowSummary,
+} from './shadow.js';
 
 /**
  * What the manifest's deployment section (deploy-canary's) says about the canary: the endpoint,
@@ -110,8 +116,11 @@ export interface CanaryEndpoint {
    * traffic to nothing), a dead challenger rolls back.
    */
   dead?(): Promise<{ champion?: string; challenger?: string }>;
-  /** Recorded shadow pairs in [start, end) (shadow strategy; the local router's log). */
-  shadowPairs?(start: Date, end: Date): Promise<ShadowPair[]>;
+  /**
+   * Recorded shadow pairs in [start, end) (shadow strategy: the local router's log, SageMaker's
+   * data capture), with what could not be paired or decoded.
+   */
+  shadowPairs?(start: Date, end: Date): Promise<ShadowRead>;
   /** The challenger at `percent` of the traffic, the champion at the rest. */
   setShare(percent: number): Promise<void>;
   /** The challenger alone on the endpoint; the champion's variant (and what only it used) removed. */
@@ -130,8 +139,8 @@ export interface Look {
   series: Record<string, Series>;
   /** Information at which each metric's boundary is tightest (fixed at the step's first data). */
   planned: number[];
-  /** Shadow pairs compared (shadow strategy). */
-  shadow?: { pairs: number; differing: number; absoluteDifferences: number[]; missing?: number };
+  /** Shadow pairs compared (shadow strategy), and what was left unpaired or undecodable. */
+  shadow?: ShadowSummary;
   verdicts: MetricVerdict[];
   divergence?: DivergenceVerdict[];
   decision: LookDecision;
@@ -441,8 +450,11 @@ export async function runCanary(
         });
         let shadow: Look['shadow'];
         if (ep.shadow && settings.shadow && ep.shadowPairs) {
-          const pairs = await ep.shadowPairs(window.start, window.end);
-          shadow = summarisePairs(pairs, settings.shadow.field);
+          const read = await ep.shadowPairs(window.start, window.end);
+          shadow = summarisePairs(read.pairs, settings.shadow.field);
+          if (read.unpaired && (read.unpaired.champion || read.unpaired.challenger))
+            shadow.unpaired = read.unpaired;
+          if (read.undecodable) shadow.undecodable = read.undecodable;
           shadowPlanned ??=
             shadow.pairs > 0 ? [shadow.pairs * Math.max(1, settings.bakeSeconds / elapsed)] : undefined;
         }

@@ -22,7 +22,7 @@ import {
 } from '@modelship/local';
 import { pickCanary, type CanaryEndpoint, type DeployedCanary, type VariantRef } from './canary.js';
 import type { MetricPage, MetricPageInput } from './series.js';
-import type { ShadowPair } from './shadow.js';
+import type { ShadowPair, ShadowRead } from './shadow.js';
 
 export type { DeployedCanary } from './canary.js';
 
@@ -116,7 +116,7 @@ export async function localCanary(
           () => undefined,
         );
     },
-    async shadowPairs(start: Date, end: Date): Promise<ShadowPair[]> {
+    async shadowPairs(start: Date, end: Date): Promise<ShadowRead> {
       let text = '';
       try {
         text = await readFile(paths.shadow, 'utf8');
@@ -148,7 +148,7 @@ export async function localCanary(
           championStatus: r.production.status ?? 0,
         });
       }
-      return out;
+      return { pairs: out };
     },
     async setShare(percent: number) {
       await updateEndpointWeights(

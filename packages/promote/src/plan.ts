@@ -82,6 +82,29 @@ function metricSpec(m: PromoteMetricConfig, where: string): MetricSpec {
     stat: m.stat ?? 'Average',
   };
   if (m.max !== undefined) spec.max = fraction(m.max);
+  if (spec.max !== undefined && spec.max < 0)
+    throw new ConfigError(
+      `(${m.max}) is below 0: a limit on the challenger's value cannot be negative`,
+      `${where}.max`,
+    );
+  if (kind === 'error-rate' && spec.maxIncrease > 1)
+    throw new ConfigError(
+      `(${String(m['max-increase'])}) is more than 100 percentage points: an error-rate's max-increase is absolute (0.5% is half a percentage point), so no error rate could exceed it`,
+      `${where}.max-increase`,
+      { hint: 'give the allowed rise in percentage points, e.g. 0.5%' },
+    );
+  if (kind === 'error-rate' && spec.max !== undefined && spec.max > 1)
+    throw new ConfigError(
+      `(${String(m.max)}) is more than 100%: an error rate is at most 1`,
+      `${where}.max`,
+      { hint: 'give the highest error rate allowed, e.g. 1%' },
+    );
+  for (const [k, v] of Object.entries(spec.dimensions))
+    if (!k.trim() || !v.trim())
+      throw new ConfigError(
+        `${k.trim() ? `${k} has an empty value` : 'has an empty name'}: CloudWatch dimensions need both`,
+        `${where}.dimensions`,
+      );
   if (kind === 'error-rate' && spec.direction === 'higher')
     throw new ConfigError('an error-rate is lower-is-better; drop direction', `${where}.direction`);
   if (kind === 'error-rate' && m.stat !== undefined)
@@ -176,6 +199,11 @@ export function resolvePlan(
         ? normaliseSteps(p.steps, at('steps'))
         : undefined;
   const s = p.shadow;
+  if (s?.['max-label-difference'] !== undefined && fraction(s['max-label-difference']) > 1)
+    throw new ConfigError(
+      `(${String(s['max-label-difference'])}) is more than 100%: it is the share of answers that may differ`,
+      at('shadow.max-label-difference'),
+    );
   const plan: PromotePlan = {
     backend: ctx.backend,
     configFile,

@@ -17,6 +17,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
+  ListEndpointsCommand,
   ListTagsCommand,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
@@ -25,10 +26,12 @@ import {
   type DescribeEndpointOutput,
   type ProductionVariant,
 } from '@aws-sdk/client-sagemaker';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   awsError,
   createAutoScalingClient,
   createCloudWatchClient,
+  createS3Client,
   createSageMakerClient,
   deregisterRequest,
   describeVariantScaling,
@@ -50,6 +53,7 @@ import {
 } from '@modelship/aws';
 import { ConfigError, type StepContext } from '@modelship/core';
 import { checkEndpointName } from '@modelship/local';
+import { captureReader, pairCaptured } from './capture.js';
 import { pickCanary, type CanaryEndpoint, type DeployedCanary, type VariantRef } from './canary.js';
 import type { PromotePlan } from './plan.js';
 import type { MetricPage, MetricPageInput } from './series.js';
@@ -58,6 +62,8 @@ export interface PromoteClients {
   sagemaker: SageMakerClient;
   cloudwatch: CloudWatchClient;
   autoscaling: ApplicationAutoScalingClient;
+  /** Reads a shadow canary's data capture. */
+  s3: S3Client;
 }
 
 export interface SageMakerCanaryDeps {
@@ -98,6 +104,7 @@ export async function sagemakerCanary(
     sagemaker: createSageMakerClient(plan.region, ctx.env),
     cloudwatch: createCloudWatchClient(plan.region, ctx.env),
     autoscaling: createAutoScalingClient(plan.region, ctx.env),
+    s3: createS3Client(plan.region, ctx.env),
   };
   const sm = clients.sagemaker;
   const now = deps.now ?? (() => ctx.now().getTime());
@@ -212,6 +219,50 @@ export async function sagemakerCanary(
   const championRef = await refOf(champion);
   const challengerRef = await refOf(challenger);
 
+  /**
+   * A shadow challenger's answers: the data capture of both variants (see ./capture.ts). Without
+   * a capture of outputs there is nothing to pair: every look reads no pairs (inconclusive).
+   */
+  const shadowPairs = (): CanaryEndpoint['shadowPairs'] => {
+    if (!challenger.shadow) return undefined;
+    const capture = config.DataCaptureConfig;
+    const modes = (capture?.CaptureOptions ?? []).map((o) => o.CaptureMode);
+    const destination = capture?.DestinationS3Uri;
+    if (
+      !capture ||
+      capture.EnableCapture === false ||
+      !destination ||
+      !modes.some((m) => m === 'Output' || m === 'InputAndOutput')
+    ) {
+      if (plan.settings.shadow)
+        log.warn(
+          `promote.shadow: endpoint config ${ep.EndpointConfigName} ${
+            !capture || capture.EnableCapture === false
+              ? 'has no data capture'
+              : `captures ${modes.join(', ') || 'nothing'}, not the outputs`
+          }: no shadow answers can be paired, so the divergence stays inconclusive (deploy with data-capture of Output)`,
+        );
+      return () => Promise.resolve({ pairs: [] });
+    }
+    const read = captureReader(clients.s3, destination, endpoint, ctx.signal);
+    let warned = false;
+    return async (start, end) => {
+      const [prod, shadow] = await Promise.all([
+        read(champion.name, start.getTime(), end.getTime()),
+        read(challenger.name, start.getTime(), end.getTime()),
+      ]);
+      const out = pairCaptured(prod.records, shadow.records, start.getTime(), end.getTime());
+      const bad = prod.bad + shadow.bad;
+      if (bad) out.undecodable = (out.undecodable ?? 0) + bad;
+      const why = prod.why ?? shadow.why;
+      if (why && !warned) {
+        warned = true;
+        log.warn(`data capture of ${endpoint}: ${bad} record(s) could not be read, the first: ${why}`);
+      }
+      return out;
+    };
+  };
+
   /** Wait for the endpoint to settle after a change; throws unless it is InService (on `config`, when given). */
   const settle = async (what: string, config?: string): Promise<void> => {
     const waited = await waitEndpoint(sm, endpoint, now() + timeoutMs, {
@@ -254,6 +305,47 @@ export async function sagemakerCanary(
       await sendChange('PutScalingPolicy', resourceId, 'application-autoscaling:PutScalingPolicy', () =>
         clients.autoscaling.send(new PutScalingPolicyCommand(p)),
       );
+  };
+
+  /**
+   * The Models other endpoints serve now: every endpoint but this one (`ListEndpoints`, all
+   * pages), the config it runs (`DescribeEndpoint`, `DescribeEndpointConfig`), its variants'
+   * Models, each mapped to `endpoint E (endpoint config C)`. Endpoints gone meanwhile are skipped.
+   * @throws ConfigError (awsError) naming the call when it is denied.
+   */
+  const modelsInUse = async (): Promise<Map<string, string>> => {
+    const out = new Map<string, string>();
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await sm.send(new ListEndpointsCommand({ MaxResults: 100, NextToken: token }), {
+          abortSignal: ctx.signal,
+        });
+      } catch (err) {
+        throw awsError(err, `endpoints of ${plan.region}`, { action: 'sagemaker:ListEndpoints' });
+      }
+      for (const e of page.Endpoints ?? []) {
+        if (!e.EndpointName || e.EndpointName === endpoint) continue;
+        let configName: string | undefined;
+        try {
+          configName = (
+            await sm.send(new DescribeEndpointCommand({ EndpointName: e.EndpointName }), {
+              abortSignal: ctx.signal,
+            })
+          ).EndpointConfigName;
+        } catch (err) {
+          if (isSageMakerNotFound(err)) continue;
+          throw awsError(err, `endpoint ${e.EndpointName}`, { action: 'sagemaker:DescribeEndpoint' });
+        }
+        const c = configName ? await describeConfig(configName) : undefined;
+        for (const v of [...(c?.ProductionVariants ?? []), ...(c?.ShadowProductionVariants ?? [])])
+          if (v.ModelName && !out.has(v.ModelName))
+            out.set(v.ModelName, `endpoint ${e.EndpointName} (endpoint config ${configName})`);
+      }
+      token = page.NextToken;
+    } while (token);
+    return out;
   };
 
   /**
@@ -374,10 +466,17 @@ export async function sagemakerCanary(
       sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: oldName })),
     );
     const kept = new Set([keep.spec.ModelName]);
+    let elsewhere: Map<string, string> | undefined;
     for (const v of variants) {
       const model = v.spec.ModelName;
       if (!model || kept.has(model)) continue;
       kept.add(model);
+      elsewhere ??= await modelsInUse();
+      const user = elsewhere.get(model);
+      if (user) {
+        notes.push(`kept model ${model} (variant ${v.name}): ${user} uses it`);
+        continue;
+      }
       await remove(`model ${model} (variant ${v.name})`, () =>
         sm.send(new DeleteModelCommand({ ModelName: model })),
       );
@@ -393,6 +492,7 @@ export async function sagemakerCanary(
     challenger: challengerRef,
     shadow: challenger.shadow,
     share,
+    ...(challenger.shadow ? { shadowPairs: shadowPairs() } : {}),
     async getMetricData(input: MetricPageInput): Promise<MetricPage> {
       try {
         return await clients.cloudwatch.send(new GetMetricDataCommand(input), { abortSignal: ctx.signal });

@@ -20,6 +20,29 @@ export interface ShadowPair {
   championStatus: number;
 }
 
+/**
+ * What a backend read of the shadow answers in a window: the pairs, and what could not be paired
+ * (a request one variant answered and the other did not record) or decoded, for the report.
+ */
+export interface ShadowRead {
+  pairs: ShadowPair[];
+  /** Records of one side with no record of the same request on the other. */
+  unpaired?: { champion: number; challenger: number };
+  /** Records or outputs that could not be read (not JSON, no id, an unknown encoding, binary). */
+  undecodable?: number;
+}
+
+/** The pairs' summary the divergence judge takes (and the audit records). */
+export interface ShadowSummary {
+  pairs: number;
+  differing: number;
+  absoluteDifferences: number[];
+  /** Pairs whose answers lack the compared field. */
+  missing?: number;
+  unpaired?: { champion: number; challenger: number };
+  undecodable?: number;
+}
+
 export type DivergenceVerdict = MetricVerdict;
 
 /** Fewest pairs before a divergence is judged. */
@@ -33,7 +56,7 @@ export const MIN_PAIRS = 30;
  */
 export function judgeDivergence(
   limits: { maxLabelDifference?: number; maxMeanAbsoluteDifference?: number },
-  summary: { pairs: number; differing: number; absoluteDifferences: readonly number[]; missing?: number },
+  summary: Readonly<ShadowSummary>,
   alpha: number,
   planned: readonly number[],
 ): DivergenceVerdict[] {
@@ -52,7 +75,7 @@ export function judgeDivergence(
       out.push({
         ...base,
         status: 'inconclusive',
-        reason: `${n} comparable shadow pairs, fewer than ${MIN_PAIRS}: not judged${summary.missing ? ` (${summary.missing} pair(s) lack the compared field)` : ''}`,
+        reason: `${n} comparable shadow pairs, fewer than ${MIN_PAIRS}: not judged${left(summary)}`,
       });
     else {
       const b = mixtureBoundary(n, Math.max(plan, 1), alpha);
@@ -90,7 +113,7 @@ export function judgeDivergence(
       out.push({
         ...base,
         status: 'inconclusive',
-        reason: `${k} shadow pairs with numeric answers, fewer than ${MIN_PAIRS}: not judged`,
+        reason: `${k} shadow pairs with numeric answers, fewer than ${MIN_PAIRS}: not judged${left(summary)}`,
       });
     else {
       const mean = d.reduce((a, b) => a + b, 0) / k;
@@ -117,6 +140,16 @@ export function judgeDivergence(
     }
   }
   return out;
+}
+
+/** What was left out of the pairs, for an inconclusive reason: ` (3 pair(s) lack …; 5 unpaired …)`. */
+function left(s: Readonly<ShadowSummary>): string {
+  const parts: string[] = [];
+  if (s.missing) parts.push(`${s.missing} pair(s) lack the compared field`);
+  if (s.unpaired && (s.unpaired.champion || s.unpaired.challenger))
+    parts.push(`${s.unpaired.challenger} shadow and ${s.unpaired.champion} production record(s) unpaired`);
+  if (s.undecodable) parts.push(`${s.undecodable} record(s) undecodable`);
+  return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;

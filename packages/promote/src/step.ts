@@ -65,6 +65,10 @@ function stepsFor(plan: PromotePlan, ep: CanaryEndpoint, ctx: StepContext): numb
     return [0];
   }
   const wanted = plan.steps ?? defaultSteps(ep.share);
+  if (plan.steps && plan.steps.length === 0)
+    ctx.log.info(
+      `steps: only 100% given, so there is no ramp: ${ep.challenger.name} bakes at its current ${ep.share}%, then is promoted`,
+    );
   const ahead = wanted.filter((s) => s >= ep.share);
   if (ahead.length < wanted.length)
     ctx.log.warn(
@@ -102,6 +106,15 @@ async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<
         );
       throw err;
     });
+  if (plan.backend === 'sagemaker' && !plan.dryRun) {
+    // One promote at a time per endpoint: a lease tag on the endpoint, for as long as the run may
+    // take (every step to its max bake, and an hour for the endpoint changes).
+    const { withSageMakerLease } = await import('./lease.js');
+    const durationMs = ((plan.steps?.length ?? 2) * plan.settings.maxBakeSeconds + 3600) * 1000;
+    return withSageMakerLease(plan.region, ctx, endpoint, durationMs, () =>
+      judgeAndAct(plan, inputs, ctx, deployed, endpoint),
+    );
+  }
   return judgeAndAct(plan, inputs, ctx, deployed, endpoint);
 }
 
@@ -128,7 +141,7 @@ function checkManifest(
       where,
       { hint: 'deploy a new challenger with deploy-canary (a new manifest) and judge that' },
     );
-  const registered = ctx.manifest.get<{ modelPackageArn?: string }>('registration')?.modelPackageArn;
+  const registered = ctx.manifest.get<{ arn?: string }>('registration')?.arn;
   if (!registered) return;
   if (!deployed || deployed.endpoint !== endpoint)
     throw new ConfigError(
@@ -175,6 +188,10 @@ async function judgeAndAct(
   const ep = await openCanary(plan, ctx, deployed, endpoint);
   const settings: PromoteSettings = { ...plan.settings, steps: stepsFor(plan, ep, ctx) };
   checkBakeLength(settings, plan.configFile, (m) => ctx.log.warn(m), alphaEach(settings));
+  if (!ep.shadow && settings.shadow)
+    ctx.log.warn(
+      `${plan.configFile}: promote.shadow is ignored: the challenger ${ep.challenger.name} is a production variant (deploy-canary strategy variants or guardrails), not a shadow; its answers are not compared`,
+    );
   if (ep.shadow && settings.shadow && !ep.shadowPairs)
     ctx.log.warn(
       'promote.shadow: the answers of a shadow variant are not readable on this backend; the divergence is not judged (latency and errors are)',

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{D as j,E as w,F as O,l as k,n as h,p as g,x as E,y as F,z as N}from"./chunk-3VZLOJXS.js";import"./chunk-AP3APZPH.js";import{b as x}from"./chunk-ST67IJIE.js";import{c as $}from"./chunk-W4D2BCQE.js";import{d as S}from"./chunk-UTUS66TE.js";import{a as l}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{existsSync as y}from"node:fs";import{readFile as D}from"node:fs/promises";import{resolve as C}from"node:path";var T=`Usage:
+import{G as j,H as w,I as O,l as k,n as h,p as g,x as E,y as F,z as N}from"./chunk-TGBKIDXW.js";import"./chunk-AP3APZPH.js";import{b as x}from"./chunk-ST67IJIE.js";import{c as $}from"./chunk-W4D2BCQE.js";import{d as S}from"./chunk-UTUS66TE.js";import{a as l}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";import{existsSync as y}from"node:fs";import{readFile as D}from"node:fs/promises";import{resolve as C}from"node:path";var T=`Usage:
   modelship endpoint status <name> [--dir .modelship/endpoints] [--json]
       The local endpoint: its router and each variant (package, weight, pid, port, running or not).
   modelship endpoint stop <name> [--dir .modelship/endpoints]

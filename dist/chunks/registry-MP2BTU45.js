@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as m}from"./chunk-ST67IJIE.js";import{c as d}from"./chunk-W4D2BCQE.js";import{a as p}from"./chunk-MCRWZ37X.js";import"./chunk-R3EEYEE3.js";import"./chunk-OQB77M3Z.js";import"./chunk-TDUYVOJX.js";import"./chunk-EBELMARF.js";import"./chunk-WRJ5M42U.js";import"./chunk-SR2DSITI.js";import"./chunk-BZE6RCF2.js";import{i as l}from"./chunk-UTUS66TE.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{b as m}from"./chunk-ST67IJIE.js";import{c as d}from"./chunk-W4D2BCQE.js";import{a as p}from"./chunk-5TPUNNY5.js";import"./chunk-AAN22PMN.js";import"./chunk-5A55SFA2.js";import"./chunk-I3SYTAMH.js";import"./chunk-OHQQSKAH.js";import"./chunk-WRJ5M42U.js";import"./chunk-57X7BT5S.js";import"./chunk-BZE6RCF2.js";import{i as l}from"./chunk-UTUS66TE.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

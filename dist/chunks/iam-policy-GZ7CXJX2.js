@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{a as A}from"./chunk-RO2GGHC6.js";import{c as w}from"./chunk-W4D2BCQE.js";import{a as h}from"./chunk-MCRWZ37X.js";import"./chunk-R3EEYEE3.js";import"./chunk-OQB77M3Z.js";import"./chunk-TDUYVOJX.js";import"./chunk-EBELMARF.js";import"./chunk-WRJ5M42U.js";import"./chunk-SR2DSITI.js";import"./chunk-BZE6RCF2.js";import{i as u}from"./chunk-UTUS66TE.js";import"./chunk-53JQGKRV.js";import{a as e}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var C=`Usage:
+import{a as A}from"./chunk-2IGXE3QQ.js";import{c as w}from"./chunk-W4D2BCQE.js";import{a as h}from"./chunk-5TPUNNY5.js";import"./chunk-AAN22PMN.js";import"./chunk-5A55SFA2.js";import"./chunk-I3SYTAMH.js";import"./chunk-OHQQSKAH.js";import"./chunk-WRJ5M42U.js";import"./chunk-57X7BT5S.js";import"./chunk-BZE6RCF2.js";import{i as u}from"./chunk-UTUS66TE.js";import"./chunk-53JQGKRV.js";import{a as e}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var C=`Usage:
   modelship iam-policy [--step <step>] [--config modelship.yml] [--account <id>] [--region <region>]
                        [--format json|cloudformation]
       The IAM policy document each step needs, narrowed to the config's model, package group,

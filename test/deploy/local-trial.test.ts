@@ -282,9 +282,7 @@ describe('from a trial: re-deploying and a pinned port', () => {
       'champion-variant': 'churn-v1',
       'challenger-variant': 'churn-v2',
     });
-    expect(back.text).toContain(
-      'variant churn-v2 is on churn at weight 100: re-weighted to 10% beside churn-v1 at 90%',
-    );
+    expect(back.text).toContain('re-weighting churn: churn-v2 from 100% to 10%, churn-v1 from 0% to 90%');
     expect(await weights()).toEqual({ 'churn-v1': 90, 'churn-v2': 10 });
   });
 

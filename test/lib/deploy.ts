@@ -46,16 +46,19 @@ export function churnModel(bias: number): object {
 
 /**
  * Register `model` as version `version` of `group` in the local registry at `root`: model.tar.gz
- * packed and stored by content, and the package document. Returns the package's ARN.
+ * packed and stored by content (with `files` beside model.json), and the package document.
+ * Returns the package's ARN.
  */
 export async function registerLocal(
   root: string,
   group: string,
   version: number,
   model: object,
+  files: Record<string, Buffer> = {},
 ): Promise<string> {
   const src = tempDir('modelship-model-');
   writeFileSync(join(src, 'model.json'), JSON.stringify(model));
+  for (const [name, data] of Object.entries(files)) writeFileSync(join(src, name), data);
   const art = join(root, group, 'artifacts');
   mkdirSync(art, { recursive: true });
   mkdirSync(join(root, group, 'versions'), { recursive: true });

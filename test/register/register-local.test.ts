@@ -7,7 +7,8 @@ import { findStep } from '@modelship/catalog';
 import type { AnyStep, GitHubRun } from '@modelship/core';
 import type { RegistrationSection } from '@modelship/register';
 import type { ModelPackage } from '@modelship/registry';
-import { configErrorLine, runStep } from '../lib/step.js';
+import { registerLocal } from '../lib/deploy.js';
+import { configErrorLine, runStep, tempDir } from '../lib/step.js';
 import { candidateWorkspace, readJson, sha256, STATISTICS, writeCandidate } from '../lib/register.js';
 
 const step = findStep('register') as AnyStep;
@@ -234,5 +235,44 @@ describe('register (local backend)', () => {
     expect(await configErrorLine(runStep(step, {}, { cwd: dir }))).toBe(
       '.modelship/manifest.json: records no trained model: there is nothing to register',
     );
+  });
+});
+
+describe('from a trial: approving a package register did not write (no manifest digest in its metadata)', () => {
+  /** A workspace whose local registry holds churn version 1, PendingManualApproval, registered by hand. */
+  async function handRegistered(edit: (pkg: ModelPackage) => void = () => undefined) {
+    const dir = tempDir('modelship-register-');
+    writeFileSync(join(dir, 'modelship.yml'), 'model: churn\n');
+    const arn = await registerLocal(join(dir, '.modelship/registry'), 'churn', 1, { bias: 0 });
+    const file = join(dir, '.modelship/registry/churn/versions/1.json');
+    const pkg = readJson<ModelPackage>(file);
+    pkg.ModelApprovalStatus = 'PendingManualApproval';
+    edit(pkg);
+    writeFileSync(file, JSON.stringify(pkg, null, 2));
+    return { dir, arn, file, before: readFileSync(file, 'utf8') };
+  }
+
+  it('approves it, and the manifest records it without a digest', async () => {
+    const { dir, arn } = await handRegistered();
+    const run = await runStep(step, { operation: 'approve', 'model-package-arn': arn }, { cwd: dir });
+    expect(run.result.ok).toBe(true);
+    expect(version(dir, 1).ModelApprovalStatus).toBe('Approved');
+    const section = run.manifest().registration as RegistrationSection;
+    expect(section).toMatchObject({ arn, status: 'Approved', approval: { status: 'Approved' } });
+    expect(section).not.toHaveProperty('manifestSha256');
+  });
+
+  it('metadata the manifest cannot record: refused before the registry changes, nothing written', async () => {
+    const { dir, arn, file, before } = await handRegistered((pkg) => {
+      pkg.CreationTime = 'last tuesday';
+    });
+    const line = await configErrorLine(
+      runStep(step, { operation: 'approve', 'model-package-arn': arn }, { cwd: dir }),
+    );
+    expect(line).toMatch(
+      /^model-package\/churn\/1 \(its metadata, as the manifest would record it\): not a valid modelship manifest: .*registeredAt/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(existsSync(join(dir, '.modelship/manifest.json'))).toBe(false);
   });
 });

@@ -194,6 +194,16 @@ export class ManifestStore {
   }
 
   /**
+   * Check that the manifest with `section` set to `value` would be valid, changing nothing: a step
+   * calls it before an outside change it would then fail to record.
+   *
+   * @throws ConfigError naming `where` and the first offending field.
+   */
+  async check(section: string, value: unknown, where: string): Promise<void> {
+    await checkManifest({ ...this.doc, [section]: value }, where, this.steps);
+  }
+
+  /**
    * A section as last written. The manifest was checked against the composed schema when read, so
    * `T` is the reader's view of that section's schema (a step declares the fields it reads).
    */

@@ -221,7 +221,8 @@ export const DEPLOY_CONFIG_SCHEMA: JsonSchema = {
 
 export interface DeployedVariant {
   name: string;
-  role: 'champion' | 'challenger';
+  /** `previous-challenger`: a challenger (never promoted) that this deploy replaced. */
+  role: 'champion' | 'challenger' | 'previous-challenger';
   modelPackageArn?: string;
   modelVersion?: string;
   model?: string;
@@ -274,7 +275,7 @@ export const DEPLOYMENT_SECTION_SCHEMA: JsonSchema = {
         required: ['name', 'role', 'weightBefore', 'weightAfter', 'shadow'],
         properties: {
           name: { type: 'string' },
-          role: { enum: ['champion', 'challenger'] },
+          role: { enum: ['champion', 'challenger', 'previous-challenger'] },
           weightBefore: { type: 'number' },
           weightAfter: { type: 'number' },
           shadow: { type: 'boolean' },

@@ -3,7 +3,7 @@
 import { rename, rm, rmdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_FILE, type StepContext } from '@modelship/core';
 import { refuseServedChampion, refuseUnapproved } from './guards.js';
 import {
@@ -14,8 +14,11 @@ import {
   extractArchive,
   httpCall,
   interpreterOf,
+  lockHolder,
+  PROMOTE_LOCK,
   readEndpointState,
   routerConfigOf,
+  routerVariants,
   SERVE_PID_FILE,
   startRouterProcess,
   startServer,
@@ -111,9 +114,35 @@ function section(
   };
 }
 
-/** The champion on an endpoint: its production variant with the most weight (other than `except`). */
-export function championOf(variants: readonly VariantState[], except: string): VariantState | undefined {
-  return variants.filter((v) => !v.shadow && v.name !== except).sort((a, b) => b.weight - a.weight)[0];
+/**
+ * The champion on an endpoint (other than `except`): the variant its state records as champion,
+ * else (a state written before that was recorded) its production variant with the most weight.
+ */
+export function championOf(
+  variants: readonly VariantState[],
+  except: string,
+  recorded?: string,
+): VariantState | undefined {
+  const candidates = variants.filter((v) => !v.shadow && v.name !== except);
+  return candidates.find((v) => v.name === recorded) ?? candidates.sort((a, b) => b.weight - a.weight)[0];
+}
+
+/**
+ * Refuse to change an endpoint promote-on-metrics is judging (it holds the endpoint's promote
+ * lock for its whole bake): a new or re-weighted canary would be judged, and rejected, on traffic
+ * it never had. A lock whose holder no longer runs does not count.
+ * @throws ConfigError naming the endpoint and the promote's pid, with a hint.
+ */
+async function refuseWhileJudged(root: string, endpoint: string): Promise<void> {
+  const holder = await lockHolder(root, endpoint, PROMOTE_LOCK);
+  if (!holder) return;
+  throw new ConfigError(
+    `promote-on-metrics is judging its canary (${holder.pid ? `pid ${holder.pid}` : 'pid not known yet'}${holder.about ? `, ${holder.about}` : ''}): deploy-canary does not change it meanwhile`,
+    `local endpoint ${endpoint}`,
+    {
+      hint: `wait for it to decide, or cancel it (Ctrl-C in its terminal${holder.pid ? `, or kill -INT ${holder.pid}` : ''}: it puts the weights back), then deploy again${holder.pid ? '' : `; if no promote-on-metrics runs, delete ${join(endpointPaths(root, endpoint).dir, PROMOTE_LOCK)}`}`,
+    },
+  );
 }
 
 export async function deployLocal(plan: DeployPlan, arn: string, ctx: StepContext): Promise<DeployOutcome> {
@@ -166,6 +195,9 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   const root = endpointsRoot(ctx.cwd);
   const paths = endpointPaths(root, plan.endpoint);
   const challenger = variantName(pkg.group, pkg.version);
+  // Checked under the deploy lock, which promote-on-metrics also takes before it reads the canary:
+  // a promote that starts now waits for this deploy to end.
+  await refuseWhileJudged(root, plan.endpoint);
   const state = await readEndpointState(root, plan.endpoint);
   if (!plan.dryRun) {
     // A deploy killed outright (kill -9) before the state recorded what it started: stopped now.
@@ -200,7 +232,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       log.warn(`variant ${v.name} of ${plan.endpoint} (pid ${v.pid}) is not running: it is left out`);
   // The champion is what the endpoint serves now, and not a dead process (the challenger would
   // get all the traffic).
-  const wouldBe = championOf(state?.variants ?? [], challenger);
+  const wouldBe = championOf(state?.variants ?? [], challenger, state?.champion);
   if (wouldBe && !treeAlive(wouldBe.pid))
     throw new ConfigError(
       `its champion, variant ${wouldBe.name} (${wouldBe.modelPackageArn}), is not running: a canary needs the champion serving beside it`,
@@ -210,7 +242,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
         hint: `start it again at its weight: modelship deploy-canary${plan.configFile === DEFAULT_CONFIG_FILE ? '' : ` --config ${plan.configFile}`} --endpoint ${plan.endpoint} --model-package-arn ${wouldBe.modelPackageArn} --canary-percent ${wouldBe.weight} --strategy variants; or stop the endpoint (modelship endpoint stop ${plan.endpoint}) and deploy afresh`,
       },
     );
-  const champion = championOf(live, challenger);
+  const champion = championOf(live, challenger, state?.champion);
   const shadow = plan.strategy === 'shadow' && champion !== undefined;
   if (plan.strategy === 'shadow' && !champion)
     log.warn('strategy shadow needs a champion to shadow: the endpoint is created with the challenger alone');
@@ -223,14 +255,23 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       : null,
     challenger: { name: challenger, arn: pkg.arn, weight: weights.challenger, shadow },
   });
-  const before = new Map((state?.variants ?? []).map((v) => [v.name, v.weight]));
+  // What the endpoint serves now: the running router's weights (a cancelled promote-on-metrics,
+  // or a router config changed by hand, may have moved them from what the state records); a
+  // variant whose process is dead serves nothing.
+  const routerAlive = state !== undefined && treeAlive(state.router.pid);
+  const served = routerAlive ? await routerVariants(state.router) : undefined;
+  const liveWeight = (v: VariantState): number =>
+    !treeAlive(v.pid) ? 0 : (served?.find((r) => r.name === v.name)?.weight ?? v.weight);
+  const before = new Map((state?.variants ?? []).map((v) => [v.name, liveWeight(v)]));
   const variantsReport = (after: VariantState[]): DeployedVariant[] =>
     [...new Set([...(state?.variants ?? []).map((v) => v.name), ...after.map((v) => v.name)])].map((name) => {
       const a = after.find((v) => v.name === name);
       const b = state?.variants.find((v) => v.name === name);
       return {
         name,
-        role: name === challenger ? 'challenger' : 'champion',
+        // Neither the challenger nor the champion: a challenger this deploy replaces.
+        role:
+          name === challenger ? 'challenger' : name === champion?.name ? 'champion' : 'previous-challenger',
         modelPackageArn: (a ?? b)!.modelPackageArn,
         modelVersion: (a ?? b)!.modelVersion,
         weightBefore: before.get(name) ?? 0,
@@ -242,19 +283,41 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
   // The challenger's package already live on the endpoint, served by the same command from the
   // same folder: its process is kept, never restarted, whether nothing changes (a re-run) or only
   // its weight does (a re-weight). A changed deploy.serve starts a new process.
-  const existing = live.find(
-    (v) =>
-      v.name === challenger &&
-      v.modelPackageArn === pkg.arn &&
-      v.command.length === command.length &&
-      v.command.every((arg, i) => arg === command[i]) &&
-      (v.cwd === undefined || v.cwd === plan.serve!.cwd),
-  );
-  if (state && existing && treeAlive(state.router.pid) && state.endpointConfig === configName) {
+  const sameServing = (v: VariantState) =>
+    v.name === challenger &&
+    v.modelPackageArn === pkg.arn &&
+    v.command.length === command.length &&
+    v.command.every((arg, i) => arg === command[i]) &&
+    (v.cwd === undefined || v.cwd === plan.serve!.cwd);
+  const existing = live.find(sameServing);
+  // Unchanged only when the endpoint really serves what this deploy asks for: the router runs the
+  // champion and the challenger at these weights and nothing else, and both processes run.
+  const wanted = [
+    ...(champion
+      ? [{ name: champion.name, port: champion.port, weight: weights.champion, shadow: false }]
+      : []),
+    ...(existing ? [{ name: challenger, port: existing.port, weight: weights.challenger, shadow }] : []),
+  ];
+  const servesWanted =
+    served !== undefined &&
+    served.length === wanted.length &&
+    wanted.every((w) =>
+      served.some(
+        (r) => r.name === w.name && r.port === w.port && r.weight === w.weight && r.shadow === w.shadow,
+      ),
+    );
+  if (
+    state &&
+    existing &&
+    routerAlive &&
+    servesWanted &&
+    state.variants.length === wanted.length &&
+    state.endpointConfig === configName
+  ) {
     log.info(`local endpoint ${plan.endpoint} already runs ${configName}: nothing to change`);
     return {
       ok: true,
-      headline: `${plan.endpoint} already serves ${challenger} at ${shadow ? 'shadow' : `${weights.challenger}%`}: unchanged`,
+      headline: `${plan.endpoint} already serves ${challenger} ${champion ? `at ${shadow ? 'shadow' : `${weights.challenger}%`}` : 'alone'}: unchanged`,
       section: section(
         plan,
         pkg,
@@ -272,20 +335,40 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     };
   }
 
-  // Not the endpoint's true champion (its sole production variant): there is nothing to canary
-  // it against. A canary already on the endpoint beside the champion is re-weighted.
+  // The package the endpoint serves alone, the same way, with its router or its process dead (or
+  // the router not serving it): deployed again, it restores the endpoint, starting what is dead.
+  // Otherwise not the endpoint's true champion (its sole production variant): there is nothing to
+  // canary it against. A canary already on the endpoint beside the champion is re-weighted.
+  const restoring =
+    state !== undefined &&
+    state.variants.length === 1 &&
+    sameServing(state.variants[0]!) &&
+    !shadow &&
+    champion === undefined;
+  const dead = restoring
+    ? [
+        ...(routerAlive ? [] : [`its router (pid ${state.router.pid})`]),
+        ...(existing ? [] : [`the serving process of ${challenger} (pid ${state.variants[0]!.pid})`]),
+      ]
+    : [];
   refuseServedChampion(
     live,
     challenger,
     pkg.arn,
     `local endpoint ${plan.endpoint}`,
-    false,
+    restoring,
     `stop the endpoint (modelship endpoint stop ${plan.endpoint})`,
   );
-  const onEndpoint = live.find((v) => v.name === challenger && !v.shadow);
-  if (onEndpoint && champion)
+  // A re-weight of the running challenger says what the endpoint really served (the router's
+  // weights) and what it serves now.
+  const reweight =
+    existing && champion
+      ? `${challenger} from ${liveWeight(existing)}% to ${shadow ? 'a shadow' : `${weights.challenger}%`}, ${champion.name} from ${liveWeight(champion)}% to ${weights.champion}%`
+      : undefined;
+  if (reweight) log.info(`re-weighting ${plan.endpoint}: ${reweight}`);
+  if (restoring)
     log.info(
-      `variant ${challenger} is on ${plan.endpoint} at weight ${onEndpoint.weight}: re-weighted to ${shadow ? 'a shadow' : `${weights.challenger}%`} beside ${champion.name} at ${weights.champion}%`,
+      `${plan.endpoint} serves ${challenger} alone; ${dead.length ? `${dead.join(' and ')}: started again` : 'its router is given its config again'}`,
     );
   const variantDir = paths.variantDir(challenger);
   // A variant of this name that runs something else (another serve command, or a dead process) is
@@ -372,7 +455,8 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     } else {
       // The model is extracted first, so a broken artefact stops the deploy before anything starts.
       await rm(staging, { recursive: true, force: true });
-      const files = await extractModel(pkg, pkg.modelUri, staging, shown(ctx.cwd, pkg.modelUri));
+      // A cancel stops the extraction at once (a large model takes a while); what it wrote is removed below.
+      const files = await extractModel(pkg, pkg.modelUri, staging, shown(ctx.cwd, pkg.modelUri), ctx.signal);
       await rm(modelDir, { recursive: true, force: true });
       await rename(staging, modelDir);
       log.info(`extracted ${files} file(s) of ${pkg.arn} into ${modelDir}`);
@@ -461,6 +545,7 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
       endpointConfig: configName,
       router: state?.router ?? { pid: 0, port: 0, url: '' },
       variants: [...kept, variant],
+      champion: champion?.name ?? challenger,
       generation: (state?.generation ?? 0) + 1,
       createdAt: state?.createdAt ?? now,
       updatedAt: now,
@@ -533,15 +618,19 @@ async function deployLocked(plan: DeployPlan, arn: string, ctx: StepContext): Pr
     await stopTree(old.pid, 5_000);
     if (old.modelDir !== same?.modelDir) await rm(old.modelDir, { recursive: true, force: true });
   }
-  const created = !champion;
+  const created = !champion && !restoring;
   const share = shadow ? 'a shadow (copy of the traffic)' : `${weights.challenger}%`;
   if (created) log.info(`${plan.endpoint} had no champion: it now serves ${challenger} alone`);
   const serving = started ?? existing!;
   return {
     ok: true,
-    headline: created
-      ? `${state ? 'no champion on' : 'created'} local endpoint ${plan.endpoint} with the challenger ${challenger} alone at ${next.router.url}`
-      : `${challenger} serves ${share} of ${plan.endpoint} beside ${champion!.name} at ${weights.champion}% (${next.router.url})`,
+    headline: restoring
+      ? `restored local endpoint ${plan.endpoint}: ${dead.length ? `started ${dead.join(' and ')} again` : 'its router serves it again'}; ${challenger} serves alone at ${next.router.url}`
+      : created
+        ? `${state ? 'no champion on' : 'created'} local endpoint ${plan.endpoint} with the challenger ${challenger} alone at ${next.router.url}`
+        : reweight
+          ? `re-weighted ${plan.endpoint}: ${reweight} (${next.router.url})`
+          : `${challenger} serves ${share} of ${plan.endpoint} beside ${champion!.name} at ${weights.champion}% (${next.router.url})`,
     section: section(
       plan,
       pkg,
@@ -596,19 +685,22 @@ async function restoreRouter(
 }
 
 /**
- * Extract the package's model artefact (a model.tar.gz) into `dir`.
+ * Extract the package's model artefact (a model.tar.gz) into `dir`, stopping when `signal` aborts.
  *
- * @throws ConfigError naming the package and the artefact when it is missing or not a tar.gz.
+ * @throws ConfigError naming the package and the artefact when it is missing or not a tar.gz;
+ *   the AbortError when cancelled.
  */
 async function extractModel(
   pkg: PackageInfo,
   artefact: string,
   dir: string,
   display: string,
+  signal: AbortSignal,
 ): Promise<number> {
   try {
-    return await extractArchive(artefact, dir);
+    return await extractArchive(artefact, dir, signal);
   } catch (err) {
+    if (signal.aborted) throw err;
     const code = (err as { code?: string }).code;
     const why =
       code === 'ENOENT'

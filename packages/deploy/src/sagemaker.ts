@@ -834,7 +834,7 @@ export async function deploySageMaker(
     for (const name of new Set([...beforeShares.keys(), ...afterShares.keys()]))
       variants.push({
         name,
-        role: name === challenger ? 'challenger' : 'champion',
+        role: name === challenger ? 'challenger' : name === championName ? 'champion' : 'previous-challenger',
         ...(name === challenger
           ? { modelPackageArn: pkg.arn, modelVersion: String(pkg.version), model }
           : {}),

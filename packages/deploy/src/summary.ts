@@ -11,7 +11,7 @@ export function renderSummary(o: DeployOutcome): string {
         ['variant', 'role', 'package', 'weight before', 'weight after'],
         s.variants.map((v) => [
           v.name,
-          v.role,
+          v.role.replace('-', ' '),
           v.modelPackageArn ?? '',
           String(v.weightBefore),
           v.shadow ? 'shadow' : String(v.weightAfter),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Archives of file trees, as SageMaker knows them: `model.tar.gz` (what training leaves, what
@@ -76,20 +77,21 @@ export async function packDir(dir: string, file: string, exclude?: ReadonlySet<s
  * Extract the gzip'd (or plain) tar `file` into `dir` (created if needed), as SageMaker unpacks a
  * model.tar.gz: entries keep their paths below `dir`; absolute paths and `..` are refused by tar
  * (their leading parts stripped), so nothing lands outside `dir`. Resolves with the number of
- * files extracted; rejects with tar's error for a file that is not an archive.
+ * files extracted; rejects with tar's error for a file that is not an archive, and with an
+ * AbortError as soon as `signal` aborts (what was written so far stays: the caller removes `dir`).
  */
-export async function extractArchive(file: string, dir: string): Promise<number> {
+export async function extractArchive(file: string, dir: string, signal?: AbortSignal): Promise<number> {
   await mkdir(dir, { recursive: true });
   const { extract } = await import('tar');
   let files = 0;
-  await extract({
-    file,
+  const unpack = extract({
     cwd: dir,
     strict: true,
     onReadEntry: (e) => {
       if (e.type === 'File' || e.type === 'OldFile') files++;
     },
   });
+  await pipeline(createReadStream(file), unpack, ...(signal ? [{ signal }] : []));
   return files;
 }
 

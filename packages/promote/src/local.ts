@@ -71,7 +71,9 @@ export async function localCanary(
   deployed: DeployedCanary | undefined,
   now: () => Date,
 ): Promise<CanaryEndpoint> {
-  const state = await readEndpointState(root, name);
+  // Read under the lock deploy-canary changes the endpoint under: a deploy that was under way when
+  // this promote took its own lock ends first (deploy-canary refuses to start while it is held).
+  const state = await withEndpointLock(root, name, () => readEndpointState(root, name), 600_000);
   if (!state)
     throw new ConfigError('is not running (no state file)', `local endpoint ${name}`, {
       hint: 'deploy a challenger beside the champion with deploy-canary first',
@@ -190,6 +192,7 @@ async function keepOnly(
       ...state,
       endpointConfig,
       variants: [variant],
+      champion: keep,
       generation: state.generation + 1,
       updatedAt: now().toISOString(),
     };

@@ -14,7 +14,7 @@ import { fitMetadata, openRegistry } from '@modelship/registry';
 import { readAudit, replay, writeAudit } from './audit.js';
 import { alphaEach, runCanary, type CanaryEndpoint, type DecisionAudit } from './canary.js';
 import type { PromoteInputs, PromoteOutput, PromotionSection } from './definition.js';
-import { endpointsRoot, VARIANT_METRICS, withEndpointLock } from '@modelship/local';
+import { endpointsRoot, PROMOTE_LOCK, VARIANT_METRICS, withEndpointLock } from '@modelship/local';
 import { localCanary, type DeployedCanary } from './local.js';
 import {
   checkBakeLength,
@@ -96,9 +96,15 @@ async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<
       endpoint,
       () => judgeAndAct(plan, inputs, ctx, deployed, endpoint),
       0,
-      'promote.lock',
+      PROMOTE_LOCK,
+      `promote-on-metrics (manifest ${ctx.manifest.displayPath}, started ${ctx.now().toISOString()})`,
     ).catch((err: unknown) => {
-      if (err instanceof ConfigError && /another command is changing/.test(err.message))
+      // Only the promote lock's own refusal: the deploy lock taken inside has its own message.
+      if (
+        err instanceof ConfigError &&
+        /another command is changing/.test(err.message) &&
+        err.hint?.includes(PROMOTE_LOCK)
+      )
         throw new ConfigError(
           'another promote-on-metrics is judging this endpoint',
           `local endpoint ${endpoint}`,

@@ -86,8 +86,11 @@ export interface RegistrationSection {
   registeredAt: string;
   /** Registered despite a failed gate or none (the `force` input). */
   forced: boolean;
-  /** The candidate's manifest digest: the idempotency key in the package's metadata. */
-  manifestSha256: string;
+  /**
+   * The candidate's manifest digest: the idempotency key in the package's metadata (absent for a
+   * package registered without one, e.g. by hand).
+   */
+  manifestSha256?: string;
   modelSha256?: string;
   modelDataUrl?: string;
   image?: string;
@@ -101,7 +104,7 @@ const { sha256, isoTime } = MANIFEST_FRAGMENTS;
 
 export const REGISTRATION_SECTION_SCHEMA: JsonSchema = {
   type: 'object',
-  required: ['backend', 'group', 'arn', 'version', 'status', 'manifestSha256'],
+  required: ['backend', 'group', 'arn', 'version', 'status'],
   properties: {
     backend: { enum: ['local', 'sagemaker'] },
     registry: { type: 'string' },

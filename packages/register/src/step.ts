@@ -316,21 +316,26 @@ function unchangedStatus(ctx: StepContext, pkg: ModelPackage, asked: ApprovalSta
     );
 }
 
-async function finish(
+interface FinishOptions {
+  group: string;
+  digest: string;
+  forced: boolean;
+  reused: boolean;
+  evaluation?: EvaluationView;
+  training?: TrainingView;
+  approval?: RegistrationSection['approval'];
+}
+
+/**
+ * The manifest's `registration` section for `pkg`, and whether this run records it (approving
+ * another package than the one the manifest registered leaves the section alone).
+ */
+function registrationSection(
   ctx: StepContext,
   registry: ModelRegistry,
   pkg: ModelPackage,
-  o: {
-    group: string;
-    digest: string;
-    forced: boolean;
-    reused: boolean;
-    evaluation?: EvaluationView;
-    training?: TrainingView;
-    approval?: RegistrationSection['approval'];
-  },
-): Promise<StepResult<RegisterOutput>> {
-  const champion = await registry.latestApproved(o.group);
+  o: Pick<FinishOptions, 'digest' | 'group' | 'approval'>,
+): { section: RegistrationSection; recorded: boolean; url?: string } {
   const container = pkg.InferenceSpecification?.Containers[0];
   const stats = pkg.ModelMetrics?.ModelQuality?.Statistics;
   const region = ctx.config.values.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -339,6 +344,9 @@ async function finish(
   const previous = ctx.manifest.get<RegistrationSection>('registration');
   // This step's decision, else the one the manifest already records for this package.
   const approval = o.approval ?? (previous?.arn === pkg.ModelPackageArn ? previous.approval : undefined);
+  // A package registered by hand (or by another tool) may carry no manifest digest: then the
+  // section has none.
+  const manifestSha256 = pkg.CustomerMetadataProperties[METADATA.manifestSha256] || o.digest;
   const section: RegistrationSection = {
     backend: registry.backend,
     registry: registry.location,
@@ -348,7 +356,7 @@ async function finish(
     status: pkg.ModelApprovalStatus,
     registeredAt: pkg.CreationTime,
     forced: pkg.CustomerMetadataProperties[METADATA.forced] === 'true',
-    manifestSha256: pkg.CustomerMetadataProperties[METADATA.manifestSha256] ?? o.digest,
+    ...(manifestSha256 ? { manifestSha256 } : {}),
     ...(pkg.CustomerMetadataProperties[METADATA.modelSha256]
       ? { modelSha256: pkg.CustomerMetadataProperties[METADATA.modelSha256] }
       : {}),
@@ -362,8 +370,19 @@ async function finish(
     ...(url ? { consoleUrl: url } : {}),
   };
   // The manifest records the package it registered; approving another package leaves it alone.
-  if (!previous || previous.arn === pkg.ModelPackageArn || !o.approval)
-    ctx.manifest.set('registration', section);
+  const recorded = !previous || previous.arn === pkg.ModelPackageArn || !o.approval;
+  return { section, recorded, ...(url ? { url } : {}) };
+}
+
+async function finish(
+  ctx: StepContext,
+  registry: ModelRegistry,
+  pkg: ModelPackage,
+  o: FinishOptions,
+): Promise<StepResult<RegisterOutput>> {
+  const champion = await registry.latestApproved(o.group);
+  const { section, recorded, url } = registrationSection(ctx, registry, pkg, o);
+  if (recorded) ctx.manifest.set('registration', section);
   const verb = o.approval
     ? `${pkg.ModelApprovalStatus === 'Approved' ? 'approved' : 'rejected'}`
     : o.reused
@@ -471,6 +490,24 @@ async function decide(
   const who = approver(ctx.env);
   const verb = status === 'Approved' ? 'approved' : 'rejected';
   const description = `${verb} by ${who.by} from ${who.from}${inputs.description ? `: ${inputs.description}` : ''}`;
+  // What the manifest will record is checked before the registry changes: a decision that cannot
+  // be recorded changes nothing.
+  const planned = registrationSection(
+    ctx,
+    registry,
+    { ...pkg, ModelApprovalStatus: status },
+    {
+      group,
+      digest: pkg.CustomerMetadataProperties[METADATA.manifestSha256] ?? '',
+      approval: { status, description, at: ctx.now().toISOString() },
+    },
+  );
+  if (planned.recorded)
+    await ctx.manifest.check(
+      'registration',
+      planned.section,
+      `${arn} (its metadata, as the manifest would record it)`,
+    );
   const updated = await registry.setApproval(
     pkg,
     status,

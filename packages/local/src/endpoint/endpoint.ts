@@ -72,6 +72,12 @@ export interface EndpointState {
   endpointConfig: string;
   router: { pid: number; port: number; url: string };
   variants: VariantState[];
+  /**
+   * The variant that is the endpoint's champion (the one a canary is judged against): set by
+   * deploy-canary and by promote-on-metrics' decision; absent in states written before it was
+   * recorded (then the heaviest production variant is taken for it).
+   */
+  champion?: string;
   generation: number;
   createdAt: string;
   updatedAt: string;
@@ -504,10 +510,14 @@ export async function stopUnreadableEndpoint(
   return [...found, ...serving.map((pid) => ({ what: 'serving process', pid }))];
 }
 
+/** The lock promote-on-metrics holds for its whole bake (see {@link withEndpointLock}). */
+export const PROMOTE_LOCK = 'promote.lock';
+
 /**
  * Run `fn` holding the endpoint's lock (a `deploy.lock` folder in its directory with the holder's
- * pid), so two commands never change one endpoint at once. A lock whose holder no longer runs is
- * taken over; one held by a running process is waited for up to `waitMs`.
+ * pid), so two commands never change one endpoint at once. A lock whose holder no longer runs
+ * (killed outright) is taken over; one held by a running process is waited for up to `waitMs`.
+ * `about` (one line: what holds it) is written beside the pid for {@link lockHolder}.
  *
  * @throws ConfigError naming the endpoint and the holder's pid when the wait runs out.
  */
@@ -518,6 +528,7 @@ export async function withEndpointLock<T>(
   waitMs = 60_000,
   /** The lock's folder: `deploy.lock` for changes; promote-on-metrics holds `promote.lock` for its whole bake. */
   lockName = 'deploy.lock',
+  about?: string,
 ): Promise<T> {
   const dir = endpointPaths(root, name).dir;
   const lock = join(dir, lockName);
@@ -526,6 +537,7 @@ export async function withEndpointLock<T>(
   for (;;) {
     try {
       await mkdir(lock);
+      if (about) await writeFile(join(lock, 'about'), about);
       await writeFile(join(lock, 'pid'), String(process.pid));
       break;
     } catch (err) {
@@ -550,6 +562,52 @@ export async function withEndpointLock<T>(
     return await fn();
   } finally {
     await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Who holds an endpoint's lock now, without waiting: its pid (0 when the holder has not written it
+ * yet) and what it said it is; undefined when the lock is free or its holder no longer runs (a
+ * stale lock, which the next {@link withEndpointLock} takes over).
+ */
+export async function lockHolder(
+  root: string,
+  name: string,
+  lockName: string,
+): Promise<{ pid: number; about?: string } | undefined> {
+  const lock = join(endpointPaths(root, name).dir, lockName);
+  if (!existsSync(lock)) return undefined;
+  const pid = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => '0'));
+  if (pid && !alive(pid)) return undefined;
+  // Gone meanwhile: released.
+  if (!pid && !existsSync(lock)) return undefined;
+  const about = (await readFile(join(lock, 'about'), 'utf8').catch(() => '')).trim();
+  return { pid, ...(about ? { about } : {}) };
+}
+
+/**
+ * The variants a running router serves now, as it reports them (GET /_modelship/state): what the
+ * endpoint really does, which a change made outside deploy-canary (promote-on-metrics' weights, a
+ * router config edited by hand) may have moved away from what a deploy recorded. Undefined when the
+ * router does not answer.
+ */
+export async function routerVariants(router: {
+  port: number;
+}): Promise<{ name: string; port: number; weight: number; shadow: boolean }[] | undefined> {
+  try {
+    const r = await httpCall(router.port, 'GET', `/_modelship/state`, { timeoutMs: 2_000 });
+    if (r.status !== 200) return undefined;
+    const body = JSON.parse(r.body) as {
+      variants?: { name: string; port: number; weight: number; shadow?: boolean }[];
+    };
+    return (body.variants ?? []).map((v) => ({
+      name: v.name,
+      port: v.port,
+      weight: v.weight,
+      shadow: v.shadow === true,
+    }));
+  } catch {
+    return undefined;
   }
 }
 

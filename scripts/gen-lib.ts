@@ -275,7 +275,8 @@ export function templateScope(): PolicyScope {
   return {
     ...CLOUDFORMATION_PLACE,
     model: '${ModelName}',
-    group: '${ModelName}',
+    // ModelPackageGroupName, or ModelName when it is empty (TEMPLATE_VARIABLES).
+    group: '${PackageGroup}',
     endpoint: '${ModelName}',
     roles: { train: role, evaluate: role, deploy: role },
     alarms: [],
@@ -286,6 +287,11 @@ export function templateScope(): PolicyScope {
     stack: '${AWS::StackName}',
   };
 }
+
+/** Values the template's policies substitute that are not parameters of their own. */
+const TEMPLATE_VARIABLES = {
+  PackageGroup: { 'Fn::If': ['HasPackageGroupName', { Ref: 'ModelPackageGroupName' }, { Ref: 'ModelName' }] },
+};
 
 const IAM_MARKER = /^(\s*)# generated:iam steps=([a-z,-]+)\s*$/;
 
@@ -312,7 +318,8 @@ export function withIamBlocks(text: string, file: string): string {
     const doc = policyDocument(steps as PolicyStep[], templateScope());
     if (policySize(doc) > POLICY_SIZE_LIMITS.roleInline)
       throw new Error(`${file}:${i + 1}: the statements of ${list} are over IAM's inline size`);
-    const yaml = stringify(cloudFormationStatements(doc.Statement), {
+    const yaml = stringify(cloudFormationStatements(doc.Statement, TEMPLATE_VARIABLES), {
+      aliasDuplicateObjects: false,
       lineWidth: 0,
       singleQuote: true,
     }).trimEnd();

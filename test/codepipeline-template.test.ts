@@ -125,6 +125,45 @@ describe('workflows/codepipeline', () => {
     }
   });
 
+  it('every CodeBuild project runs the steps on SageMaker: MODELSHIP_BACKEND reaches every command as --backend', () => {
+    const template = readFileSync(join(DIR, 'pipeline.yml'), 'utf8');
+    // The short-form intrinsics (!Ref, !Sub, …) stay unresolved: only the projects' shape is read here.
+    const doc = parse(template, {
+      customTags: [{ tag: '!Ref', resolve: (v: string) => v }],
+      logLevel: 'silent',
+    }) as {
+      Resources: Record<
+        string,
+        {
+          Type: string;
+          Properties: { Environment?: { EnvironmentVariables?: { Name: string; Value: string }[] } };
+        }
+      >;
+    };
+    const projects = Object.entries(doc.Resources).filter(([, r]) => r.Type === 'AWS::CodeBuild::Project');
+    expect(projects.length).toBe(3);
+    for (const [name, r] of projects)
+      expect([name, r.Properties.Environment?.EnvironmentVariables]).toEqual([
+        name,
+        expect.arrayContaining([{ Name: 'MODELSHIP_BACKEND', Value: 'sagemaker' }]),
+      ]);
+    for (const name of ['buildspec-build.yml', 'buildspec-deploy.yml']) {
+      const commands = Object.values(buildspec(name).phases).flatMap((p) => p.commands ?? []);
+      const steps = commands.flatMap((c) => [...c.matchAll(/\$MODELSHIP ([a-z-]+)([^\n]*)/g)]);
+      expect(steps.length).toBeGreaterThan(0);
+      for (const m of steps)
+        expect(`${name}: ${m[1]}${m[2]}`).toContain('${MODELSHIP_BACKEND:+--backend "$MODELSHIP_BACKEND"}');
+    }
+    // sh expands it to the flag when set, to nothing when not (the local runs below).
+    const sh = (env: Record<string, string>) =>
+      spawnSync('sh', ['-c', 'printf "%s|" run ${MODELSHIP_BACKEND:+--backend "$MODELSHIP_BACKEND"}'], {
+        env,
+        encoding: 'utf8',
+      }).stdout;
+    expect(sh({ MODELSHIP_BACKEND: 'sagemaker' })).toBe('run|--backend|sagemaker|');
+    expect(sh({})).toBe('run|');
+  });
+
   it("the Build buildspec's commands run on the local backend as CodeBuild runs them", async () => {
     const ws = churnWorkspace();
     const r = await runBuildspec('buildspec-build.yml', ['build'], ws, codebuildEnv(ws, 'churn-build'));

@@ -262,6 +262,49 @@ describe('modelship iam-policy', () => {
     );
   });
 
+  it("scopes to the config's region over AWS_REGION, as the steps choose theirs", () => {
+    const dir = tempDir('modelship-iam-');
+    writeFileSync(join(dir, 'c.yml'), 'model: fraud\nregion: eu-west-1\n');
+    const run = (env: Record<string, string>, file: string) =>
+      spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist/cli/index.js'), 'iam-policy', '--step', 'deploy-canary', '--config', file],
+        {
+          encoding: 'utf8',
+          cwd: dir,
+          env: { PATH: process.env.PATH, ...env },
+        },
+      );
+    const fromConfig = run({ AWS_REGION: 'us-east-1' }, 'c.yml');
+    expect(fromConfig.status).toBe(0);
+    expect(fromConfig.stdout).toContain('arn:aws:sagemaker:eu-west-1:*:endpoint/fraud');
+    expect(fromConfig.stdout).not.toContain('us-east-1');
+    writeFileSync(join(dir, 'n.yml'), 'model: fraud\n');
+    expect(run({ AWS_REGION: 'us-east-1' }, 'n.yml').stdout).toContain(
+      'arn:aws:sagemaker:us-east-1:*:endpoint/fraud',
+    );
+  });
+
+  it('names the steps the main job leaves out, and leaves them out of the policy', () => {
+    const dir = tempDir('modelship-iam-');
+    writeFileSync(
+      join(dir, 'c.yml'),
+      'model: fraud\ndata: { path: data.csv }\ndeploy: { serve: [node, s.mjs] }\n',
+    );
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'dist/cli/index.js'), 'iam-policy', '--config', 'c.yml'],
+      {
+        encoding: 'utf8',
+        cwd: dir,
+        env: { PATH: process.env.PATH },
+      },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('note: deploy-canary is left out: it deploys the package register registers');
+    expect(r.stdout).not.toContain('Endpoint');
+  });
+
   it('refuses an unknown step in one line listing the steps', () => {
     const r = cli('--step', 'nope');
     expect(r.status).toBe(1);

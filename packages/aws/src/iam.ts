@@ -164,7 +164,7 @@ export function scopeFromConfig(config: Values, opts: ScopeOptions = {}): Policy
       stage: input('stage') ?? text(cp['approval-stage']) ?? '*',
       action: input('action') ?? text(cp['approval-action']) ?? '*',
     },
-    stack: text(cp['stack-name']) ?? `${model}-*`,
+    stack: input('stack-name') ?? text(cp['stack-name']) ?? `${model}-*`,
   };
 }
 
@@ -509,6 +509,9 @@ export function stepStatements(step: PolicyStep, s: PolicyScope): PolicyStatemen
             'cloudformation:DescribeChangeSet',
             'cloudformation:ExecuteChangeSet',
             'cloudformation:DeleteChangeSet',
+            'cloudformation:CancelUpdateStack',
+            // Only for a dry run, or a cancel, of a stack the change set created.
+            'cloudformation:DeleteStack',
           ],
           [`arn:${s.partition}:cloudformation:${s.region}:${s.account}:stack/${s.stack}/*`],
         ),
@@ -609,7 +612,7 @@ export const CLOUDFORMATION_PLACE = {
 } as const;
 
 /** A string of a policy as CloudFormation writes it: `{ "Fn::Sub": … }` when it has `${…}` in it. */
-export type CloudFormationString = string | { 'Fn::Sub': string };
+export type CloudFormationString = string | { 'Fn::Sub': string | [string, Record<string, unknown>] };
 
 /** A statement whose resources may be `Fn::Sub` strings. */
 export type CloudFormationStatement = Omit<PolicyStatement, 'Resource'> & {
@@ -619,10 +622,17 @@ export type CloudFormationStatement = Omit<PolicyStatement, 'Resource'> & {
 /**
  * The statements with every resource that names a `${…}` placeholder (a pseudo parameter, a
  * template parameter) wrapped in `Fn::Sub`, the way a template's `PolicyDocument` takes them.
+ * `variables` (name → any CloudFormation value, e.g. an `Fn::If`) are given to the `Fn::Sub`s of
+ * the resources that name them (`Fn::Sub: [string, { name: value }]`).
  */
-export function cloudFormationStatements(statements: readonly PolicyStatement[]): CloudFormationStatement[] {
-  return statements.map((st) => ({
-    ...st,
-    Resource: st.Resource.map((r) => (r.includes('${') ? { 'Fn::Sub': r } : r)),
-  }));
+export function cloudFormationStatements(
+  statements: readonly PolicyStatement[],
+  variables: Record<string, unknown> = {},
+): CloudFormationStatement[] {
+  const sub = (r: string): CloudFormationString => {
+    if (!r.includes('${')) return r;
+    const used = Object.entries(variables).filter(([name]) => r.includes(`\${${name}}`));
+    return { 'Fn::Sub': used.length > 0 ? [r, Object.fromEntries(used)] : r };
+  };
+  return statements.map((st) => ({ ...st, Resource: st.Resource.map(sub) }));
 }

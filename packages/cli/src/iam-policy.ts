@@ -10,8 +10,8 @@ export const IAM_POLICY_USAGE = `Usage:
                        [--format json|cloudformation]
       The IAM policy document each step needs, narrowed to the config's model, package group,
       buckets, roles and endpoint. Without --step: every step the config sets up (and codepipeline
-      when the config has a codepipeline block). --account and --region default to * (any), the
-      region to AWS_REGION or the config's region when set; --format cloudformation writes the
+      when the config has a codepipeline block). --account defaults to * (any); --region to the
+      config's region, else AWS_REGION, as the steps choose theirs, else *; --format cloudformation writes the
       statements with \${AWS::Partition}, \${AWS::Region} and \${AWS::AccountId} for a template.`;
 
 /** Run `modelship iam-policy`: the policy on stdout, its size warnings on stderr; 0 on success. */
@@ -46,20 +46,22 @@ export async function iamPolicyCommand(argv: readonly string[]): Promise<number>
     throw new ConfigError(`unknown step '${step}' (steps: ${known.join(', ')})`, '--step');
   const cwd = process.cwd();
   const config = await loadConfig(args.flags.config, cwd, STEPS);
+  const planned = mainJob(config, cwd);
+  // The steps left out of the main job are left out of its policy: say so, as modelship run does.
+  if (step === undefined) for (const note of planned.notes) process.stderr.write(`note: ${note}\n`);
   const steps = (
     step !== undefined
       ? [step]
-      : [
-          ...mainJob(config, cwd).jobs.map((j) => j.step.name),
-          ...(config.values.codepipeline ? ['codepipeline'] : []),
-        ]
+      : [...planned.jobs.map((j) => j.step.name), ...(config.values.codepipeline ? ['codepipeline'] : [])]
   ).filter((s): s is (typeof aws.POLICY_STEPS)[number] => known.includes(s));
   if (steps.length === 0)
     throw new ConfigError('sets up no step, so there is no policy to print', config.path ?? 'modelship.yml', {
       hint: 'name one with --step',
     });
   const cfn = format === 'cloudformation';
-  const scoped = region ?? process.env.AWS_REGION ?? config.values.region;
+  // As the steps choose their region: the config's, else the environment's.
+  const configRegion = typeof config.values.region === 'string' ? config.values.region : undefined;
+  const scoped = region ?? configRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const scope = aws.scopeFromConfig(config.values, {
     account: cfn ? (account ?? aws.CLOUDFORMATION_PLACE.account) : (account ?? '*'),
     region: cfn ? (region ?? aws.CLOUDFORMATION_PLACE.region) : (scoped ?? '*'),

@@ -3,7 +3,7 @@
 // manifest section (`codepipeline`) records the execution and the answer. Never part of
 // `modelship run`: it drives a pipeline, it is not a stage of one. Light on purpose: the
 // implementation (./step.ts) and the CodePipeline client load only when the step runs.
-import { defineStep, MANIFEST_FRAGMENTS, SCHEMA_FRAGMENTS, type JsonSchema } from '@modelship/core';
+import { defineStep, MANIFEST_FRAGMENTS, type JsonSchema } from '@modelship/core';
 
 export const OPERATIONS = ['start', 'wait', 'approve', 'reject', 'await-approval', 'install'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -16,7 +16,6 @@ export interface CodePipelineConfig {
   'stack-name'?: string;
 }
 
-const { nonEmpty } = SCHEMA_FRAGMENTS;
 const PIPELINE_NAME = { type: 'string', pattern: '^[A-Za-z0-9.@_-]{1,100}$' };
 const STAGE_OR_ACTION = { type: 'string', pattern: '^[A-Za-z0-9.@_-]{1,100}$' };
 
@@ -36,7 +35,8 @@ export const CODEPIPELINE_CONFIG_SCHEMA: JsonSchema = {
       description: 'The manual approval action in that stage (default for --action).',
     },
     'stack-name': {
-      ...nonEmpty,
+      type: 'string',
+      pattern: '^[A-Za-z][-A-Za-z0-9]{0,127}$',
       description: 'The CloudFormation stack `modelship codepipeline install` deploys the template to.',
     },
   },

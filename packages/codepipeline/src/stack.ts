@@ -240,7 +240,19 @@ function cfnError(err: unknown, stack: string, action: string, access: 'read' | 
         cause: err,
       },
     );
-  return awsError(err, stackWhere(stack), { action, access, kind: 'stack' });
+  const mapped = awsError(err, stackWhere(stack), { action, access, kind: 'stack' });
+  // Any other request CloudFormation refuses (HTTP 4xx: a concurrent operation, a change set in
+  // the wrong state, a resource a template names that AWS refuses) is the user's to act on.
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  if (!(mapped instanceof ConfigError) && status !== undefined && status >= 400 && status < 500)
+    return new ConfigError(
+      `CloudFormation rejected ${action.split(':')[1]}: ${(err as Error).message}`,
+      stackWhere(stack),
+      {
+        cause: err,
+      },
+    );
+  return mapped;
 }
 
 /** DescribeStacks for one stack; undefined when it does not exist (CloudFormation's ValidationError "does not exist"). */

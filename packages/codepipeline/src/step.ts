@@ -264,6 +264,13 @@ async function install(
     throw new ConfigError('install needs the stack name', '--stack-name', {
       hint: 'pass --stack-name (input stack-name), or set codepipeline.stack-name in modelship.yml',
     });
+  // CloudFormation's rule for a stack name, checked before any call.
+  if (!/^[A-Za-z][-A-Za-z0-9]{0,127}$/.test(stack))
+    throw new ConfigError(
+      `is not a CloudFormation stack name, got '${stack}'`,
+      inputs['stack-name'] ? '--stack-name' : 'codepipeline.stack-name',
+      { hint: 'a letter, then letters, digits and hyphens; at most 128 characters' },
+    );
   const file = inputs.template ? resolve(ctx.cwd, inputs.template) : bundledTemplate();
   if (!file)
     throw new ConfigError('the pipeline template modelship ships was not found beside it', '--template', {

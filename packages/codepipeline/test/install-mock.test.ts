@@ -329,6 +329,34 @@ describe('codepipeline install (client mocks)', () => {
     expect(cfn.calls()).toHaveLength(0);
   });
 
+  it.each([['bad_name!'], ['9lives'], ['x'.repeat(129)]])(
+    'stack name %s is refused before any call',
+    async (name) => {
+      expect(await configErrorLine(install({ 'stack-name': name }))).toBe(
+        `--stack-name: is not a CloudFormation stack name, got '${name}'`,
+      );
+      expect(cfn.calls()).toHaveLength(0);
+    },
+  );
+
+  it('any other request CloudFormation refuses is one line naming the call, not an internal error', async () => {
+    cfn.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    cfn.on(DescribeChangeSetCommand).rejects(notFound);
+    cfn.on(CreateChangeSetCommand).rejects(
+      Object.assign(
+        new Error('Stack churn-pipeline is in UPDATE_IN_PROGRESS state and can not be updated.'),
+        {
+          name: 'OperationInProgressException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        },
+      ),
+    );
+    expect(await configErrorLine(install())).toBe(
+      `stack ${NAME}: CloudFormation rejected CreateChangeSet: Stack churn-pipeline is in UPDATE_IN_PROGRESS state and can not be updated.`,
+    );
+  });
+
   it('cancel during an update sends CancelUpdateStack and says the stack rolls back', async () => {
     const ac = new AbortController();
     cfn

@@ -266,9 +266,9 @@ export const promoteStep = defineStep<PromoteInputs, PromoteOutput>({
     },
     'bake-minutes': {
       type: 'number',
-      minimum: 0,
+      exclusiveMinimum: 0,
       description:
-        'How long each step bakes before it may pass, in minutes. Empty or 0: `promote.bake-minutes`, else 20.',
+        'How long each step bakes before it may pass, in minutes (above 0, as `promote.bake-minutes`). Empty: `promote.bake-minutes`, else 20.',
     },
     steps: {
       type: 'string',

@@ -143,7 +143,9 @@ function checkManifest(ctx: StepContext, deployed: Deployed | undefined, endpoin
     throw new ConfigError(
       `records that this canary on ${endpoint} was already decided: ${decided.decision} at ${decided.decidedAt ?? 'an earlier run'}`,
       where,
-      { hint: 'deploy a new challenger with deploy-canary (a new manifest) and judge that' },
+      {
+        hint: 'a new deploy-canary of a challenger (this package once it is Approved again, or another) is judged anew',
+      },
     );
   const registered = ctx.manifest.get<{ arn?: string }>('registration')?.arn;
   if (!registered) return;

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as m}from"./chunk-ST67IJIE.js";import{c as d}from"./chunk-IGQML3TO.js";import{a as p}from"./chunk-U3LVGMOT.js";import"./chunk-NVCTH5XJ.js";import"./chunk-IT6UOUBV.js";import"./chunk-UBPDRLXU.js";import"./chunk-7KRLQDFA.js";import"./chunk-WBOMRFIG.js";import"./chunk-PMXEJ2SY.js";import"./chunk-JFSCOUZ7.js";import{i as l}from"./chunk-5RQHFTMS.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{b as m}from"./chunk-ST67IJIE.js";import{c as d}from"./chunk-IGQML3TO.js";import{a as p}from"./chunk-PFKG3YL3.js";import"./chunk-NVCTH5XJ.js";import"./chunk-IT6UOUBV.js";import"./chunk-UBPDRLXU.js";import"./chunk-LUOCN2DE.js";import"./chunk-WBOMRFIG.js";import"./chunk-PMXEJ2SY.js";import"./chunk-JFSCOUZ7.js";import{i as l}from"./chunk-5RQHFTMS.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

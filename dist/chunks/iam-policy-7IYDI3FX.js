@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{a as A}from"./chunk-A6ZQ6PDI.js";import{c as w}from"./chunk-IGQML3TO.js";import{a as h}from"./chunk-U3LVGMOT.js";import"./chunk-NVCTH5XJ.js";import"./chunk-IT6UOUBV.js";import"./chunk-UBPDRLXU.js";import"./chunk-7KRLQDFA.js";import"./chunk-WBOMRFIG.js";import"./chunk-PMXEJ2SY.js";import"./chunk-JFSCOUZ7.js";import{i as u}from"./chunk-5RQHFTMS.js";import"./chunk-53JQGKRV.js";import{a as e}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var C=`Usage:
+import{a as A}from"./chunk-DZZV57WW.js";import{c as w}from"./chunk-IGQML3TO.js";import{a as h}from"./chunk-PFKG3YL3.js";import"./chunk-NVCTH5XJ.js";import"./chunk-IT6UOUBV.js";import"./chunk-UBPDRLXU.js";import"./chunk-LUOCN2DE.js";import"./chunk-WBOMRFIG.js";import"./chunk-PMXEJ2SY.js";import"./chunk-JFSCOUZ7.js";import{i as u}from"./chunk-5RQHFTMS.js";import"./chunk-53JQGKRV.js";import{a as e}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var C=`Usage:
   modelship iam-policy [--step <step>] [--config modelship.yml] [--account <id>] [--region <region>]
                        [--format json|cloudformation]
       The IAM policy document each step needs, narrowed to the config's model, package group,

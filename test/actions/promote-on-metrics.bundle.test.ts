@@ -5,7 +5,7 @@
  * the runner's SIGTERM mid-bake returning the weights to the champion, and a config error as one
  * ::error:: line.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
@@ -102,6 +102,12 @@ describe('promote-on-metrics bundle, run as the runner runs it', () => {
     expect(run.commands.filter((x) => x.command === 'error').map((x) => x.message)).toEqual([
       expect.stringMatching(/^cancelled: churn-v2 on churn was not promoted/),
     ]);
+    // Not held (the weights did not stay): inconclusive, and the record says it was a cancel.
+    expect(run.outputs.decision).toBe('inconclusive');
+    expect(
+      (JSON.parse(readFileSync(join(c.dir, '.modelship/manifest.json'), 'utf8')) as { promotion: object })
+        .promotion,
+    ).toMatchObject({ decision: 'inconclusive', cancelled: true });
     const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
     expect(Object.fromEntries(state!.variants.map((v) => [v.name, v.weight]))).toEqual({
       'churn-v1': 100,

@@ -3,14 +3,15 @@
 // equal challenger is ramped and promoted (the champion's process stopped, the package recorded as
 // deployed); a slower or failing one is rolled back (its process stopped, its package Rejected);
 // the decision audit replays to the same decision; a dry run changes nothing.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { findStep } from '@modelship/catalog';
 import { readEndpointState, runTraffic, stopEndpoint, treeAlive } from '@modelship/local';
 import { CHURN_REQUEST, deployWorkspace, registerLocal } from '../lib/deploy.js';
 import { fastPromote } from '../lib/promote.js';
-import { configErrorLine, runStep } from '../lib/step.js';
+import { lookupChampion } from '@modelship/registry';
+import { configErrorLine, makeContext, runStep } from '../lib/step.js';
 
 const deploy = findStep('deploy-canary')!;
 const promote = findStep('promote-on-metrics')!;
@@ -87,6 +88,41 @@ async function underTraffic<T>(port: number, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const register = findStep('register')!;
+
+/**
+ * Record in the canary's manifest that it registered `arn` (as register does), status Approved,
+ * and the manifest digest in the package's metadata (register's idempotency key).
+ */
+function withRegistration(dir: string, arn: string): void {
+  const pkgFile = join(dir, '.modelship/registry/churn/versions', `${arn.split('/').at(-1)}.json`);
+  const p = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
+    CustomerMetadataProperties?: Record<string, string>;
+  };
+  p.CustomerMetadataProperties = {
+    ...p.CustomerMetadataProperties,
+    'modelship:manifest-sha256': '0'.repeat(64),
+  };
+  writeFileSync(pkgFile, JSON.stringify(p, null, 2));
+  const file = join(dir, '.modelship/manifest.json');
+  const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  m.registration = {
+    backend: 'local',
+    registry: '.modelship/registry',
+    group: 'churn',
+    arn,
+    version: Number(arn.split('/').at(-1)),
+    status: 'Approved',
+    manifestSha256: '0'.repeat(64),
+  };
+  writeFileSync(file, JSON.stringify(m, null, 2));
+}
+
+type Sections = {
+  promotion: Record<string, unknown>;
+  registration: { status: string; approval?: { status: string; description: string } };
+};
+
 const pkg = (reg: string, v: number) =>
   JSON.parse(readFileSync(join(reg, 'churn/versions', `${v}.json`), 'utf8')) as {
     ModelApprovalStatus: string;
@@ -132,9 +168,18 @@ describe('promote-on-metrics on the local backend', () => {
 
   it('rolls back a slower challenger: its process stopped, its package Rejected, exit 1', async () => {
     const c = await canary({ delayMs: 15, score: 0.3 });
+    withRegistration(c.dir, c.v2);
     const run = await underTraffic(c.port, () => runStep(promote, {}, { cwd: c.dir, env: ENV }));
     expect(run.result.ok).toBe(false);
     expect(run.result.outputs.decision).toBe('rolled-back');
+    // The manifest's registration says what the registry says.
+    const m = run.manifest() as unknown as Sections;
+    expect(m.promotion.registry).toEqual({ arn: c.v2, status: 'Rejected' });
+    expect(m.registration.status).toBe('Rejected');
+    expect(m.registration.approval).toMatchObject({
+      status: 'Rejected',
+      description: expect.stringMatching(/^rolled back by promote-on-metrics on churn/) as unknown,
+    });
     expect(run.result.headline).toMatch(/^rolled back churn-v2 on churn: a metric failed: ModelLatency/);
     const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
     expect(state!.variants.map((v) => [v.name, v.weight])).toEqual([['churn-v1', 100]]);
@@ -150,22 +195,99 @@ describe('promote-on-metrics on the local backend', () => {
     expect(run.result.headline).toMatch(/a critical metric failed: Invocation5XXErrors/);
   }, 120_000);
 
-  it('is inconclusive with no traffic: rolled back after max-bake, never promoted, the package not rejected', async () => {
+  it('is inconclusive with no traffic: rolled back after max-bake, never promoted, the package not rejected but no longer Approved', async () => {
     const c = await canary({ delayMs: 3, score: 0.3 });
+    withRegistration(c.dir, c.v2);
     const run = await runStep(promote, {}, { cwd: c.dir, env: ENV });
     expect(run.result.ok).toBe(false);
     expect(run.result.outputs.decision).toBe('inconclusive');
-    expect(pkg(c.reg, 2).ModelApprovalStatus).toBe('Approved');
     const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
     expect(state!.variants.map((v) => v.name)).toEqual(['churn-v1']);
+    // It never served alone: not the group's champion (the latest Approved package) any more.
+    expect(pkg(c.reg, 2).ModelApprovalStatus).toBe('PendingManualApproval');
+    expect(pkg(c.reg, 2).ApprovalDescription).toMatch(
+      /^not promoted by promote-on-metrics on churn \(inconclusive\): still inconclusive after /,
+    );
+    expect(pkg(c.reg, 2).CustomerMetadataProperties['modelship:canary-decision']).toBe('inconclusive');
+    const { ctx } = await makeContext(c.dir, { env: ENV });
+    expect((await lookupChampion(ctx, { group: 'churn' })).champion?.ModelPackageArn).toBe(c.v1);
+    const m = run.manifest() as unknown as Sections;
+    expect(m.promotion.registry).toEqual({ arn: c.v2, status: 'PendingManualApproval' });
+    expect(m.registration.status).toBe('PendingManualApproval');
+
+    // Deploying it again needs an approval; once approved, the new canary is judged (not refused
+    // as decided), and a second run on that same deployment is refused.
+    expect(
+      await configErrorLine(
+        runStep(deploy, { 'model-package-arn': c.v2 }, { cwd: c.dir, env: ENV }).then((r) => r.result),
+      ),
+    ).toMatch(/^model package model-package\/churn\/2: is PendingManualApproval, not Approved/);
+    const approved = await runStep(
+      register,
+      { operation: 'approve', 'model-package-arn': c.v2 },
+      { cwd: c.dir, env: ENV },
+    );
+    expect(approved.result.ok).toBe(true);
+    expect((await runStep(deploy, { 'model-package-arn': c.v2 }, { cwd: c.dir, env: ENV })).result.ok).toBe(
+      true,
+    );
+    const again = await runStep(promote, {}, { cwd: c.dir, env: ENV });
+    expect(again.result.outputs.decision).toBe('inconclusive');
+    expect(
+      await configErrorLine(runStep(promote, {}, { cwd: c.dir, env: ENV }).then((r) => r.result)),
+    ).toMatch(/records that this canary on churn was already decided: inconclusive at /);
+  }, 180_000);
+
+  it('on cancel mid-bake returns the weights to the champion: inconclusive and cancelled, not held, the package no longer Approved', async () => {
+    const c = await canary({ delayMs: 3, score: 0.3 });
+    withRegistration(c.dir, c.v2);
+    const ac = new AbortController();
+    const run = await underTraffic(c.port, async () => {
+      const r = runStep(promote, {}, { cwd: c.dir, env: ENV, signal: ac.signal });
+      await new Promise((res) => setTimeout(res, 5_000));
+      ac.abort();
+      return r;
+    });
+    expect(run.result.ok).toBe(false);
+    expect(run.result.headline).toMatch(/^cancelled: churn-v2 on churn was not promoted/);
+    expect(run.result.outputs.decision).toBe('inconclusive');
+    expect(JSON.parse(run.result.outputs['final-weights']!)).toEqual({ 'churn-v1': 100, 'churn-v2': 0 });
+    const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
+    expect(Object.fromEntries(state!.variants.map((v) => [v.name, v.weight]))).toEqual({
+      'churn-v1': 100,
+      'churn-v2': 0,
+    });
+    const m = run.manifest() as unknown as Sections;
+    expect(m.promotion).toMatchObject({ decision: 'inconclusive', cancelled: true });
+    expect(m.registration.status).toBe('PendingManualApproval');
+    expect(pkg(c.reg, 2).ApprovalDescription).toMatch(
+      /^not promoted by promote-on-metrics on churn \(cancelled\)/,
+    );
+    const audit = JSON.parse(readFileSync(join(c.dir, run.result.outputs.report!), 'utf8')) as {
+      cancelled?: boolean;
+      decision: string;
+    };
+    expect(audit).toMatchObject({ cancelled: true, decision: 'inconclusive' });
+    const replayed = await runStep(promote, { replay: run.result.outputs.report! }, { cwd: c.dir, env: ENV });
+    expect(replayed.result.ok).toBe(true);
   }, 120_000);
 
-  it('in a dry run judges and reports, and changes nothing', async () => {
+  it('in a dry run judges and reports, and changes nothing: its audit is its own, never the real one', async () => {
     const c = await canary({ delayMs: 3, score: 0.3 });
+    // The audit of an earlier real decision, which the dry run must leave as it is.
+    const real = join(c.dir, '.modelship/promote-on-metrics/decision.json');
+    mkdirSync(join(c.dir, '.modelship/promote-on-metrics'), { recursive: true });
+    writeFileSync(real, '{"kind":"an earlier decision"}\n');
     const run = await underTraffic(c.port, () =>
       runStep(promote, { 'dry-run': 'true' }, { cwd: c.dir, env: ENV }),
     );
     expect(run.result.ok).toBe(true);
+    expect(run.result.outputs.report).toBe('.modelship/promote-on-metrics/decision.dry-run.json');
+    expect(readFileSync(real, 'utf8')).toBe('{"kind":"an earlier decision"}\n');
+    expect(existsSync(join(c.dir, run.result.outputs.report!))).toBe(true);
+    const replayed = await runStep(promote, { replay: run.result.outputs.report! }, { cwd: c.dir, env: ENV });
+    expect(replayed.result.ok).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('{"kind":"an earlier decision"}\n');
     expect(run.result.headline).toMatch(/^dry run: would ramp to 50%/);
     const state = await readEndpointState(join(c.dir, '.modelship/endpoints'), 'churn');
     expect(state!.variants.map((v) => [v.name, v.weight])).toEqual([

@@ -31,7 +31,8 @@ import { readAudit, replay } from '@modelship/promote';
 import { LEASE_TAG, withEndpointLease } from '../../packages/promote/src/lease.js';
 import { fastPromote } from '../lib/promote.js';
 import { standInUpdateEndpoint } from '../lib/sagemaker.js';
-import { configErrorLine, runStep, tempDir } from '../lib/step.js';
+import { lookupChampion } from '@modelship/registry';
+import { configErrorLine, makeContext, runStep, tempDir } from '../lib/step.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
 const promote = findStep('promote-on-metrics')!;
@@ -314,6 +315,8 @@ describe('promote-on-metrics, the whole step on SageMaker (moto)', () => {
       registry: { arn: pkg[1], status: 'Rejected' },
     });
     expect(m.promotion.replacedModelPackageArn).toBeUndefined();
+    // The manifest's registration says what the registry says.
+    expect((m as unknown as { registration: { status: string } }).registration.status).toBe('Rejected');
     const audit = await readAudit(join(dir, '.modelship/promote-on-metrics/decision.json'), 'decision.json');
     expect(replay(audit)).toMatchObject({ decision: 'rolled-back', mismatches: [] });
     const ep = await sm.send(new DescribeEndpointCommand({ EndpointName: ENDPOINT }));
@@ -322,6 +325,27 @@ describe('promote-on-metrics, the whole step on SageMaker (moto)', () => {
       false,
     );
     expect(existsSync(join(dir, '.modelship/promote-on-metrics/decision.json'))).toBe(true);
+  }, 120_000);
+
+  it('sends an inconclusive challenger back to PendingManualApproval: rolled back, not rejected, not the champion', async () => {
+    const { dir, pkg } = await canary();
+    // No datapoints: every look is inconclusive; after max-bake the canary is rolled back.
+    const run = await runStep(promote, { steps: '100' }, { cwd: dir, env: moto.env });
+    expect(run.result.outputs.decision).toBe('inconclusive');
+    const p = await sm.send(new DescribeModelPackageCommand({ ModelPackageName: pkg[1] }));
+    expect(p.ModelApprovalStatus).toBe('PendingManualApproval');
+    expect(p.ApprovalDescription).toMatch(
+      /^not promoted by promote-on-metrics on churn-prod \(inconclusive\): still inconclusive after /,
+    );
+    expect(p.CustomerMetadataProperties).toMatchObject({ 'modelship:canary-decision': 'inconclusive' });
+    const { ctx } = await makeContext(dir, { env: moto.env, backend: 'sagemaker' });
+    expect((await lookupChampion(ctx, { group: 'churn' })).champion?.ModelPackageArn).toBe(pkg[0]);
+    const m = run.manifest() as unknown as {
+      promotion: Record<string, unknown>;
+      registration: { status: string };
+    };
+    expect(m.promotion.registry).toEqual({ arn: pkg[1], status: 'PendingManualApproval' });
+    expect(m.registration.status).toBe('PendingManualApproval');
   }, 120_000);
 
   it('refuses a manifest whose registration is of another package than the one deployed, before any change', async () => {

@@ -8,7 +8,8 @@ import { describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolvePlan } from '@modelship/promote';
-import { errorLine, makeContext, tempDir } from '../lib/step.js';
+import { findStep } from '@modelship/catalog';
+import { configErrorLine, errorLine, makeContext, runStep, tempDir } from '../lib/step.js';
 
 async function plan(promote: string, steps?: string) {
   const dir = tempDir('modelship-promote-settings-');
@@ -55,5 +56,27 @@ describe('promote-on-metrics settings', () => {
     expect((await plan('  steps: [2.5, 25]\n', '10.5,50,100'))().steps).toEqual([10.5, 50]);
     expect((await plan('  steps: [2.5, 25]\n'))().steps).toEqual([2.5, 25]);
     expect((await plan('  steps: [2.5]\n', '100'))().steps).toEqual([]);
+  });
+
+  it('bounds the inputs as the config: bake-minutes above 0, at most 20 steps', async () => {
+    const dir = tempDir('modelship-promote-inputs-');
+    writeFileSync(join(dir, 'modelship.yml'), 'model: churn\n');
+    for (const [inputs, line] of [
+      [{ 'bake-minutes': '0' }, "input 'bake-minutes': must be a number above 0, got 0"],
+      [{ 'bake-minutes': '-1' }, "input 'bake-minutes': must be a number above 0, got -1"],
+      [
+        { steps: Array.from({ length: 21 }, (_, i) => i + 1).join(',') },
+        "input 'steps': has 21 steps; at most 20 (as promote.steps)",
+      ],
+    ] as const) {
+      expect(await configErrorLine(runStep(findStep('promote-on-metrics')!, inputs, { cwd: dir }))).toBe(
+        line,
+      );
+    }
+    // The config refuses the same bake.
+    writeFileSync(join(dir, 'modelship.yml'), 'model: churn\npromote:\n  bake-minutes: 0\n');
+    expect(await configErrorLine(runStep(findStep('promote-on-metrics')!, {}, { cwd: dir }))).toMatch(
+      /promote\.bake-minutes: must be > 0/,
+    );
   });
 });

@@ -130,8 +130,9 @@ export function replay(audit: DecisionAudit): ReplayResult {
       }
     }
     if (step.verdict === 'cancelled') {
-      decision = 'held';
-      reason = 'cancelled mid-bake';
+      // A cancel's outcome is what it could undo (see runCanary), not a judgement of the data.
+      decision = audit.decision === 'held' ? 'held' : 'inconclusive';
+      reason = audit.reason || 'cancelled mid-bake';
     }
   });
   if (decision === undefined) {
@@ -142,7 +143,7 @@ export function replay(audit: DecisionAudit): ReplayResult {
   // The weights the record ends with follow from the decision.
   const w = audit.finalWeights ?? {};
   const expect =
-    audit.dryRun || decision === 'held'
+    audit.dryRun || decision === 'held' || audit.cancelled
       ? undefined
       : decision === 'promoted'
         ? { [audit.challenger.name]: 100 }

@@ -172,6 +172,11 @@ export interface DecisionAudit {
   finalWeights: Record<string, number>;
   actions: { at: string; action: string; detail: string }[];
   dryRun: boolean;
+  /**
+   * The run was cancelled (SIGINT/SIGTERM) mid-bake: `inconclusive` when the weights went back to
+   * the champion, `held` when nothing was changed (a dry run, a shadow) or could be.
+   */
+  cancelled?: boolean;
   startedAt: string;
   endedAt: string;
 }
@@ -534,6 +539,7 @@ export async function runCanary(
       throw err;
     }
     if (step) step.verdict = 'cancelled';
+    audit.cancelled = true;
     if (!dryRun && !ep.shadow && share > 0) {
       try {
         await ep.setShare(0);
@@ -542,19 +548,27 @@ export async function runCanary(
           'cancelled',
           `weights returned to the champion: ${ep.champion.name} 100%, ${ep.challenger.name} 0%`,
         );
+        // Not held (held keeps the weights): the challenger serves nothing and was not promoted.
+        return finish(
+          audit,
+          deps,
+          'inconclusive',
+          'cancelled mid-bake: the weights went back to the champion',
+          weights(),
+        );
       } catch (e) {
         act('cancelled', `could not return the weights to the champion: ${(e as Error).message}`);
+        return finish(
+          audit,
+          deps,
+          'held',
+          `cancelled mid-bake: the weights could not go back to the champion and stay as they are (${(e as Error).message})`,
+          weights(),
+        );
       }
-    } else act('cancelled', 'nothing to undo');
-    return finish(
-      audit,
-      deps,
-      'held',
-      dryRun || ep.shadow
-        ? 'cancelled mid-bake: nothing was changed'
-        : 'cancelled mid-bake: the weights went back to the champion',
-      weights(),
-    );
+    }
+    act('cancelled', 'nothing to undo');
+    return finish(audit, deps, 'held', 'cancelled mid-bake: nothing was changed', weights());
   }
 }
 

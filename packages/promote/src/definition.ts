@@ -209,6 +209,10 @@ export interface PromotionSection {
   report: string;
   registry?: { arn: string; status: string };
   endpointConfig?: string;
+  /** The run was cancelled mid-bake (the decision says what it could undo). */
+  cancelled?: boolean;
+  /** The `deployedAt` of the deployment judged: a later deploy-canary is a new canary to judge. */
+  deployedAt?: string;
   decidedAt: string;
   dryRun: boolean;
 }
@@ -234,6 +238,8 @@ export const PROMOTION_SECTION_SCHEMA: JsonSchema = {
     report: { type: 'string' },
     registry: { type: 'object' },
     endpointConfig: { type: 'string' },
+    cancelled: { type: 'boolean' },
+    deployedAt: isoTime,
     decidedAt: isoTime,
     dryRun: { type: 'boolean' },
   },
@@ -266,9 +272,9 @@ export const promoteStep = defineStep<PromoteInputs, PromoteOutput>({
     },
     'bake-minutes': {
       type: 'number',
-      minimum: 0,
+      exclusiveMinimum: 0,
       description:
-        'How long each step bakes before it may pass, in minutes. Empty or 0: `promote.bake-minutes`, else 20.',
+        'How long each step bakes before it may pass, in minutes (above 0, as `promote.bake-minutes`). Empty: `promote.bake-minutes`, else 20.',
     },
     steps: {
       type: 'string',
@@ -287,8 +293,10 @@ export const promoteStep = defineStep<PromoteInputs, PromoteOutput>({
     },
   },
   outputs: {
-    decision: '`promoted`, `rolled-back`, `held` or `inconclusive`.',
-    report: 'Path of the decision audit JSON (every datapoint, test, interval and verdict).',
+    decision:
+      '`promoted`, `rolled-back`, `held` or `inconclusive` (also a cancel that returned the weights to the champion).',
+    report:
+      'Path of the decision audit JSON (every datapoint, test, interval and verdict); a dry run writes its own (`decision.dry-run.json`), never over a real decision’s.',
     'final-weights': 'The variants’ weights at the end, as JSON (`{"variant": percent}`).',
   },
   config: { key: 'promote', schema: PROMOTE_CONFIG_SCHEMA },

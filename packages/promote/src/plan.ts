@@ -125,8 +125,17 @@ function parseSteps(text: string): number[] {
       "input 'steps'",
       { hint: 'e.g. 10,50' },
     );
+  if (out.length > MAX_STEPS)
+    throw new ConfigError(
+      `has ${out.length} steps; at most ${MAX_STEPS} (as promote.steps)`,
+      "input 'steps'",
+      { hint: 'a few steps, e.g. 10,50' },
+    );
   return out;
 }
+
+/** The most ramp steps, in the config (promote.steps maxItems) and the input alike. */
+const MAX_STEPS = 20;
 
 /**
  * Steps as baked: ascending, duplicates and a final 100 dropped (100% is the promotion itself).
@@ -155,8 +164,8 @@ export function resolvePlan(
   const configFile = configName(ctx.config, ctx.cwd);
   const at = (k: string) => `${configFile}: promote.${k}`;
   const intervalSeconds = (p['interval-minutes'] ?? 1) * 60;
-  const bakeMinutes =
-    inputs['bake-minutes'] && inputs['bake-minutes'] > 0 ? inputs['bake-minutes'] : undefined;
+  // Bounded as promote.bake-minutes (above 0) where the host reads the input.
+  const bakeMinutes = inputs['bake-minutes'];
   const bakeSeconds = (bakeMinutes ?? p['bake-minutes'] ?? 20) * 60;
   const maxBakeSeconds = p['max-bake-minutes'] !== undefined ? p['max-bake-minutes'] * 60 : 3 * bakeSeconds;
   if (!Number.isFinite(bakeSeconds))

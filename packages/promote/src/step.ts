@@ -28,6 +28,8 @@ import {
 import { renderSummary } from './summary.js';
 
 type Inputs = PromoteInputs & CommonInputs;
+/** The manifest's deployment section, as far as promote reads it. */
+type Deployed = DeployedCanary & { modelPackageArn?: string; deployedAt?: string };
 
 function shown(cwd: string, p: string): string {
   const rel = relative(cwd, p);
@@ -46,7 +48,7 @@ export const PROMOTE_METADATA = {
 async function openCanary(
   plan: PromotePlan,
   ctx: StepContext,
-  deployed: DeployedCanary | undefined,
+  deployed: Deployed | undefined,
   endpoint: string,
 ): Promise<CanaryEndpoint> {
   if (plan.backend === 'local')
@@ -80,7 +82,7 @@ function stepsFor(plan: PromotePlan, ep: CanaryEndpoint, ctx: StepContext): numb
 async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<PromoteOutput>> {
   const plan = resolvePlan(inputs, ctx);
   if (plan.replay) return replayRun(plan.replay, ctx);
-  const deployed = ctx.manifest.get<DeployedCanary & { modelPackageArn?: string }>('deployment');
+  const deployed = ctx.manifest.get<Deployed>('deployment');
   const endpoint =
     plan.endpoint ?? deployed?.endpoint ?? ctx.config.values.model ?? ctx.manifest.get<string>('model');
   if (!endpoint)
@@ -129,23 +131,21 @@ async function runPromote(inputs: Inputs, ctx: StepContext): Promise<StepResult<
  * have put that package on this endpoint (else the step would judge, and reject, another model).
  * @throws ConfigError naming the manifest.
  */
-function checkManifest(
-  ctx: StepContext,
-  deployed: (DeployedCanary & { modelPackageArn?: string }) | undefined,
-  endpoint: string,
-): void {
+function checkManifest(ctx: StepContext, deployed: Deployed | undefined, endpoint: string): void {
   const where = `manifest ${ctx.manifest.displayPath}`;
-  const decided = ctx.manifest.get<{
-    endpoint?: string;
-    decision?: string;
-    decidedAt?: string;
-    dryRun?: boolean;
-  }>('promotion');
-  if (decided?.endpoint === endpoint && !decided.dryRun && decided.decision !== 'held')
+  const decided = ctx.manifest.get<Partial<PromotionSection>>('promotion');
+  if (
+    decided?.endpoint === endpoint &&
+    !decided.dryRun &&
+    decided.decision !== 'held' &&
+    sameDeployment(decided, deployed)
+  )
     throw new ConfigError(
       `records that this canary on ${endpoint} was already decided: ${decided.decision} at ${decided.decidedAt ?? 'an earlier run'}`,
       where,
-      { hint: 'deploy a new challenger with deploy-canary (a new manifest) and judge that' },
+      {
+        hint: 'a new deploy-canary of a challenger (this package once it is Approved again, or another) is judged anew',
+      },
     );
   const registered = ctx.manifest.get<{ arn?: string }>('registration')?.arn;
   if (!registered) return;
@@ -163,6 +163,19 @@ function checkManifest(
       where,
       { hint: 'pass the manifest deploy-canary wrote for this canary' },
     );
+}
+
+/**
+ * Whether the promotion section judged the deployment the manifest records now: the same
+ * deploy-canary run (its `deployedAt`). A section written before promote recorded that (no
+ * `deployedAt`) judged it unless the deployment is newer than the decision.
+ */
+function sameDeployment(
+  decided: Partial<PromotionSection>,
+  deployed: { deployedAt?: string } | undefined,
+): boolean {
+  if (decided.deployedAt !== undefined) return decided.deployedAt === deployed?.deployedAt;
+  return !(deployed?.deployedAt && decided.decidedAt && deployed.deployedAt > decided.decidedAt);
 }
 
 /** The local endpoint records SageMaker's per-variant metrics only: anything else is refused before any change. */
@@ -188,7 +201,7 @@ async function judgeAndAct(
   plan: PromotePlan,
   inputs: Inputs,
   ctx: StepContext,
-  deployed: (DeployedCanary & { modelPackageArn?: string }) | undefined,
+  deployed: Deployed | undefined,
   endpoint: string,
 ): Promise<StepResult<PromoteOutput>> {
   const ep = await openCanary(plan, ctx, deployed, endpoint);
@@ -217,11 +230,14 @@ async function judgeAndAct(
     plan.dryRun,
   );
   const outDir = join(dirname(resolve(ctx.cwd, inputs.manifest)), 'promote-on-metrics');
-  const reportPath = join(outDir, 'decision.json');
+  // A dry run's audit goes beside the real one, never over it: the manifest's promotion section
+  // points at the real decision's audit.
+  const reportPath = join(outDir, plan.dryRun ? 'decision.dry-run.json' : 'decision.json');
   const report = shown(ctx.cwd, reportPath);
   const registry = plan.dryRun ? undefined : await recordInRegistry(audit, ctx);
   await writeAudit(reportPath, audit);
-  const cancelled = audit.steps.some((s) => s.verdict === 'cancelled');
+  const cancelled = audit.cancelled === true;
+  if (registry) syncRegistration(ctx, registry, audit.endedAt);
   const section: PromotionSection = {
     backend: plan.backend,
     endpoint,
@@ -236,7 +252,9 @@ async function judgeAndAct(
     finalWeights: audit.finalWeights,
     steps: audit.steps.map((s) => ({ weight: s.weight, verdict: s.verdict, looks: s.looks.length })),
     report,
-    ...(registry ? { registry } : {}),
+    ...(registry ? { registry: { arn: registry.arn, status: registry.status } } : {}),
+    ...(cancelled ? { cancelled } : {}),
+    ...(deployed?.deployedAt ? { deployedAt: deployed.deployedAt } : {}),
     decidedAt: audit.endedAt,
     dryRun: plan.dryRun,
   };
@@ -247,7 +265,11 @@ async function judgeAndAct(
     ok,
     headline,
     outputs: { decision: audit.decision, report, 'final-weights': JSON.stringify(audit.finalWeights) },
-    summary: renderSummary(audit, { report, headline, ...(registry ? { registry } : {}) }),
+    summary: renderSummary(audit, {
+      report,
+      headline,
+      ...(registry ? { registry: { arn: registry.arn, status: registry.status } } : {}),
+    }),
     // A "no" is the headline, which the host prints as the error: no annotation repeating it.
     annotations: [],
   };
@@ -269,19 +291,27 @@ function headlineOf(a: DecisionAudit, cancelled: boolean): string {
   }
 }
 
+/** What the registry holds after the decision: the package, its status and approval description. */
+interface RegistryRecord {
+  arn: string;
+  status: string;
+  description?: string;
+}
+
 /**
  * The registry's record of the decision: a promoted package gets the endpoint and the package it
  * replaced in its metadata; a package rolled back on a fail is Rejected with the reason (when
- * `reject-on-rollback`). Nothing for held or inconclusive canaries.
+ * `reject-on-rollback`); a package taken off the endpoint (or sent back to 0%) without a
+ * promotion or a rejection — an inconclusive end, a cancel — goes from Approved back to
+ * PendingManualApproval with the reason, so that it is not the group's champion (the latest
+ * Approved package) although it never served alone. Nothing for a held canary (it still serves).
  */
-async function recordInRegistry(
-  audit: DecisionAudit,
-  ctx: StepContext,
-): Promise<PromotionSection['registry'] | undefined> {
+async function recordInRegistry(audit: DecisionAudit, ctx: StepContext): Promise<RegistryRecord | undefined> {
   const arn = audit.challenger.modelPackageArn;
   if (!arn) return undefined;
   const reject = audit.decision === 'rolled-back' && audit.settings.rejectOnRollback;
-  if (audit.decision !== 'promoted' && !reject) return undefined;
+  const withdraw = !reject && (audit.decision === 'inconclusive' || audit.decision === 'rolled-back');
+  if (audit.decision !== 'promoted' && !reject && !withdraw) return undefined;
   const registry = openRegistry({ ...ctx, log: ctx.log });
   try {
     const pkg = await registry.describe(arn);
@@ -298,7 +328,23 @@ async function recordInRegistry(
           [PROMOTE_METADATA.decision]: 'promoted',
         }),
       );
-      return { arn, status: next.ModelApprovalStatus };
+      return { arn, status: next.ModelApprovalStatus, ...described(next) };
+    }
+    if (withdraw) {
+      // Only an Approved package is the champion; any other status is left as it is.
+      if (pkg.ModelApprovalStatus !== 'Approved') return { arn, status: pkg.ModelApprovalStatus };
+      const how = audit.cancelled ? 'cancelled' : audit.decision;
+      const next = await registry.setApproval(
+        pkg,
+        'PendingManualApproval',
+        `not promoted by promote-on-metrics on ${audit.endpoint} (${how}): ${audit.reason}; approve it again to deploy it again`.slice(
+          0,
+          1000,
+        ),
+        fitMetadata({ [PROMOTE_METADATA.rolledBackFrom]: audit.endpoint, [PROMOTE_METADATA.decision]: how }),
+      );
+      ctx.log.info(`model package ${arn} is PendingManualApproval again: it was not promoted`);
+      return { arn, status: next.ModelApprovalStatus, ...described(next) };
     }
     const next = await registry.setApproval(
       pkg,
@@ -310,12 +356,30 @@ async function recordInRegistry(
       }),
     );
     ctx.log.info(`model package ${arn} is now Rejected`);
-    return { arn, status: next.ModelApprovalStatus };
+    return { arn, status: next.ModelApprovalStatus, ...described(next) };
   } catch (err) {
     // The endpoint has already changed: the decision stands; say the registry could not record it.
     ctx.log.warn(`the registry could not record the decision on ${arn}: ${(err as Error).message}`);
     return undefined;
   }
+}
+
+function described(pkg: { ApprovalDescription?: string }): { description?: string } {
+  return pkg.ApprovalDescription !== undefined ? { description: pkg.ApprovalDescription } : {};
+}
+
+/**
+ * Keep the manifest's `registration` section true to the registry: when it records the package
+ * whose status promote changed, its `status` (and `approval`) become the registry's.
+ */
+function syncRegistration(ctx: StepContext, record: RegistryRecord, at: string): void {
+  const reg = ctx.manifest.get<Record<string, unknown> & { arn?: string; status?: string }>('registration');
+  if (!reg || reg.arn !== record.arn || reg.status === record.status) return;
+  ctx.manifest.set('registration', {
+    ...reg,
+    status: record.status,
+    approval: { status: record.status, description: record.description ?? '', at },
+  });
 }
 
 async function replayRun(file: string, ctx: StepContext): Promise<StepResult<PromoteOutput>> {

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{a as S}from"./chunk-ZLQXRTLI.js";import{c as A}from"./chunk-IGQML3TO.js";import{a as w}from"./chunk-LOIIPRLM.js";import"./chunk-D63FD5YZ.js";import"./chunk-GH3SL2BW.js";import"./chunk-BHAIW4NW.js";import"./chunk-XAXBD2T2.js";import"./chunk-EPW3O4QH.js";import"./chunk-ZCDPM5NS.js";import"./chunk-JFSCOUZ7.js";import{i as h}from"./chunk-5RQHFTMS.js";import"./chunk-53JQGKRV.js";import{a as n}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var $=`Usage:
+import{a as S}from"./chunk-IBH2QOTF.js";import{c as A}from"./chunk-IGQML3TO.js";import{a as w}from"./chunk-D2IDUOQF.js";import"./chunk-D63FD5YZ.js";import"./chunk-GH3SL2BW.js";import"./chunk-BHAIW4NW.js";import"./chunk-MWUXCKQS.js";import"./chunk-EPW3O4QH.js";import"./chunk-ZCDPM5NS.js";import"./chunk-JFSCOUZ7.js";import{i as h}from"./chunk-5RQHFTMS.js";import"./chunk-53JQGKRV.js";import{a as n}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var $=`Usage:
   modelship iam-policy [--step <step>] [--config modelship.yml] [--account <id>] [--region <region>]
                        [--format json|cloudformation]
       The IAM policy document each step needs, narrowed to the config's model, package group,

@@ -1,6 +1,6 @@
 import { createRequire as __modelshipRequire } from 'node:module';
 const require = __modelshipRequire(import.meta.url);
-import{b as m}from"./chunk-ST67IJIE.js";import{c as d}from"./chunk-IGQML3TO.js";import{a as p}from"./chunk-LOIIPRLM.js";import"./chunk-D63FD5YZ.js";import"./chunk-GH3SL2BW.js";import"./chunk-BHAIW4NW.js";import"./chunk-XAXBD2T2.js";import"./chunk-EPW3O4QH.js";import"./chunk-ZCDPM5NS.js";import"./chunk-JFSCOUZ7.js";import{i as l}from"./chunk-5RQHFTMS.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
+import{b as m}from"./chunk-ST67IJIE.js";import{c as d}from"./chunk-IGQML3TO.js";import{a as p}from"./chunk-D2IDUOQF.js";import"./chunk-D63FD5YZ.js";import"./chunk-GH3SL2BW.js";import"./chunk-BHAIW4NW.js";import"./chunk-MWUXCKQS.js";import"./chunk-EPW3O4QH.js";import"./chunk-ZCDPM5NS.js";import"./chunk-JFSCOUZ7.js";import{i as l}from"./chunk-5RQHFTMS.js";import"./chunk-53JQGKRV.js";import{a as r}from"./chunk-P4IJG5VI.js";import"./chunk-3VGBAVFI.js";var S=`Usage:
   modelship registry list [--group <name>] [--config modelship.yml] [--backend local|sagemaker] [--json]
       The group's packages, newest first (the group defaults to registry.group, else model);
       every group when none is named.

@@ -213,7 +213,7 @@ describe('from a third trial: deploy-canary and a running promote-on-metrics (th
     return { ...ws, promote };
   }
 
-  it('refuses while a promote judges the endpoint; once the promote is cancelled, re-weights the canary it left at 0%', async () => {
+  it('refuses while a promote judges the endpoint; once the promote is cancelled and the package approved again, re-weights the canary it left at 0%', async () => {
     const { dir, root, v2, v3, promote } = await judging();
     const holder = Number(readFileSync(join(root, 'churn/promote.lock/pid'), 'utf8'));
     expect(holder).toBe(promote.child.pid);
@@ -233,6 +233,21 @@ describe('from a third trial: deploy-canary and a running promote-on-metrics (th
     expect(await served(root)).toEqual({ 'churn-v1': 100, 'churn-v2': 0 });
     expect(existsSync(join(root, 'churn/promote.lock'))).toBe(false);
 
+    // The cancel sent churn-v2's package back to PendingManualApproval (docs/promote.md): it is
+    // deployed again only once approved again.
+    const refused = startCli(dir, ['deploy-canary', '--model-package-arn', v2, '--canary-percent', '25']);
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toContain('PendingManualApproval');
+    const approve = startCli(dir, [
+      'register',
+      '--operation',
+      'approve',
+      '--model-package-arn',
+      v2,
+      '--manifest',
+      'approve.json',
+    ]);
+    expect(await approve.exited).toBe(0);
     const again = startCli(dir, ['deploy-canary', '--model-package-arn', v2, '--canary-percent', '25']);
     expect(await again.exited).toBe(0);
     expect(again.stderr()).toContain('re-weighted churn: churn-v2 from 0% to 25%, churn-v1 from 100% to 75%');

@@ -375,7 +375,9 @@ describe('runCanary', () => {
       },
       false,
     );
-    expect(audit.decision).toBe('held');
+    // Not `held` (the weights stay): the weights went back, and no verdict was reached.
+    expect(audit.decision).toBe('inconclusive');
+    expect(audit.cancelled).toBe(true);
     expect(audit.steps[0]!.verdict).toBe('cancelled');
     expect(ep.shares).toEqual([0]);
     expect(audit.actions.at(-1)).toMatchObject({ action: 'cancelled' });
